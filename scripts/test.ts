@@ -1,0 +1,106 @@
+/**
+ * `npm test`: every check the project has, in one run, ending with the line `N passed, N failed`.
+ *
+ * Each stage runs even when an earlier one failed, so a nightly run reports everything at once.
+ * Counts come from the JUnit files the test runners write; a stage without tests of its own
+ * (generated-code drift, lint, type-check, leak scan) counts as one test.
+ * `npm test -- --only unit,contracts` runs a subset (stage names below).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+interface Stage {
+  name: string;
+  command: string[];
+  /** JUnit file the stage writes; absent: the stage is one test, passed when it exits 0. */
+  junit?: string;
+}
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const stages: Stage[] = [
+  { name: "generated", command: [npm, "run", "--silent", "check:generated"] },
+  { name: "lint", command: [npm, "run", "--silent", "lint"] },
+  { name: "typecheck", command: [npm, "run", "--silent", "typecheck"] },
+  { name: "unit", command: [npm, "run", "--silent", "test:unit"], junit: "reports/junit/unit.xml" },
+  {
+    name: "contracts",
+    command: [npm, "run", "--silent", "test:contracts"],
+    junit: "reports/contracts/junit.xml",
+  },
+  // Last: it scans what every stage above wrote under reports/.
+  { name: "leaks", command: [npm, "run", "--silent", "check:leaks"] },
+];
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Counts the test cases of a JUnit file: failed (failure or error), skipped, or passed. */
+export function countJUnit(xml: string): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  // Each case runs from its opening tag to the next one; self-closing cases have no children.
+  for (const chunk of xml.split(/<testcase\b/).slice(1)) {
+    const body = chunk.split(/<\/testcase>|<testcase\b/)[0] ?? "";
+    if (/^[^>]*\/>/.test(chunk)) counts.passed++;
+    else if (/<(failure|error)\b/.test(body)) counts.failed++;
+    else if (/<skipped\b/.test(body)) counts.skipped++;
+    else counts.passed++;
+  }
+  return counts;
+}
+
+function selectedStages(argv: string[]): Stage[] {
+  const i = argv.indexOf("--only");
+  if (i < 0) return stages;
+  const names = (argv[i + 1] ?? "").split(",").filter(Boolean);
+  const unknown = names.filter((n) => !stages.some((s) => s.name === n));
+  if (unknown.length || names.length === 0) {
+    console.error(`--only takes a comma-separated list of: ${stages.map((s) => s.name).join(", ")}`);
+    process.exit(2);
+  }
+  return stages.filter((s) => names.includes(s.name));
+}
+
+function main(): number {
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const lines: string[] = [];
+  for (const stage of selectedStages(process.argv.slice(2))) {
+    console.log(`\n── ${stage.name}: ${stage.command.slice(1).join(" ")}`);
+    if (stage.junit) rmSync(stage.junit, { force: true });
+    const started = Date.now();
+    const [cmd, ...args] = stage.command as [string, ...string[]];
+    const { status } = spawnSync(cmd, args, { stdio: "inherit" });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    let counts: Counts;
+    if (stage.junit) {
+      let xml = "";
+      try {
+        xml = readFileSync(stage.junit, "utf8");
+      } catch {
+        // No JUnit file: the runner died before it could write one.
+      }
+      counts = countJUnit(xml);
+      // A runner that failed but reported no failing case (crash, config error, zero tests) is a failure.
+      if (status !== 0 && counts.failed === 0) counts.failed = 1;
+      if (status === 0 && counts.passed + counts.failed + counts.skipped === 0) counts.failed = 1;
+    } else {
+      counts = status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+    }
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+    lines.push(
+      `${counts.failed ? "✗" : "✓"} ${stage.name.padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)`,
+    );
+  }
+  const summary = `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
+  console.log(`\n${lines.join("\n")}\n`);
+  mkdirSync("reports", { recursive: true });
+  writeFileSync("reports/test-summary.txt", `${summary}\n`);
+  console.log(summary);
+  return total.failed === 0 ? 0 : 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());
