@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { maskPhone, maskSecret, maskText } from "./mask.ts";
+
+const JWT =
+  "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRoMHx1c2VyXzEiLCJpYXQiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLXBhcnQtdGhhdC1pcy1sb25n";
+const OPAQUE = "Xk3pQ9vLm2Ta8RzW4yBn6HcJ1fDs5GqE";
+
+test("maskPhone keeps only the last 4 digits", () => {
+  const rows: Array<[string, string]> = [
+    ["+14155550123", "+•••••••0123"],
+    ["+447700900123", "+••••••••0123"],
+    ["+1 415-555-0123", "+• •••-•••-0123"],
+    ["0123", "0123"],
+  ];
+  for (const [input, expected] of rows) assert.equal(maskPhone(input), expected, input);
+});
+
+test("maskSecret keeps a public prefix and the length only", () => {
+  const rows: Array<[string, string]> = [
+    ["123456", "•••[6]"],
+    [OPAQUE, `•••[${OPAQUE.length}]`],
+    [JWT, `eyJ•••[${JWT.length}]`],
+    ["Fe26.2**abcdefghijklmnopqrstuvwxyz0123456789", "Fe26.2*•••[44]"],
+    ["", "•••[0]"],
+  ];
+  for (const [input, expected] of rows) assert.equal(maskSecret(input), expected, input);
+});
+
+test("maskText hides known secrets and secret-shaped values", () => {
+  const rows: Array<{ name: string; text: string; secrets?: string[]; hidden: string[]; kept?: string[] }> = [
+    {
+      name: "known secret",
+      text: "secret=abcd1234xyz here",
+      secrets: ["abcd1234xyz"],
+      hidden: ["abcd1234xyz"],
+    },
+    {
+      name: "known secret containing another",
+      text: "token superlongsecretvalue",
+      secrets: ["secret", "superlongsecretvalue"],
+      hidden: ["superlongsecretvalue", "secret"],
+    },
+    {
+      name: "short code only as a whole token",
+      text: "code 123456 and 91234567",
+      secrets: ["123456", "1234"],
+      hidden: ["code 123456"],
+      kept: ["91234567"],
+    },
+    {
+      name: "phone number",
+      text: "sent to +14155550123.",
+      hidden: ["+14155550123", "4155550"],
+      kept: ["0123"],
+    },
+    { name: "jwt", text: `Authorization: x ${JWT}`, hidden: [JWT.slice(10, 40)] },
+    { name: "bearer", text: "authorization: Bearer abc.def-ghi_123", hidden: ["abc.def-ghi_123"] },
+    { name: "iron token", text: "state=Fe26.2**9f8e7d6c5b4a~xyz*abc", hidden: ["9f8e7d6c5b4a"] },
+    { name: "opaque token", text: `{"x":"${OPAQUE}"}`, hidden: [OPAQUE] },
+    {
+      name: "json secret field",
+      text: '{"binding_code": "654321", "otp":"111111"}',
+      hidden: ["654321", "111111"],
+    },
+    { name: "escaped json field", text: '"{\\"mfa_token\\":\\"tok-abc\\"}"', hidden: ["tok-abc"] },
+    {
+      name: "form field",
+      text: "grant_type=x&oob_code=oob-123&client_id=abc",
+      hidden: ["oob-123"],
+      kept: ["client_id=abc"],
+    },
+    {
+      name: "hex digests and identifiers are kept",
+      text: "commit 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c associateAuthenticatorWithSomeLongIdentifierName",
+      kept: ["3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c", "associateAuthenticatorWithSomeLongIdentifierName"],
+      hidden: [],
+    },
+  ];
+  for (const row of rows) {
+    const out = maskText(row.text, row.secrets ?? []);
+    for (const h of row.hidden)
+      assert.ok(!out.includes(h), `${row.name}: ${JSON.stringify(out)} still has ${h}`);
+    for (const k of row.kept ?? [])
+      assert.ok(out.includes(k), `${row.name}: ${JSON.stringify(out)} lost ${k}`);
+  }
+});
+
+test("maskText is idempotent", () => {
+  const once = maskText(`+14155550123 ${JWT} ${OPAQUE} "otp":"123456"`);
+  assert.equal(maskText(once), once);
+});

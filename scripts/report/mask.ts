@@ -1,0 +1,94 @@
+/**
+ * Masking for everything a run writes: reports, logs, JUnit, traces.
+ * Masked forms keep a hint a person can use to tell values apart (kind, length, last digits of a
+ * phone) and never enough to recover the value. Pure module (no `node:` imports) so k6 bundles can
+ * import it too.
+ */
+
+/** The glyph that stands for hidden characters; not a word character, so masked output never matches a token pattern. */
+const DOT = "•";
+
+/** Prefixes that say what a value is without saying anything about its secret part. */
+const PUBLIC_PREFIXES = ["Fe26.2*", "eyJ", "Bearer "];
+
+/** Masks a secret: keeps a known non-secret prefix (e.g. `eyJ` of a JWT) and the length, nothing else. */
+export function maskSecret(value: string): string {
+  const prefix = PUBLIC_PREFIXES.find((p) => value.startsWith(p) && value.length > p.length * 3) ?? "";
+  return `${prefix}${DOT.repeat(3)}[${value.length}]`;
+}
+
+/** Masks a phone number the way Auth0 masks list names (A14): every digit but the last 4 hidden; `+` and separators kept. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, "").length;
+  let seen = 0;
+  return phone.replace(/\d/g, (d) => (++seen > digits - 4 ? d : DOT));
+}
+
+/** E.164 (`+` then 7 to 15 digits), not glued to other digits or word characters. */
+const PHONE = /(?<![\w+])\+[1-9]\d{6,14}(?!\d)/g;
+/** Compact JWS/JWT: three base64url segments, the header starting `eyJ` (`{"`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+/** Iron-sealed tokens (`Fe26.2*...`), as some Auth0 state and session values are. */
+const IRON = /Fe26\.2\*[A-Za-z0-9_\-*~.]+/g;
+/**
+ * Long opaque tokens: 32+ url-safe characters that mix upper case, lower case and digits.
+ * Hex digests (commit ids, content hashes) and identifiers are left alone: they lack the mix.
+ */
+const OPAQUE = /(?<![\w-])[A-Za-z0-9_-]{32,}(?![\w-])/g;
+/** Values of fields that always hold a secret, in JSON (`"otp": "123456"`) or a form (`otp=123456`). */
+const SECRET_FIELDS =
+  "client_secret|mfa_token|oob_code|binding_code|otp|recovery_code|access_token|id_token|refresh_token|password|phone_number";
+const JSON_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)(")`, "g");
+const ESCAPED_JSON_FIELD = new RegExp(
+  `(\\\\"(?:${SECRET_FIELDS})\\\\"\\s*:\\s*\\\\")([^"\\\\]+)(\\\\")`,
+  "g",
+);
+const FORM_FIELD = new RegExp(`((?:^|[?&\\s])(?:${SECRET_FIELDS})=)([^&\\s"'<>]+)`, "g");
+const BEARER = /(\bBearer\s+)([A-Za-z0-9._~+/=*-]{8,})/g;
+
+/** True when a string mixes upper case, lower case and digits, as random tokens do. */
+function looksRandom(s: string): boolean {
+  return /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s);
+}
+
+/** Escapes a string for use inside a RegExp. */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Masks free text: every known secret value (longest first, so a secret that contains another is
+ * masked whole), then anything shaped like a phone number, a JWT, an iron token, a long opaque token,
+ * a bearer credential or the value of a secret-holding field.
+ */
+export function maskText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  const known = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  for (const secret of known) {
+    if (!out.includes(secret)) continue;
+    // Short secrets (6-digit codes) only count as whole tokens, so "123456" inside a longer number stays.
+    const pattern = secret.length < 12 ? new RegExp(`(?<![\\w])${escapeRegExp(secret)}(?![\\w])`, "g") : null;
+    const masked = looksLikePhone(secret) ? maskPhone(secret) : maskSecret(secret);
+    out = pattern ? out.replace(pattern, masked) : out.split(secret).join(masked);
+  }
+  return out
+    .replace(JSON_FIELD, (_m, a: string, v: string, b: string) => `${a}${maskField(v)}${b}`)
+    .replace(ESCAPED_JSON_FIELD, (_m, a: string, v: string, b: string) => `${a}${maskField(v)}${b}`)
+    .replace(FORM_FIELD, (_m, a: string, v: string) => `${a}${maskField(v)}`)
+    .replace(BEARER, (_m, a: string, v: string) => `${a}${maskSecret(v)}`)
+    .replace(IRON, (m) => maskSecret(m))
+    .replace(JWT, (m) => maskSecret(m))
+    .replace(PHONE, (m) => maskPhone(m))
+    .replace(OPAQUE, (m) => (looksRandom(m) ? maskSecret(m) : m));
+}
+
+/** Masks one field value unless it is already masked. */
+function maskField(v: string): string {
+  if (v.includes(DOT)) return v;
+  return looksLikePhone(v) ? maskPhone(v) : maskSecret(v);
+}
+
+/** True for a value that is a phone number and nothing else (digits, optional `+`, separators). */
+function looksLikePhone(v: string): boolean {
+  return /^\+?\d[\d\s-]*$/.test(v) && v.replace(/\D/g, "").length >= 7;
+}
