@@ -1,0 +1,29 @@
+/**
+ * `npm run check:leaks [-- --dir reports] [--require-secrets]`: fails when any file under the
+ * reports folder holds a secret the run recorded (see reports/README.md). Prints the file and the
+ * secret's kind and masked form, never the value.
+ */
+import { parseArgs } from "node:util";
+import { scanForLeaks } from "./report/leaks.ts";
+import { readSecretEntries, reportsDir } from "./report/secrets.ts";
+
+const { values } = parseArgs({
+  options: { dir: { type: "string" }, "require-secrets": { type: "boolean", default: false } },
+});
+const dir = reportsDir(values.dir ? { dir: values.dir } : {});
+const secrets = readSecretEntries({ dir });
+if (secrets.length === 0) {
+  const message = `check:leaks: no secrets recorded in ${dir}/.secrets.jsonl: nothing to look for`;
+  if (values["require-secrets"]) {
+    console.error(`${message} (a run that used secrets must record them; see reports/README.md)`);
+    process.exit(1);
+  }
+  console.warn(message);
+}
+const scan = scanForLeaks(dir, secrets);
+if (scan.hits.length > 0) {
+  console.error(`check:leaks: ${scan.hits.length} leak(s) found:`);
+  for (const hit of scan.hits) console.error(`  ${hit.file}: ${hit.kind} ${hit.masked}`);
+  process.exit(1);
+}
+console.log(`check:leaks: no leaks in ${scan.files} file(s) for ${scan.secrets} secret(s)`);

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { deflateRawSync, gzipSync } from "node:zlib";
+import { scanForLeaks } from "./leaks.ts";
+import type { SecretEntry } from "./secrets.ts";
+import { readZip } from "./zip.ts";
+
+const root = mkdtempSync(path.join(tmpdir(), "leaks-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const SECRETS: SecretEntry[] = [
+  { kind: "client_secret", value: "cs_Zq8LmW2xVb7TnR4pK9sD3fGh" },
+  { kind: "otp", value: "482913" },
+  { kind: "phone", value: "+14155550123" },
+  { kind: "mfa_token", value: "tok/with+odd=chars" },
+];
+
+/** Builds a zip archive (deflated entries) the way Playwright writes traces. */
+function zip(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(files)) {
+    const data = deflateRawSync(Buffer.from(content));
+    const nameBuf = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(content.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, data);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(Object.keys(files).length, 8);
+  eocd.writeUInt16LE(Object.keys(files).length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}
+
+/** Writes files into a fresh folder and scans it. */
+function scan(name: string, files: Record<string, string | Buffer>) {
+  const dir = path.join(root, name);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  return scanForLeaks(dir, SECRETS);
+}
+
+test("the zip reader round-trips", () => {
+  assert.deepEqual(
+    readZip(zip({ "a.txt": "hello", "b/c.json": "{}" })).map((e) => [e.name, e.data.toString()]),
+    [
+      ["a.txt", "hello"],
+      ["b/c.json", "{}"],
+    ],
+  );
+});
+
+test("finds each planted leak, wherever it hides, and names file and kind only", () => {
+  const rows: Array<{ name: string; files: Record<string, string | Buffer>; hits: string[] }> = [
+    { name: "clean", files: { "index.html": "<p>•••[26] +•••••••0123 code 1482913</p>" }, hits: [] },
+    {
+      name: "raw",
+      files: { "a/b.json": `{"x":"cs_Zq8LmW2xVb7TnR4pK9sD3fGh"}` },
+      hits: ["a/b.json client_secret"],
+    },
+    { name: "code", files: { "junit.xml": "<failure>got 482913</failure>" }, hits: ["junit.xml otp"] },
+    { name: "phone digits", files: { "log.txt": "to=14155550123" }, hits: ["log.txt phone"] },
+    {
+      name: "url encoded",
+      files: { "t.txt": "mfa_token=tok%2Fwith%2Bodd%3Dchars" },
+      hits: ["t.txt mfa_token"],
+    },
+    { name: "gzip", files: { "x.gz": gzipSync("+14155550123") }, hits: ["x.gz!gunzip phone"] },
+    {
+      name: "trace zip",
+      files: { "data/trace.zip": zip({ "resources/abc.json": '{"otp":"482913"}' }) },
+      hits: ["data/trace.zip!resources/abc.json otp"],
+    },
+    {
+      name: "base64 zip in html",
+      files: {
+        "html/index.html": `<script>data:application/zip;base64,${zip({ "report.json": "cs_Zq8LmW2xVb7TnR4pK9sD3fGh" }).toString("base64")}</script>`,
+      },
+      hits: ["html/index.html!base64@36!report.json client_secret"],
+    },
+    {
+      name: "registry is skipped",
+      files: { ".secrets.jsonl": "482913", ".secrets.json": '["482913"]' },
+      hits: [],
+    },
+  ];
+  for (const row of rows) {
+    const result = scan(row.name, row.files);
+    assert.deepEqual(
+      result.hits.map((h) => `${h.file} ${h.kind}`),
+      row.hits,
+      row.name,
+    );
+    for (const h of result.hits) {
+      assert.ok(!SECRETS.some((s) => h.masked.includes(s.value)), `${row.name}: hit shows the value`);
+    }
+  }
+});
+
+test("counts files and secrets", () => {
+  const result = scan("count", { "a.txt": "x", "b/c.txt": "y" });
+  assert.deepEqual([result.files, result.secrets, result.hits.length], [2, SECRETS.length, 0]);
+});

@@ -1,0 +1,175 @@
+/**
+ * The leak scanner behind `npm run check:leaks`: looks for every recorded secret in every file
+ * under a folder, including inside zips, gzip files and base64 blobs (the Playwright HTML report
+ * embeds its data as a base64 zip; the JSON reporter inlines attachments as base64).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { maskPhone, maskSecret } from "./mask.ts";
+import { REGISTRY_FILES, type SecretEntry } from "./secrets.ts";
+import { isZip, readZip } from "./zip.ts";
+
+export interface LeakHit {
+  /** Path relative to the scanned folder, with `!inner/name` for each archive or blob level. */
+  file: string;
+  kind: string;
+  masked: string;
+}
+
+export interface LeakScan {
+  files: number;
+  secrets: number;
+  hits: LeakHit[];
+}
+
+/** One searchable form of a secret (raw, URL-, JSON- or HTML-encoded, phone digits). */
+interface Form {
+  text: string;
+  entry: number;
+  /** Short forms only count as whole tokens, so a 6-digit code inside a longer number is no hit. */
+  whole: boolean;
+}
+
+/**
+ * Finds many secrets in one pass: forms are bucketed by their first PREFIX characters, so the cost
+ * grows with the text, not with the number of secrets (a load run can record thousands).
+ */
+class Matcher {
+  private readonly buckets = new Map<string, Form[]>();
+
+  constructor(entries: readonly SecretEntry[]) {
+    entries.forEach((entry, index) => {
+      for (const text of formsOf(entry)) {
+        const key = text.slice(0, PREFIX);
+        const bucket = this.buckets.get(key) ?? [];
+        bucket.push({ text, entry: index, whole: text.length < 12 });
+        this.buckets.set(key, bucket);
+      }
+    });
+  }
+
+  /** Indexes of the entries that occur in a text. */
+  find(text: string): Set<number> {
+    const found = new Set<number>();
+    if (this.buckets.size === 0) return found;
+    for (let i = 0; i + PREFIX <= text.length; i++) {
+      const bucket = this.buckets.get(text.slice(i, i + PREFIX));
+      if (!bucket) continue;
+      for (const form of bucket) {
+        if (found.has(form.entry) || !text.startsWith(form.text, i)) continue;
+        if (
+          form.whole &&
+          (isAlnum(text.charCodeAt(i - 1)) || isAlnum(text.charCodeAt(i + form.text.length)))
+        ) {
+          continue;
+        }
+        found.add(form.entry);
+      }
+    }
+    return found;
+  }
+}
+
+const PREFIX = 4;
+
+/** Bounds on nested archives and blobs, so a crafted file cannot make the scan run away. */
+const MAX_DEPTH = 4;
+const MIN_BLOB = 24;
+const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
+
+/** Scans every file below `dir` (skipping the registry itself) for every secret; hits name the file and kind only. */
+export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): LeakScan {
+  const scan: Scan = { matcher: new Matcher(secrets), secrets, hits: [] };
+  const files = listFiles(dir).filter((f) => !REGISTRY_FILES.includes(path.relative(dir, f)));
+  for (const file of files) {
+    scanBuffer(readFileSync(file), path.relative(dir, file).split(path.sep).join("/"), scan, 0);
+  }
+  return { files: files.length, secrets: secrets.length, hits: scan.hits };
+}
+
+/** Masks a secret for a leak message, by kind. */
+export function maskEntry(entry: SecretEntry): string {
+  return entry.kind === "phone" ? maskPhone(entry.value) : maskSecret(entry.value);
+}
+
+/** Every file below a folder, recursively, sorted; a missing folder has none. */
+function listFiles(dir: string): string[] {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return listFiles(p);
+      return e.isFile() ? [p] : [];
+    })
+    .sort();
+}
+
+/** The forms a secret can take in a file: raw, URL-, JSON- and HTML-encoded; a phone also without its "+". */
+function formsOf(entry: SecretEntry): string[] {
+  const v = entry.value;
+  const forms = new Set([v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), escapeHtml(v)]);
+  if (entry.kind === "phone" || /^\+\d{7,15}$/.test(v)) forms.add(v.replace(/\D/g, ""));
+  return [...forms].filter((f) => f.length >= PREFIX);
+}
+
+/** True for an ASCII letter or digit (NaN, outside the string, is not). */
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Escapes the five HTML-special characters the way our report and Playwright's do. */
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+interface Scan {
+  matcher: Matcher;
+  secrets: readonly SecretEntry[];
+  hits: LeakHit[];
+}
+
+/** Scans one buffer, descending into zips, gzip and base64 blobs up to MAX_DEPTH. */
+function scanBuffer(buf: Buffer, where: string, scan: Scan, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (isZip(buf)) {
+    try {
+      for (const entry of readZip(buf)) scanBuffer(entry.data, `${where}!${entry.name}`, scan, depth + 1);
+      return;
+    } catch {
+      // Not a zip we can read: fall through and scan its bytes as they are.
+    }
+  }
+  if (buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      scanBuffer(gunzipSync(buf), `${where}!gunzip`, scan, depth + 1);
+      return;
+    } catch {
+      // Truncated gzip: scan the raw bytes.
+    }
+  }
+  const text = buf.toString("utf8");
+  for (const index of scan.matcher.find(text)) {
+    const entry = scan.secrets[index];
+    if (entry) scan.hits.push({ file: where, kind: entry.kind, masked: maskEntry(entry) });
+  }
+  for (const match of text.matchAll(BASE64_RUN)) {
+    const blob = Buffer.from(match[0], "base64");
+    if (blob.length >= MIN_BLOB && (isZip(blob) || isMostlyText(blob) || blob[0] === 0x1f)) {
+      scanBuffer(blob, `${where}!base64@${match.index}`, scan, depth + 1);
+    }
+  }
+}
+
+/** True when a decoded blob is printable text (so it is worth scanning), not random bytes. */
+function isMostlyText(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 512);
+  let printable = 0;
+  for (const b of sample) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  return printable / sample.length > 0.9;
+}
