@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createHttpInbox, InboxTimeoutError } from "./inbox.ts";
+import { signBody, sinkReadToken } from "./signature.ts";
+import { parseSinkMessage, SinkStore, startSink } from "./sink.ts";
+
+const secret = "z".repeat(40);
+const message = {
+  recipient: "+447700900200",
+  code: "123456",
+  text: "Your code is 123456",
+  action: "enrollment",
+  message_type: "sms",
+};
+
+describe("sink over HTTP", () => {
+  let sink: Awaited<ReturnType<typeof startSink>>;
+  let clock = 1_800_000_000_000;
+  const rejected: string[] = [];
+  before(async () => {
+    sink = await startSink({ secret, maxMessages: 3, now: () => clock, onReject: (r) => rejected.push(r) });
+  });
+  after(() => sink.close());
+
+  /** Posts a body signed at the sink's clock (or `at`, in seconds). */
+  function post(body: unknown, opts: { at?: number; signature?: string; secret?: string } = {}) {
+    const raw = JSON.stringify(body);
+    const ts = opts.at ?? Math.floor(clock / 1000);
+    return fetch(`${sink.url}/messages`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-sink-timestamp": String(ts),
+        "x-sink-signature": opts.signature ?? signBody(opts.secret ?? secret, ts, raw),
+      },
+      body: raw,
+    });
+  }
+  const read = (query = "", token = sinkReadToken(secret)) =>
+    fetch(`${sink.url}/outbox${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+  test("binds to 127.0.0.1 by default", () => assert.match(sink.url, /^http:\/\/127\.0\.0\.1:\d+$/));
+
+  test("accepts a signed message and lists it with the outbox's fields", async () => {
+    const res = await post(message);
+    assert.equal(res.status, 202);
+    const { id } = (await res.json()) as { id: string };
+    const list = (await (await read(`?recipient=${encodeURIComponent(message.recipient)}`)).json()) as Record<
+      string,
+      unknown
+    >[];
+    assert.equal(list.length, 1);
+    assert.deepEqual(Object.keys(list[0] ?? {}).sort(), [
+      "action",
+      "code",
+      "created_at",
+      "id",
+      "message_type",
+      "recipient",
+      "text",
+    ]);
+    assert.equal(list[0]?.id, id);
+    assert.equal(list[0]?.created_at, new Date(clock).toISOString());
+  });
+
+  const refusals: { name: string; send: () => Promise<Response>; status: number; reason: RegExp }[] = [
+    {
+      name: "wrong secret",
+      send: () => post(message, { secret: "y".repeat(40) }),
+      status: 401,
+      reason: /mismatch/,
+    },
+    {
+      name: "stale timestamp",
+      send: () => post(message, { at: Math.floor(clock / 1000) - 600 }),
+      status: 401,
+      reason: /window/,
+    },
+    {
+      name: "no signature",
+      send: () => post(message, { signature: "" }),
+      status: 401,
+      reason: /missing x-sink-signature/,
+    },
+    { name: "code not digits", send: () => post({ ...message, code: "abc" }), status: 400, reason: /code/ },
+    {
+      name: "recipient not E.164",
+      send: () => post({ ...message, recipient: "07700900" }),
+      status: 400,
+      reason: /E\.164/,
+    },
+    {
+      name: "unknown message_type",
+      send: () => post({ ...message, message_type: "email" }),
+      status: 400,
+      reason: /message_type/,
+    },
+    {
+      name: "oversized body",
+      send: () => post({ ...message, text: "x".repeat(20_000) }),
+      status: 413,
+      reason: /too large/,
+    },
+  ];
+  for (const row of refusals) {
+    test(`refuses: ${row.name}`, async () => {
+      const res = await row.send();
+      assert.equal(res.status, row.status);
+      assert.match(rejected.at(-1) ?? "", row.reason);
+    });
+  }
+
+  test("refuses an identical request replayed inside the window", async () => {
+    const raw = JSON.stringify({ ...message, recipient: "+447700900201" });
+    const ts = Math.floor(clock / 1000);
+    const init = {
+      method: "POST",
+      headers: { "x-sink-timestamp": String(ts), "x-sink-signature": signBody(secret, ts, raw) },
+      body: raw,
+    };
+    assert.equal((await fetch(`${sink.url}/messages`, init)).status, 202);
+    assert.equal((await fetch(`${sink.url}/messages`, init)).status, 409);
+  });
+
+  test("reading needs the derived bearer token, not the secret", async () => {
+    assert.equal((await read("", secret)).status, 401);
+    assert.equal((await fetch(`${sink.url}/outbox`)).status, 401);
+    assert.equal((await read()).status, 200);
+  });
+
+  test("keeps at most maxMessages, oldest dropped; `after` still works past eviction", async () => {
+    for (let i = 0; i < 4; i++) {
+      clock += 1000;
+      assert.equal((await post({ ...message, code: `90000${i}` })).status, 202);
+    }
+    const all = (await (await read()).json()) as { id: string; code: string }[];
+    assert.deepEqual(
+      all.map((m) => m.code),
+      ["900001", "900002", "900003"],
+    );
+    const newer = (await (await read(`?after=${all[0]?.id}`)).json()) as { code: string }[];
+    assert.deepEqual(
+      newer.map((m) => m.code),
+      ["900002", "900003"],
+    );
+  });
+
+  test("the HTTP inbox reads the next code, then the one after", async () => {
+    const inbox = createHttpInbox({
+      url: `${sink.url}/outbox`,
+      headers: { authorization: `Bearer ${sinkReadToken(secret)}` },
+      pollMs: 5,
+    });
+    const recipient = "+447700900299";
+    clock += 1000;
+    await post({ ...message, recipient, code: "111111" });
+    clock += 1000;
+    await post({
+      ...message,
+      recipient,
+      code: "222222",
+      action: "second-factor-authentication",
+      message_type: "voice",
+    });
+    const first = await inbox.nextCode(recipient, { timeoutMs: 1000 });
+    assert.equal(first.code, "111111");
+    const second = await inbox.nextCode(recipient, { timeoutMs: 1000 });
+    assert.deepEqual(
+      { ...second, id: "" },
+      { code: "222222", action: "second-factor-authentication", message_type: "voice", id: "" },
+    );
+    await assert.rejects(inbox.nextCode(recipient, { timeoutMs: 20 }), (e: unknown) => {
+      assert.ok(e instanceof InboxTimeoutError);
+      assert.match(e.message, /XXXXXXXX0299/);
+      assert.doesNotMatch(e.message, /447700900299/);
+      return true;
+    });
+  });
+
+  test("DELETE /outbox clears; unknown paths are 404", async () => {
+    const del = await fetch(`${sink.url}/outbox`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${sinkReadToken(secret)}` },
+    });
+    assert.equal(del.status, 204);
+    assert.equal(sink.store.size(), 0);
+    assert.equal((await fetch(`${sink.url}/nope`)).status, 404);
+    assert.equal((await fetch(`${sink.url}/health`)).status, 200);
+  });
+});
+
+test("SinkStore filters by recipient and ISO time", () => {
+  const store = new SinkStore(10);
+  const base = { code: "123456", text: "", action: "enrollment" as const, message_type: "sms" as const };
+  store.push({ ...base, recipient: "+15550000001" }, 1000);
+  store.push({ ...base, recipient: "+15550000002" }, 2000);
+  store.push({ ...base, recipient: "+15550000001" }, 3000);
+  assert.equal(store.list({ recipient: "+15550000001" }).length, 2);
+  assert.equal(store.list({ after: new Date(1500).toISOString() }).length, 2);
+  assert.equal(store.list({ recipient: "+15550000001", after: "msg_00000001" }).length, 1);
+});
+
+test("parseSinkMessage keeps only the known fields", () => {
+  const parsed = parseSinkMessage({ ...message, hook: "send-phone-message", extra: 1 });
+  assert.deepEqual(parsed, message);
+  assert.equal(parseSinkMessage([]), "body is not a JSON object");
+});
