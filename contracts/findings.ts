@@ -1,0 +1,102 @@
+/**
+ * Findings and the count of schema-checked responses, per worker and merged for the run.
+ * Each worker process rewrites its own file after every test (so a worker that dies loses nothing
+ * already finished); globalTeardown merges them into `findings.json` once all workers are gone.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Finding } from "../openapi/validate.ts";
+
+/** One finding as the report composer reads it (`reports/contracts/findings.json` is an array of these). */
+export interface FindingRecord {
+  test: string;
+  project: string;
+  operation: string;
+  status: number | null;
+  location: Finding["location"];
+  pointer: string;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+/** What one worker wrote. */
+interface Ledger {
+  checked: number;
+  byOperation: Record<string, number>;
+  findings: FindingRecord[];
+}
+
+/** Summary of a run, written to `reports/contracts/checked.json`. */
+export interface CheckedSummary {
+  checked: number;
+  byOperation: Record<string, number>;
+  findings: number;
+}
+
+/** The folder of this run's contract outputs (`CONTRACTS_REPORT_DIR`, default reports/contracts). */
+export function reportDir(): string {
+  return path.resolve(process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts");
+}
+
+function workerDir(): string {
+  return path.join(reportDir(), ".workers");
+}
+
+/** Accumulates one worker's checks and findings and persists them to its own file. */
+export class WorkerLedger {
+  private readonly ledger: Ledger = { checked: 0, byOperation: {}, findings: [] };
+  private readonly file: string;
+
+  constructor(id: string) {
+    this.file = path.join(workerDir(), `${id}.json`);
+  }
+
+  /** Counts one schema-checked response. */
+  checked(operation: string): void {
+    this.ledger.checked++;
+    this.ledger.byOperation[operation] = (this.ledger.byOperation[operation] ?? 0) + 1;
+  }
+
+  /** Adds findings (already masked by the caller). */
+  add(records: FindingRecord[]): void {
+    this.ledger.findings.push(...records);
+  }
+
+  /** Writes the worker file (whole file each time: small, and never half-merged). */
+  flush(): void {
+    mkdirSync(workerDir(), { recursive: true });
+    writeFileSync(this.file, JSON.stringify(this.ledger));
+  }
+}
+
+/** Removes the previous run's worker files (globalSetup). */
+export function clearWorkerLedgers(): void {
+  rmSync(workerDir(), { recursive: true, force: true });
+}
+
+/** Merges every worker file into findings.json and checked.json; returns the summary. */
+export function mergeWorkerLedgers(): CheckedSummary {
+  const summary: CheckedSummary = { checked: 0, byOperation: {}, findings: 0 };
+  const findings: FindingRecord[] = [];
+  let files: string[] = [];
+  try {
+    files = readdirSync(workerDir()).filter((f) => f.endsWith(".json"));
+  } catch {
+    // no worker ran a test
+  }
+  for (const file of files.sort()) {
+    const ledger = JSON.parse(readFileSync(path.join(workerDir(), file), "utf8")) as Ledger;
+    summary.checked += ledger.checked;
+    for (const [op, n] of Object.entries(ledger.byOperation)) {
+      summary.byOperation[op] = (summary.byOperation[op] ?? 0) + n;
+    }
+    findings.push(...ledger.findings);
+  }
+  summary.findings = findings.length;
+  mkdirSync(reportDir(), { recursive: true });
+  writeFileSync(path.join(reportDir(), "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
+  writeFileSync(path.join(reportDir(), "checked.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  rmSync(workerDir(), { recursive: true, force: true });
+  return summary;
+}

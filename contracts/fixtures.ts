@@ -1,0 +1,175 @@
+/**
+ * The `test` and `expect` every spec uses: a target (mock or tenant), an HTTP client that checks
+ * every response against the description, schema matchers, and capability gates for tags.
+ *
+ * Clock isolation: moving the mock's clock expires every token issued by that mock, so specs that
+ * move the clock or change the mock's configuration set `test.use({ privateMock: true })` and run
+ * against a mock process of their own, started once per worker. A worker runs one test at a time,
+ * so nothing else sees that clock; the shared mock (started by playwright.config.ts) keeps real
+ * time and serves the fully parallel specs. This is sturdier than short clock moves (expiry needs
+ * moves of 5 to 60 minutes) or a serial project (a failing dependency would skip the rest).
+ */
+import { test as base } from "@playwright/test";
+import type { Finding } from "../openapi/validate.ts";
+import { ApiClient } from "./api-client.ts";
+import { type FindingRecord, WorkerLedger } from "./findings.ts";
+import { createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
+import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
+import { readTenantEnv, type Target, type TenantTargetFactory } from "./targets/target.ts";
+
+export type { ApiResponse } from "./api-client.ts";
+export type { Target } from "./targets/target.ts";
+
+/** Options a project (or a spec, with test.use) sets. */
+export interface Options {
+  /** Which target the project runs against (set per project in playwright.config.ts). */
+  targetName: "mock" | "tenant";
+  /** Run the test against this worker's own mock (for specs that move the clock or change config). */
+  privateMock: boolean;
+  /** Wait out global 429s instead of failing (false in the rate-limit specs, which assert on them). */
+  waitOutRateLimits: boolean;
+}
+
+interface WorkerFixtures {
+  targetName: Options["targetName"];
+  sharedTarget: Target;
+  privateMocks: { target(): Promise<Target> };
+  ledger: WorkerLedger;
+}
+
+interface TestFixtures {
+  privateMock: boolean;
+  waitOutRateLimits: boolean;
+  target: Target;
+  api: ApiClient;
+}
+
+/** Builds the target a project names; the tenant's environment is validated first. */
+async function createTarget(name: Options["targetName"]): Promise<Target> {
+  if (name === "mock") {
+    const url = process.env.CONTRACTS_MOCK_URL;
+    if (!url) throw new Error("CONTRACTS_MOCK_URL is not set: run the suites through playwright.config.ts");
+    return createMockTarget(url);
+  }
+  const env = readTenantEnv(process.env);
+  // Resolved at run time: the tenant adapter is another module's, and a mock run never loads it.
+  const modulePath = "./targets/tenant.ts";
+  const mod = (await import(modulePath)) as { createTenantTarget: TenantTargetFactory };
+  return mod.createTenantTarget(env);
+}
+
+/** Turns a finding into the record findings.json holds, masked. */
+function toRecord(f: Finding, test: string, project: string, mask: (s: string) => string): FindingRecord {
+  return {
+    test,
+    project,
+    operation: f.operation,
+    status: f.status ?? null,
+    location: f.location,
+    pointer: mask(f.pointer),
+    expected: mask(f.expected),
+    actual: mask(f.actual),
+    message: mask(f.message),
+  };
+}
+
+export const test = base.extend<
+  TestFixtures & Pick<Options, "privateMock" | "waitOutRateLimits">,
+  WorkerFixtures
+>({
+  targetName: ["mock", { scope: "worker", option: true }],
+  privateMock: [false, { option: true }],
+  waitOutRateLimits: [true, { option: true }],
+
+  sharedTarget: [
+    async ({ targetName }, use) => {
+      await use(await createTarget(targetName));
+    },
+    { scope: "worker" },
+  ],
+
+  privateMocks: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from the destructuring pattern
+    async ({}, use) => {
+      let started: Promise<{ process: MockProcess; target: Target }> | undefined;
+      await use({
+        async target() {
+          started ??= startMockProcess({ deviations: deviationsFromEnv(process.env) }).then(
+            async (process) => ({
+              process,
+              target: await createMockTarget(process.url),
+            }),
+          );
+          return (await started).target;
+        },
+      });
+      if (started) await (await started).process.stop();
+    },
+    { scope: "worker" },
+  ],
+
+  ledger: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from the destructuring pattern
+    async ({}, use, workerInfo) => {
+      const ledger = new WorkerLedger(`${workerInfo.project.name}-${workerInfo.workerIndex}-${process.pid}`);
+      await use(ledger);
+      ledger.flush();
+    },
+    { scope: "worker" },
+  ],
+
+  target: async ({ sharedTarget, privateMocks, privateMock }, use, testInfo) => {
+    // Tags state what a test needs; a target without it skips the test and says why.
+    if (testInfo.tags.includes("@mock-only") && !sharedTarget.capabilities.control) {
+      testInfo.skip(
+        true,
+        `@mock-only: needs the mock's control API or clock, which the ${sharedTarget.name} target does not have`,
+      );
+    }
+    if (
+      testInfo.tags.includes("@sends-sms") &&
+      sharedTarget.capabilities.sendsRealSms &&
+      process.env.CONTRACTS_SEND_SMS !== "1"
+    ) {
+      testInfo.skip(
+        true,
+        "@sends-sms: this target sends real SMS/voice messages (costs money); set CONTRACTS_SEND_SMS=1 to run it",
+      );
+    }
+    const target = privateMock && sharedTarget.name === "mock" ? await privateMocks.target() : sharedTarget;
+    await use(target);
+    await target.cleanup();
+  },
+
+  api: async ({ target, waitOutRateLimits, ledger }, use, testInfo) => {
+    const client = new ApiClient({
+      baseURL: target.baseURL,
+      waitOutRateLimits,
+      onChecked: (operation) => ledger.checked(operation),
+    });
+    client.secret("client_secret", target.clientSecret);
+    await use(client);
+    const title = testInfo.titlePath.slice(1).join(" › ");
+    const records = client.findings.map((f) =>
+      toRecord(f, title, testInfo.project.name, (s) => client.mask(s)),
+    );
+    ledger.add(records);
+    ledger.flush();
+    const failed = testInfo.status !== testInfo.expectedStatus || records.length > 0;
+    if (failed && client.exchanges.length) {
+      await testInfo.attach("http-exchanges (masked)", {
+        body: client.transcript(),
+        contentType: "text/plain",
+      });
+    }
+    // Every response counts, not only those the test asserted on.
+    if (records.length) {
+      throw new Error(
+        `${records.length} finding(s): responses that do not conform to the description:\n${client.findingLines().join("\n")}`,
+      );
+    }
+  },
+});
+
+export * from "./flows.ts";
+export { expect } from "./matchers.ts";

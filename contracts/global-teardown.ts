@@ -1,0 +1,17 @@
+/**
+ * Runs once after every worker has stopped: merges the workers' findings into findings.json and
+ * prints how many responses were checked against the description.
+ */
+import path from "node:path";
+import { mergeWorkerLedgers, reportDir } from "./findings.ts";
+
+/** Merges findings and prints the schema-check count. */
+export default async function globalTeardown(): Promise<void> {
+  const summary = mergeWorkerLedgers();
+  const perOperation = Object.entries(summary.byOperation)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(", ");
+  console.log(
+    `\nschema-checked responses: ${summary.checked} (${perOperation || "none"}); findings: ${summary.findings} → ${path.relative(process.cwd(), path.join(reportDir(), "findings.json"))}`,
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Starts a mock as a child process on a free loopback port, like `npm run mock` would. Used for
+ * the private mock of specs that move the clock (see fixtures.ts) and by the mutation run.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { applyDeviations } from "./mock.ts";
+
+/** Asks the OS for a free port on 127.0.0.1 (closed again before it is returned). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+/** The command line that starts the mock; shared with playwright.config.ts's webServer. */
+export function mockCommand(port: number): string[] {
+  return ["mock/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--seed", "42"];
+}
+
+/** Polls GET /__mock/health until it answers ok; bounded in time. */
+export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/__mock/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the mock at ${url} did not become healthy within ${timeoutMs} ms`);
+}
+
+/** A running mock process. */
+export interface MockProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a mock child process with the given deviations applied; stop() ends that process only. */
+export async function startMockProcess(opts: { deviations?: readonly string[] } = {}): Promise<MockProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...mockCommand(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitForHealth(url);
+    await applyDeviations(url, opts.deviations ?? []);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n${stderr}`);
+  }
+  return { url, stop };
+}

@@ -1,0 +1,107 @@
+/**
+ * The mock target: users, codes and the clock through the mock's control API (`/__mock`), over
+ * HTTP like any client; nothing here imports the mock's code.
+ */
+import { randomInt } from "node:crypto";
+import type { Inbox, InboxMessage, Target } from "./target.ts";
+
+/** The part of `GET /__mock/config` the suites need. */
+export interface MockConfigView {
+  client_id: string;
+  client_secret: string;
+  connection: string;
+  audience?: string;
+  [key: string]: unknown;
+}
+
+interface OutboxMessage extends InboxMessage {
+  recipient: string;
+  created_at: string;
+}
+
+/** Calls the control API; throws with the status and path (control answers carry no secrets worth hiding from a maintainer, but we still print none). */
+export async function control<T>(baseURL: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseURL}/__mock${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`mock control ${method} /__mock${path} answered ${res.status}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Applies named deviations (the mutation run's faults) to a running mock. */
+export async function applyDeviations(baseURL: string, deviations: readonly string[]): Promise<void> {
+  if (deviations.length === 0) return;
+  await control(baseURL, "PUT", "/config", { faults: { deviations } });
+}
+
+/** The deviations a run injects, from CONTRACTS_MOCK_DEVIATIONS (comma-separated; set by `npm run mutation`). */
+export function deviationsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.CONTRACTS_MOCK_DEVIATIONS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** An inbox over the outbox endpoint; remembers the last message returned per recipient. */
+class OutboxInbox implements Inbox {
+  private readonly seen = new Map<string, string>();
+  constructor(private readonly baseURL: string) {}
+
+  async nextCode(
+    recipient: string,
+    opts: { after?: string; timeoutMs?: number } = {},
+  ): Promise<InboxMessage> {
+    const after = opts.after ?? this.seen.get(recipient);
+    const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
+    // The mock "sends" synchronously, so the first read normally succeeds; the loop covers a slow target.
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const query = new URLSearchParams({ recipient, ...(after ? { after } : {}) });
+      const messages = await control<OutboxMessage[]>(this.baseURL, "GET", `/outbox?${query}`);
+      const next = messages[0];
+      if (next) {
+        this.seen.set(recipient, next.id);
+        return { code: next.code, message_type: next.message_type, action: next.action, id: next.id };
+      }
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("no message reached the phone in time (recipient masked)");
+  }
+}
+
+/** Builds the mock target for a running mock; reads the default client from the control API. */
+export async function createMockTarget(baseURL: string): Promise<Target> {
+  const config = await control<MockConfigView>(baseURL, "GET", "/config");
+  return {
+    name: "mock",
+    baseURL,
+    clientId: config.client_id,
+    clientSecret: config.client_secret,
+    connection: config.connection,
+    audience: config.audience || undefined,
+    capabilities: { clock: true, control: true, sendsRealSms: false },
+    async createUser() {
+      const user = await control<{ user_id: string; username: string; password: string }>(
+        baseURL,
+        "POST",
+        "/users",
+        {},
+      );
+      return { username: user.username, password: user.password, userId: user.user_id };
+    },
+    inbox: new OutboxInbox(baseURL),
+    phoneNumber() {
+      // +1 555 and 8 random digits: E.164, in the fictional 555 range, unique enough per run.
+      return `+1555${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
+    },
+    async advanceClock(seconds: number) {
+      await control(baseURL, "POST", "/clock", { advance_seconds: seconds });
+    },
+    async cleanup() {
+      // Users are per test and the mock bounds its state; nothing to remove.
+    },
+  };
+}

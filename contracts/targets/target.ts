@@ -1,0 +1,104 @@
+/**
+ * A target is what the suites run against: the mock or a real tenant. Suites take a target and
+ * never branch on which one it is, except to skip what a target cannot do (with the reason).
+ */
+
+/** One message a target "sent" to a phone, as Auth0's send-phone-message Action receives it. */
+export interface InboxMessage {
+  code: string;
+  message_type: "sms" | "voice";
+  action: string;
+  id: string;
+}
+
+/** Reads codes sent to phones: the mock's outbox, or the tenant's sink. */
+export interface Inbox {
+  /** The next message sent to `recipient` after message `after` (or after the last one returned); waits up to `timeoutMs`. */
+  nextCode(recipient: string, opts?: { after?: string; timeoutMs?: number }): Promise<InboxMessage>;
+}
+
+/** What a target can do beyond the public API; specs skip with a reason when a capability is missing. */
+export interface Capabilities {
+  /** The target's clock can be moved (expiry and refills are tested without sleeping). */
+  clock: boolean;
+  /** The target has the mock's control API (configuration, faults). */
+  control: boolean;
+  /** Every SMS or voice message costs money and reaches a real provider. */
+  sendsRealSms: boolean;
+}
+
+/** A target: base URL, the client the suites use, users, an inbox for codes, clean-up. */
+export interface Target {
+  name: "mock" | "tenant";
+  baseURL: string;
+  clientId: string;
+  clientSecret: string;
+  connection: string;
+  audience?: string;
+  capabilities: Capabilities;
+  /** A fresh user that has MFA required and no authenticator. */
+  createUser(): Promise<{ username: string; password: string; userId?: string }>;
+  inbox: Inbox;
+  /** A fresh E.164 number per call, so a test only ever reads its own messages. */
+  phoneNumber(): string;
+  /** Moves the target's clock forward; present only when `capabilities.clock`. */
+  advanceClock?(seconds: number): Promise<void>;
+  /** Removes what the target created for the test (users, authenticators). */
+  cleanup(): Promise<void>;
+}
+
+/** The environment of a tenant run, validated by `readTenantEnv`. */
+export interface TenantEnv {
+  domain: string;
+  baseURL: string;
+  clientId: string;
+  clientSecret: string;
+  connection: string;
+  audience?: string;
+}
+
+/** What `contracts/targets/tenant.ts` exports as `createTenantTarget`: builds the tenant target from the validated environment. */
+export type TenantTargetFactory = (env: TenantEnv) => Promise<Target>;
+
+/** Raised when the environment of a run is incomplete; the message names the variable. */
+export class TargetConfigError extends Error {
+  override name = "TargetConfigError";
+}
+
+const TENANT_VARIABLES = {
+  AUTH0_DOMAIN: "the tenant's domain, e.g. my-tenant.eu.auth0.com (or a base URL for a local stand-in)",
+  AUTH0_CLIENT_ID: "the client the suites log in with (MFA grant type enabled)",
+  AUTH0_CLIENT_SECRET: "that client's secret",
+  AUTH0_CONNECTION: "the database connection the test users live in",
+} as const;
+
+/** Reads and validates the tenant target's environment; throws TargetConfigError naming each missing or malformed variable. */
+export function readTenantEnv(env: NodeJS.ProcessEnv): TenantEnv {
+  const problems: string[] = [];
+  const get = (name: keyof typeof TENANT_VARIABLES): string => {
+    const value = env[name]?.trim() ?? "";
+    if (!value) problems.push(`${name} is not set: ${TENANT_VARIABLES[name]}`);
+    return value;
+  };
+  const domain = get("AUTH0_DOMAIN");
+  const clientId = get("AUTH0_CLIENT_ID");
+  const clientSecret = get("AUTH0_CLIENT_SECRET");
+  const connection = get("AUTH0_CONNECTION");
+  let baseURL = "";
+  if (domain) {
+    // A bare domain means https; a full URL is accepted so the tenant path can run against the mock.
+    const candidate = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
+    try {
+      const url = new URL(candidate);
+      if (url.pathname !== "/" || url.search) throw new Error("has a path");
+      baseURL = url.origin;
+    } catch {
+      problems.push(
+        `AUTH0_DOMAIN is malformed: expected a host name like my-tenant.eu.auth0.com, got ${JSON.stringify(domain)}`,
+      );
+    }
+  }
+  const audience = env.AUTH0_AUDIENCE?.trim() || undefined;
+  if (problems.length) throw new TargetConfigError(`tenant target: ${problems.join("; ")}`);
+  return { domain, baseURL, clientId, clientSecret, connection, audience };
+}

@@ -1,0 +1,62 @@
+/**
+ * Contract suites: project `mock` (the default; the mock is started here through webServer) and
+ * project `tenant` (a real tenant configured by AUTH0_* variables, see contracts/targets/target.ts).
+ * No browser: every test talks HTTP through contracts/fixtures.ts.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+import type { Options } from "./contracts/fixtures.ts";
+
+const reportDir = process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts";
+
+// Playwright evaluates this file in the runner and again in every worker: the port is chosen once,
+// in the runner, and handed to the workers (which inherit the environment) so they all agree.
+if (!process.env.CONTRACTS_MOCK_PORT) {
+  // A child process keeps the config synchronous; the port is free when it exits (race-small, and
+  // the webServer fails loudly if another process took it meanwhile).
+  const script =
+    "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  process.env.CONTRACTS_MOCK_PORT = execFileSync(process.execPath, ["-e", script], {
+    encoding: "utf8",
+  }).trim();
+}
+const port = Number(process.env.CONTRACTS_MOCK_PORT);
+process.env.CONTRACTS_MOCK_URL ??= `http://127.0.0.1:${port}`;
+
+export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, Pick<Options, "targetName">>({
+  testDir: "contracts",
+  testMatch: "**/*.spec.ts",
+  // Each test creates its own user, so tests are independent; clock moves use a private mock.
+  fullyParallel: true,
+  // HTTP-bound: more workers than cores keeps the mock busy without starving the runner.
+  workers: process.env.CI ? 4 : 6,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [
+    [process.env.CI ? "dot" : "list"],
+    ["html", { outputFolder: path.join(reportDir, "html"), open: "never" }],
+    ["junit", { outputFile: path.join(reportDir, "junit.xml"), includeProjectInTestName: true }],
+    ["json", { outputFile: path.join(reportDir, "results.json") }],
+    ["./contracts/figures-reporter.ts"],
+  ],
+  outputDir: path.join(reportDir, "test-results"),
+  globalSetup: "./contracts/global-setup.ts",
+  globalTeardown: "./contracts/global-teardown.ts",
+  // Traces would hold request bodies (tokens, codes); the fixtures attach a masked transcript instead.
+  use: { trace: "off" },
+  webServer: {
+    command: `npx tsx mock/cli.ts --port ${port} --host 127.0.0.1 --seed 42`,
+    url: `${process.env.CONTRACTS_MOCK_URL}/__mock/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    // The mock prints the default client's credentials when it starts: keep them out of the logs.
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+  projects: [
+    { name: "mock", use: { targetName: "mock" } },
+    { name: "tenant", use: { targetName: "tenant" } },
+  ],
+});
