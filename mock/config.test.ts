@@ -1,0 +1,410 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  ConfigError,
+  defaultConfig,
+  type MockConfig,
+  mergeConfig,
+  parseArgs,
+  toPublicConfig,
+  usage,
+} from "./config.ts";
+
+/** Asserts that `call` throws a ConfigError whose message names `option` and contains `says`. */
+function assertConfigError(call: () => unknown, option: string, says: string): void {
+  assert.throws(call, (e: unknown) => {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assert.equal(e.option, option);
+    assert.ok(e.message.startsWith(option), `message should start with ${option}: ${e.message}`);
+    assert.ok(e.message.includes(says), `message should say ${JSON.stringify(says)}: ${e.message}`);
+    return true;
+  });
+}
+
+describe("defaultConfig", () => {
+  it("follows the reference's Part A", () => {
+    const c = defaultConfig();
+    const { clientSecret, ...rest } = c;
+    assert.match(clientSecret, /^[A-Za-z0-9]{64}$/);
+    assert.notEqual(defaultConfig().clientSecret, clientSecret, "fresh per call");
+    assert.deepEqual(rest, {
+      domain: "localhost",
+      issuer: "https://localhost/",
+      clientId: "mockClientId00000000000000000000",
+      connection: "Username-Password-Authentication",
+      audience: "",
+      profile: "essentials",
+      seed: 42,
+      users: 10,
+      mfaTokenTtlSeconds: 600,
+      codeTtlSeconds: 300,
+      accessTokenTtlSeconds: 86_400,
+      mfaAccessTokenTtlSeconds: 600,
+      recoveryCodes: true,
+      voiceEnabled: true,
+      smsEnabled: true,
+      mfaRequirements: true,
+      invalidGrantStatus: 403,
+      lockoutStatus: 429,
+      rateLimitBody: { error: "too_many_requests", error_description: "Rate limit exceeded." },
+      control: true,
+      validateResponses: false,
+      maxBodyBytes: 65_536,
+      faults: { latencyMs: 0, errorRate: {}, deviations: [] },
+    } satisfies Omit<MockConfig, "clientSecret">);
+  });
+});
+
+describe("parseArgs", () => {
+  it("no flags, no variables: defaults on 127.0.0.1:4010", () => {
+    const { config, port, host, help } = parseArgs([], {});
+    assert.deepEqual([port, host, help], [4010, "127.0.0.1", false]);
+    assert.deepEqual({ ...config, clientSecret: "" }, { ...defaultConfig(), clientSecret: "" });
+  });
+
+  const good: Array<{
+    name: string;
+    argv: string[];
+    env?: Record<string, string>;
+    expect: (r: ReturnType<typeof parseArgs>) => unknown;
+    is: unknown;
+  }> = [
+    { name: "--port 0", argv: ["--port", "0"], expect: (r) => r.port, is: 0 },
+    { name: "--port=65535", argv: ["--port=65535"], expect: (r) => r.port, is: 65_535 },
+    { name: "MOCK_PORT", argv: [], env: { MOCK_PORT: "4011" }, expect: (r) => r.port, is: 4011 },
+    {
+      name: "flag beats variable",
+      argv: ["--port", "4012"],
+      env: { MOCK_PORT: "4011" },
+      expect: (r) => r.port,
+      is: 4012,
+    },
+    { name: "empty variable is unset", argv: [], env: { MOCK_PORT: "" }, expect: (r) => r.port, is: 4010 },
+    { name: "MOCK_HOST", argv: [], env: { MOCK_HOST: "0.0.0.0" }, expect: (r) => r.host, is: "0.0.0.0" },
+    { name: "--profile off", argv: ["--profile", "off"], expect: (r) => r.config.profile, is: "off" },
+    {
+      name: "MOCK_PROFILE",
+      argv: [],
+      env: { MOCK_PROFILE: "free" },
+      expect: (r) => r.config.profile,
+      is: "free",
+    },
+    { name: "--seed", argv: ["--seed", "7"], expect: (r) => r.config.seed, is: 7 },
+    { name: "MOCK_SEED", argv: [], env: { MOCK_SEED: "8" }, expect: (r) => r.config.seed, is: 8 },
+    { name: "--users", argv: ["--users=0"], expect: (r) => r.config.users, is: 0 },
+    { name: "--no-control", argv: ["--no-control"], expect: (r) => r.config.control, is: false },
+    {
+      name: "--validate-responses",
+      argv: ["--validate-responses"],
+      expect: (r) => r.config.validateResponses,
+      is: true,
+    },
+    {
+      name: "--sms-enabled=false",
+      argv: ["--sms-enabled=false"],
+      expect: (r) => r.config.smsEnabled,
+      is: false,
+    },
+    {
+      name: "MOCK_RECOVERY_CODES=0",
+      argv: [],
+      env: { MOCK_RECOVERY_CODES: "0" },
+      expect: (r) => r.config.recoveryCodes,
+      is: false,
+    },
+    {
+      name: "--domain derives the issuer",
+      argv: ["--domain", "t.example.com"],
+      expect: (r) => r.config.issuer,
+      is: "https://t.example.com/",
+    },
+    {
+      name: "--issuer wins over the domain",
+      argv: ["--domain", "t.example.com", "--issuer", "http://127.0.0.1:4010/"],
+      expect: (r) => [r.config.domain, r.config.issuer],
+      is: ["t.example.com", "http://127.0.0.1:4010/"],
+    },
+    {
+      name: "--client-secret",
+      argv: ["--client-secret", "s3cret"],
+      expect: (r) => r.config.clientSecret,
+      is: "s3cret",
+    },
+    { name: "--audience empty", argv: ["--audience="], expect: (r) => r.config.audience, is: "" },
+    {
+      name: "--mfa-token-ttl-seconds",
+      argv: ["--mfa-token-ttl-seconds", "300"],
+      expect: (r) => r.config.mfaTokenTtlSeconds,
+      is: 300,
+    },
+    {
+      name: "--lockout-status",
+      argv: ["--lockout-status", "400"],
+      expect: (r) => r.config.lockoutStatus,
+      is: 400,
+    },
+    { name: "--latency-ms", argv: ["--latency-ms", "25"], expect: (r) => r.config.faults.latencyMs, is: 25 },
+    {
+      name: "--error-rate",
+      argv: ["--error-rate", "challenge=503:0.1, token=429:1"],
+      expect: (r) => r.config.faults.errorRate,
+      is: { challenge: { status: 503, share: 0.1 }, token: { status: 429, share: 1 } },
+    },
+    {
+      name: "MOCK_DEVIATIONS",
+      argv: [],
+      env: { MOCK_DEVIATIONS: "associate-status-201, binding-code-reusable" },
+      expect: (r) => r.config.faults.deviations,
+      is: ["associate-status-201", "binding-code-reusable"],
+    },
+    { name: "--help", argv: ["--help"], expect: (r) => r.help, is: true },
+    { name: "-h", argv: ["-h"], expect: (r) => r.help, is: true },
+  ];
+  for (const row of good) {
+    it(`reads ${row.name}`, () => {
+      assert.deepEqual(row.expect(parseArgs(row.argv, row.env ?? {})), row.is);
+    });
+  }
+
+  const bad: Array<{ argv: string[]; env?: Record<string, string>; option: string; says: string }> = [
+    { argv: ["--port", "70000"], option: "--port", says: "an integer from 0 to 65535" },
+    { argv: ["--port=-1"], option: "--port", says: "an integer from 0 to 65535" },
+    { argv: ["--port", "80.5"], option: "--port", says: "an integer" },
+    { argv: ["--port", "abc"], option: "--port", says: 'got "abc"' },
+    { argv: ["--port"], option: "--port", says: "needs a value" },
+    { argv: [], env: { MOCK_PORT: "http" }, option: "MOCK_PORT", says: "an integer from 0 to 65535" },
+    { argv: ["--host", "a b"], option: "--host", says: "a host name or IP address" },
+    { argv: ["--profile", "gold"], option: "--profile", says: "one of free, essentials, enterprise, off" },
+    {
+      argv: [],
+      env: { MOCK_PROFILE: "professional" },
+      option: "MOCK_PROFILE",
+      says: "one of free, essentials",
+    },
+    { argv: ["--seed", "-3"], option: "--seed", says: "an integer from 0 to 4294967295" },
+    { argv: [], env: { MOCK_SEED: "x" }, option: "MOCK_SEED", says: "an integer" },
+    { argv: ["--users", "1e9"], option: "--users", says: "an integer from 0 to 100000" },
+    { argv: ["--domain", "https://t.example.com/"], option: "--domain", says: "without scheme or path" },
+    { argv: ["--issuer", "t.example.com"], option: "--issuer", says: "an http(s) URL" },
+    { argv: ["--code-ttl-seconds", "0"], option: "--code-ttl-seconds", says: "an integer from 1 to" },
+    {
+      argv: ["--invalid-grant-status", "500"],
+      option: "--invalid-grant-status",
+      says: "an integer from 400 to 499",
+    },
+    { argv: ["--lockout-status=200"], option: "--lockout-status", says: "an integer from 400 to 499" },
+    { argv: ["--no-control=1"], option: "--no-control", says: "takes no value" },
+    { argv: ["--validate-responses=maybe"], option: "--validate-responses", says: "true or false" },
+    { argv: [], env: { MOCK_SMS_ENABLED: "nope" }, option: "MOCK_SMS_ENABLED", says: "true or false" },
+    { argv: ["--no-port"], option: "--no-port", says: "only switches have a --no- form" },
+    { argv: ["--error-rate", "challenge=503"], option: "--error-rate", says: "<operation>=<status>:<share>" },
+    {
+      argv: ["--error-rate", "login=503:0.1"],
+      option: "--error-rate",
+      says: "one of associateAuthenticator",
+    },
+    { argv: ["--error-rate", "token=404:0.1"], option: "--error-rate", says: "one of 429, 500, 502, 503" },
+    { argv: ["--error-rate", "token=500:1.5"], option: "--error-rate", says: "a number from 0 to 1" },
+    { argv: ["--deviations", "a,,b"], option: "--deviations[1]", says: "a non-empty name" },
+    { argv: ["--latency-ms", "60001"], option: "--latency-ms", says: "an integer from 0 to 60000" },
+    { argv: ["--max-body-bytes", "10"], option: "--max-body-bytes", says: "an integer from 1024" },
+    { argv: ["--client-secret", ""], option: "--client-secret", says: "non-empty" },
+    { argv: ["--rate-limit-body", "x"], option: "--rate-limit-body", says: "unknown option" },
+    { argv: ["--frobnicate"], option: "--frobnicate", says: "unknown option; run with --help" },
+  ];
+  for (const row of bad) {
+    it(`rejects ${[...row.argv, ...Object.entries(row.env ?? {}).map(([k, v]) => `${k}=${v}`)].join(" ")}`, () => {
+      assertConfigError(() => parseArgs(row.argv, row.env ?? {}), row.option, row.says);
+    });
+  }
+
+  it("rejects a positional argument", () => {
+    assert.throws(() => parseArgs(["4010"], {}), /unexpected argument "4010"/);
+  });
+
+  it("never echoes a bad client secret", () => {
+    assert.throws(
+      () => parseArgs([], { MOCK_CLIENT_SECRET: "x".repeat(3000) }),
+      (e: Error) => !e.message.includes("xxx"),
+    );
+  });
+
+  it("usage lists every flag with its variable", () => {
+    const text = usage();
+    for (const s of [
+      "--port",
+      "MOCK_PORT",
+      "--no-control",
+      "MOCK_PROFILE",
+      "--error-rate",
+      "--deviations",
+      "--help",
+    ]) {
+      assert.ok(text.includes(s), s);
+    }
+    assert.ok(!text.includes(defaultConfig().clientSecret));
+  });
+});
+
+describe("toPublicConfig and mergeConfig", () => {
+  const base = defaultConfig();
+
+  it("GET shape: snake_case keys, faults nested", () => {
+    const pub = toPublicConfig(base);
+    assert.deepEqual(Object.keys(pub), [
+      "domain",
+      "issuer",
+      "client_id",
+      "client_secret",
+      "connection",
+      "audience",
+      "profile",
+      "seed",
+      "users",
+      "mfa_token_ttl_seconds",
+      "code_ttl_seconds",
+      "access_token_ttl_seconds",
+      "mfa_access_token_ttl_seconds",
+      "recovery_codes",
+      "voice_enabled",
+      "sms_enabled",
+      "mfa_requirements",
+      "invalid_grant_status",
+      "lockout_status",
+      "rate_limit_body",
+      "control",
+      "validate_responses",
+      "max_body_bytes",
+      "faults",
+    ]);
+    assert.deepEqual(pub.faults, { latency_ms: 0, error_rate: {}, deviations: [] });
+    assert.equal(pub.client_secret, base.clientSecret);
+  });
+
+  it("round-trips: PUT of what GET answered changes nothing", () => {
+    const c = mergeConfig(base, {
+      faults: { error_rate: { challenge: { status: 503, share: 0.5 } }, deviations: ["x"] },
+    });
+    assert.deepEqual(mergeConfig(c, toPublicConfig(c)), c);
+    assert.deepEqual(mergeConfig(c, JSON.parse(JSON.stringify(toPublicConfig(c)))), c);
+  });
+
+  it("applies a partial patch without touching the base or other fields", () => {
+    const next = mergeConfig(base, {
+      profile: "off",
+      mfa_token_ttl_seconds: 60,
+      recovery_codes: false,
+      invalid_grant_status: 400,
+      rate_limit_body: { error: "too_many_requests", error_description: "Slow down." },
+      faults: { latency_ms: 5 },
+    });
+    assert.deepEqual(next, {
+      ...base,
+      profile: "off",
+      mfaTokenTtlSeconds: 60,
+      recoveryCodes: false,
+      invalidGrantStatus: 400,
+      rateLimitBody: { error: "too_many_requests", error_description: "Slow down." },
+      faults: { ...base.faults, latencyMs: 5 },
+    });
+    assert.equal(base.profile, "essentials");
+    assert.equal(base.faults.latencyMs, 0);
+    assert.notEqual(next.faults, base.faults);
+  });
+
+  it("a new domain moves a derived issuer, but not one that was set", () => {
+    assert.equal(mergeConfig(base, { domain: "a.example.com" }).issuer, "https://a.example.com/");
+    const custom = mergeConfig(base, { issuer: "http://127.0.0.1:1/" });
+    assert.equal(mergeConfig(custom, { domain: "a.example.com" }).issuer, "http://127.0.0.1:1/");
+    assert.equal(mergeConfig(base, { domain: "a.example.com", issuer: "https://b/" }).issuer, "https://b/");
+  });
+
+  it("replaces error_rate and deviations whole (so {} and [] clear them)", () => {
+    const c = mergeConfig(base, {
+      faults: { error_rate: { token: { status: 500, share: 1 } }, deviations: ["a"] },
+    });
+    const cleared = mergeConfig(c, { faults: { error_rate: {}, deviations: [] } });
+    assert.deepEqual(cleared.faults, base.faults);
+  });
+
+  it("accepts control when unchanged", () => {
+    assert.equal(mergeConfig(base, { control: true }).control, true);
+  });
+
+  const bad: Array<{ patch: unknown; option: string; says: string }> = [
+    { patch: null, option: "", says: "must be a JSON object" },
+    { patch: [], option: "", says: "must be a JSON object" },
+    { patch: "profile=off", option: "", says: "must be a JSON object" },
+    { patch: { bogus: 1 }, option: "bogus", says: "bogus: unknown field; known fields: domain" },
+    { patch: { clientId: "x" }, option: "clientId", says: "unknown field" },
+    { patch: { profile: "gold" }, option: "profile", says: "one of free, essentials, enterprise, off" },
+    {
+      patch: { mfa_token_ttl_seconds: "600" },
+      option: "mfa_token_ttl_seconds",
+      says: "an integer from 1 to",
+    },
+    { patch: { code_ttl_seconds: -5 }, option: "code_ttl_seconds", says: "an integer from 1 to" },
+    { patch: { code_ttl_seconds: 1.5 }, option: "code_ttl_seconds", says: "got 1.5" },
+    { patch: { invalid_grant_status: 200 }, option: "invalid_grant_status", says: "from 400 to 499" },
+    { patch: { lockout_status: 503 }, option: "lockout_status", says: "from 400 to 499" },
+    { patch: { recovery_codes: "false" }, option: "recovery_codes", says: "true or false" },
+    { patch: { domain: "" }, option: "domain", says: "a host name" },
+    { patch: { issuer: "ftp://x/" }, option: "issuer", says: "an http(s) URL" },
+    { patch: { client_secret: null }, option: "client_secret", says: "got a value of type null" },
+    { patch: { control: false }, option: "control", says: "cannot be changed at run time" },
+    {
+      patch: { rate_limit_body: { error: "x" } },
+      option: "rate_limit_body",
+      says: '"error_description": a non-empty string',
+    },
+    { patch: { faults: 1 }, option: "faults", says: "must be an object" },
+    { patch: { faults: { latency: 5 } }, option: "faults.latency", says: "unknown field" },
+    { patch: { faults: { latency_ms: -1 } }, option: "faults.latency_ms", says: "from 0 to 60000" },
+    { patch: { faults: { error_rate: [] } }, option: "faults.error_rate", says: "an object of operation id" },
+    {
+      patch: { faults: { error_rate: { login: { status: 500, share: 1 } } } },
+      option: "faults.error_rate.login",
+      says: "one of associateAuthenticator",
+    },
+    {
+      patch: { faults: { error_rate: { token: { status: 404, share: 1 } } } },
+      option: "faults.error_rate.token.status",
+      says: "one of 429, 500, 502, 503",
+    },
+    {
+      patch: { faults: { error_rate: { token: { status: 500, share: 2 } } } },
+      option: "faults.error_rate.token.share",
+      says: "a number from 0 to 1",
+    },
+    {
+      patch: { faults: { error_rate: { token: { status: 500 } } } },
+      option: "faults.error_rate.token.share",
+      says: "a number from 0 to 1",
+    },
+    {
+      patch: { faults: { error_rate: { token: { status: 500, share: 1, x: 1 } } } },
+      option: "faults.error_rate.token.x",
+      says: 'only "status" and "share" are allowed',
+    },
+    {
+      patch: { faults: { error_rate: { token: 0.5 } } },
+      option: "faults.error_rate.token",
+      says: '{"status": 429|500|502|503',
+    },
+    {
+      patch: { faults: { deviations: "a,b" } },
+      option: "faults.deviations",
+      says: "an array of deviation names",
+    },
+    {
+      patch: { faults: { deviations: ["ok", 3] } },
+      option: "faults.deviations[1]",
+      says: "a non-empty name",
+    },
+  ];
+  for (const row of bad) {
+    it(`rejects ${JSON.stringify(row.patch)}`, () => {
+      assertConfigError(() => mergeConfig(base, row.patch), row.option, row.says);
+    });
+  }
+});
