@@ -5,19 +5,22 @@
  * cannot drift apart. Every value is validated; a ConfigError names the flag, variable or field and
  * says what is allowed.
  */
+import type { OperationId } from "../openapi/validate.ts";
 import { randomString } from "./random.ts";
 import { isProfileName, type ProfileName, profileNames } from "./rate-limit-profiles.ts";
 
-// Mirrors OperationId in openapi/validate.ts; kept here as a value because error-rate keys are
-// validated at run time.
+// The operation ids as a value, because error-rate keys are validated at run time; the type below
+// fails to compile if this list and the description's operations drift apart.
 const operationIds = [
   "associateAuthenticator",
   "listAuthenticators",
   "deleteAuthenticator",
   "challenge",
   "token",
-] as const;
-type OperationId = (typeof operationIds)[number];
+] as const satisfies readonly OperationId[];
+const everyOperationListed: Exclude<OperationId, (typeof operationIds)[number]> extends never ? true : never =
+  true;
+void everyOperationListed;
 const faultStatuses = [429, 500, 502, 503] as const;
 type FaultStatus = (typeof faultStatuses)[number];
 
