@@ -314,20 +314,17 @@ function parseAs(f: Field, where: string, value: unknown, text: boolean): unknow
   }
 }
 
+/** The object a field lives in: the config itself, or its faults. */
+function holder(config: MockConfig, f: Field): Record<string, unknown> {
+  return (f.json.startsWith("faults.") ? config.faults : config) as unknown as Record<string, unknown>;
+}
+
 function assign(config: MockConfig, f: Field, value: unknown): void {
-  const target = (f.json.startsWith("faults.") ? config.faults : config) as unknown as Record<
-    string,
-    unknown
-  >;
-  target[f.key] = value;
+  holder(config, f)[f.key] = value;
 }
 
 function read(config: MockConfig, f: Field): unknown {
-  const source = (f.json.startsWith("faults.") ? config.faults : config) as unknown as Record<
-    string,
-    unknown
-  >;
-  return source[f.key];
+  return holder(config, f)[f.key];
 }
 
 // ---- flags and environment ----
