@@ -1,0 +1,77 @@
+/**
+ * What every scenario file shares: its options and plan read once in the init context, the
+ * thresholds all scenarios hold, and the handleSummary that writes the summary file.
+ */
+import { type LoadOptions, readLoadOptions } from "../options.ts";
+import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
+import {
+  buildSummary,
+  type HarnessSummary,
+  type K6SummaryData,
+  setupSecrets,
+  summaryText,
+} from "../summary.ts";
+
+/** The k6 scenario name every file uses for its main phase (thresholds select on it). */
+export const MAIN = "main";
+
+/** Reads the options and works out the plan; an invalid option stops k6 in the init context. */
+export function load(scenario: ScenarioName): { opts: LoadOptions; plan: ScenarioPlan } {
+  const opts = readLoadOptions(__ENV);
+  return { opts, plan: planScenario(scenario, opts) };
+}
+
+/**
+ * Thresholds every scenario holds: sampled responses conform to the description, every response
+ * carries sound rate-limit headers, nothing fails with a 5xx or a transport error, and the main
+ * request's p95 stays within LOAD_P95_MS (LOAD_P95_MS=0 makes that one impossible: the smoke test's
+ * way to see exit code 99).
+ */
+export function commonThresholds(opts: LoadOptions, mainRequest: string): Record<string, string[]> {
+  return {
+    schema_conformance: [`rate>=${opts.schemaMinConformance}`],
+    rate_limit_headers_ok: ["rate==1"],
+    http_req_failed: ["rate==0"],
+    [`http_req_duration{scenario:${MAIN},name:${mainRequest}}`]: [`p(95)<${opts.p95Ms}`],
+  };
+}
+
+/** Options every scenario shares: room for the setup to enrol its users, and the trend stats read. */
+export const commonOptions = {
+  setupTimeout: "10m",
+  summaryTrendStats: ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"],
+};
+
+/** host[:port] of a URL (k6 has no URL class without a remote library). */
+export function hostOf(url: string): string {
+  return /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1] ?? url;
+}
+
+/**
+ * A handleSummary for a scenario: prints the short text, writes the summary JSON to
+ * LOAD_SUMMARY_PATH and the run's secrets (for the leak check) to LOAD_SECRETS_PATH when set.
+ */
+export function summaryHandler(
+  scenario: ScenarioName,
+  opts: LoadOptions,
+  extras: (
+    data: K6SummaryData,
+  ) => Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures">> = () => ({}),
+): (data: K6SummaryData) => Record<string, string> {
+  return (data) => {
+    const summary = buildSummary(data, {
+      scenario,
+      target: opts.target,
+      host: hostOf(opts.baseUrl),
+      profile: opts.profile,
+      finishedAt: new Date().toISOString(),
+      ...extras(data),
+    });
+    const out: Record<string, string> = { stdout: summaryText(summary) };
+    const summaryPath = __ENV.LOAD_SUMMARY_PATH;
+    if (summaryPath) out[summaryPath] = JSON.stringify(summary, null, 2);
+    const secretsPath = __ENV.LOAD_SECRETS_PATH;
+    if (secretsPath) out[secretsPath] = JSON.stringify(setupSecrets(data.setup_data));
+    return out;
+  };
+}

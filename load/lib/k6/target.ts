@@ -1,0 +1,248 @@
+/**
+ * The target of a run, seen from k6: who the users are, how to read the code sent to a phone, and
+ * (mock only) how to move the clock. `setup()` of every scenario calls `prepareTarget`; the VUs get
+ * its result. Scenarios never branch on the target, only on its capabilities.
+ */
+
+import { sleep } from "k6";
+import exec from "k6/execution";
+import http from "k6/http";
+import { type LoadOptions, missingTenantSettings, type TargetName } from "../options.ts";
+import type { ProfileName } from "../rate-limits.ts";
+import {
+  type ApiResult,
+  associateSms,
+  type ClientSettings,
+  exchangeOob,
+  explain,
+  field,
+  listAuthenticators,
+  passwordGrant,
+} from "./client.ts";
+
+export interface LoadUser {
+  username: string;
+  password: string;
+  phone: string;
+  /** `sms|dev_…`, from the list endpoint. */
+  authenticatorId: string;
+  /** From the setup; valid for the mfa_token lifetime (5 to 10 minutes). */
+  mfaToken: string;
+}
+
+export interface SetupData {
+  target: TargetName;
+  profile: ProfileName;
+  /** True when the target's clock can be moved (the mock's control API). */
+  clock: boolean;
+  settings: ClientSettings;
+  users: LoadUser[];
+  /** Where codes are read: the mock's outbox or the tenant's sink. */
+  inboxUrl: string;
+  inboxToken?: string;
+}
+
+// The tenant's user pool is read in the init context (k6's open() works nowhere else).
+const tenantPool = readTenantPool();
+
+function readTenantPool(): string | undefined {
+  const file = __ENV.LOAD_TENANT_USERS;
+  return __ENV.LOAD_TARGET === "tenant" && file ? open(file) : undefined;
+}
+
+/** Gets the run's users ready: enrolled with an SMS authenticator, each with a fresh mfa_token. */
+export function prepareTarget(opts: LoadOptions, users: number): SetupData {
+  return opts.target === "mock" ? prepareMock(opts, users) : prepareTenant(opts, users);
+}
+
+function control(baseUrl: string, method: string, path: string, body?: unknown): unknown {
+  const res = http.request(
+    method,
+    `${baseUrl}/__mock${path}`,
+    body === undefined ? null : JSON.stringify(body),
+    {
+      headers: { "content-type": "application/json" },
+      tags: { name: "mock-control" },
+    },
+  );
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`mock control ${method} /__mock${path} answered ${res.status}; is ${baseUrl} the mock?`);
+  }
+  return typeof res.body === "string" && res.body !== "" ? JSON.parse(res.body) : undefined;
+}
+
+function prepareMock(opts: LoadOptions, count: number): SetupData {
+  // A fresh state (buckets full, clock at real time) makes the envelope start where the run starts.
+  control(opts.baseUrl, "POST", "/reset");
+  const config = control(opts.baseUrl, "GET", "/config") as Record<string, unknown>;
+  const clientId = String(config.client_id ?? "");
+  const clientSecret = String(config.client_secret ?? "");
+  // Enrolment traffic must not drain the buckets the scenario measures: no limits while seeding.
+  control(opts.baseUrl, "PUT", "/config", { profile: "off" });
+  const settings = clientSettings(opts, clientId, clientSecret, 0);
+  const inboxUrl = `${opts.baseUrl}/__mock/outbox`;
+  const data: SetupData = {
+    target: "mock",
+    profile: opts.profile,
+    clock: true,
+    settings,
+    users: [],
+    inboxUrl,
+  };
+  const prefix = phonePrefix();
+  for (let i = 0; i < count; i++) {
+    const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
+    const phone = `${prefix}${String(i).padStart(5, "0")}`;
+    data.users.push(enroll(data, created, phone));
+  }
+  control(opts.baseUrl, "PUT", "/config", { profile: opts.profile });
+  return data;
+}
+
+/** A run-unique +1555 number prefix, so numbers from runs sharing a mock never collide. */
+function phonePrefix(): string {
+  return `+1555${String(Math.floor(Math.random() * 10000)).padStart(4, "0")}`;
+}
+
+/** Enrols one user with SMS (associate, read the code, confirm) and logs in again for an mfa_token. */
+function enroll(data: SetupData, user: { username: string; password: string }, phone: string): LoadUser {
+  const first = mfaToken(data.settings, user);
+  const associated = associateSms(data.settings, first, phone);
+  const oobCode = field(associated.body, "oob_code");
+  if (associated.status !== 200 || !oobCode) throw new Error(`associate answered ${explain(associated)}`);
+  const code = nextCode(data, phone);
+  const confirmed = exchangeOob(data.settings, first, oobCode, code.code);
+  if (confirmed.status !== 200) throw new Error(`confirming the enrolment answered ${explain(confirmed)}`);
+  return loggedIn(data.settings, { ...user, phone });
+}
+
+/** Logs a pool user in and finds their SMS authenticator. */
+function loggedIn(
+  settings: ClientSettings,
+  user: { username: string; password: string; phone: string },
+): LoadUser {
+  const token = mfaToken(settings, user);
+  const listed = listAuthenticators(settings, token);
+  const list = Array.isArray(listed.body) ? (listed.body as Array<Record<string, unknown>>) : [];
+  const sms = list.find((a) => a.active === true && typeof a.id === "string" && a.id.startsWith("sms|"));
+  if (!sms) throw new Error(`a user has no active SMS authenticator (list answered ${explain(listed)})`);
+  return { ...user, authenticatorId: String(sms.id), mfaToken: token };
+}
+
+/** A fresh mfa_token for a user (password grant → 403 mfa_required). */
+export function mfaToken(settings: ClientSettings, user: { username: string; password: string }): string {
+  const res = passwordGrant(settings, user);
+  const token = field(res.body, "mfa_token");
+  if (field(res.body, "error") !== "mfa_required" || !token) {
+    throw new Error(`password grant answered ${explain(res)}, expected mfa_required with an mfa_token`);
+  }
+  return token;
+}
+
+function prepareTenant(opts: LoadOptions, count: number): SetupData {
+  const missing = missingTenantSettings(opts);
+  if (missing.length > 0 || !tenantPool) {
+    throw new Error(
+      `the tenant target is not configured: set ${missing.join(", ") || "LOAD_TENANT_USERS"} (see load/README.md, "Against a tenant")`,
+    );
+  }
+  const pool = JSON.parse(tenantPool) as Array<{ username: string; password: string; phone: string }>;
+  if (!Array.isArray(pool) || pool.length < count) {
+    throw new Error(
+      `LOAD_TENANT_USERS holds ${Array.isArray(pool) ? pool.length : 0} users; this run needs ${count}`,
+    );
+  }
+  const settings = clientSettings(opts, opts.clientId ?? "", opts.clientSecret ?? "", 0);
+  const data: SetupData = {
+    target: "tenant",
+    profile: opts.profile,
+    clock: false,
+    settings,
+    users: [],
+    inboxUrl: opts.inboxUrl ?? "",
+    ...(opts.inboxToken ? { inboxToken: opts.inboxToken } : {}),
+  };
+  for (const user of pool.slice(0, count)) data.users.push(loggedIn(settings, user));
+  return data;
+}
+
+function clientSettings(
+  opts: LoadOptions,
+  clientId: string,
+  clientSecret: string,
+  clockOffsetMs: number,
+): ClientSettings {
+  return {
+    baseUrl: opts.baseUrl,
+    clientId,
+    clientSecret,
+    ...(opts.connection ? { connection: opts.connection } : {}),
+    ...(opts.audience ? { audience: opts.audience } : {}),
+    schemaSampleRate: opts.schemaSampleRate,
+    clockOffsetMs,
+    clockSkewMs: opts.clockSkewMs,
+  };
+}
+
+export interface Message {
+  id: string;
+  code: string;
+}
+
+/** The newest message to `phone` after message `after` (polls a tenant's sink for up to 30 s). */
+export function nextCode(data: SetupData, phone: string, after?: string): Message {
+  const query = `recipient=${encodeURIComponent(phone)}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+  const headers: Record<string, string> = data.inboxToken
+    ? { authorization: `Bearer ${data.inboxToken}` }
+    : {};
+  const attempts = data.target === "mock" ? 1 : 60;
+  for (let i = 0; i < attempts; i++) {
+    const res = http.get(`${data.inboxUrl}?${query}`, { headers, tags: { name: "inbox" } });
+    const list = res.status === 200 && typeof res.body === "string" ? (JSON.parse(res.body) as unknown) : [];
+    const last = Array.isArray(list)
+      ? (list[list.length - 1] as { id?: unknown; code?: unknown } | undefined)
+      : undefined;
+    if (last && typeof last.id === "string" && typeof last.code === "string")
+      return { id: last.id, code: last.code };
+    if (i + 1 < attempts) sleep(0.5);
+  }
+  // The number stays out of the message: errors end up in logs.
+  throw new Error(`no message reached the user's phone (inbox ${data.inboxUrl})`);
+}
+
+/**
+ * Lets `seconds` pass on the target: the mock's clock is moved (no real wait), anything else is
+ * waited for. The VU's view of the target's clock (`settings.clockOffsetMs`) follows the move.
+ */
+export function letTimePass(data: SetupData, settings: ClientSettings, seconds: number): void {
+  if (seconds <= 0) return;
+  if (!data.clock) {
+    sleep(seconds);
+    return;
+  }
+  const moved = control(settings.baseUrl, "POST", "/clock", { advance_seconds: Math.ceil(seconds) }) as {
+    now?: string;
+  };
+  const now = moved.now ? Date.parse(moved.now) : Number.NaN;
+  if (Number.isFinite(now)) settings.clockOffsetMs = now - Date.now();
+}
+
+/** The target's current time in epoch ms, as far as this VU knows (its clock offset applied). */
+export function targetNow(settings: ClientSettings): number {
+  return Date.now() + settings.clockOffsetMs;
+}
+
+/** Settings for this VU: a copy, because a VU moves its own view of the target's clock. */
+export function vuSettings(data: SetupData): ClientSettings {
+  return { ...data.settings };
+}
+
+/** The user for this iteration: iterations share nothing, across VUs and (distributed) instances. */
+export function iterationUser(data: SetupData): LoadUser {
+  const i = exec.scenario.iterationInTest;
+  const user = data.users[i % data.users.length];
+  if (!user) throw new Error("setup produced no users");
+  return user;
+}
+
+export type { ApiResult };

@@ -1,0 +1,172 @@
+/**
+ * The summary every scenario writes from `handleSummary`: k6's own summary data (metrics, thresholds,
+ * state), without the setup data (it holds credentials), plus what the harness adds: which scenario
+ * and target, whether every threshold held, the rate-limit envelope and the ramp's knee.
+ * Also the short text printed at the end of a run, and the list of secrets a run used.
+ * Pure module: no k6 and no Node imports.
+ */
+
+import type { Knee, StageResult } from "./knee.ts";
+import type { EnvelopeAccuracy } from "./rate-limits.ts";
+
+export interface K6Metric {
+  type: "counter" | "rate" | "trend" | "gauge";
+  contains?: string;
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+/** The part of k6's handleSummary data the harness reads. */
+export interface K6SummaryData {
+  metrics: Record<string, K6Metric>;
+  state?: { testRunDurationMs?: number };
+  root_group?: unknown;
+  options?: unknown;
+  setup_data?: unknown;
+}
+
+export interface EnvelopeSummary extends EnvelopeAccuracy {
+  /** Which bucket: "global" (per tenant) for the challenge scenarios. */
+  key: string;
+  burst: number;
+  refillPerSecond: number;
+  /** Requests refused with the rate-limit answer. */
+  limited: number;
+  /** Same as elapsedSeconds; the name the report reads. */
+  durationSeconds: number;
+}
+
+export interface HarnessSummary {
+  /** Shape version of the `harness` block. */
+  version: 1;
+  scenario: string;
+  target: string;
+  /** host[:port] of the target, never credentials. */
+  host: string;
+  profile: string;
+  /** True when every threshold held (k6 exits 99 otherwise). */
+  passed: boolean;
+  failedThresholds: string[];
+  finishedAt: string;
+  /** Responses checked against the description, and how many conformed. */
+  schema: { checked: number; conforming: number; findings: number };
+  envelope?: EnvelopeSummary;
+  /** Ramp only: per-stage results and the first stage past the knee (null when every stage held). */
+  knee?: { found: Knee | null; stages: StageResult[] };
+  /** Scenario-specific figures (counts of refusals seen, etc.). */
+  figures: Record<string, number>;
+}
+
+export type LoadSummary = Omit<K6SummaryData, "setup_data"> & {
+  harness: HarnessSummary;
+  envelope?: EnvelopeSummary;
+};
+
+/** Thresholds that failed, as "metric: expression". */
+export function failedThresholds(data: K6SummaryData): string[] {
+  const failed: string[] = [];
+  for (const name of Object.keys(data.metrics).sort()) {
+    const thresholds = data.metrics[name]?.thresholds ?? {};
+    for (const expr of Object.keys(thresholds))
+      if (thresholds[expr]?.ok === false) failed.push(`${name}: ${expr}`);
+  }
+  return failed;
+}
+
+/** A metric's value, or `fallback` when the run never recorded it. */
+export function metricValue(data: K6SummaryData, metric: string, value: string, fallback = 0): number {
+  const v = data.metrics[metric]?.values[value];
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}
+
+/** Builds the summary file: k6's data minus the setup data, plus the harness block. */
+export function buildSummary(
+  data: K6SummaryData,
+  info: Pick<HarnessSummary, "scenario" | "target" | "host" | "profile" | "finishedAt"> &
+    Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures">>,
+): LoadSummary {
+  const { setup_data: _secrets, ...k6 } = data;
+  const failed = failedThresholds(data);
+  const checked =
+    metricValue(data, "schema_conformance", "passes") + metricValue(data, "schema_conformance", "fails");
+  const harness: HarnessSummary = {
+    version: 1,
+    ...info,
+    passed: failed.length === 0,
+    failedThresholds: failed,
+    schema: {
+      checked,
+      conforming: metricValue(data, "schema_conformance", "passes"),
+      findings: metricValue(data, "schema_findings", "count"),
+    },
+    figures: info.figures ?? {},
+  };
+  return info.envelope ? { ...k6, harness, envelope: info.envelope } : { ...k6, harness };
+}
+
+/** The rate-limit accuracy line, e.g. "admitted 776 of envelope 775.0 (100.1%, +0.13%, tolerance ±2%)". */
+export function accuracyLine(e: EnvelopeAccuracy): string {
+  const sign = e.deviationPercent >= 0 ? "+" : "";
+  const verdict = e.withinTolerance ? "within" : "OUTSIDE";
+  const note = e.burstExhausted ? "" : " (the run never emptied the bucket: run longer to test the refill)";
+  return (
+    `rate-limit accuracy: admitted ${e.admitted} vs envelope ${e.expected.toFixed(1)} ` +
+    `(burst + rate × ${e.elapsedSeconds.toFixed(2)} s) = ${e.accuracyPercent.toFixed(2)}% ` +
+    `(${sign}${e.deviationPercent.toFixed(2)}%, ${verdict} ±${e.tolerancePercent}%)${note}`
+  );
+}
+
+/** The text printed at the end of a run. */
+export function summaryText(summary: LoadSummary): string {
+  const h = summary.harness;
+  const lines = [
+    `${h.scenario} against ${h.target} (${h.host}, profile ${h.profile}): ${h.passed ? "PASSED" : "FAILED"}`,
+  ];
+  const reqs = summary.metrics.http_reqs?.values;
+  const dur = summary.metrics.http_req_duration?.values;
+  if (reqs && dur) {
+    lines.push(
+      `requests: ${reqs.count ?? 0} (${(reqs.rate ?? 0).toFixed(1)}/s), p95 ${(dur["p(95)"] ?? 0).toFixed(1)} ms, max ${(dur.max ?? 0).toFixed(1)} ms`,
+    );
+  }
+  lines.push(
+    `schema: ${h.schema.conforming}/${h.schema.checked} responses conform, ${h.schema.findings} findings`,
+  );
+  if (summary.envelope) lines.push(accuracyLine(summary.envelope));
+  if (h.knee) {
+    const k = h.knee.found;
+    const top = h.knee.stages[h.knee.stages.length - 1]?.rate ?? 0;
+    lines.push(
+      k
+        ? `knee: stage ${k.stage + 1} at ${k.rate}/s (${k.reason}); last rate that held: ${k.lastGoodRate ?? "none"}/s`
+        : `knee: none up to ${top}/s (every stage held)`,
+    );
+  }
+  for (const [name, value] of Object.entries(h.figures)) lines.push(`${name}: ${value}`);
+  for (const f of h.failedThresholds) lines.push(`threshold failed: ${f}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Every secret value in the setup data (credentials, tokens, phone numbers), for the leak check. */
+export function setupSecrets(setupData: unknown): Array<{ kind: string; value: string }> {
+  const out: Array<{ kind: string; value: string }> = [];
+  const kinds: Record<string, string> = {
+    clientSecret: "client_secret",
+    mfaToken: "mfa_token",
+    password: "password",
+    phone: "phone",
+    inboxToken: "secret",
+  };
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const item of v) walk(item);
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        const kind = kinds[k];
+        if (kind && typeof child === "string" && child !== "") out.push({ kind, value: child });
+        else walk(child);
+      }
+    }
+  };
+  walk(setupData);
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * Scenario 1: POST /mfa/challenge at a constant 80% of the profile's global limit. Nothing may be
+ * refused (no 429), the p95 stays within budget and every challenge opens an oob transaction.
+ */
+import { check } from "k6";
+import { Counter } from "k6/metrics";
+import type { Options } from "k6/options";
+import { challenge, field } from "../lib/k6/client.ts";
+import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
+import { formatDuration } from "../lib/options.ts";
+
+const { opts, plan } = load("challenge-under-limit");
+const rateLimited = new Counter("rate_limited");
+
+export const options: Options = {
+  ...commonOptions,
+  scenarios: {
+    [MAIN]: {
+      executor: "constant-arrival-rate",
+      rate: plan.rate,
+      timeUnit: "1s",
+      duration: formatDuration(plan.durationSeconds),
+      // A challenge takes a few ms on loopback; the headroom covers a slower tenant.
+      preAllocatedVUs: Math.max(2, Math.ceil(plan.rate / 2)),
+      maxVUs: Math.max(10, plan.rate * 2),
+    },
+  },
+  thresholds: {
+    ...commonThresholds(opts, "challenge"),
+    rate_limited: ["count==0"],
+    checks: ["rate>0.99"],
+  },
+};
+
+/** Enrols the users the run needs (each gets fewer messages than the per-user burst). */
+export function setup(): SetupData {
+  return prepareTarget(opts, plan.users);
+}
+
+export default function (data: SetupData): void {
+  const user = iterationUser(data);
+  const res = challenge(data.settings, user.mfaToken, user.authenticatorId);
+  if (res.status === 429) rateLimited.add(1);
+  check(res, {
+    "challenge accepted (200)": (r) => r.status === 200,
+    "oob_code issued": (r) => field(r.body, "oob_code") !== undefined,
+  });
+}
+
+export const handleSummary = summaryHandler("challenge-under-limit", opts, () => ({
+  figures: { rate: plan.rate, users: plan.users },
+}));
