@@ -1,0 +1,281 @@
+/**
+ * The mock as an in-process app: `handle()` is a synchronous function from request to response
+ * (no port, no I/O), so tests call it directly and the server adapter is a thin shell around it.
+ *
+ * One request goes: route → tenant rate limit → body size → injected fault → body parsing →
+ * request validation → handler → (test mode) response validation → deviations → headers. Every
+ * answer on an Auth0 path carries the rate-limit headers (A11); a 429 also carries retry-after.
+ */
+import { associate } from "./associate.ts";
+import { deleteAuthenticator, listAuthenticators } from "./authenticators.ts";
+import { byteLength, parseBody } from "./body.ts";
+import { challenge } from "./challenge.ts";
+import type { Clock } from "./clock.ts";
+import { ConfigError, defaultConfig, type MockConfig } from "./config.ts";
+import { control } from "./control.ts";
+import { deviateTokenBody, deviationNames, injectedError } from "./faults.ts";
+import { handleManagement } from "./management.ts";
+import type { Outbox } from "./outbox.ts";
+import type { Take } from "./rate-limit.ts";
+import { fail, type Reply } from "./reply.ts";
+import { authenticatorParam, type RouteId, route } from "./router.ts";
+import { Runtime } from "./runtime.ts";
+import { CapacityError } from "./state.ts";
+import { takeGlobal, tooManyRequests } from "./throttle.ts";
+import { tokenEndpoint } from "./token-endpoint.ts";
+import { checkRequest, checkResponse, describeFinding, type OperationId } from "./validation.ts";
+import { jwks, openidConfiguration } from "./well-known.ts";
+
+export interface MockRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  /** Lower-case header names (as node:http gives them; `request()` lower-cases for you). */
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+export interface MockApp {
+  /** Synchronous core; never throws. */
+  handle(req: MockRequest): MockResponse;
+  /** Test helper; objects are sent as JSON. Applies the latency fault. */
+  request(
+    url: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string | object },
+  ): Promise<MockResponse>;
+  config(): MockConfig;
+  clock: Clock;
+  outbox: Outbox;
+  /** Back to the seeded state (the configuration stays). */
+  reset(): void;
+  /** Internal runtime, for the server adapter and white-box tests. */
+  readonly runtime: Runtime;
+}
+
+const JSON_MFA = "application/json; charset=utf-8";
+const JSON_TOKEN = "application/json";
+const CORS_EXPOSE = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
+const INTERNAL_ERROR = JSON.stringify({
+  error: "server_error",
+  error_description: "The mock failed unexpectedly; its log has the details.",
+});
+
+/** Builds an app from a full or partial configuration (camelCase keys); `opts.clock` freezes time in tests. */
+export function createMockApp(config?: Partial<MockConfig> | MockConfig, opts?: { clock?: Clock }): MockApp {
+  const rt = new Runtime(completeConfig(config), opts?.clock);
+  const handle = (req: MockRequest): MockResponse => {
+    try {
+      return dispatch(rt, req);
+    } catch (err) {
+      console.error(`mock: internal error on ${req.method} ${req.url.split("?")[0]}:`, err);
+      return { status: 500, headers: { "content-type": JSON_MFA }, body: INTERNAL_ERROR };
+    }
+  };
+  return {
+    handle,
+    async request(url, init) {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k.toLowerCase()] = v;
+      let body = init?.body ?? "";
+      if (typeof body === "object") {
+        body = JSON.stringify(body);
+        headers["content-type"] ??= "application/json";
+      }
+      const method = init?.method ?? (body === "" ? "GET" : "POST");
+      const latency = rt.config.faults.latencyMs;
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      return handle({ method, url, headers, body });
+    },
+    config: () => rt.config,
+    clock: rt.clock,
+    outbox: rt.outbox,
+    reset: () => rt.reset(),
+    runtime: rt,
+  };
+}
+
+/** Defaults, overridden by what was given; an issuer follows a given domain unless set too. */
+function completeConfig(partial: Partial<MockConfig> | undefined): MockConfig {
+  const base = defaultConfig();
+  const config: MockConfig = { ...base, ...partial, faults: { ...base.faults, ...partial?.faults } };
+  if (partial?.domain !== undefined && partial.issuer === undefined)
+    config.issuer = `https://${partial.domain}/`;
+  const unknown = config.faults.deviations.find((d) => !deviationNames.includes(d));
+  if (unknown !== undefined)
+    throw new ConfigError(`faults.deviations: unknown deviation "${unknown}"`, "deviations");
+  return config;
+}
+
+function dispatch(rt: Runtime, req: MockRequest): MockResponse {
+  const url = req.url;
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  const method = req.method;
+  const routed = route(method, path);
+  if (routed === "control" && rt.config.control) {
+    const reply = control(rt, method, path, q === -1 ? "" : url.slice(q + 1), bodyText(req.body));
+    return { status: reply.status, headers: jsonHeaders(JSON_MFA, reply), body: serialise(reply.body) };
+  }
+  if (method === "OPTIONS") return preflight(req);
+  if (
+    handleManagement &&
+    (routed === "management" || (routed === "token" && mentionsClientCredentials(req)))
+  ) {
+    const res = handleManagement(rt, req);
+    if (res) {
+      const take = takeGlobal(rt);
+      if (!rt.deviates("missing-ratelimit-headers")) rateLimitHeaders(res.headers, take);
+      count(rt, routed === "token" ? "token" : "management", res.status);
+      return res;
+    }
+  }
+  const global = takeGlobal(rt);
+  const op = typeof routed === "string" && isOperation(routed) ? routed : undefined;
+  let reply: Reply;
+  let injected = false;
+  if (!global.allowed) {
+    reply = tooManyRequests(rt, global);
+  } else if (op) {
+    const fault = injectedError(rt, op);
+    injected = fault !== undefined;
+    reply = fault ?? operation(rt, op, req, path);
+  } else if (routed === "discovery") {
+    reply = { status: 200, body: openidConfiguration(rt) };
+  } else if (routed === "jwks") {
+    reply = { status: 200, body: jwks(rt) };
+  } else if (typeof routed === "object") {
+    reply = {
+      ...fail(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${routed.allow}.`),
+      headers: { allow: routed.allow },
+    };
+  } else {
+    reply = fail(404, "not_found", `Not found: ${method} ${path}`);
+  }
+  return finish(rt, op, reply, global, injected);
+}
+
+function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string): Reply {
+  if (byteLength(req.body) > rt.config.maxBodyBytes) {
+    return fail(413, "invalid_request", "Request body too large.");
+  }
+  const h = req.headers;
+  if (op === "listAuthenticators") return listAuthenticators(rt, h.authorization);
+  if (op === "deleteAuthenticator") return deleteAuthenticator(rt, h.authorization, authenticatorParam(path));
+  const contentType = h["content-type"];
+  const parsed = parseBody(contentType, req.body, op !== "associateAuthenticator");
+  if ("reply" in parsed) return parsed.reply;
+  const fields = parsed.fields;
+  const invalid = checkRequest(op, contentType, fields);
+  if (invalid) return invalid;
+  try {
+    if (op === "token") return tokenEndpoint(rt, fields, h.authorization);
+    if (op === "challenge") return challenge(rt, fields, h.authorization);
+    return associate(rt, fields, h.authorization);
+  } catch (err) {
+    // A full store answers like a rate limit: the caller can wait for entries to expire, or reset.
+    if (err instanceof CapacityError) return { ...fail(429, "too_many_requests", err.message) };
+    throw err;
+  }
+}
+
+function finish(
+  rt: Runtime,
+  op: OperationId | undefined,
+  reply: Reply,
+  global: Take,
+  injected: boolean,
+): MockResponse {
+  const token = op === "token";
+  const headers = jsonHeaders(token ? JSON_TOKEN : JSON_MFA, reply);
+  const limit = reply.limit ?? global;
+  rateLimitHeaders(headers, limit);
+  if (reply.status === 429) headers["retry-after"] = String(Math.max(1, limit.retryAfterSeconds));
+  if (token) {
+    headers["cache-control"] = "no-store";
+    headers.pragma = "no-cache";
+  }
+  headers["access-control-allow-origin"] = "*";
+  headers["access-control-expose-headers"] = CORS_EXPOSE;
+  let status = reply.status;
+  let body = reply.body;
+  if (op && !injected && rt.config.validateResponses) {
+    const findings = checkResponse(op, { status, headers, body });
+    if (findings.length > 0) {
+      const lines = findings.map(describeFinding);
+      console.error(
+        `mock: response of ${op} (${status}) does not match the description:\n  ${lines.join("\n  ")}`,
+      );
+      status = 500;
+      body = {
+        error: "server_error",
+        error_description: "The mock's response failed validation.",
+        findings: lines,
+      };
+    }
+  }
+  if (rt.deviations.size > 0) {
+    if (token && status === 200) deviateTokenBody(rt, body as Record<string, unknown>);
+    if (rt.deviates("wrong-content-type")) headers["content-type"] = "text/html; charset=utf-8";
+    if (rt.deviates("missing-ratelimit-headers")) {
+      delete headers["x-ratelimit-limit"];
+      delete headers["x-ratelimit-remaining"];
+      delete headers["x-ratelimit-reset"];
+    }
+    if (rt.deviates("no-retry-after")) delete headers["retry-after"];
+  }
+  count(rt, op ?? "other", status);
+  return { status, headers, body: serialise(body) };
+}
+
+function jsonHeaders(contentType: string, reply: Reply): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": contentType };
+  if (reply.headers) Object.assign(headers, reply.headers);
+  return headers;
+}
+
+function rateLimitHeaders(headers: Record<string, string>, take: Take): void {
+  headers["x-ratelimit-limit"] = String(take.limit);
+  headers["x-ratelimit-remaining"] = String(take.remaining);
+  headers["x-ratelimit-reset"] = String(take.resetEpochSeconds);
+}
+
+/** CORS preflight, so a browser app (e.g. auth0-spa-js) can call the mock from another origin. */
+function preflight(req: MockRequest): MockResponse {
+  return {
+    status: 204,
+    headers: {
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+      "access-control-allow-headers":
+        req.headers["access-control-request-headers"] ?? "authorization, content-type",
+      "access-control-max-age": "600",
+    },
+    body: "",
+  };
+}
+
+function count(rt: Runtime, name: string, status: number): void {
+  const key = `${name} ${status}`;
+  rt.stats.set(key, (rt.stats.get(key) ?? 0) + 1);
+}
+
+function serialise(body: unknown): string {
+  return body === undefined ? "" : JSON.stringify(body);
+}
+
+function bodyText(body: string | Buffer | undefined): string {
+  if (body === undefined) return "";
+  return typeof body === "string" ? body : body.toString("utf8");
+}
+
+function mentionsClientCredentials(req: MockRequest): boolean {
+  return bodyText(req.body).includes("client_credentials");
+}
+
+function isOperation(id: RouteId | "not-found"): id is OperationId {
+  return id !== "discovery" && id !== "jwks" && id !== "management" && id !== "control" && id !== "not-found";
+}

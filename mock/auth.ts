@@ -1,0 +1,108 @@
+/**
+ * Who is calling: client authentication (client_secret_post or client_secret_basic), mfa_tokens in a
+ * body, and bearer tokens on /mfa/* (an mfa_token, or an access token for the MFA API audience).
+ * Every failure is one of the reference's answers (auth0-mfa-api.md §1.5, §4.6); an unknown token
+ * and another user's token are indistinguishable from the outside.
+ */
+import { type Fields, str } from "./body.ts";
+import { fail, messages, missing, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+import type { Client, MfaTokenRecord, User } from "./state.ts";
+
+/** Authenticates the client from the body or a Basic header; a 401 `invalid_client` otherwise. */
+export function authenticateClient(
+  rt: Runtime,
+  fields: Fields,
+  authorization: string | undefined,
+): Client | Reply {
+  let id = str(fields, "client_id");
+  let secret = str(fields, "client_secret");
+  if (authorization !== undefined && authorization.length > 6 && /^basic /i.test(authorization)) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon === -1) return fail(401, "invalid_client", messages.clientAuth);
+    try {
+      id = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      return fail(401, "invalid_client", messages.clientAuth);
+    }
+  }
+  if (id === undefined) return missing("client_id");
+  const client = rt.state.clients.get(id);
+  if (!client || secret !== client.clientSecret) return fail(401, "invalid_client", messages.clientAuth);
+  return client;
+}
+
+/**
+ * The live record of an mfa_token sent in a body (/oauth/token, /mfa/challenge). `unknownStatus` is
+ * the status of the "Malformed mfa_token" answer, which differs per endpoint.
+ */
+export function bodyMfaToken(
+  rt: Runtime,
+  fields: Fields,
+  client: Client,
+  unknownStatus: number,
+): { record: MfaTokenRecord; user: User } | Reply {
+  const token = str(fields, "mfa_token");
+  if (token === undefined) return missing("mfa_token");
+  const record = rt.state.mfaToken(token);
+  const user = record && rt.state.users.get(record.userId);
+  if (!record || !user) return fail(unknownStatus, "invalid_grant", messages.malformedMfaToken);
+  if (record.expiresAt <= rt.clock.now() && !rt.deviates("expired-mfa-token-accepted")) {
+    return fail(403, "expired_token", messages.expiredMfaToken);
+  }
+  if (record.clientId !== client.clientId) return fail(400, "invalid_request", messages.notIssuedToClient);
+  return { record, user };
+}
+
+export type Scope = "enroll" | "read:authenticators" | "remove:authenticators";
+
+export interface BearerCaller {
+  user: User;
+  /** The mfa_token record, or for an access token the session record that binds its enrollments. */
+  record: MfaTokenRecord;
+  via: "mfa_token" | "access_token";
+}
+
+/**
+ * Resolves `Authorization: Bearer …` on /mfa/*: an mfa_token, or an access token this mock issued
+ * for the MFA audience carrying `scope`. Anything else is a 401 with the reference's text.
+ */
+export function bearer(rt: Runtime, authorization: string | undefined, scope: Scope): BearerCaller | Reply {
+  if (authorization === undefined || !/^bearer\s+\S/i.test(authorization)) {
+    // Guessed: Auth0's text for a missing header is unknown; the code matches its other bearer errors.
+    return fail(401, "invalid_grant", "Authorization header with a Bearer token is required.");
+  }
+  const token = authorization.slice(7).trim();
+  const now = rt.clock.now();
+  const record = rt.state.mfaToken(token);
+  if (record && record.kind === "mfa_token") {
+    const user = rt.state.users.get(record.userId);
+    if (!user) return fail(401, "invalid_grant", messages.invalidBearer);
+    if (record.expiresAt <= now && !rt.deviates("expired-mfa-token-accepted")) {
+      return fail(403, "expired_token", messages.expiredMfaToken);
+    }
+    return { user, record, via: "mfa_token" };
+  }
+  if (token.split(".").length !== 3) return fail(401, "invalid_grant", messages.invalidBearer);
+  const claims = rt.signer.verify(token, now);
+  const user = claims && typeof claims.sub === "string" ? rt.state.users.get(claims.sub) : undefined;
+  if (!claims || !user || !hasMfaAudience(rt, claims.aud))
+    return fail(401, "invalid_grant", messages.invalidBearer);
+  const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+  if (!scopes.includes(scope)) {
+    return fail(403, "access_denied", `Insufficient scope, expected any of: ${scope}`);
+  }
+  const clientId = typeof claims.azp === "string" ? claims.azp : rt.config.clientId;
+  const exp = typeof claims.exp === "number" ? claims.exp * 1000 : now;
+  // An access token stands in for an mfa_token when it confirms what it enrolled: the transaction is
+  // bound to a session record keyed by the token itself, so `mfa_token=<access token>` confirms it.
+  const session = record ?? rt.state.adoptSession(token, user, clientId, exp, String(claims.scope), now);
+  return { user, record: session, via: "access_token" };
+}
+
+function hasMfaAudience(rt: Runtime, aud: unknown): boolean {
+  if (typeof aud === "string") return rt.mfaAudiences.has(aud);
+  return Array.isArray(aud) && aud.some((a) => typeof a === "string" && rt.mfaAudiences.has(a));
+}

@@ -1,0 +1,58 @@
+/**
+ * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (auth0-mfa-api.md §2). A caller only
+ * ever sees and deletes its own user's authenticators; another user's id answers exactly like an
+ * unknown one.
+ */
+import { bearer } from "./auth.ts";
+import { fail, ok, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+import { maskedPhoneName } from "./state.ts";
+
+const AUTHENTICATOR_ID = /^(sms|voice|email|push|totp|recovery-code)\|dev_[A-Za-z0-9]+$/;
+
+/** Answers a GET /mfa/authenticators. */
+export function listAuthenticators(rt: Runtime, authorization: string | undefined): Reply {
+  const caller = bearer(rt, authorization, "read:authenticators");
+  if ("status" in caller) return caller;
+  const channelKey = rt.deviates("list-renames-oob_channel") ? "oob_channels" : "oob_channel";
+  const unmasked = rt.deviates("unmasked-phone-in-list");
+  const items = caller.user.authenticators.map((a) => {
+    if (a.kind === "recovery-code")
+      return { id: a.id, authenticator_type: "recovery-code", active: a.active };
+    const phone = a.phone ?? "";
+    return {
+      id: a.id,
+      authenticator_type: "oob",
+      active: a.active,
+      [channelKey]: a.kind,
+      name: unmasked ? phone : maskedPhoneName(phone),
+    };
+  });
+  return ok(items);
+}
+
+/** Answers a DELETE /mfa/authenticators/{id}; `rawId` is the still percent-encoded path segment. */
+export function deleteAuthenticator(rt: Runtime, authorization: string | undefined, rawId: string): Reply {
+  const caller = bearer(rt, authorization, "remove:authenticators");
+  if ("status" in caller) return caller;
+  if (caller.via === "mfa_token") {
+    // DOC-MANAGE: an mfa_token may list but not delete; the status is a guess (reference §2.2: [U]).
+    return fail(
+      403,
+      "access_denied",
+      "Deleting an authenticator requires an access token for the MFA API with the remove:authenticators scope.",
+    );
+  }
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    id = rawId;
+  }
+  if (!AUTHENTICATOR_ID.test(id))
+    return fail(400, "invalid_request", `The authenticator_id "${id}" is invalid.`);
+  // Unknown and other users' ids answer alike (A18): only the caller's own list is searched.
+  if (!rt.state.deleteAuthenticator(caller.user, id))
+    return fail(404, "not_found", "Authenticator not found.");
+  return rt.deviates("delete-returns-200") ? ok({}) : { status: 204, body: undefined };
+}

@@ -1,0 +1,74 @@
+/**
+ * POST /mfa/challenge (auth0-mfa-api.md §3): sends a new code to an active SMS or voice authenticator
+ * of the mfa_token's user and opens the oob transaction that /oauth/token (mfa-oob) completes.
+ */
+import { authenticateClient, bodyMfaToken } from "./auth.ts";
+import { type Fields, str } from "./body.ts";
+import { sendCode } from "./phone.ts";
+import { fail, messages, ok, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+import type { Authenticator, User } from "./state.ts";
+import { takeMessage } from "./throttle.ts";
+
+const CHALLENGE_TYPES = new Set(["oob", "otp"]);
+
+/** Answers a POST /mfa/challenge. */
+export function challenge(rt: Runtime, fields: Fields, authorization: string | undefined): Reply {
+  const client = authenticateClient(rt, fields, authorization);
+  if ("status" in client) return client;
+  const caller = bodyMfaToken(rt, fields, client, 401);
+  if ("status" in caller) return caller;
+  const { user, record } = caller;
+
+  // A3: optional; one value or a whitespace-separated list; absent means any.
+  const typeField = str(fields, "challenge_type");
+  const types = typeField === undefined ? ["oob", "otp"] : typeField.trim().split(/\s+/);
+  const unknownType = types.find((t) => !CHALLENGE_TYPES.has(t));
+  if (unknownType !== undefined) {
+    return fail(400, "invalid_request", `Invalid challenge_type: ${unknownType}. Accepted values: oob, otp.`);
+  }
+  const phones = user.authenticators.filter((a) => a.active && a.kind !== "recovery-code");
+  const authenticatorId = str(fields, "authenticator_id");
+  let target: Authenticator | undefined;
+  if (authenticatorId !== undefined) {
+    target = phones.find((a) => a.id === authenticatorId);
+    // A18: unknown, inactive and other users' ids get one answer, so existence never leaks.
+    if (!target) return unknownAuthenticator(rt, user, authenticatorId);
+  } else {
+    if (phones.length === 0) return fail(400, "association_required", messages.notEnrolled);
+    const channel = str(fields, "oob_channel");
+    target = phones.find((a) => channel === undefined || a.kind === channel) ?? phones[0];
+  }
+  if (!target || target.phone === undefined) return unknownAuthenticator(rt, user, authenticatorId ?? "");
+  if (!types.includes("oob")) {
+    return fail(
+      401,
+      "unsupported_challenge_type",
+      `The user does not support the requested challenge type (${types.join(" ")}). Supported type: oob.`,
+    );
+  }
+  const throttled = takeMessage(rt, user.id);
+  if (throttled) return throttled;
+  const now = rt.clock.now();
+  const code = sendCode(
+    rt,
+    target.phone,
+    target.kind === "voice" ? "voice" : "sms",
+    "second-factor-authentication",
+  );
+  const tx = rt.state.openOob(record, "challenge", [target.id], code, now, rt.config.codeTtlSeconds * 1000);
+  const body: Record<string, unknown> = { challenge_type: "oob", oob_code: tx.oobCode };
+  if (!rt.deviates("missing-binding-method")) body.binding_method = "prompt";
+  return ok(body);
+}
+
+function unknownAuthenticator(rt: Runtime, user: User, id: string): Reply {
+  if (rt.deviates("foreign-authenticator-reveals-existence")) {
+    for (const other of rt.state.users.values()) {
+      if (other !== user && other.authenticators.some((a) => a.id === id)) {
+        return fail(403, "access_denied", `Authenticator ${id} belongs to another user.`);
+      }
+    }
+  }
+  return fail(400, "invalid_request", `Invalid authenticator_id: ${id}`);
+}

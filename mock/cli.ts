@@ -1,0 +1,73 @@
+/**
+ * `npm run mock -- --port 4010 --profile essentials --seed 42`: starts the mock on 127.0.0.1 (unless
+ * --host says otherwise), prints its base URL and the default client's credentials, and stops cleanly
+ * on SIGINT or SIGTERM. Options come from flags and MOCK_* variables (see --help).
+ */
+import { ConfigError, parseArgs, usage } from "./config.ts";
+import { deviationNames } from "./faults.ts";
+import { startMockServer } from "./server.ts";
+
+/** Parses the command line, starts the server and wires the signals; answers the exit code on failure. */
+async function main(argv: string[]): Promise<number | undefined> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv, process.env);
+    const unknown = parsed.config.faults.deviations.find((d) => !deviationNames.includes(d));
+    if (unknown !== undefined) {
+      throw new ConfigError(
+        `--deviations: unknown deviation "${unknown}"; known: ${deviationNames.join(", ")}`,
+      );
+    }
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`auth0-mfa-mock: ${err.message}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(usage());
+    return 0;
+  }
+  const { config, port, host } = parsed;
+  const issuerGiven =
+    argv.some((a) => a.startsWith("--issuer") || a.startsWith("--domain")) ||
+    Boolean(process.env.MOCK_ISSUER || process.env.MOCK_DOMAIN);
+  // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
+  const { issuer: _issuer, domain: _domain, ...rest } = config;
+  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest });
+  const c = server.app.config();
+  // The client id and secret are the mock's own local defaults, not credentials of any tenant: the
+  // user's app needs both to talk to the mock, so they are printed.
+  console.log(`Auth0 MFA mock listening on ${server.url}`);
+  console.log(`  issuer         ${c.issuer}`);
+  console.log(`  client_id      ${c.clientId}`);
+  console.log(`  client_secret  ${c.clientSecret}   (local mock default, not a tenant secret)`);
+  console.log(`  connection     ${c.connection}`);
+  console.log(`  profile        ${c.profile}, seed ${c.seed}, ${c.users} seeded users`);
+  console.log(`  control API    ${c.control ? `${server.url}/__mock/health` : "off"}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`auth0-mfa-mock: ${signal}, closing`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error("auth0-mfa-mock: close failed:", err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  return undefined;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error("auth0-mfa-mock: failed to start:", err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

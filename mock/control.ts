@@ -1,0 +1,149 @@
+/**
+ * The control API under /__mock (never on an Auth0 path; off with `control: false`): health,
+ * configuration, users, the outbox of "sent" messages, the clock, reset, counters and the catalogue
+ * of deviations. JSON in and out; errors keep Auth0's envelope so one client handles both.
+ */
+import { ConfigError, mergeConfig, toPublicConfig } from "./config.ts";
+import { deviationNames, deviations } from "./faults.ts";
+import { fail, ok, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+import { CapacityError } from "./state.ts";
+
+type Handler = (rt: Runtime, query: URLSearchParams, body: string) => Reply;
+
+const routes = new Map<string, Record<string, Handler>>([
+  ["/__mock/health", { GET: () => ok({ status: "ok" }) }],
+  ["/__mock/config", { GET: (rt) => ok(toPublicConfig(rt.config)), PUT: putConfig }],
+  ["/__mock/users", { POST: createUser }],
+  ["/__mock/outbox", { GET: outbox }],
+  ["/__mock/clock", { GET: (rt) => ok({ now: rt.clock.nowIso() }), POST: advanceClock }],
+  ["/__mock/reset", { POST: reset }],
+  ["/__mock/stats", { GET: stats }],
+  ["/__mock/deviations", { GET: () => ok(deviations) }],
+]);
+
+/** Answers a request under /__mock. */
+export function control(rt: Runtime, method: string, path: string, query: string, body: string): Reply {
+  const methods = routes.get(path);
+  if (!methods) return fail(404, "not_found", `Unknown control path ${path}; see GET /__mock/health.`);
+  const handler = methods[method];
+  if (!handler) {
+    const allow = Object.keys(methods).join(", ");
+    return {
+      ...fail(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${allow}.`),
+      headers: { allow },
+    };
+  }
+  return handler(rt, new URLSearchParams(query), body);
+}
+
+/** Parses a control body: empty means `{}`; anything but a JSON object is a 400. */
+function jsonObject(body: string): Record<string, unknown> | Reply {
+  if (body.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return fail(400, "invalid_request", "The request body is not valid JSON.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail(400, "invalid_request", "The request body must be a JSON object.");
+  }
+  return value as Record<string, unknown>;
+}
+
+function isReply(value: unknown): value is Reply {
+  return typeof (value as Reply).status === "number" && "body" in (value as Reply);
+}
+
+function putConfig(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
+  const patch = jsonObject(raw);
+  if (isReply(patch)) return patch;
+  let next: ReturnType<typeof mergeConfig>;
+  try {
+    next = mergeConfig(rt.config, patch);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(400, "invalid_config", err.message);
+    throw err;
+  }
+  const unknown = next.faults.deviations.find((d) => !deviationNames.includes(d));
+  if (unknown !== undefined) {
+    return fail(
+      400,
+      "invalid_config",
+      `faults.deviations: unknown deviation "${unknown}"; see GET /__mock/deviations.`,
+    );
+  }
+  rt.reconfigure(next);
+  return ok(toPublicConfig(rt.config));
+}
+
+function createUser(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
+  const body = jsonObject(raw);
+  if (isReply(body)) return body;
+  const { username, password } = body;
+  for (const [name, value] of [
+    ["username", username],
+    ["password", password],
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value === "" || value.length > 256)) {
+      return fail(400, "invalid_request", `${name} must be a non-empty string of at most 256 characters.`);
+    }
+  }
+  if (typeof username === "string" && rt.state.loginTaken(username)) {
+    return fail(409, "user_exists", "The user already exists.");
+  }
+  try {
+    const user = rt.state.createUser({
+      username: username as string | undefined,
+      password: password as string | undefined,
+    });
+    return ok({ user_id: user.id, username: user.username, password: user.password, email: user.email });
+  } catch (err) {
+    if (err instanceof CapacityError) return fail(429, "too_many_requests", err.message);
+    throw err;
+  }
+}
+
+function outbox(rt: Runtime, q: URLSearchParams): Reply {
+  const recipient = q.get("recipient") ?? undefined;
+  const after = q.get("after") ?? undefined;
+  try {
+    return ok(rt.outbox.list({ recipient: recipient || undefined, after }));
+  } catch (err) {
+    if (err instanceof RangeError) return fail(400, "invalid_request", err.message);
+    throw err;
+  }
+}
+
+function advanceClock(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
+  const body = jsonObject(raw);
+  if (isReply(body)) return body;
+  const seconds = body.advance_seconds;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
+    return fail(400, "invalid_request", "advance_seconds must be a number of seconds from 0 to 315360000.");
+  }
+  rt.clock.advance(seconds * 1000);
+  return ok({ now: rt.clock.nowIso() });
+}
+
+function reset(rt: Runtime): Reply {
+  rt.reset();
+  return ok({ status: "ok" });
+}
+
+function stats(rt: Runtime): Reply {
+  const byOperation: Record<string, Record<string, number>> = {};
+  let total = 0;
+  for (const [key, count] of rt.stats) {
+    const [op = "", status = ""] = key.split(" ");
+    byOperation[op] ??= {};
+    (byOperation[op] as Record<string, number>)[status] = count;
+    total += count;
+  }
+  return ok({
+    requests: total,
+    by_operation: byOperation,
+    state: { ...rt.state.sizes(), outbox: rt.outbox.size(), rate_limit_buckets: rt.limiter.size() },
+  });
+}

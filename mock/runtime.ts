@@ -1,0 +1,94 @@
+/**
+ * Everything a route handler reads or changes, in one object built once per app: configuration,
+ * clock, limiter, outbox, signer and state. Handlers are plain functions of (runtime, input), so the
+ * hot path builds no closures.
+ */
+import { Clock } from "./clock.ts";
+import type { MockConfig } from "./config.ts";
+import { TokenSigner } from "./jwt.ts";
+import { Outbox } from "./outbox.ts";
+import { createRng } from "./random.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { profiles, type RateLimitProfile } from "./rate-limit-profiles.ts";
+import { MockState } from "./state.ts";
+
+export class Runtime {
+  config: MockConfig;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter;
+  readonly outbox: Outbox;
+  signer: TokenSigner;
+  state: MockState;
+  profile: RateLimitProfile;
+  /** Named deviations switched on (see faults.ts), as a set for O(1) checks on the hot path. */
+  deviations: ReadonlySet<string>;
+  /** Where startMockServer listens (e.g. "http://127.0.0.1:4010"); discovery URLs use it. */
+  baseUrl: string | undefined;
+  /** The MFA API audiences an access token may carry: `https://<domain>/mfa/` and `<issuer>mfa/`. */
+  mfaAudiences: ReadonlySet<string>;
+  /** Seeded, so a fault share replays the same way for the same seed. */
+  faultRng: () => number;
+  /** Answers counted by `<operation> <status>`. */
+  readonly stats = new Map<string, number>();
+
+  constructor(config: MockConfig, clock?: Clock) {
+    this.config = config;
+    this.clock = clock ?? new Clock();
+    this.limiter = new RateLimiter(this.clock);
+    this.outbox = new Outbox(this.clock);
+    this.signer = new TokenSigner({ issuer: config.issuer });
+    this.state = this.freshState();
+    this.profile = profiles[config.profile];
+    this.deviations = new Set(config.faults.deviations);
+    this.baseUrl = undefined;
+    this.mfaAudiences = audiences(config);
+    this.faultRng = createRng(config.seed);
+  }
+
+  /** Applies a new configuration; a changed seed, user count or client rebuilds the seeded state. */
+  reconfigure(next: MockConfig): void {
+    const prev = this.config;
+    this.config = next;
+    if (next.issuer !== prev.issuer) this.signer = new TokenSigner({ issuer: next.issuer });
+    this.profile = profiles[next.profile];
+    this.deviations = new Set(next.faults.deviations);
+    this.mfaAudiences = audiences(next);
+    if (
+      next.seed !== prev.seed ||
+      next.users !== prev.users ||
+      next.clientId !== prev.clientId ||
+      next.clientSecret !== prev.clientSecret
+    ) {
+      this.reset();
+    }
+  }
+
+  /** Back to the seeded state: users, tokens, codes, buckets, outbox, clock offset and counters. */
+  reset(): void {
+    this.state = this.freshState();
+    this.limiter.clear();
+    this.outbox.clear();
+    this.clock.reset();
+    this.stats.clear();
+    this.faultRng = createRng(this.config.seed);
+  }
+
+  /** True when the named deviation is switched on. */
+  deviates(name: string): boolean {
+    return this.deviations.size > 0 && this.deviations.has(name);
+  }
+
+  private freshState(): MockState {
+    const c = this.config;
+    return new MockState(c.seed, c.users, {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      name: "Default App",
+    });
+  }
+}
+
+function audiences(config: MockConfig): ReadonlySet<string> {
+  const issuer = config.issuer.endsWith("/") ? config.issuer : `${config.issuer}/`;
+  return new Set([`https://${config.domain}/mfa/`, `${issuer}mfa/`]);
+}

@@ -1,0 +1,112 @@
+/**
+ * node:http shell around the synchronous app: reads the body (refusing more than `maxBodyBytes`
+ * early, with a 413), applies the latency fault, writes the app's answer. Loopback by default.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createMockApp, type MockApp, type MockRequest } from "./app.ts";
+import type { MockConfig } from "./config.ts";
+
+const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
+
+/** Starts the mock on `host:port` (127.0.0.1 and 4010 by default; port 0 picks a free one). */
+export async function startMockServer(opts?: {
+  port?: number;
+  host?: string;
+  config?: Partial<MockConfig>;
+}): Promise<{ url: string; app: MockApp; close(): Promise<void> }> {
+  const host = opts?.host ?? "127.0.0.1";
+  const app = createMockApp(opts?.config);
+  const rt = app.runtime;
+  const server = createServer((req, res) => onRequest(app, req, res));
+  // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts?.port ?? 4010, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  rt.baseUrl = url;
+  // The issuer follows the address unless it was configured: SDKs then verify tokens against it.
+  if (opts?.config?.issuer === undefined && opts?.config?.domain === undefined) {
+    rt.reconfigure({ ...rt.config, issuer: `${url}/` });
+  }
+  return {
+    url,
+    app,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
+  const max = app.runtime.config.maxBodyBytes;
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) {
+    tooLarge(app, req, res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > max) {
+      refused = true;
+      tooLarge(app, req, res);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (refused) return;
+    const body =
+      chunks.length === 0 ? "" : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const mreq: MockRequest = {
+      method: req.method ?? "GET",
+      url: req.url ?? "/",
+      headers: req.headers as Record<string, string>,
+      body,
+    };
+    const answer = app.handle(mreq);
+    const latency = app.runtime.config.faults.latencyMs;
+    if (latency > 0) setTimeout(write, latency, res, answer);
+    else write(res, answer);
+  });
+  req.on("error", () => res.destroy());
+}
+
+/** The 413 goes through the app so it carries the same headers as every other answer. */
+function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
+  const answer = app.handle({
+    method: req.method ?? "POST",
+    url: req.url ?? "/",
+    headers: req.headers as Record<string, string>,
+    // A body one byte over the limit makes the app answer its 413 without reading the real one.
+    body: Buffer.alloc(app.runtime.config.maxBodyBytes + 1),
+  });
+  answer.headers.connection = "close";
+  if (answer.status !== 413) {
+    answer.status = 413;
+    answer.body = TOO_LARGE;
+  }
+  write(res, answer);
+  req.resume();
+}
+
+function write(
+  res: ServerResponse,
+  answer: { status: number; headers: Record<string, string>; body: string },
+): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}

@@ -1,0 +1,61 @@
+/**
+ * The rate limits of A9 to A12 applied to requests: the tenant's global bucket (its figures go into
+ * the `x-ratelimit-*` headers of every answer), the mfa-oob exchange per mfa_token, messages per user
+ * and failed codes per user. Which limits exist comes from the profile (`off` has none).
+ */
+import type { BucketSpec, Take } from "./rate-limit.ts";
+import { fail, messages, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+
+// With the `off` profile the headers still have to be there (A11); they then describe a bucket that
+// never runs dry.
+const UNLIMITED: BucketSpec = { name: "off-global", burst: 1_000_000, refillPerSecond: 1_000_000 };
+const TENANT = "tenant";
+
+/** Takes one request from the tenant's global bucket. */
+export function takeGlobal(rt: Runtime): Take {
+  return rt.limiter.take(rt.profile.global ?? UNLIMITED, TENANT);
+}
+
+/** The 429 of A12 (body configurable), carrying the bucket that said no. */
+export function tooManyRequests(rt: Runtime, take: Take): Reply {
+  const body = rt.config.rateLimitBody;
+  return { status: 429, body: { error: body.error, error_description: body.error_description }, limit: take };
+}
+
+/** Counts one mfa-oob exchange for an mfa_token; a reply when the session is over its limit. */
+export function takeOobExchange(rt: Runtime, mfaToken: string): Reply | undefined {
+  const spec = rt.profile.oobExchangePerMfaToken;
+  if (!spec) return undefined;
+  const take = rt.limiter.take(spec, mfaToken);
+  return take.allowed ? undefined : tooManyRequests(rt, take);
+}
+
+/** Counts one SMS or voice message for a user; the A9 answer when the user is over the limit. */
+export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
+  const spec = rt.profile.messagesPerUser;
+  if (!spec) return undefined;
+  const take = rt.limiter.take(spec, userId);
+  return take.allowed ? undefined : lockout(rt, messages.tooManySms, take);
+}
+
+/**
+ * The A9 lockout answer when the user has no failed attempt left; checked before a code is compared,
+ * so that even the right code is refused while locked.
+ */
+export function lockedOut(rt: Runtime, userId: string): Reply | undefined {
+  const spec = rt.profile.failedCodesPerUser;
+  if (!spec || rt.deviates("lockout-never-triggers")) return undefined;
+  const take = rt.limiter.peek(spec, userId);
+  return take.allowed ? undefined : lockout(rt, messages.tooManyFailed, take);
+}
+
+/** Records a wrong code for a user. */
+export function recordFailure(rt: Runtime, userId: string): void {
+  const spec = rt.profile.failedCodesPerUser;
+  if (spec) rt.limiter.take(spec, userId);
+}
+
+function lockout(rt: Runtime, description: string, take: Take): Reply {
+  return { ...fail(rt.config.lockoutStatus, "invalid_request", description), limit: take };
+}

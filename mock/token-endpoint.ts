@@ -1,0 +1,192 @@
+/**
+ * POST /oauth/token: the password grants that end in `mfa_required`, and the MFA grants that confirm
+ * an enrollment or complete a challenge (mfa-oob), or use a recovery code (auth0-mfa-api.md §4).
+ */
+
+import { authenticateClient, bodyMfaToken } from "./auth.ts";
+import { type Fields, str } from "./body.ts";
+import { fail, messages, missing, ok, type Reply } from "./reply.ts";
+import type { Runtime } from "./runtime.ts";
+import type { Client, MfaTokenRecord, User } from "./state.ts";
+import { lockedOut, recordFailure, takeOobExchange } from "./throttle.ts";
+
+export const GRANT = {
+  password: "password",
+  passwordRealm: "http://auth0.com/oauth/grant-type/password-realm",
+  mfaOob: "http://auth0.com/oauth/grant-type/mfa-oob",
+  mfaOtp: "http://auth0.com/oauth/grant-type/mfa-otp",
+  mfaRecoveryCode: "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+} as const;
+
+const DEFAULT_SCOPE = "openid profile";
+const ID_TOKEN_TTL_SECONDS = 36_000;
+
+/** Answers a POST /oauth/token. */
+export function tokenEndpoint(rt: Runtime, fields: Fields, authorization: string | undefined): Reply {
+  const grant = str(fields, "grant_type");
+  if (grant === undefined) return missing("grant_type");
+  const client = authenticateClient(rt, fields, authorization);
+  if ("status" in client) return client;
+  switch (grant) {
+    case GRANT.password:
+    case GRANT.passwordRealm:
+      return passwordGrant(rt, fields, client.clientId, grant === GRANT.passwordRealm);
+    case GRANT.mfaOob:
+      return mfaOob(rt, fields, client);
+    case GRANT.mfaRecoveryCode:
+      return mfaRecoveryCode(rt, fields, client);
+    case GRANT.mfaOtp:
+      return mfaOtp(rt, fields, client);
+    default:
+      return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
+  }
+}
+
+function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant: boolean): Reply {
+  const username = str(fields, "username");
+  if (username === undefined) return missing("username");
+  const password = str(fields, "password");
+  if (password === undefined) return missing("password");
+  if (realmGrant) {
+    const realm = str(fields, "realm");
+    if (realm === undefined) return missing("realm");
+    if (realm !== rt.config.connection) return fail(403, "invalid_grant", messages.wrongPassword);
+  }
+  const user = rt.state.findLogin(username);
+  if (!user || user.password !== password) return fail(403, "invalid_grant", messages.wrongPassword);
+  const c = rt.config;
+  const record = rt.state.issueMfaToken(
+    user,
+    clientId,
+    str(fields, "audience") ?? (c.audience === "" ? undefined : c.audience),
+    str(fields, "scope") ?? DEFAULT_SCOPE,
+    rt.clock.now(),
+    c.mfaTokenTtlSeconds * 1000,
+  );
+  const extra: Record<string, unknown> = { mfa_token: record.token };
+  if (c.mfaRequirements) extra.mfa_requirements = requirements(user);
+  const status = rt.deviates("wrong-mfa-required-status") ? 401 : 403;
+  return fail(status, "mfa_required", messages.mfaRequired, extra);
+}
+
+/** `mfa_requirements` (DOC-ROPG, SDKs): what an unenrolled user may enroll, or an enrolled one may use. */
+function requirements(user: User): Record<string, unknown> {
+  const active = user.authenticators.filter((a) => a.active);
+  if (!active.some((a) => a.kind !== "recovery-code")) return { enroll: [{ type: "phone" }] };
+  const challenge: Array<{ type: string }> = [{ type: "phone" }];
+  if (active.some((a) => a.kind === "recovery-code")) challenge.push({ type: "recovery-code" });
+  return { challenge };
+}
+
+function mfaOob(rt: Runtime, fields: Fields, client: Client): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
+  if ("status" in caller) return caller;
+  const { record, user } = caller;
+  const throttled = takeOobExchange(rt, record.token);
+  if (throttled) return throttled;
+  const oobCode = str(fields, "oob_code");
+  if (oobCode === undefined) return missing("oob_code");
+  const tx = rt.state.oobTransaction(oobCode);
+  if (!tx) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  if (tx.mfaToken !== record.token) return fail(400, "invalid_request", messages.oobMismatch);
+  const now = rt.clock.now();
+  if (tx.expiresAt <= now && !rt.deviates("oob-code-never-expires")) {
+    return fail(403, "expired_token", messages.expiredOobCode);
+  }
+  const binding = str(fields, "binding_code");
+  if (binding === undefined) return fail(400, "invalid_request", messages.bindingRequired);
+  const locked = lockedOut(rt, user.id);
+  if (locked) return locked;
+  if (tx.used && !rt.deviates("binding-code-reusable")) {
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+  }
+  if (binding !== tx.code) {
+    recordFailure(rt, user.id);
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+  }
+  tx.used = true;
+  if (tx.purpose === "enrollment") {
+    const confirmed = user.authenticators.filter((a) => tx.authenticatorIds.includes(a.id));
+    // The enrollment was deleted before it was confirmed: nothing is left to confirm.
+    if (confirmed.length === 0)
+      return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+    for (const a of confirmed) a.active = true;
+    for (const a of user.authenticators) if (a.kind === "recovery-code" && user.recoveryCode) a.active = true;
+  }
+  return tokens(rt, record, user);
+}
+
+function mfaRecoveryCode(rt: Runtime, fields: Fields, client: Client): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
+  if ("status" in caller) return caller;
+  const { record, user } = caller;
+  const code = str(fields, "recovery_code");
+  if (code === undefined) return missing("recovery_code");
+  const locked = lockedOut(rt, user.id);
+  if (locked) return locked;
+  const active = user.authenticators.some((a) => a.kind === "recovery-code" && a.active);
+  if (!active || user.recoveryCode === undefined || code.toUpperCase() !== user.recoveryCode) {
+    recordFailure(rt, user.id);
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected);
+  }
+  const reply = tokens(rt, record, user);
+  if (!rt.deviates("recovery-code-not-rotated")) {
+    const next = rt.state.rotateRecoveryCode(user);
+    (reply.body as Record<string, unknown>).recovery_code = next;
+  }
+  return reply;
+}
+
+/** The mock enrolls no OTP authenticator, so every otp is wrong (and counts as a failed code). */
+function mfaOtp(rt: Runtime, fields: Fields, client: Client): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
+  if ("status" in caller) return caller;
+  if (str(fields, "otp") === undefined) return missing("otp");
+  const locked = lockedOut(rt, caller.user.id);
+  if (locked) return locked;
+  recordFailure(rt, caller.user.id);
+  return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
+}
+
+/** The token response (§4.5): RS256 access token, id token when `openid` was asked for. */
+export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
+  const c = rt.config;
+  const now = rt.clock.now();
+  const scope = record.scope;
+  const openid = scope.split(" ").includes("openid");
+  const mfaApi = record.audience !== undefined && rt.mfaAudiences.has(record.audience);
+  const expiresIn = mfaApi ? c.mfaAccessTokenTtlSeconds : c.accessTokenTtlSeconds;
+  const userinfo = `${c.issuer.endsWith("/") ? c.issuer : `${c.issuer}/`}userinfo`;
+  const aud =
+    record.audience === undefined
+      ? userinfo
+      : openid && !mfaApi
+        ? [record.audience, userinfo]
+        : record.audience;
+  const body: Record<string, unknown> = {
+    access_token: rt.signer.sign(
+      { sub: user.id, aud, azp: record.clientId, scope, amr: ["mfa"] },
+      expiresIn,
+      now,
+    ),
+  };
+  if (openid) {
+    body.id_token = rt.signer.sign(
+      {
+        sub: user.id,
+        aud: record.clientId,
+        name: user.name,
+        nickname: user.username,
+        email: user.email,
+        email_verified: true,
+        amr: ["mfa"],
+      },
+      ID_TOKEN_TTL_SECONDS,
+      now,
+    );
+  }
+  body.scope = scope;
+  body.expires_in = expiresIn;
+  body.token_type = "Bearer";
+  return ok(body);
+}

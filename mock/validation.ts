@@ -1,0 +1,49 @@
+/**
+ * The one place the mock calls the description's validators (openapi/validate.ts): requests before
+ * they touch state, and, in test mode (`validateResponses`), every response it sends. Findings of a
+ * request become the 400/415 Auth0 would answer, in its wording where the reference gives one.
+ */
+import {
+  type Finding,
+  formatFinding,
+  type OperationId,
+  type ResponseLike,
+  validateRequest,
+  validateResponse,
+} from "../openapi/validate.ts";
+import { fail, missing, type Reply } from "./reply.ts";
+
+export type { Finding, OperationId };
+
+/** The answer to a request the description rejects, or undefined when it is valid. */
+export function checkRequest(
+  op: OperationId,
+  contentType: string | undefined,
+  fields: object,
+): Reply | undefined {
+  // An empty body is judged by its (missing) fields, as Auth0 does, not by its content type.
+  const empty = Object.keys(fields).length === 0;
+  const findings = validateRequest(op, empty ? (contentType ?? "application/json") : contentType, fields);
+  const f = findings[0];
+  if (!f) return undefined;
+  if (f.location === "content-type") {
+    return fail(415, "invalid_request", `Unsupported content type: ${contentType ?? "(none)"}.`);
+  }
+  const field = f.pointer.split("/")[1] ?? "";
+  if (f.expected === "required property") return missing(field);
+  if (op === "token" && field === "grant_type") {
+    const grant = (fields as Record<string, unknown>).grant_type;
+    return fail(400, "unsupported_grant_type", `Unsupported grant type: ${String(grant)}`);
+  }
+  return fail(400, "invalid_request", `Invalid parameter ${field || "body"}: expected ${f.expected}.`);
+}
+
+/** Findings for a response the mock is about to send. */
+export function checkResponse(op: OperationId, res: ResponseLike): Finding[] {
+  return validateResponse(op, res);
+}
+
+/** One line a person can act on. */
+export function describeFinding(f: Finding): string {
+  return formatFinding(f);
+}

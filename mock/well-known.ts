@@ -1,0 +1,49 @@
+/**
+ * OpenID discovery and JWKS, so that Auth0's SDKs work against the mock with only the base URL
+ * changed: they read the endpoints from here and verify the mock's RS256 tokens with its keys.
+ */
+import type { Runtime } from "./runtime.ts";
+
+/** The discovery document; endpoints point at the address the mock listens on when it is known. */
+export function openidConfiguration(rt: Runtime): Record<string, unknown> {
+  const issuer = rt.config.issuer;
+  const base = rt.baseUrl
+    ? `${rt.baseUrl.replace(/\/$/, "")}/`
+    : issuer.endsWith("/")
+      ? issuer
+      : `${issuer}/`;
+  return {
+    issuer,
+    authorization_endpoint: `${base}authorize`,
+    token_endpoint: `${base}oauth/token`,
+    userinfo_endpoint: `${base}userinfo`,
+    mfa_challenge_endpoint: `${base}mfa/challenge`,
+    jwks_uri: `${base}.well-known/jwks.json`,
+    response_types_supported: ["code", "token", "id_token", "code id_token", "code token", "token id_token"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: ["RS256"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    grant_types_supported: [
+      "password",
+      "http://auth0.com/oauth/grant-type/password-realm",
+      "http://auth0.com/oauth/grant-type/mfa-oob",
+      "http://auth0.com/oauth/grant-type/mfa-otp",
+      "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+    ],
+    scopes_supported: [
+      "openid",
+      "profile",
+      "email",
+      "offline_access",
+      "enroll",
+      "read:authenticators",
+      "remove:authenticators",
+    ],
+    claims_supported: ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "nickname", "sub"],
+  };
+}
+
+/** The public keys the mock signs with. */
+export function jwks(rt: Runtime): { keys: object[] } {
+  return rt.signer.jwks();
+}
