@@ -1,0 +1,138 @@
+/**
+ * The tenant target: a real Auth0 tenant (or anything that answers like one, such as the mock in
+ * the end-to-end test). Users come from the Management API through the `auth0` SDK, codes from the
+ * phone-message Action through the sink, both configured by tenant/config.ts.
+ */
+import { randomInt } from "node:crypto";
+import { recordSecrets } from "../../scripts/report/secrets.ts";
+import { loadTenantConfig, type TenantConfig, tenantSecrets } from "../../tenant/config.ts";
+import { createHttpInbox, type Inbox } from "../../tenant/inbox.ts";
+import { createManagementClient, TenantUsers } from "../../tenant/management.ts";
+import { sinkReadToken } from "../../tenant/signature.ts";
+import type { Capabilities, Target, TenantEnv } from "./target.ts";
+
+/** The tenant target, with what a fixture needs to skip a test for a stated reason. */
+export interface TenantTarget extends Target {
+  name: "tenant";
+  capabilities: Capabilities & {
+    /** Codes can be read: a sink is configured (SINK_URL, SINK_SECRET). */
+    inbox: boolean;
+  };
+  /** Why a test with these tags cannot run on this target; undefined when it can. */
+  skipReason(tags: readonly string[]): string | undefined;
+  /** Removes every authenticator of a user through the Management API. */
+  removeAuthenticators(userId: string): Promise<void>;
+  /** Deletes the users this target still holds (the end of a worker or a run). */
+  dispose(): Promise<{ deleted: number; failed: string[] }>;
+  readonly config: TenantConfig;
+}
+
+export const NO_SINK_REASON =
+  "@sends-sms: no code sink is configured for this tenant: set SINK_URL and SINK_SECRET (see tenant/README.md)";
+const MOCK_ONLY_REASON = "@mock-only: needs the mock's control API or clock, which a tenant does not have";
+
+/**
+ * Fictional numbers (Ofcom's drama range +44 7700 900000-900999): the Action sends nothing, and
+ * should a tenant still use a real provider, no one owns these.
+ */
+function fictionalNumber(used: Set<string>): string {
+  for (let i = 0; i < 1000; i++) {
+    const n = `+447700900${String(randomInt(0, 1000)).padStart(3, "0")}`;
+    if (!used.has(n)) return n;
+  }
+  throw new Error("all 1000 fictional numbers are used by this worker");
+}
+
+/**
+ * Builds the tenant target. `env` (from contracts/targets/target.ts) is superseded by the full
+ * configuration from tenant/config.ts, which also reads the env file and the Management and sink settings.
+ */
+export async function createTenantTarget(
+  _env?: TenantEnv,
+  opts: { config?: TenantConfig; fetch?: typeof fetch; reportsDir?: string } = {},
+): Promise<TenantTarget> {
+  const config = opts.config ?? loadTenantConfig();
+  const registry = opts.reportsDir ? { dir: opts.reportsDir } : {};
+  recordSecrets(tenantSecrets(config), "client_secret", registry);
+  const users = new TenantUsers(
+    createManagementClient(config, opts.fetch ? { fetch: opts.fetch } : {}),
+    config.connection,
+  );
+  const ofThisTest: string[] = [];
+  const numbers = new Set<string>();
+  const handedOutAt = new Map<string, string>();
+  let codesRead = 0;
+
+  const sinkInbox = config.sink
+    ? createHttpInbox({
+        url: `${config.sink.url}/outbox`,
+        headers: { authorization: `Bearer ${sinkReadToken(config.sink.secret)}` },
+        timeoutMs: config.codeTimeoutMs,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      })
+    : undefined;
+  const inbox: Inbox = {
+    async nextCode(recipient, q = {}) {
+      if (!sinkInbox) throw new Error(NO_SINK_REASON);
+      // A second guard behind the planner: each code read is a message the tenant sent.
+      if (codesRead >= config.messageBudget) {
+        throw new Error(
+          `TENANT_SMS_BUDGET=${config.messageBudget} reached in this worker; no further codes are read`,
+        );
+      }
+      // A number is random in a small range: ignore what it got before this test took it.
+      const after = q.after ?? handedOutAt.get(recipient);
+      const code = await sinkInbox.nextCode(recipient, { ...q, ...(after ? { after } : {}) });
+      handedOutAt.delete(recipient);
+      codesRead++;
+      recordSecrets([code.code], "otp", registry);
+      return code;
+    },
+  };
+
+  return {
+    name: "tenant",
+    config,
+    baseURL: config.baseURL,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    connection: config.connection,
+    ...(config.audience ? { audience: config.audience } : {}),
+    capabilities: { clock: false, control: false, sendsRealSms: !config.sink, inbox: Boolean(config.sink) },
+    skipReason(tags) {
+      if (tags.includes("@mock-only")) return MOCK_ONLY_REASON;
+      if (tags.includes("@sends-sms") && !config.sink) return NO_SINK_REASON;
+      return undefined;
+    },
+    async createUser() {
+      const user = await users.create();
+      ofThisTest.push(user.userId);
+      recordSecrets([user.password], "password", registry);
+      return user;
+    },
+    inbox,
+    phoneNumber() {
+      const n = fictionalNumber(numbers);
+      numbers.add(n);
+      handedOutAt.set(n, new Date(Date.now() - 1000).toISOString());
+      recordSecrets([n], "phone", registry);
+      return n;
+    },
+    removeAuthenticators: (userId) => users.removeAuthenticators(userId),
+    async cleanup() {
+      // Each test's users go with the test: their authenticators, codes and rate-limit buckets with them.
+      const ids = ofThisTest.splice(0);
+      const failures: string[] = [];
+      for (const id of ids) {
+        try {
+          await users.delete(id);
+        } catch (e) {
+          failures.push(e instanceof Error ? e.message : String(e));
+        }
+      }
+      if (failures.length)
+        throw new Error(`tenant clean-up failed for ${failures.length} user(s): ${failures.join("; ")}`);
+    },
+    dispose: () => users.cleanup(),
+  };
+}

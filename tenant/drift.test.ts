@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import {
+  compareStep,
+  computeDrift,
+  fieldPointers,
+  observeResponse,
+  readDriftInputs,
+  type StepObservation,
+} from "./drift.ts";
+
+const fixtures = fileURLToPath(new URL("./fixtures/drift", import.meta.url));
+
+describe("computeDrift on the fixture run", () => {
+  const report = computeDrift({ ...readDriftInputs(fixtures, fs), now: new Date(0) });
+
+  test("groups the tenant's findings and marks those the mock shares", () => {
+    assert.deepEqual(
+      report.description.map((d) => [
+        d.operation,
+        d.location,
+        d.pointer,
+        d.count,
+        d.alsoOnMock,
+        d.tests.length,
+      ]),
+      [
+        ["challenge", "header", "retry-after", 1, true, 1],
+        ["token", "status", "", 2, false, 2],
+      ],
+    );
+  });
+
+  test("compares the steps both projects ran, aspect by aspect", () => {
+    assert.deepEqual(
+      report.versusMock.map((d) => [d.test, d.step, d.aspect, d.name, d.tenant, d.mock]),
+      [
+        ["mfa_required › password grant", "token#1", "status", "", "401", "403"],
+        ["mfa_required › password grant", "token#1", "header", "x-ratelimit-remaining", "absent", "present"],
+        ["mfa_required › password grant", "token#1", "header", "x-ratelimit-reset", "absent", "present"],
+      ],
+    );
+  });
+
+  test("summarises inputs and counts", () => {
+    assert.deepEqual(report.inputs, { findings: true, tenantObservations: 3, mockObservations: 2 });
+    assert.deepEqual(report.summary, {
+      descriptionDrifts: 2,
+      stepDrifts: 3,
+      comparedSteps: 2,
+      tenantOnlySteps: 1,
+      mockOnlySteps: 0,
+    });
+    assert.equal(report.generatedAt, "1970-01-01T00:00:00.000Z");
+    assert.equal(report.version, 1);
+  });
+});
+
+test("without inputs the report is empty and says so", () => {
+  const report = computeDrift(readDriftInputs("/nonexistent-dir", fs));
+  assert.deepEqual(report.inputs, { findings: false, tenantObservations: 0, mockObservations: 0 });
+  assert.deepEqual(report.description, []);
+});
+
+describe("compareStep", () => {
+  const base: StepObservation = {
+    project: "tenant",
+    test: "t",
+    step: "associateAuthenticator#1",
+    operation: "associateAuthenticator",
+    status: 200,
+    fields: ["/authenticator_type", "/oob_channel"],
+    headers: ["content-type"],
+    contentType: "application/json; charset=utf-8",
+  };
+  const rows: { name: string; mock: Partial<StepObservation>; expect: [string, string, string, string][] }[] =
+    [
+      { name: "identical", mock: {}, expect: [] },
+      {
+        name: "renamed field (same status)",
+        mock: { fields: ["/authenticator_type", "/oob_channels"] },
+        expect: [
+          ["field", "/oob_channel", "present", "absent"],
+          ["field", "/oob_channels", "absent", "present"],
+        ],
+      },
+      {
+        name: "fields not compared across statuses",
+        mock: { status: 201, fields: [] },
+        expect: [["status", "", "200", "201"]],
+      },
+      {
+        name: "error code",
+        mock: { status: 200, error: "access_denied" },
+        expect: [["error", "", "absent", "access_denied"]],
+      },
+      {
+        name: "content type ignores spacing and case",
+        mock: { contentType: "application/json;charset=UTF-8" },
+        expect: [],
+      },
+      {
+        name: "content type",
+        mock: { contentType: "application/json" },
+        expect: [["content-type", "", "application/json; charset=utf-8", "application/json"]],
+      },
+      { name: "volatile headers ignored", mock: { headers: ["content-type", "date", "cf-ray"] }, expect: [] },
+    ];
+  for (const row of rows) {
+    test(row.name, () => {
+      const d = compareStep(base, { ...base, project: "mock", ...row.mock });
+      assert.deepEqual(
+        d.map((x) => [x.aspect, x.name, x.tenant, x.mock]),
+        row.expect,
+      );
+    });
+  }
+});
+
+test("observeResponse keeps the shape and no values", () => {
+  const o = observeResponse("tenant", "t", "challenge", 2, {
+    status: 200,
+    headers: { "content-type": "application/json", Date: "x", "x-ratelimit-limit": "10" },
+    body: { oob_code: "Fe26.2*secret", challenge_type: "oob", list: [{ a: 1 }, { b: 2 }] },
+  });
+  assert.deepEqual(o, {
+    project: "tenant",
+    test: "t",
+    step: "challenge#2",
+    operation: "challenge",
+    status: 200,
+    fields: ["/challenge_type", "/list", "/list/-/a", "/list/-/b", "/oob_code"],
+    headers: ["content-type", "x-ratelimit-limit"],
+    contentType: "application/json",
+  });
+  assert.doesNotMatch(JSON.stringify(o), /secret/);
+  assert.deepEqual(fieldPointers({ "a/b": { "c~": 1 } }), ["/a~1b", "/a~1b/c~0"]);
+});

@@ -1,0 +1,338 @@
+/**
+ * Drift: how a tenant run differs from the description, and, when the same suite also ran against
+ * the mock, how the tenant's answers differ from the mock's step by step. Written to
+ * `reports/drift.json` for the report's drift section; this is how a user learns that Auth0 changed.
+ *
+ * Inputs (both optional; the report says what was missing):
+ * - findings: `reports/contracts/findings.json` (FindingRecord[], projects `tenant` and `mock`).
+ * - observations: `reports/contracts/observations/*.jsonl`, one StepObservation per line, written
+ *   by the contract client for every response (see `observeResponse`).
+ */
+
+/** A finding as contracts/findings.ts writes it (masked already). */
+export interface DriftFinding {
+  test: string;
+  project: string;
+  operation: string;
+  status: number | null;
+  location: string;
+  pointer: string;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+/** What one response looked like, without values (so nothing secret is kept). */
+export interface StepObservation {
+  project: string;
+  test: string;
+  /** `<operation>#<n>`: the n-th call (1-based) of that operation in the test; stable when flows add calls elsewhere. */
+  step: string;
+  operation: string;
+  status: number;
+  /** The body's `error` code, when it has one. */
+  error?: string;
+  /** JSON pointers of the body's fields, sorted (values are never kept). */
+  fields: string[];
+  /** Response header names, lower-case, sorted; plus content-type's value, which is part of the contract. */
+  headers: string[];
+  contentType?: string;
+}
+
+/** One difference from the description on the tenant, grouped across tests. */
+export interface DescriptionDrift {
+  operation: string;
+  status: number | null;
+  location: string;
+  pointer: string;
+  expected: string;
+  actual: string;
+  message: string;
+  /** How many times it was seen on the tenant. */
+  count: number;
+  /** Tests that saw it (sorted, at most 10). */
+  tests: string[];
+  /** The mock showed the same finding: the description (or the mock) is wrong, not only the tenant. */
+  alsoOnMock: boolean;
+}
+
+export type Aspect = "status" | "error" | "field" | "header" | "content-type";
+
+/** One way the tenant's answer to a step differed from the mock's. */
+export interface StepDrift {
+  test: string;
+  step: string;
+  operation: string;
+  aspect: Aspect;
+  /** The field pointer or header name the difference is about ("" for status, error, content-type). */
+  name: string;
+  /** What the tenant answered ("absent" when the field or header is missing). */
+  tenant: string;
+  mock: string;
+}
+
+/** The shape of reports/drift.json (version 1). */
+export interface DriftReport {
+  version: 1;
+  generatedAt: string;
+  inputs: { findings: boolean; tenantObservations: number; mockObservations: number };
+  summary: {
+    descriptionDrifts: number;
+    stepDrifts: number;
+    comparedSteps: number;
+    tenantOnlySteps: number;
+    mockOnlySteps: number;
+  };
+  description: DescriptionDrift[];
+  versusMock: StepDrift[];
+}
+
+/** Headers that vary by deployment (CDN, tracing, dates), not by contract: left out of comparisons. */
+const VOLATILE_HEADERS = new Set([
+  "date",
+  "connection",
+  "keep-alive",
+  "content-length",
+  "transfer-encoding",
+  "etag",
+  "vary",
+  "server",
+  "via",
+  "age",
+  "alt-svc",
+  "x-auth0-requestid",
+  "x-request-id",
+  "traceparent",
+  "strict-transport-security",
+  "set-cookie",
+  "report-to",
+  "nel",
+  "access-control-expose-headers",
+  "access-control-allow-origin",
+  "access-control-allow-credentials",
+  "cache-control",
+  "pragma",
+]);
+const VOLATILE_PREFIXES = ["cf-", "x-envoy-", "x-amz", "x-cache"];
+
+function volatile(header: string): boolean {
+  return VOLATILE_HEADERS.has(header) || VOLATILE_PREFIXES.some((p) => header.startsWith(p));
+}
+
+/** JSON pointers of every field of a JSON value (array items collapse to `/-`, so lengths do not matter). */
+export function fieldPointers(value: unknown, base = ""): string[] {
+  if (Array.isArray(value)) {
+    const items = new Set<string>();
+    for (const item of value) for (const p of fieldPointers(item, `${base}/-`)) items.add(p);
+    return [...items].sort();
+  }
+  if (typeof value !== "object" || value === null) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const p = `${base}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    out.push(p, ...fieldPointers(v, p));
+  }
+  return out.sort();
+}
+
+/** The observation of one response (shape only, no values); `n` is the call's ordinal for its operation. */
+export function observeResponse(
+  project: string,
+  test: string,
+  operation: string,
+  n: number,
+  res: { status: number; headers: Record<string, string | undefined>; body: unknown },
+): StepObservation {
+  const headers = Object.keys(res.headers)
+    .map((h) => h.toLowerCase())
+    .filter((h) => !volatile(h))
+    .sort();
+  const error = (res.body as { error?: unknown } | null | undefined)?.error;
+  const contentType = res.headers["content-type"];
+  return {
+    project,
+    test,
+    step: `${operation}#${n}`,
+    operation,
+    status: res.status,
+    ...(typeof error === "string" ? { error } : {}),
+    fields: fieldPointers(res.body),
+    headers,
+    ...(contentType ? { contentType } : {}),
+  };
+}
+
+function findingKey(f: DriftFinding): string {
+  return [f.operation, f.status ?? "", f.location, f.pointer, f.expected, f.actual].join("\u0000");
+}
+
+/** Groups the tenant's findings; marks those the mock showed too. */
+export function describeDrift(
+  findings: readonly DriftFinding[],
+  tenantProject = "tenant",
+): DescriptionDrift[] {
+  const onMock = new Set(findings.filter((f) => f.project !== tenantProject).map(findingKey));
+  const groups = new Map<string, { first: DriftFinding; count: number; tests: Set<string> }>();
+  for (const f of findings) {
+    if (f.project !== tenantProject) continue;
+    const key = findingKey(f);
+    const g = groups.get(key) ?? { first: f, count: 0, tests: new Set<string>() };
+    g.count++;
+    g.tests.add(f.test);
+    groups.set(key, g);
+  }
+  return [...groups.entries()]
+    .map(([key, g]) => ({
+      operation: g.first.operation,
+      status: g.first.status,
+      location: g.first.location,
+      pointer: g.first.pointer,
+      expected: g.first.expected,
+      actual: g.first.actual,
+      message: g.first.message,
+      count: g.count,
+      tests: [...g.tests].sort().slice(0, 10),
+      alsoOnMock: onMock.has(key),
+    }))
+    .sort(
+      (a, b) =>
+        a.operation.localeCompare(b.operation) || b.count - a.count || a.pointer.localeCompare(b.pointer),
+    );
+}
+
+/** Compares two observations of the same step. */
+export function compareStep(tenant: StepObservation, mock: StepObservation): StepDrift[] {
+  const base = { test: tenant.test, step: tenant.step, operation: tenant.operation };
+  const out: StepDrift[] = [];
+  if (tenant.status !== mock.status) {
+    out.push({
+      ...base,
+      aspect: "status",
+      name: "",
+      tenant: String(tenant.status),
+      mock: String(mock.status),
+    });
+  }
+  if ((tenant.error ?? "") !== (mock.error ?? "")) {
+    out.push({
+      ...base,
+      aspect: "error",
+      name: "",
+      tenant: tenant.error ?? "absent",
+      mock: mock.error ?? "absent",
+    });
+  }
+  // Fields only make sense to compare when both answered the same kind of response.
+  if (tenant.status === mock.status) {
+    const t = new Set(tenant.fields);
+    const m = new Set(mock.fields);
+    for (const p of [...new Set([...t, ...m])].sort()) {
+      if (t.has(p) !== m.has(p)) {
+        out.push({
+          ...base,
+          aspect: "field",
+          name: p,
+          tenant: t.has(p) ? "present" : "absent",
+          mock: m.has(p) ? "present" : "absent",
+        });
+      }
+    }
+  }
+  const th = new Set(tenant.headers.filter((h) => !volatile(h)));
+  const mh = new Set(mock.headers.filter((h) => !volatile(h)));
+  for (const h of [...new Set([...th, ...mh])].sort()) {
+    if (th.has(h) !== mh.has(h)) {
+      out.push({
+        ...base,
+        aspect: "header",
+        name: h,
+        tenant: th.has(h) ? "present" : "absent",
+        mock: mh.has(h) ? "present" : "absent",
+      });
+    }
+  }
+  const tct = tenant.contentType?.toLowerCase().replace(/\s+/g, "");
+  const mct = mock.contentType?.toLowerCase().replace(/\s+/g, "");
+  if (tct !== mct) {
+    out.push({
+      ...base,
+      aspect: "content-type",
+      name: "",
+      tenant: tenant.contentType ?? "absent",
+      mock: mock.contentType ?? "absent",
+    });
+  }
+  return out;
+}
+
+/** Builds the drift report from findings and observations of the tenant and mock projects. */
+export function computeDrift(input: {
+  findings?: readonly DriftFinding[];
+  observations?: readonly StepObservation[];
+  tenantProject?: string;
+  mockProject?: string;
+  now?: Date;
+}): DriftReport {
+  const tenantProject = input.tenantProject ?? "tenant";
+  const mockProject = input.mockProject ?? "mock";
+  const description = describeDrift(input.findings ?? [], tenantProject);
+  const byKey = (project: string) => {
+    const m = new Map<string, StepObservation>();
+    for (const o of input.observations ?? []) if (o.project === project) m.set(`${o.test}\u0000${o.step}`, o);
+    return m;
+  };
+  const tenant = byKey(tenantProject);
+  const mock = byKey(mockProject);
+  const versusMock: StepDrift[] = [];
+  let compared = 0;
+  for (const [key, t] of tenant) {
+    const m = mock.get(key);
+    if (!m) continue;
+    compared++;
+    versusMock.push(...compareStep(t, m));
+  }
+  return {
+    version: 1,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    inputs: {
+      findings: input.findings !== undefined,
+      tenantObservations: tenant.size,
+      mockObservations: mock.size,
+    },
+    summary: {
+      descriptionDrifts: description.length,
+      stepDrifts: versusMock.length,
+      comparedSteps: compared,
+      tenantOnlySteps: [...tenant.keys()].filter((k) => !mock.has(k)).length,
+      mockOnlySteps: [...mock.keys()].filter((k) => !tenant.has(k)).length,
+    },
+    description,
+    versusMock,
+  };
+}
+
+/** Reads the run's inputs from a reports folder; missing files are reported as missing, not as errors. */
+export function readDriftInputs(
+  reportsDir: string,
+  fs: {
+    existsSync(p: string): boolean;
+    readFileSync(p: string, enc: "utf8"): string;
+    readdirSync(p: string): string[];
+  },
+): { findings?: DriftFinding[]; observations: StepObservation[] } {
+  const findingsFile = `${reportsDir}/contracts/findings.json`;
+  const obsDir = `${reportsDir}/contracts/observations`;
+  const findings = fs.existsSync(findingsFile)
+    ? (JSON.parse(fs.readFileSync(findingsFile, "utf8")) as DriftFinding[])
+    : undefined;
+  const observations: StepObservation[] = [];
+  if (fs.existsSync(obsDir)) {
+    for (const name of fs.readdirSync(obsDir).sort()) {
+      if (!name.endsWith(".jsonl")) continue;
+      for (const line of fs.readFileSync(`${obsDir}/${name}`, "utf8").split("\n")) {
+        if (line.trim()) observations.push(JSON.parse(line) as StepObservation);
+      }
+    }
+  }
+  return { ...(findings ? { findings } : {}), observations };
+}

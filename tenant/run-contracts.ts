@@ -1,0 +1,65 @@
+/**
+ * `npm run test:tenant [-- <playwright args>]`: the contract suites against a real tenant, safely.
+ * 1. validates the tenant configuration (every problem named with its variable);
+ * 2. lists the selected tests and plans their SMS/voice messages: over TENANT_SMS_BUDGET, it refuses
+ *    to start, before anything is sent;
+ * 3. runs `playwright test --project=tenant` with the same arguments;
+ * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import path from "node:path";
+import { planMessages, testsFromPlaywrightJson } from "./budget.ts";
+import { loadTenantConfig, TenantConfigError } from "./config.ts";
+import { computeDrift, readDriftInputs } from "./drift.ts";
+
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+const args = process.argv
+  .slice(2)
+  .filter((a, i, all) => a !== "--env-file" && all[i - 1] !== "--env-file" && !a.startsWith("--env-file="));
+
+function main(): number {
+  let config: ReturnType<typeof loadTenantConfig>;
+  try {
+    config = loadTenantConfig();
+  } catch (e) {
+    console.error(e instanceof TenantConfigError ? e.message : e);
+    return 2;
+  }
+  const list = spawnSync(
+    npx,
+    ["playwright", "test", "--project=tenant", "--list", "--reporter=json", ...args],
+    {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (list.status !== 0) {
+    console.error(`listing the tenant tests failed:\n${list.stderr}`);
+    return list.status ?? 1;
+  }
+  const plan = planMessages(
+    testsFromPlaywrightJson(JSON.parse(list.stdout), "tenant"),
+    config.messageBudget,
+    {
+      sink: Boolean(config.sink),
+    },
+  );
+  console.log(`tenant budget: ${plan.summary}`);
+  if (!plan.ok) return 3;
+
+  const run = spawnSync(npx, ["playwright", "test", "--project=tenant", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, TENANT_PLANNED_MESSAGES: String(plan.planned) },
+  });
+  const reportsDir = process.env.REPORTS_DIR ?? "reports";
+  const drift = computeDrift(readDriftInputs(reportsDir, fs));
+  fs.mkdirSync(reportsDir, { recursive: true });
+  fs.writeFileSync(path.join(reportsDir, "drift.json"), `${JSON.stringify(drift, null, 2)}\n`);
+  console.log(
+    `drift: ${drift.summary.descriptionDrifts} from the description, ${drift.summary.stepDrifts} from the mock (reports/drift.json)`,
+  );
+  return run.status ?? 1;
+}
+
+process.exit(main());
