@@ -1,0 +1,27 @@
+/**
+ * `npm run report [-- --dir reports] [--target mock] [--base-url URL]`: composes reports/index.html,
+ * reports/junit.xml and reports/history.json from whatever the stages left under the reports folder.
+ * Exits 1 when the composed run failed (a failed test, a finding, a failed threshold).
+ */
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { composeReport } from "./report/compose.ts";
+import { gitCommit, versions } from "./report/environment.ts";
+import { reportsDir } from "./report/secrets.ts";
+
+const { values } = parseArgs({
+  options: { dir: { type: "string" }, target: { type: "string" }, "base-url": { type: "string" } },
+});
+const commit = gitCommit();
+const result = composeReport({
+  reportsDir: reportsDir(values.dir ? { dir: values.dir } : {}),
+  versions: versions(),
+  ...(commit ? { commit } : {}),
+  ...(values.target ? { target: values.target } : {}),
+  ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+});
+console.log(`report: ${result.ok ? "passed" : "failed"}`);
+console.log(`report: ${result.junitPath}`);
+console.log(`report: ${result.indexPath}`);
+console.log(`report: open ${pathToFileURL(result.indexPath).href}`);
+process.exitCode = result.ok ? 0 : 1;

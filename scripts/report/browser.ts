@@ -1,0 +1,90 @@
+/**
+ * Opens a report page in headless Chromium (Debian's `chromium` through Playwright's
+ * `executablePath`; no browser download) and says what a person would notice: console errors,
+ * requests to anywhere, a missing matrix or load section. Takes a full-page screenshot.
+ */
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { chromium } from "@playwright/test";
+
+/** Flags for a quiet, offline, container-friendly Chromium. */
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** The Chromium binary: `$CHROMIUM_PATH`, else Debian's; undefined when there is none. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return [env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p): p is string =>
+    Boolean(p && existsSync(p)),
+  );
+}
+
+export interface BrowserCheck {
+  /** Everything wrong with the page; empty when it is fine. */
+  problems: string[];
+  /** Read from the rendered page, for tests to assert on. */
+  page: {
+    title: string;
+    findingsText: string;
+    injectedElements: number;
+    firstFailedCellHref?: string;
+    hrefTargets: number;
+  };
+}
+
+/** Renders a report file, checks it and saves a full-page screenshot to `screenshotPath`. */
+export async function checkReportInBrowser(
+  indexPath: string,
+  screenshotPath: string,
+  executablePath = findChromium(),
+): Promise<BrowserCheck> {
+  if (!executablePath)
+    throw new Error("no Chromium found (set CHROMIUM_PATH or apt-get install -y chromium)");
+  const browser = await chromium.launch({ executablePath, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("request", (r) => {
+      if (!r.url().startsWith("file:")) problems.push(`network request: ${r.url()}`);
+    });
+    await page.goto(pathToFileURL(indexPath).href);
+    for (const [what, selector] of [
+      ["the conformance section", "#matrix h2"],
+      ["the load section", "#load h2"],
+      ["the findings section", "#findings h2"],
+    ] as const) {
+      if (!(await page.locator(selector).first().isVisible())) problems.push(`${what} is not visible`);
+    }
+    const href =
+      (await page
+        .locator("td.cell.fail a")
+        .first()
+        .getAttribute("href", { timeout: 1000 })
+        .catch(() => null)) ?? undefined;
+    const result: BrowserCheck = {
+      problems,
+      page: {
+        title: await page.title(),
+        findingsText: (await page.locator("#findings").textContent()) ?? "",
+        injectedElements: await page.locator("main script, main img, main iframe").count(),
+        ...(href ? { firstFailedCellHref: href } : {}),
+        hrefTargets: href ? await page.locator(href).count() : 0,
+      },
+    };
+    if (result.page.injectedElements > 0) problems.push("the page holds script, img or iframe elements");
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    return result;
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Composes the run's outputs from what the stages left under the reports folder:
+ * `index.html` (the page), `junit.xml` (every JUnit input merged) and `history.json` (bounded).
+ * Inputs are listed in reports/README.md; a missing input makes its section say so, never a crash.
+ */
+
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import path from "node:path";
+import type { JSONReport } from "@playwright/test/reporter";
+import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
+import { overallOk, type ReportModel, renderReport, type Stage } from "./html.ts";
+import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
+import { type LoadResult, parseLoadSummary } from "./load.ts";
+import { maskText } from "./mask.ts";
+import { buildMatrices, parseFindings, type TestRow, testRows } from "./matrix.ts";
+import { readSecrets } from "./secrets.ts";
+
+export interface ComposeOptions {
+  /** Folder with the inputs; the outputs are written into it too. */
+  reportsDir: string;
+  /** Identifies the run in history.json; composing again with the same id replaces its entry. */
+  runId?: string;
+  startedAt?: Date;
+  now?: Date;
+  target?: string;
+  baseURL?: string;
+  commit?: string;
+  versions?: Array<[string, string]>;
+  stages?: Stage[];
+  /** When set, load results are not read and the load section shows this text instead. */
+  loadSkipped?: string;
+  historyLimit?: number;
+  title?: string;
+}
+
+export interface ComposeResult {
+  ok: boolean;
+  indexPath: string;
+  junitPath: string;
+  historyPath: string;
+  model: ReportModel;
+}
+
+/** Reads a JSON file, or undefined when it is missing or malformed (the page then says it is missing). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a file atomically (temp + rename), so a viewer never sees half a page. */
+function writeAtomic(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
+
+/** Files of a folder (not recursive), sorted; none when it does not exist. */
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The JUnit inputs: contracts, each load scenario, and unit tests (`junit/unit.xml` from a full run;
+ * without it, the narrowed runs' `junit/unit-*.xml`).
+ */
+export function junitInputs(reportsDir: string): JUnitInput[] {
+  const inputs: JUnitInput[] = [];
+  const add = (source: string, file: string) => {
+    if (existsSync(file) && statSync(file).isFile()) inputs.push({ source, xml: readFileSync(file, "utf8") });
+  };
+  const unit = listDir(path.join(reportsDir, "junit")).filter((f) => f.endsWith(".xml"));
+  for (const f of unit.includes("unit.xml") ? ["unit.xml"] : unit) {
+    add(f === "unit.xml" ? "unit" : `unit/${f.replace(/\.xml$/, "")}`, path.join(reportsDir, "junit", f));
+  }
+  add("contracts", path.join(reportsDir, "contracts", "junit.xml"));
+  for (const scenario of listDir(path.join(reportsDir, "load"))) {
+    for (const f of listDir(path.join(reportsDir, "load", scenario)).filter((x) => x.endsWith(".xml"))) {
+      add(`load/${scenario}`, path.join(reportsDir, "load", scenario, f));
+    }
+  }
+  return inputs;
+}
+
+/** Every scenario folder with a summary.json under `load/`. */
+export function loadResults(reportsDir: string): LoadResult[] {
+  const root = path.join(reportsDir, "load");
+  return listDir(root).flatMap((scenario) => {
+    const dir = path.join(root, scenario);
+    const summary = readJson(path.join(dir, "summary.json"));
+    if (summary === undefined) return [];
+    const files = listDir(dir).map((f) => `load/${scenario}/${f}`);
+    return [parseLoadSummary(scenario, summary, readJson(path.join(dir, "envelope.json")), files)];
+  });
+}
+
+/** Counts of test outcomes for history.json. */
+function tally(tests: TestRow[]): HistoryEntry["tests"] {
+  const c = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
+  for (const t of tests) c[t.outcome]++;
+  return c;
+}
+
+/** Reads every input, writes index.html, junit.xml and history.json, and says whether the run passed. */
+export function composeReport(opts: ComposeOptions): ComposeResult {
+  const dir = opts.reportsDir;
+  const now = opts.now ?? new Date();
+  const startedAt = opts.startedAt ?? now;
+  const secrets = readSecrets({ dir });
+
+  const pw = readJson(path.join(dir, "contracts", "results.json")) as Partial<JSONReport> | undefined;
+  const tests = pw && Array.isArray(pw.suites) ? testRows({ suites: pw.suites }) : [];
+  const findings = parseFindings(readJson(path.join(dir, "contracts", "findings.json")));
+  const checked = readJson(path.join(dir, "contracts", "checked.json")) as { checked?: unknown } | undefined;
+  const projects = [...new Set(tests.map((t) => t.project))];
+  const metadata = (pw?.config?.metadata ?? {}) as Record<string, unknown>;
+
+  const inputs = junitInputs(dir);
+  const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: maskText(i.xml, secrets) })));
+
+  const load = opts.loadSkipped ? [] : loadResults(dir);
+  const drift = readJson(path.join(dir, "contracts", "drift.json"));
+  const links: Array<{ label: string; href: string }> = [];
+  const link = (label: string, rel: string) => {
+    if (existsSync(path.join(dir, rel))) links.push({ label, href: rel });
+  };
+  link("Playwright HTML report (contracts)", "contracts/html/index.html");
+  link("Contracts JUnit", "contracts/junit.xml");
+  link("Contracts JSON results", "contracts/results.json");
+  link("Contracts findings", "contracts/findings.json");
+  for (const r of load)
+    for (const f of r.files) links.push({ label: `k6 ${r.scenario}: ${path.basename(f)}`, href: f });
+  links.push({ label: "Combined JUnit", href: "junit.xml" }, { label: "History", href: "history.json" });
+  link("Screenshot of this page", "report.png");
+
+  const historyPath = path.join(dir, "history.json");
+  const runId = opts.runId ?? startedAt.toISOString();
+  const target = opts.target ?? (projects.length ? projects.join(", ") : "mock");
+  const model: ReportModel = {
+    title: opts.title ?? "Auth0 MFA API: conformance and load",
+    run: {
+      id: runId,
+      target,
+      ...((opts.baseURL ?? metadata.baseURL) ? { baseURL: String(opts.baseURL ?? metadata.baseURL) } : {}),
+      startedAt: startedAt.toISOString(),
+      generatedAt: now.toISOString(),
+      durationMs: now.getTime() - startedAt.getTime(),
+      ...(opts.commit ? { commit: opts.commit } : {}),
+      versions: opts.versions ?? [["Node.js", process.version]],
+    },
+    stages: opts.stages ?? [],
+    contracts: {
+      available: pw !== undefined,
+      tests,
+      findings,
+      matrices: buildMatrices(tests, findings),
+      ...(typeof checked?.checked === "number" ? { checkedResponses: checked.checked } : {}),
+      errors: (pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
+    },
+    load: { results: load, ...(opts.loadSkipped ? { note: opts.loadSkipped } : {}) },
+    junit: {
+      totals: merged.totals,
+      sources: inputs.map((i) => ({ source: i.source, totals: countTests(i.xml) })),
+    },
+    history: [],
+    drift: Array.isArray(drift)
+      ? drift.filter((d): d is Record<string, unknown> => typeof d === "object" && d !== null)
+      : [],
+    links,
+    secrets,
+  };
+  const entry: HistoryEntry = {
+    id: runId,
+    time: startedAt.toISOString(),
+    ...(opts.commit ? { commit: opts.commit } : {}),
+    target,
+    ok: false,
+    tests: tally(tests),
+    findings: findings.length,
+    load: Object.fromEntries(
+      load.map((r) => {
+        const p95 = r.latency.find((l) => l.label === "p(95)")?.ms;
+        return [
+          r.scenario,
+          {
+            rps: r.rps,
+            ...(p95 !== undefined ? { p95 } : {}),
+            ...(r.limited !== undefined ? { limited: r.limited } : {}),
+          },
+        ];
+      }),
+    ),
+  };
+  entry.ok = overallOk(model);
+  model.history = appendHistory(
+    parseHistory(readJson(historyPath)),
+    entry,
+    opts.historyLimit ?? HISTORY_LIMIT,
+  );
+
+  const indexPath = path.join(dir, "index.html");
+  const junitPath = path.join(dir, "junit.xml");
+  writeAtomic(junitPath, merged.xml);
+  writeAtomic(historyPath, `${JSON.stringify(model.history, null, 1)}\n`);
+  writeAtomic(indexPath, renderReport(model));
+  return { ok: entry.ok, indexPath, junitPath, historyPath, model };
+}

@@ -1,0 +1,178 @@
+/**
+ * Load results per scenario from k6's summary JSON (`handleSummary` data, or the older
+ * `--summary-export` shape) and an optional envelope file (see reports/README.md "Load results").
+ */
+
+export interface Envelope {
+  burst: number;
+  refillPerSecond: number;
+  admitted?: number;
+  limited?: number;
+  durationSeconds?: number;
+  /** Counts per interval; `t` in seconds from the start, at the end of the interval. */
+  timeline?: Array<{ t: number; admitted: number; limited: number }>;
+}
+
+export interface Threshold {
+  metric: string;
+  expression: string;
+  ok: boolean;
+}
+
+export interface LoadResult {
+  scenario: string;
+  /** Latency of http_req_duration in ms, by label (avg, p(50), p(90), p(95), p(99), max). */
+  latency: Array<{ label: string; ms: number }>;
+  requests: number;
+  rps: number;
+  durationSeconds: number;
+  failedShare?: number;
+  checksPassed?: number;
+  checksFailed?: number;
+  limited?: number;
+  admitted?: number;
+  envelope?: Envelope;
+  thresholds: Threshold[];
+  /** Files of this scenario's folder, relative to the reports folder, for links. */
+  files: string[];
+}
+
+type Values = Record<string, number>;
+
+/** The values of a metric in either summary shape (`{values:{...}}` or flat). */
+function valuesOf(metrics: Record<string, unknown>, name: string): Values | undefined {
+  const m = metrics[name];
+  if (!m || typeof m !== "object") return undefined;
+  const v = (m as { values?: unknown }).values ?? m;
+  return typeof v === "object" && v !== null ? (v as Values) : undefined;
+}
+
+/** A number, or undefined when it is not a finite number. */
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+const LATENCY_KEYS: Array<[string, string]> = [
+  ["avg", "avg"],
+  ["p(50)", "med"],
+  ["p(90)", "p(90)"],
+  ["p(95)", "p(95)"],
+  ["p(99)", "p(99)"],
+  ["max", "max"],
+];
+
+/** Reads one scenario's summary (and envelope) into what the report draws. */
+export function parseLoadSummary(
+  scenario: string,
+  summary: unknown,
+  envelope?: unknown,
+  files: string[] = [],
+): LoadResult {
+  const root = (typeof summary === "object" && summary !== null ? summary : {}) as Record<string, unknown>;
+  const metrics = (root.metrics ?? {}) as Record<string, unknown>;
+  const duration = valuesOf(metrics, "http_req_duration") ?? {};
+  const latency = LATENCY_KEYS.flatMap(([label, key]) => {
+    const ms = num(duration[key]) ?? (label === "p(50)" ? num(duration["p(50)"]) : undefined);
+    return ms === undefined ? [] : [{ label, ms }];
+  });
+  const reqs = valuesOf(metrics, "http_reqs") ?? {};
+  const state = (root.state ?? {}) as Record<string, unknown>;
+  const requests = num(reqs.count) ?? 0;
+  const rps = num(reqs.rate) ?? 0;
+  const durationSeconds = (num(state.testRunDurationMs) ?? 0) / 1000 || (rps > 0 ? requests / rps : 0);
+  const limited =
+    counter(metrics, "http_429") ??
+    counter(metrics, "rate_limited") ??
+    counter(metrics, "http_reqs{status:429}");
+  const admitted = counter(metrics, "admitted") ?? (limited !== undefined ? requests - limited : undefined);
+  const failed = valuesOf(metrics, "http_req_failed");
+  const checks = valuesOf(metrics, "checks");
+  const env = parseEnvelope(envelope ?? root.envelope);
+  return {
+    scenario,
+    latency,
+    requests,
+    rps,
+    durationSeconds,
+    ...(failed && num(failed.rate ?? failed.value) !== undefined
+      ? { failedShare: num(failed.rate ?? failed.value) }
+      : {}),
+    ...(checks && num(checks.passes) !== undefined
+      ? { checksPassed: num(checks.passes), checksFailed: num(checks.fails) ?? 0 }
+      : {}),
+    ...(limited !== undefined ? { limited } : env?.limited !== undefined ? { limited: env.limited } : {}),
+    ...(admitted !== undefined
+      ? { admitted }
+      : env?.admitted !== undefined
+        ? { admitted: env.admitted }
+        : {}),
+    ...(env ? { envelope: env } : {}),
+    thresholds: thresholdsOf(metrics),
+    files,
+  };
+}
+
+/** A counter's count, when the metric exists. */
+function counter(metrics: Record<string, unknown>, name: string): number | undefined {
+  const v = valuesOf(metrics, name);
+  return v ? num(v.count) : undefined;
+}
+
+/** Every threshold with its verdict, in either summary shape. */
+function thresholdsOf(metrics: Record<string, unknown>): Threshold[] {
+  const out: Threshold[] = [];
+  for (const [metric, m] of Object.entries(metrics)) {
+    const t = (m as { thresholds?: unknown })?.thresholds;
+    if (!t || typeof t !== "object") continue;
+    for (const [expression, verdict] of Object.entries(t as Record<string, unknown>)) {
+      // handleSummary: {ok: boolean}; --summary-export: true when the threshold FAILED.
+      const ok =
+        typeof verdict === "object" && verdict !== null
+          ? (verdict as { ok?: boolean }).ok !== false
+          : verdict !== true;
+      out.push({ metric, expression, ok });
+    }
+  }
+  return out;
+}
+
+/** Validates an envelope loosely: needs a burst and a refill rate, drops malformed timeline points. */
+export function parseEnvelope(raw: unknown): Envelope | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const r = raw as Record<string, unknown>;
+  const burst = num(r.burst);
+  const refillPerSecond = num(r.refillPerSecond);
+  if (burst === undefined || refillPerSecond === undefined) return undefined;
+  const timeline = Array.isArray(r.timeline)
+    ? r.timeline.flatMap((p) => {
+        const q = (p ?? {}) as Record<string, unknown>;
+        const t = num(q.t);
+        return t === undefined ? [] : [{ t, admitted: num(q.admitted) ?? 0, limited: num(q.limited) ?? 0 }];
+      })
+    : undefined;
+  const admitted = num(r.admitted);
+  const limited = num(r.limited);
+  const durationSeconds = num(r.durationSeconds);
+  return {
+    burst,
+    refillPerSecond,
+    ...(admitted !== undefined ? { admitted } : {}),
+    ...(limited !== undefined ? { limited } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    ...(timeline?.length ? { timeline } : {}),
+  };
+}
+
+/** Most requests a token bucket admits in `seconds`: burst + refill × elapsed. */
+export function envelopeAt(env: Pick<Envelope, "burst" | "refillPerSecond">, seconds: number): number {
+  return env.burst + env.refillPerSecond * seconds;
+}
+
+/** Admitted requests as a percentage of the envelope over the run (100 = exactly the envelope). */
+export function envelopeAccuracy(result: LoadResult): number | undefined {
+  const env = result.envelope;
+  const admitted = env?.admitted ?? result.admitted;
+  const seconds = env?.durationSeconds ?? result.durationSeconds;
+  if (!env || admitted === undefined || seconds <= 0) return undefined;
+  return (admitted / envelopeAt(env, seconds)) * 100;
+}

@@ -1,0 +1,56 @@
+/**
+ * Opens a report composed from the fixtures in headless Chromium and checks that it renders
+ * without console errors or network requests, with the matrix and the load section visible;
+ * saves `report.png` beside the page. Skips, naming what is missing, when there is no Chromium.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { checkReportInBrowser, findChromium } from "./browser.ts";
+import { composeReport } from "./compose.ts";
+import { stageFixtures } from "./fixtures.ts";
+
+const chromiumPath = findChromium();
+const skip = chromiumPath
+  ? false
+  : "no Chromium at $CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install -y chromium)";
+
+const dir = mkdtempSync(path.join(tmpdir(), "report-browser-"));
+after(() => {
+  // KEEP_REPORT=1 keeps the page and its screenshot to look at.
+  if (process.env.KEEP_REPORT) console.log(`report kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+test("the report renders in Chromium with the matrix and load section visible", { skip }, async () => {
+  stageFixtures(dir);
+  const { indexPath } = composeReport({
+    reportsDir: dir,
+    startedAt: new Date("2026-01-05T10:00:00Z"),
+    now: new Date("2026-01-05T10:03:12Z"),
+    target: "mock",
+    baseURL: "http://127.0.0.1:4010",
+    commit: "0123abcd4567",
+    versions: [
+      ["Node.js", process.version],
+      ["Playwright", "1.x"],
+      ["k6", "v0.52.0"],
+    ],
+    stages: [
+      { name: "generated code is current", status: "passed", durationMs: 2100 },
+      { name: "contract suites", status: "failed", durationMs: 41000, note: "1 failed" },
+      { name: "load", status: "passed", durationMs: 62000 },
+    ],
+  });
+  const screenshot = path.join(dir, "report.png");
+  const check = await checkReportInBrowser(indexPath, screenshot, chromiumPath);
+  assert.deepEqual(check.problems, []);
+  assert.match(check.page.title, /failed/);
+  // Injection from a finding renders as text, never as markup.
+  assert.match(check.page.findingsText, /<img src=x onerror=alert\(1\)>/);
+  assert.ok(check.page.firstFailedCellHref?.startsWith("#cell-"), "a failed cell links to its details");
+  assert.equal(check.page.hrefTargets, 1);
+  assert.ok(existsSync(screenshot));
+});
