@@ -183,11 +183,12 @@ export async function generate(): Promise<Map<string, string>> {
   }
 
   const names = Object.keys(exportsByName);
+  const discriminators = discriminatorValues(doc, schemas);
   const validatorsJs = esmImports(standalone.default(ajv, exportsByName));
   const files = new Map<string, string>();
   files.set("validators.js", `${header("/*")}${validatorsJs}\n`);
   files.set("validators.d.ts", validatorsDts(names));
-  files.set("operations.ts", operationsTs(operations));
+  files.set("operations.ts", operationsTs(operations, discriminators));
   const ast = await openapiTS(new URL(`file://${specFile}`));
   files.set("types.ts", `${header("//")}${astToString(ast)}`);
   return files;
@@ -232,7 +233,32 @@ function validatorsDts(names: string[]): string {
   return lines.join("\n");
 }
 
-function operationsTs(operations: Record<string, OperationSpec>): string {
+/**
+ * The values each discriminator property accepts (from its oneOf branches' const or enum), so that a
+ * finding can name them; Ajv's discriminator error only names the property.
+ */
+function discriminatorValues(doc: JsonObject, schemas: JsonObject): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const schema of Object.values(schemas)) {
+    if (!isObject(schema) || !isObject(schema.discriminator) || !Array.isArray(schema.oneOf)) continue;
+    const tag = String(schema.discriminator.propertyName);
+    const values = new Set(out[tag] ?? []);
+    for (const branch of schema.oneOf) {
+      const props = deref(doc, branch).properties;
+      const prop = isObject(props) && isObject(props[tag]) ? props[tag] : {};
+      for (const v of prop.const !== undefined ? [prop.const] : Array.isArray(prop.enum) ? prop.enum : []) {
+        values.add(String(v));
+      }
+    }
+    out[tag] = [...values];
+  }
+  return out;
+}
+
+function operationsTs(
+  operations: Record<string, OperationSpec>,
+  discriminators: Record<string, string[]>,
+): string {
   const ids = Object.keys(operations);
   return [
     header("//"),
@@ -253,6 +279,9 @@ function operationsTs(operations: Record<string, OperationSpec>): string {
     "}",
     "",
     `export const operations: Record<OperationId, OperationSpec> = ${JSON.stringify(operations, null, 2)};`,
+    "",
+    "/** Discriminator property → the values its oneOf branches accept. */",
+    `export const discriminatorValues: Record<string, string[]> = ${JSON.stringify(discriminators, null, 2)};`,
     "",
   ].join("\n");
 }

@@ -1207,3 +1207,29 @@ export const operations: Record<OperationId, OperationSpec> = {
     }
   }
 };
+
+/** Discriminator property → the values its oneOf branches accept. */
+export const discriminatorValues: Record<string, string[]> = {
+  "authenticator_type": [
+    "oob",
+    "otp"
+  ],
+  "challenge_type": [
+    "oob",
+    "otp"
+  ],
+  "grant_type": [
+    "password",
+    "http://auth0.com/oauth/grant-type/password-realm",
+    "http://auth0.com/oauth/grant-type/mfa-oob",
+    "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+    "http://auth0.com/oauth/grant-type/mfa-otp"
+  ],
+  "error": [
+    "mfa_required",
+    "invalid_grant",
+    "expired_token",
+    "access_denied",
+    "unauthorized_client"
+  ]
+};
