@@ -156,3 +156,15 @@ export function missingTenantSettings(opts: LoadOptions): string[] {
   if (!opts.clientSecret) missing.push("LOAD_CLIENT_SECRET");
   return missing;
 }
+
+/**
+ * Scenarios that move the mock's clock need a single VU: a move refills every bucket, including those
+ * another VU is in the middle of emptying.
+ */
+export function assertSingleVuOnClockTarget(opts: LoadOptions, scenario: string): void {
+  if (opts.target === "mock" && opts.vus > 1) {
+    throw new OptionError(
+      `LOAD_VUS: ${scenario} moves the mock's clock, which other VUs would see; use 1 (iterations run one after another)`,
+    );
+  }
+}

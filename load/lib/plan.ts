@@ -66,7 +66,8 @@ export function rampStages(
   steps = 6,
   maxFactor = 2,
 ): RampStage[] {
-  const seconds = Math.max(1, Math.round(durationSeconds / steps));
+  // At least 2 s a step: one to climb to the rate, one (or more) to hold it.
+  const seconds = Math.max(2, Math.round(durationSeconds / steps));
   const stages: RampStage[] = [];
   for (let i = 0; i < steps; i++) {
     const factor = 0.25 + ((maxFactor - 0.25) * i) / Math.max(1, steps - 1);

@@ -55,7 +55,7 @@ export const documentedLimits: Record<ProfileName, DocumentedLimits> = {
 
 /** True when `value` names a profile. */
 export function isProfileName(value: unknown): value is ProfileName {
-  return typeof value === "string" && Object.hasOwn(documentedLimits, value);
+  return typeof value === "string" && (Object.keys(documentedLimits) as string[]).includes(value);
 }
 
 /** The most requests a bucket can admit in `elapsedSeconds` starting full: burst + rate × elapsed. */

@@ -189,21 +189,36 @@ export interface Message {
   code: string;
 }
 
-/** The newest message to `phone` after message `after` (polls a tenant's sink for up to 30 s). */
-export function nextCode(data: SetupData, phone: string, after?: string): Message {
+function listMessages(data: SetupData, phone: string, after?: string): Message[] {
   const query = `recipient=${encodeURIComponent(phone)}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
   const headers: Record<string, string> = data.inboxToken
     ? { authorization: `Bearer ${data.inboxToken}` }
     : {};
-  const attempts = data.target === "mock" ? 1 : 60;
+  const res = http.get(`${data.inboxUrl}?${query}`, { headers, tags: { name: "inbox" } });
+  if (res.status !== 200 || typeof res.body !== "string") {
+    throw new Error(`the inbox ${data.inboxUrl} answered ${res.status}`);
+  }
+  const list = JSON.parse(res.body) as unknown;
+  return Array.isArray(list)
+    ? (list as Array<Record<string, unknown>>)
+        .filter((m) => typeof m.id === "string" && typeof m.code === "string")
+        .map((m) => ({ id: String(m.id), code: String(m.code) }))
+    : [];
+}
+
+/** Id of the newest message to `phone` so far (read it before a challenge, to wait for the next one). */
+export function latestMessageId(data: SetupData, phone: string): string | undefined {
+  const list = listMessages(data, phone);
+  return list[list.length - 1]?.id;
+}
+
+/** The newest message to `phone` after message `after` (polls a tenant's sink for up to 30 s). */
+export function nextCode(data: SetupData, phone: string, after?: string): Message {
+  const attempts = data.clock ? 1 : 60;
   for (let i = 0; i < attempts; i++) {
-    const res = http.get(`${data.inboxUrl}?${query}`, { headers, tags: { name: "inbox" } });
-    const list = res.status === 200 && typeof res.body === "string" ? (JSON.parse(res.body) as unknown) : [];
-    const last = Array.isArray(list)
-      ? (list[list.length - 1] as { id?: unknown; code?: unknown } | undefined)
-      : undefined;
-    if (last && typeof last.id === "string" && typeof last.code === "string")
-      return { id: last.id, code: last.code };
+    const list = listMessages(data, phone, after);
+    const last = list[list.length - 1];
+    if (last) return last;
     if (i + 1 < attempts) sleep(0.5);
   }
   // The number stays out of the message: errors end up in logs.

@@ -1,0 +1,83 @@
+/**
+ * Scenario 6: POST /mfa/challenge at a rate that climbs in equal steps from a quarter of the
+ * profile's global limit to twice it (or to 200/s with the `off` profile, to find the mock's own
+ * capacity). Each request is tagged with its step; handleSummary reports the knee: the first step
+ * whose error share (any non-2xx, 429 included) or p95 latency degrades.
+ */
+import exec from "k6/execution";
+import { Rate } from "k6/metrics";
+import type { Options } from "k6/options";
+import { challenge } from "../lib/k6/client.ts";
+import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
+import { defaultKneeCriteria, findKnee, type StageResult, stageAt } from "../lib/knee.ts";
+import { formatDuration } from "../lib/options.ts";
+import { metricValue } from "../lib/summary.ts";
+
+const { opts, plan } = load("ramp");
+const peak = Math.max(...plan.stages.map((s) => s.rate));
+
+/** Share of requests answered with anything but a 2xx, per step (tag `step`). */
+const rampErrors = new Rate("ramp_errors");
+
+// k6 only keeps per-tag figures for sub-metrics that a threshold names: these always-true thresholds
+// make the summary carry each step's p95 and error share for the knee.
+const perStep: Record<string, string[]> = {};
+plan.stages.forEach((_, i) => {
+  perStep[`http_req_duration{scenario:${MAIN},step:${i}}`] = ["max>=0"];
+  perStep[`ramp_errors{step:${i}}`] = ["rate>=0"];
+});
+
+export const options: Options = {
+  ...commonOptions,
+  scenarios: {
+    [MAIN]: {
+      executor: "ramping-arrival-rate",
+      startRate: plan.stages[0]?.rate ?? 1,
+      timeUnit: "1s",
+      preAllocatedVUs: Math.max(4, Math.ceil(peak / 4)),
+      maxVUs: Math.max(20, peak * 2),
+      // Each step: one second to climb to its rate, then held for the rest of the step.
+      stages: plan.stages.flatMap((s) => [
+        { target: s.rate, duration: "1s" },
+        { target: s.rate, duration: formatDuration(Math.max(1, s.seconds - 1)) },
+      ]),
+    },
+  },
+  thresholds: {
+    ...perStep,
+    ...commonThresholds(opts),
+    // The p95 budget holds for the first step, below the limit; later steps are what is measured.
+    [`http_req_duration{scenario:${MAIN},step:0}`]: ["max>=0", `p(95)<${opts.p95Ms}`],
+  },
+};
+
+export function setup(): SetupData {
+  return prepareTarget(opts, plan.users);
+}
+
+export default function (data: SetupData): void {
+  const step = String(stageAt(plan.stages, (Date.now() - exec.scenario.startTime) / 1000));
+  const user = iterationUser(data);
+  const res = challenge(data.settings, user.mfaToken, user.authenticatorId, { step });
+  rampErrors.add(res.status < 200 || res.status > 299, { step });
+}
+
+export const handleSummary = summaryHandler("ramp", opts, (data) => {
+  const stages: StageResult[] = plan.stages.map((s, i) => {
+    const errors = `ramp_errors{step:${i}}`;
+    const duration = `http_req_duration{scenario:${MAIN},step:${i}}`;
+    const requests = metricValue(data, errors, "passes") + metricValue(data, errors, "fails");
+    const p95 = data.metrics[duration]?.values["p(95)"];
+    return {
+      rate: s.rate,
+      requests,
+      errors: metricValue(data, errors, "passes"),
+      ...(p95 === undefined ? {} : { p95 }),
+    };
+  });
+  return {
+    knee: { found: findKnee(stages, defaultKneeCriteria) ?? null, stages },
+    figures: { peakRate: peak, steps: plan.stages.length, users: plan.users },
+  };
+});
