@@ -1,0 +1,385 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { TokenSigner } from "./jwt.ts";
+import { assertError, Harness, json, OOB, phone, RECOVERY } from "./testing.ts";
+
+describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
+  it("§10.1 password and password-realm answer 403 mfa_required with an mfa_token; wrong password is invalid_grant", async () => {
+    const h = new Harness();
+    const user = await h.user();
+    const pw = await h.token({ grant_type: "password", username: user.username, password: user.password });
+    assert.equal(pw.status, 403);
+    assert.equal(pw.headers["content-type"], "application/json");
+    const body = json(pw);
+    assert.equal(body.error, "mfa_required");
+    assert.equal(body.error_description, "Multifactor authentication required");
+    assert.match(String(body.mfa_token), /^\S{20,}$/);
+    assert.deepEqual(body.mfa_requirements, { enroll: [{ type: "phone" }] });
+    const realm = await h.token({
+      grant_type: "http://auth0.com/oauth/grant-type/password-realm",
+      username: user.username,
+      password: user.password,
+      realm: h.app.config().connection,
+    });
+    assert.equal(json(realm).error, "mfa_required");
+    const wrong = await h.token({ grant_type: "password", username: user.username, password: "nope" });
+    assertError(wrong, 403, "invalid_grant", "Wrong email or password.");
+    const unknown = await h.token({ grant_type: "password", username: "nobody@example.com", password: "x" });
+    assertError(unknown, 403, "invalid_grant", "Wrong email or password.");
+  });
+
+  it("§10.30 mfa_requirements lists challenge for enrolled users and is absent when disabled", async () => {
+    const h = new Harness();
+    const { user } = await h.enrolled();
+    const res = await h.token({ grant_type: "password", username: user.username, password: user.password });
+    assert.deepEqual(json(res).mfa_requirements, {
+      challenge: [{ type: "phone" }, { type: "recovery-code" }],
+    });
+    const off = new Harness({ mfaRequirements: false });
+    const u = await off.user();
+    const r = await off.token({ grant_type: "password", username: u.username, password: u.password });
+    assert.equal(json(r).mfa_requirements, undefined);
+  });
+
+  it("§10.2 a user without factors lists []", async () => {
+    const h = new Harness();
+    const mfa = await h.mfaToken(await h.user());
+    const res = await h.list(mfa);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers["content-type"], "application/json; charset=utf-8");
+    assert.deepEqual(json(res), []);
+  });
+
+  for (const channel of ["sms", "voice"] as const) {
+    it(`§10.4/6/7/26 ${channel}: associate, inactive pair listed, confirm with the code, active pair`, async () => {
+      const h = new Harness();
+      const mfa = await h.mfaToken(await h.user());
+      const number = phone();
+      const res = await h.associatePhone(mfa, channel, number);
+      assert.equal(res.status, 200, res.body);
+      const body = json(res);
+      assert.deepEqual(Object.keys(body).sort(), [
+        "authenticator_type",
+        "binding_method",
+        "oob_channel",
+        "oob_code",
+        "recovery_codes",
+      ]);
+      assert.equal(body.authenticator_type, "oob");
+      assert.equal(body.binding_method, "prompt");
+      assert.equal(body.oob_channel, channel);
+      assert.match((body.recovery_codes as string[])[0] ?? "", /^[A-Z0-9]{24}$/);
+      const sent = h.lastCode(number);
+      assert.match(sent.code, /^\d{6}$/);
+      assert.equal(sent.action, "enrollment");
+      assert.equal(sent.message_type, channel);
+
+      const before = json(await h.list(mfa));
+      const phones = before.filter((a) => a.authenticator_type === "oob");
+      assert.deepEqual(phones.map((a) => a.oob_channel).sort(), ["sms", "voice"]);
+      for (const a of phones) {
+        assert.equal(a.active, false);
+        assert.match(String(a.id), /^(sms|voice)\|dev_[A-Za-z0-9]{16}$/);
+        assert.match(String(a.name), /^X+\d{4}$/);
+        assert.ok(String(a.name).endsWith(number.slice(-4)));
+      }
+      const [first, second] = phones.map((a) => String(a.id).split("|")[1]);
+      assert.equal(first, second, "sms and voice share one device id (A13)");
+
+      const confirmed = await h.oob(mfa, String(body.oob_code), sent.code);
+      assert.equal(confirmed.status, 200, confirmed.body);
+      const tokens = json(confirmed);
+      assert.equal(tokens.token_type, "Bearer");
+      assert.equal(Number.isInteger(tokens.expires_in), true);
+      assert.equal(confirmed.headers["content-type"], "application/json");
+      const after = json(await h.list(mfa));
+      assert.ok(
+        after.every((a) => a.active === true),
+        JSON.stringify(after),
+      );
+    });
+  }
+
+  it("§10.7 tokens are RS256 JWTs verifiable with the mock's JWKS and issuer", async () => {
+    const h = new Harness();
+    const user = await h.user();
+    const mfa = await h.mfaToken(user);
+    const number = phone();
+    const oob = json(await h.associatePhone(mfa, "sms", number)).oob_code;
+    const res = json(await h.oob(mfa, String(oob), h.lastCode(number).code));
+    const signer = new TokenSigner({ issuer: h.app.config().issuer });
+    const claims = signer.verify(String(res.access_token), h.clock.now());
+    assert.ok(claims);
+    assert.equal(claims.sub, user.user_id);
+    assert.equal(claims.iss, h.app.config().issuer);
+    const id = signer.verify(String(res.id_token), h.clock.now());
+    assert.equal(id?.aud, h.client.client_id);
+    const keys = json(await h.app.request("/.well-known/jwks.json")).keys as unknown as Array<{
+      kid: string;
+    }>;
+    const kid = JSON.parse(
+      Buffer.from(String(res.access_token).split(".")[0] ?? "", "base64url").toString(),
+    ).kid;
+    assert.ok(keys.some((k) => k.kid === kid));
+    const discovery = json(await h.app.request("/.well-known/openid-configuration"));
+    assert.equal(discovery.issuer, h.app.config().issuer);
+  });
+
+  it("§10.8 a wrong binding code is invalid_grant 'Invalid binding_code.' (403)", async () => {
+    const h = new Harness();
+    const mfa = await h.mfaToken(await h.user());
+    const number = phone();
+    const oob = String(json(await h.associatePhone(mfa, "sms", number)).oob_code);
+    const code = h.lastCode(number).code;
+    const wrong = code === "000000" ? "000001" : "000000";
+    assertError(await h.oob(mfa, oob, wrong), 403, "invalid_grant", "Invalid binding_code.");
+    assert.equal((await h.oob(mfa, oob, code)).status, 200, "the right code still works after a wrong one");
+  });
+
+  it("§10.10 an mfa_token may not associate once a factor is active; §10.11 an enroll access token may", async () => {
+    const h = new Harness();
+    const { token, enrolled } = await h.mfaAccessToken(
+      "openid enroll read:authenticators remove:authenticators",
+    );
+    const again = await h.associatePhone(enrolled.mfaToken, "sms", phone());
+    assertError(again, 403, "access_denied", "User is already enrolled.");
+    const number = phone();
+    const more = await h.associatePhone(token, "voice", number);
+    assert.equal(more.status, 200, more.body);
+    assert.equal(json(more).recovery_codes, undefined, "recovery codes come with the first enrollment only");
+    // The enrollment started with the access token is confirmed with that token in place of an mfa_token.
+    const confirmed = await h.oob(token, String(json(more).oob_code), h.lastCode(number).code);
+    assert.equal(confirmed.status, 200, confirmed.body);
+    assert.equal(json(await h.list(token)).filter((a) => a.active).length, 5);
+  });
+
+  it("§10.12 an invalid bearer on associate and list is 401 invalid_grant", async () => {
+    const h = new Harness();
+    const text = "The mfa_token provided is invalid. Try getting a new token.";
+    assertError(await h.list("garbage"), 401, "invalid_grant", text);
+    assertError(await h.associatePhone("a.b.c", "sms", phone()), 401, "invalid_grant", text);
+  });
+
+  it("§10.14 challenge sends a new code with action second-factor-authentication; §10.3 type optional or a list", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const voiceId = e.ids.find((id) => id.startsWith("voice|")) ?? "";
+    for (const extra of [
+      { challenge_type: "oob", authenticator_id: voiceId },
+      { challenge_type: "otp oob" },
+      {},
+    ]) {
+      const res = await h.challenge(e.mfaToken, extra);
+      assert.equal(res.status, 200, res.body);
+      const body = json(res);
+      assert.equal(body.challenge_type, "oob");
+      assert.equal(body.binding_method, "prompt");
+      const sent = h.lastCode(e.phone);
+      assert.equal(sent.action, "second-factor-authentication");
+      const verified = await h.oob(e.mfaToken, String(body.oob_code), sent.code);
+      assert.equal(verified.status, 200, verified.body);
+    }
+    assert.equal(
+      h.lastCode(e.phone).message_type,
+      "sms",
+      "without authenticator_id the sms authenticator is used",
+    );
+  });
+
+  it("§10.15/16 challenge and token accept form bodies", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const ch = await h.app.request("/mfa/challenge", {
+      headers: form,
+      body: new URLSearchParams({ ...h.client, mfa_token: e.mfaToken, challenge_type: "oob" }).toString(),
+    });
+    assert.equal(ch.status, 200, ch.body);
+    const tok = await h.app.request("/oauth/token", {
+      headers: form,
+      body: new URLSearchParams({
+        ...h.client,
+        grant_type: OOB,
+        mfa_token: e.mfaToken,
+        oob_code: String(json(ch).oob_code),
+        binding_code: h.lastCode(e.phone).code,
+      }).toString(),
+    });
+    assert.equal(tok.status, 200, tok.body);
+  });
+
+  it("§10.19 a recovery code returns tokens and a new code; the old one stops working", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    assert.ok(e.recoveryCode);
+    const res = await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: e.recoveryCode });
+    assert.equal(res.status, 200, res.body);
+    const next = String(json(res).recovery_code);
+    assert.match(next, /^[A-Z0-9]{24}$/);
+    assert.notEqual(next, e.recoveryCode);
+    const old = await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: e.recoveryCode });
+    assertError(old, 403, "invalid_grant", "MFA Authorization rejected.");
+    const again = await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: next });
+    assert.equal(again.status, 200);
+  });
+
+  it("§10.20 an expired mfa_token is expired_token; a tampered one is Malformed mfa_token", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const tampered = `${e.mfaToken.slice(0, -2)}xx`;
+    const bad = await h.challenge(tampered);
+    assertError(bad, 401, "invalid_grant", "Malformed mfa_token");
+    const ch = json(await h.challenge(e.mfaToken));
+    const code = h.lastCode(e.phone).code;
+    assertError(
+      await h.oob(tampered, String(ch.oob_code), code),
+      403,
+      "invalid_grant",
+      "Malformed mfa_token",
+    );
+    h.clock.advance(600_000);
+    assertError(
+      await h.oob(e.mfaToken, String(ch.oob_code), code),
+      403,
+      "expired_token",
+      "mfa_token is expired",
+    );
+    assertError(await h.challenge(e.mfaToken), 403, "expired_token", "mfa_token is expired");
+    assertError(await h.list(e.mfaToken), 403, "expired_token", "mfa_token is expired");
+  });
+
+  it("§10.21 an oob_code older than 5 minutes is expired_token 'oob_code is expired'", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    h.clock.advance(300_000);
+    const res = await h.oob(e.mfaToken, String(ch.oob_code), h.lastCode(e.phone).code);
+    assertError(res, 403, "expired_token", "oob_code is expired");
+  });
+
+  it("§10.22 a code is single use: replaying an accepted oob_code + binding_code fails", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    const code = h.lastCode(e.phone).code;
+    assert.equal((await h.oob(e.mfaToken, String(ch.oob_code), code)).status, 200);
+    assertError(
+      await h.oob(e.mfaToken, String(ch.oob_code), code),
+      403,
+      "invalid_grant",
+      "Invalid binding_code.",
+    );
+  });
+
+  it("§4.6 mismatched, malformed and missing oob_code / binding_code, and client errors", async () => {
+    const h = new Harness();
+    const a = await h.enrolled();
+    const b = await h.enrolled();
+    const chA = json(await h.challenge(a.mfaToken));
+    const codeA = h.lastCode(a.phone).code;
+    assertError(
+      await h.oob(b.mfaToken, String(chA.oob_code), codeA),
+      400,
+      "invalid_request",
+      "The oob_code doesn't match the mfa_token",
+    );
+    assertError(await h.oob(a.mfaToken, "Fe26.2*nope", codeA), 403, "invalid_grant", "Malformed oob_code");
+    const noBinding = await h.token({
+      grant_type: OOB,
+      mfa_token: a.mfaToken,
+      oob_code: String(chA.oob_code),
+    });
+    assertError(noBinding, 400, "invalid_request", "binding_code is required");
+    const noOob = await h.token({ grant_type: OOB, mfa_token: a.mfaToken, binding_code: codeA });
+    assertError(noOob, 400, "invalid_request", "Missing required parameter: oob_code");
+    const wrongSecret = await h.app.request("/oauth/token", {
+      body: {
+        grant_type: OOB,
+        client_id: h.client.client_id,
+        client_secret: "wrong",
+        mfa_token: a.mfaToken,
+        oob_code: String(chA.oob_code),
+        binding_code: codeA,
+      },
+    });
+    assertError(wrongSecret, 401, "invalid_client", "Client authentication failed.");
+    const basic = Buffer.from(`${h.client.client_id}:${h.client.client_secret}`).toString("base64");
+    const viaBasic = await h.app.request("/mfa/challenge", {
+      headers: { authorization: `Basic ${basic}` },
+      body: { client_id: h.client.client_id, mfa_token: a.mfaToken },
+    });
+    assert.equal(viaBasic.status, 200, viaBasic.body);
+  });
+
+  it("§10.23/24 delete needs remove:authenticators: mfa_token refused, 204, unknown 404, sms deletes voice", async () => {
+    const h = new Harness();
+    const { token, enrolled } = await h.mfaAccessToken("remove:authenticators read:authenticators");
+    const smsId = enrolled.ids.find((id) => id.startsWith("sms|")) ?? "";
+    assertError(await h.remove(enrolled.mfaToken, smsId), 403, "access_denied");
+    const res = await h.remove(token, smsId);
+    assert.equal(res.status, 204);
+    assert.equal(res.body, "");
+    const left = json(await h.list(token)).map((a) => a.authenticator_type);
+    assert.deepEqual(left, ["recovery-code"], "the paired voice went with sms");
+    assertError(await h.remove(token, smsId), 404, "not_found");
+    assertError(await h.remove(token, "garbage"), 400, "invalid_request");
+    const readOnly = await h.mfaAccessToken("read:authenticators");
+    assertError(await h.remove(readOnly.token, readOnly.enrolled.ids[0] ?? ""), 403, "access_denied");
+  });
+
+  it("§10.25 list item invariants hold for every item", async () => {
+    const h = new Harness();
+    const e = await h.enrolled("voice");
+    for (const a of json(await h.list(e.mfaToken))) {
+      assert.match(String(a.id), /^(sms|voice|email|push|totp|recovery-code)\|dev_[A-Za-z0-9]+$/);
+      assert.equal("oob_channel" in a, a.authenticator_type === "oob");
+      if (a.authenticator_type === "oob") assert.match(String(a.name), /^X+\d{4}$/);
+    }
+  });
+
+  it("A20 a phone number that is not E.164 is 'The phone number is invalid.'; disabled channels are refused", async () => {
+    const h = new Harness({ voiceEnabled: false });
+    const mfa = await h.mfaToken(await h.user());
+    for (const number of ["+1 555 123456", "5551234567", "+0123456789", "+1"]) {
+      assertError(
+        await h.associatePhone(mfa, "sms", number),
+        400,
+        "invalid_request",
+        "The phone number is invalid.",
+      );
+    }
+    assertError(await h.associatePhone(mfa, "voice", phone()), 400, "unsupported_challenge_type");
+    const number = phone();
+    assert.equal((await h.associatePhone(mfa, "sms", number)).status, 200);
+    assert.equal(
+      json(await h.list(mfa)).filter((a) => a.authenticator_type === "oob").length,
+      1,
+      "no voice twin",
+    );
+  });
+
+  it("recovery codes can be switched off", async () => {
+    const h = new Harness({ recoveryCodes: false });
+    const mfa = await h.mfaToken(await h.user());
+    const res = await h.associatePhone(mfa, "sms", phone());
+    assert.equal(json(res).recovery_codes, undefined);
+  });
+
+  it("reset brings back the seeded users and forgets tokens", async () => {
+    const h = new Harness({ users: 3, seed: 7 });
+    const seeded = [...h.app.runtime.state.users.values()].map((u) => u.username);
+    const e = await h.enrolled();
+    h.app.reset();
+    assert.deepEqual(
+      [...h.app.runtime.state.users.values()].map((u) => u.username),
+      seeded,
+    );
+    assertError(await h.list(e.mfaToken), 401, "invalid_grant");
+    const again = new Harness({ users: 3, seed: 7 });
+    assert.deepEqual(
+      [...again.app.runtime.state.users.values()].map((u) => [u.username, u.password, u.id]),
+      [...h.app.runtime.state.users.values()].map((u) => [u.username, u.password, u.id]),
+      "the same seed gives the same users",
+    );
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Helpers for the mock's own unit tests: an app on a frozen clock with response validation on, and
+ * the steps of Auth0's SMS/voice page (get an mfa_token, associate, read the code, confirm, challenge)
+ * as one-liners, all in process through `app.request()`.
+ */
+import assert from "node:assert/strict";
+import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
+import { Clock } from "./clock.ts";
+import type { MockConfig } from "./config.ts";
+
+export const T0 = Date.UTC(2026, 0, 1);
+export const OOB = "http://auth0.com/oauth/grant-type/mfa-oob";
+export const RECOVERY = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+
+let phoneSeq = 0;
+/** A fresh E.164 number in the fictional 555 range. */
+export function phone(): string {
+  phoneSeq += 1;
+  return `+1555${String(1_000_000 + phoneSeq).padStart(8, "0")}`;
+}
+
+/** Parsed JSON body (undefined when empty). */
+export function json(res: MockResponse): Record<string, unknown> & Array<Record<string, unknown>> {
+  return res.body === "" ? undefined : JSON.parse(res.body);
+}
+
+/** Asserts an Auth0 error answer. */
+export function assertError(res: MockResponse, status: number, error: string, description?: string): void {
+  const body = json(res);
+  assert.equal(res.status, status, `status of ${res.body}`);
+  assert.equal(body.error, error, res.body);
+  if (description !== undefined) assert.equal(body.error_description, description);
+}
+
+export interface Enrolled {
+  user: { username: string; password: string; user_id: string };
+  mfaToken: string;
+  phone: string;
+  recoveryCode: string | undefined;
+  ids: string[];
+}
+
+/** An app plus the flow steps. */
+export class Harness {
+  readonly app: MockApp;
+  readonly clock: Clock;
+
+  constructor(config?: Partial<MockConfig>) {
+    this.clock = new Clock({ frozenAt: T0 });
+    this.app = createMockApp({ validateResponses: true, users: 2, ...config }, { clock: this.clock });
+  }
+
+  get client(): { client_id: string; client_secret: string } {
+    const c = this.app.config();
+    return { client_id: c.clientId, client_secret: c.clientSecret };
+  }
+
+  /** Creates a user through the control API. */
+  async user(): Promise<{ username: string; password: string; user_id: string }> {
+    const res = await this.app.request("/__mock/users", { method: "POST", body: {} });
+    assert.equal(res.status, 200, res.body);
+    return json(res) as unknown as { username: string; password: string; user_id: string };
+  }
+
+  /** POST /oauth/token (JSON). */
+  token(fields: Record<string, string>): Promise<MockResponse> {
+    return this.app.request("/oauth/token", { body: { ...this.client, ...fields } });
+  }
+
+  /** The password grant; answers the mfa_token of the 403. */
+  async mfaToken(
+    user: { username: string; password: string },
+    extra: Record<string, string> = {},
+  ): Promise<string> {
+    const res = await this.token({
+      grant_type: "password",
+      username: user.username,
+      password: user.password,
+      ...extra,
+    });
+    assert.equal(res.status, 403, res.body);
+    return String(json(res).mfa_token);
+  }
+
+  associate(bearer: string, body: object): Promise<MockResponse> {
+    return this.app.request("/mfa/associate", { headers: { authorization: `Bearer ${bearer}` }, body });
+  }
+
+  associatePhone(bearer: string, channel: "sms" | "voice", number: string): Promise<MockResponse> {
+    return this.associate(bearer, {
+      authenticator_types: ["oob"],
+      oob_channels: [channel],
+      phone_number: number,
+    });
+  }
+
+  list(bearer: string): Promise<MockResponse> {
+    return this.app.request("/mfa/authenticators", { headers: { authorization: `Bearer ${bearer}` } });
+  }
+
+  remove(bearer: string, id: string): Promise<MockResponse> {
+    return this.app.request(`/mfa/authenticators/${encodeURIComponent(id)}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+  }
+
+  challenge(mfaToken: string, extra: Record<string, string> = {}): Promise<MockResponse> {
+    return this.app.request("/mfa/challenge", { body: { ...this.client, mfa_token: mfaToken, ...extra } });
+  }
+
+  oob(mfaToken: string, oobCode: string, bindingCode: string): Promise<MockResponse> {
+    return this.token({ grant_type: OOB, mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode });
+  }
+
+  /** The last code sent to a phone. */
+  lastCode(number: string): { code: string; action: string; message_type: string } {
+    const messages = this.app.outbox.list({ recipient: number });
+    const last = messages.at(-1);
+    assert.ok(last, "a message was sent");
+    return last;
+  }
+
+  /** A user with a confirmed phone authenticator (sms, paired voice). */
+  async enrolled(channel: "sms" | "voice" = "sms", extra: Record<string, string> = {}): Promise<Enrolled> {
+    const user = await this.user();
+    const mfaToken = await this.mfaToken(user, extra);
+    const number = phone();
+    const res = await this.associatePhone(mfaToken, channel, number);
+    assert.equal(res.status, 200, res.body);
+    const body = json(res);
+    const confirmed = await this.oob(mfaToken, String(body.oob_code), this.lastCode(number).code);
+    assert.equal(confirmed.status, 200, confirmed.body);
+    const ids = json(await this.list(mfaToken)).map((a) => String(a.id));
+    const codes = body.recovery_codes as string[] | undefined;
+    return { user, mfaToken, phone: number, recoveryCode: codes?.[0], ids };
+  }
+
+  /** An access token for the MFA API audience with the given scope, obtained through MFA. */
+  async mfaAccessToken(scope: string): Promise<{ token: string; enrolled: Enrolled }> {
+    const audience = `https://${this.app.config().domain}/mfa/`;
+    const enrolled = await this.enrolled("sms", { audience, scope });
+    const smsId = enrolled.ids.find((id) => id.startsWith("sms|")) ?? "";
+    const ch = await this.challenge(enrolled.mfaToken, { authenticator_id: smsId });
+    const res = await this.oob(
+      enrolled.mfaToken,
+      String(json(ch).oob_code),
+      this.lastCode(enrolled.phone).code,
+    );
+    assert.equal(res.status, 200, res.body);
+    return { token: String(json(res).access_token), enrolled };
+  }
+}
