@@ -164,11 +164,12 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     const h = new Harness();
     const e = await h.enrolled();
     const voiceId = e.ids.find((id) => id.startsWith("voice|")) ?? "";
-    for (const extra of [
+    const variants: Array<Record<string, string>> = [
       { challenge_type: "oob", authenticator_id: voiceId },
       { challenge_type: "otp oob" },
       {},
-    ]) {
+    ];
+    for (const extra of variants) {
       const res = await h.challenge(e.mfaToken, extra);
       assert.equal(res.status, 200, res.body);
       const body = json(res);

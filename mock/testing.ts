@@ -19,9 +19,9 @@ export function phone(): string {
   return `+1555${String(1_000_000 + phoneSeq).padStart(8, "0")}`;
 }
 
-/** Parsed JSON body (undefined when empty). */
+/** Parsed JSON body (`{}` when empty), typed loosely for assertions on objects and lists. */
 export function json(res: MockResponse): Record<string, unknown> & Array<Record<string, unknown>> {
-  return res.body === "" ? undefined : JSON.parse(res.body);
+  return res.body === "" ? ({} as ReturnType<typeof json>) : JSON.parse(res.body);
 }
 
 /** Asserts an Auth0 error answer. */
