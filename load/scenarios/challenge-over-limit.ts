@@ -10,7 +10,7 @@ import { Counter, Rate, Trend } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, RATE_LIMITED } from "../lib/answers.ts";
 import { challenge } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
 import { formatDuration } from "../lib/options.ts";
 import { admittedBounds, type Bucket, envelopeAccuracy } from "../lib/rate-limits.ts";
@@ -54,7 +54,7 @@ export function setup(): SetupData {
   return prepareTarget(opts, plan.users);
 }
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const user = iterationUser(data);
   const res = challenge(data.settings, user.mfaToken, user.authenticatorId);
   if (res.status === 0) return; // transport error: neither admitted nor refused (http_req_failed counts it)
@@ -67,7 +67,7 @@ export default function (data: SetupData): void {
   }
   if (!refused) admitted.add(1);
   check(res, { "admitted (200) or refused (429)": (r) => r.status === 200 || r.status === 429 });
-}
+});
 
 export const handleSummary = summaryHandler("challenge-over-limit", opts, (data) => {
   const first = metricValue(data, "request_time", "min");

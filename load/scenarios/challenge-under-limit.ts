@@ -6,7 +6,7 @@ import { check } from "k6";
 import { Counter } from "k6/metrics";
 import type { Options } from "k6/options";
 import { challenge, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
 import { formatDuration } from "../lib/options.ts";
 
@@ -38,7 +38,7 @@ export function setup(): SetupData {
   return prepareTarget(opts, plan.users);
 }
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const user = iterationUser(data);
   const res = challenge(data.settings, user.mfaToken, user.authenticatorId);
   if (res.status === 429) rateLimited.add(1);
@@ -46,7 +46,7 @@ export default function (data: SetupData): void {
     "challenge accepted (200)": (r) => r.status === 200,
     "oob_code issued": (r) => field(r.body, "oob_code") !== undefined,
   });
-}
+});
 
 export const handleSummary = summaryHandler("challenge-under-limit", opts, () => ({
   figures: { rate: plan.rate, users: plan.users },

@@ -8,7 +8,7 @@ import exec from "k6/execution";
 import { Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { challenge } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
 import { defaultKneeCriteria, findKnee, type StageResult, stageAt } from "../lib/knee.ts";
 import { formatDuration } from "../lib/options.ts";
@@ -56,12 +56,12 @@ export function setup(): SetupData {
   return prepareTarget(opts, plan.users);
 }
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const step = String(stageAt(plan.stages, (Date.now() - exec.scenario.startTime) / 1000));
   const user = iterationUser(data);
   const res = challenge(data.settings, user.mfaToken, user.authenticatorId, { step });
   rampErrors.add(res.status < 200 || res.status > 299, { step });
-}
+});
 
 export const handleSummary = summaryHandler("ramp", opts, (data) => {
   const stages: StageResult[] = plan.stages.map((s, i) => {

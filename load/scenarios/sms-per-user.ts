@@ -10,7 +10,7 @@ import { Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, TOO_MANY_SMS } from "../lib/answers.ts";
 import { type ApiResult, challenge } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   letTimePass,
@@ -47,7 +47,7 @@ export function setup(): SetupData {
 const refusedWithAuth0sAnswer = (r: ApiResult) =>
   r.status === opts.lockoutStatus && isAnswer(r.body, TOO_MANY_SMS);
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
   const user = iterationUser(data);
   const token = mfaToken(settings, user);
@@ -70,7 +70,7 @@ export default function (data: SetupData): void {
   const refilled = again.status === 200 && refusedWithAuth0sAnswer(more);
   refillOk.add(refilled);
   check(again, { "an hour later, one more message and no second": () => refilled });
-}
+});
 
 export const handleSummary = summaryHandler("sms-per-user", opts, () => ({
   figures: { users: plan.users, messagesPlanned: plan.messages },

@@ -15,7 +15,7 @@ import { Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, parseRateLimitHeaders, RATE_LIMITED, waitBeforeNext } from "../lib/answers.ts";
 import { type ApiResult, challenge, exchangeOob, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   latestMessageId,
@@ -58,7 +58,7 @@ export function setup(): SetupData {
   return prepareTarget(opts, plan.users);
 }
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
   const user = iterationUser(data);
   const token = mfaToken(settings, user);
@@ -97,7 +97,7 @@ export default function (data: SetupData): void {
   }
   politeClientOk.add(ok);
   check(null, { "a client that waits for x-ratelimit-reset is never refused": () => ok });
-}
+});
 
 export const handleSummary = summaryHandler("token-exchange-per-mfa-token", opts, () => ({
   figures: { burst, iterations: opts.vus * opts.iterations },

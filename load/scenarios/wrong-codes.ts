@@ -13,7 +13,7 @@ import type { Options } from "k6/options";
 import { INVALID_BINDING_CODE, isAnswer, TOO_MANY_FAILED_CODES } from "../lib/answers.ts";
 import type { ClientSettings } from "../lib/k6/client.ts";
 import { type ApiResult, challenge, exchangeOob, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   type LoadUser,
@@ -71,7 +71,7 @@ function challenged(data: SetupData, settings: ClientSettings, user: LoadUser) {
   return { token, oobCode, code: nextCode(data, user.phone, before).code };
 }
 
-export default function (data: SetupData): void {
+export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
   const user = iterationUser(data);
   const first = challenged(data, settings, user);
@@ -105,7 +105,7 @@ export default function (data: SetupData): void {
     accepted !== undefined && accepted.status === 200 && field(accepted.body, "access_token") !== undefined;
   refillOk.add(ok);
   check(accepted, { "after the refill the right code is accepted": () => ok });
-}
+});
 
 export const handleSummary = summaryHandler("wrong-codes", opts, () => ({
   figures: { users: plan.users },

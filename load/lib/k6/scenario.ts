@@ -2,6 +2,7 @@
  * What every scenario file shares: its options and plan read once in the init context, the
  * thresholds all scenarios hold, and the handleSummary that writes the summary file.
  */
+import { Counter } from "k6/metrics";
 import { type LoadOptions, readLoadOptions } from "../options.ts";
 import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
 import {
@@ -14,6 +15,21 @@ import {
 
 /** The k6 scenario name every file uses for its main phase (thresholds select on it). */
 export const MAIN = "main";
+
+/** Iterations that threw; k6 would log and go on, and a Rate never fed would pass its threshold. */
+const iterationErrors = new Counter("iteration_errors");
+
+/** Wraps a scenario's VU function: an exception is logged (message only) and counted, never lost. */
+export function guarded<T>(fn: (data: T) => void): (data: T) => void {
+  return (data) => {
+    try {
+      fn(data);
+    } catch (error) {
+      iterationErrors.add(1);
+      console.error(`iteration failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
 
 /** Reads the options and works out the plan; an invalid option stops k6 in the init context. */
 export function load(scenario: ScenarioName): { opts: LoadOptions; plan: ScenarioPlan } {
@@ -32,6 +48,7 @@ export function commonThresholds(opts: LoadOptions, mainRequest?: string): Recor
     schema_conformance: [`rate>=${opts.schemaMinConformance}`],
     rate_limit_headers_ok: ["rate==1"],
     http_req_failed: ["rate==0"],
+    iteration_errors: ["count==0"],
   };
   if (mainRequest)
     thresholds[`http_req_duration{scenario:${MAIN},name:${mainRequest}}`] = [`p(95)<${opts.p95Ms}`];
