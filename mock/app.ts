@@ -202,7 +202,9 @@ function finish(
   headers["access-control-expose-headers"] = CORS_EXPOSE;
   let status = reply.status;
   let body = reply.body;
-  if (op && !injected && rt.config.validateResponses) {
+  // Deviations and injected faults are deliberate departures: validating them would only hide them
+  // behind a 500, and the mutation run needs the client to see them as they are.
+  if (op && !injected && rt.config.validateResponses && rt.deviations.size === 0) {
     const findings = checkResponse(op, { status, headers, body });
     if (findings.length > 0) {
       const lines = findings.map(describeFinding);

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { deviationNames } from "./faults.ts";
+import { Harness, json, OOB, phone, RECOVERY } from "./testing.ts";
+
+/**
+ * One probe per deviation: it runs a flow over the app's HTTP surface and answers what a client
+ * sees. Each probe must answer differently with the deviation on than off, which is what the
+ * contract suites' mutation run relies on.
+ */
+const probes: Record<string, (h: Harness) => Promise<unknown>> = {
+  "associate-status-201": async (h) => {
+    const mfa = await h.mfaToken(await h.user());
+    return (await h.associatePhone(mfa, "sms", phone())).status;
+  },
+  "list-renames-oob_channel": async (h) =>
+    Object.keys(json(await h.list((await h.enrolled()).mfaToken))[0] ?? {}),
+  "missing-ratelimit-headers": async (h) =>
+    (await h.app.request("/mfa/authenticators")).headers["x-ratelimit-limit"],
+  "binding-code-reusable": async (h) => {
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    const code = h.lastCode(e.phone).code;
+    await h.oob(e.mfaToken, String(ch.oob_code), code);
+    return (await h.oob(e.mfaToken, String(ch.oob_code), code)).status;
+  },
+  "wrong-mfa-required-status": async (h) => {
+    const u = await h.user();
+    return (await h.token({ grant_type: "password", username: u.username, password: u.password })).status;
+  },
+  "unmasked-phone-in-list": async (h) => json(await h.list((await h.enrolled()).mfaToken))[0]?.name,
+  "missing-binding-method": async (h) =>
+    json(await h.challenge((await h.enrolled()).mfaToken)).binding_method,
+  "expires-in-string": async (h) => {
+    const e = await h.enrolled();
+    return typeof json(
+      await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: e.recoveryCode ?? "" }),
+    ).expires_in;
+  },
+  "wrong-content-type": async (h) => (await h.app.request("/mfa/authenticators")).headers["content-type"],
+  "no-retry-after": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), profile: "essentials" });
+    let res = await h.app.request("/nope");
+    for (let i = 0; i < 30 && res.status !== 429; i++) res = await h.app.request("/nope");
+    return res.headers["retry-after"];
+  },
+  "lockout-never-triggers": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), profile: "enterprise" });
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    const wrong = h.lastCode(e.phone).code === "123456" ? "654321" : "123456";
+    let last = "";
+    for (let i = 0; i < 11; i++) {
+      h.clock.advance(6_000);
+      last = json(await h.oob(e.mfaToken, String(ch.oob_code), wrong)).error_description as string;
+    }
+    return last;
+  },
+  "foreign-authenticator-reveals-existence": async (h) => {
+    const a = await h.enrolled();
+    const b = await h.enrolled();
+    return (await h.challenge(a.mfaToken, { authenticator_id: b.ids[0] ?? "" })).status;
+  },
+  "expired-mfa-token-accepted": async (h) => {
+    const e = await h.enrolled();
+    h.clock.advance(601_000);
+    return (await h.list(e.mfaToken)).status;
+  },
+  "oob-code-never-expires": async (h) => {
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    h.clock.advance(301_000);
+    return (await h.oob(e.mfaToken, String(ch.oob_code), h.lastCode(e.phone).code)).status;
+  },
+  "recovery-code-not-rotated": async (h) => {
+    const e = await h.enrolled();
+    const body = json(
+      await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: e.recoveryCode ?? "" }),
+    );
+    return body.recovery_code === undefined;
+  },
+  "already-enrolled-not-enforced": async (h) =>
+    (await h.associatePhone((await h.enrolled()).mfaToken, "sms", phone())).status,
+  "sms-voice-not-paired": async (h) => (await h.enrolled()).ids.length,
+  "delete-returns-200": async (h) => {
+    const { token, enrolled } = await h.mfaAccessToken("remove:authenticators");
+    return (await h.remove(token, enrolled.ids[0] ?? "")).status;
+  },
+  "token-type-lowercase": async (h) => {
+    const e = await h.enrolled();
+    const ch = json(await h.challenge(e.mfaToken));
+    return json(await h.oob(e.mfaToken, String(ch.oob_code), h.lastCode(e.phone).code)).token_type;
+  },
+};
+
+describe("named deviations (faults.ts)", () => {
+  it("every deviation has a probe", () => {
+    assert.deepEqual(Object.keys(probes).sort(), [...deviationNames].sort());
+    assert.ok(deviationNames.length >= 10);
+  });
+
+  for (const name of deviationNames) {
+    it(`${name} is observable over HTTP`, async () => {
+      const probe = probes[name];
+      assert.ok(probe);
+      const faithful = await probe(new Harness({ profile: "off" }));
+      const deviant = await probe(
+        new Harness({ profile: "off", faults: { latencyMs: 0, errorRate: {}, deviations: [name] } }),
+      );
+      assert.notDeepEqual(deviant, faithful, `${name}: ${JSON.stringify(faithful)} both times`);
+    });
+  }
+
+  it("an injected error share answers 5xx/429 for that operation only, with rate-limit headers", async () => {
+    const h = new Harness({
+      profile: "off",
+      faults: { latencyMs: 0, errorRate: { challenge: { status: 503, share: 1 } }, deviations: [] },
+    });
+    const e = await h.enrolled();
+    const res = await h.challenge(e.mfaToken);
+    assert.equal(res.status, 503);
+    assert.equal(json(res).error, "temporarily_unavailable");
+    assert.ok(res.headers["x-ratelimit-limit"]);
+    const limited = new Harness({
+      profile: "off",
+      faults: { latencyMs: 0, errorRate: { token: { status: 429, share: 1 } }, deviations: [] },
+    });
+    const r = await limited.token({ grant_type: OOB });
+    assert.equal(r.status, 429);
+    assert.ok(Number(r.headers["retry-after"]) >= 1);
+  });
+
+  it("latency is added by request(), not by the synchronous core", async () => {
+    const h = new Harness({ profile: "off", faults: { latencyMs: 30, errorRate: {}, deviations: [] } });
+    const started = Date.now();
+    const sync = h.app.handle({ method: "GET", url: "/__mock/health", headers: {}, body: "" });
+    assert.equal(sync.status, 200);
+    const res = await h.app.request("/__mock/health");
+    assert.equal(res.status, 200);
+    assert.ok(Date.now() - started >= 25);
+  });
+});

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startMockServer } from "./server.ts";
+
+type Json = Record<string, unknown>;
+
+describe("the real server on 127.0.0.1:0", () => {
+  let server: Awaited<ReturnType<typeof startMockServer>>;
+  let base: string;
+
+  before(async () => {
+    server = await startMockServer({
+      port: 0,
+      config: { profile: "essentials", validateResponses: true, users: 1 },
+    });
+    base = server.url;
+  });
+  after(() => server.close());
+
+  async function call(
+    method: string,
+    path: string,
+    body?: Json | string,
+    headers: Record<string, string> = {},
+  ) {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (typeof body === "string") init.body = body;
+    else if (body) {
+      init.body = JSON.stringify(body);
+      (init.headers as Record<string, string>)["content-type"] = "application/json";
+    }
+    const res = await fetch(`${base}${path}`, init);
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (text ? JSON.parse(text) : undefined) as Json & Json[],
+    };
+  }
+
+  it("runs the SMS flow of Auth0's page over HTTP: enroll, confirm, list, challenge, verify", async () => {
+    assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const config = (await call("GET", "/__mock/config")).body;
+    assert.equal(config.issuer, `${base}/`, "the issuer follows the server's address");
+    const client = { client_id: String(config.client_id), client_secret: String(config.client_secret) };
+    const user = (await call("POST", "/__mock/users", {})).body;
+    const phone = "+15550001234";
+
+    const start = await call("POST", "/oauth/token", {
+      ...client,
+      grant_type: "password",
+      username: String(user.username),
+      password: String(user.password),
+    });
+    assert.equal(start.status, 403);
+    for (const h of ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"])
+      assert.ok(start.headers.get(h));
+    const mfaToken = String(start.body.mfa_token);
+    const auth = { authorization: `Bearer ${mfaToken}` };
+
+    const enroll = await call(
+      "POST",
+      "/mfa/associate",
+      { authenticator_types: ["oob"], oob_channels: ["sms"], phone_number: phone },
+      auth,
+    );
+    assert.equal(enroll.status, 200);
+    assert.equal(enroll.headers.get("content-type"), "application/json; charset=utf-8");
+    const outbox = (await call("GET", `/__mock/outbox?recipient=${encodeURIComponent(phone)}`)).body;
+    assert.equal(outbox.length, 1);
+    const form = new URLSearchParams({
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      ...client,
+      mfa_token: mfaToken,
+      oob_code: String(enroll.body.oob_code),
+      binding_code: String(outbox[0]?.code),
+    });
+    const confirm = await call("POST", "/oauth/token", form.toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+      ...auth,
+    });
+    assert.equal(confirm.status, 200);
+    assert.equal(confirm.headers.get("content-type"), "application/json");
+
+    const list = await call("GET", "/mfa/authenticators", undefined, {
+      ...auth,
+      "content-type": "application/json",
+    });
+    const sms = list.body.find((a) => a.oob_channel === "sms");
+    assert.equal(sms?.active, true);
+    assert.equal(sms?.name, "XXXXXXX1234");
+
+    const ch = await call("POST", "/mfa/challenge", {
+      ...client,
+      challenge_type: "oob",
+      authenticator_id: String(sms?.id),
+      mfa_token: mfaToken,
+    });
+    assert.equal(ch.status, 200);
+    const after = (
+      await call("GET", `/__mock/outbox?recipient=${encodeURIComponent(phone)}&after=${outbox[0]?.id}`)
+    ).body;
+    assert.equal(after[0]?.action, "second-factor-authentication");
+    const verify = await call("POST", "/oauth/token", {
+      ...client,
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      mfa_token: mfaToken,
+      oob_code: String(ch.body.oob_code),
+      binding_code: String(after[0]?.code),
+    });
+    assert.equal(verify.status, 200);
+    assert.equal(typeof verify.body.access_token, "string");
+    const discovery = (await call("GET", "/.well-known/openid-configuration")).body;
+    assert.equal(discovery.jwks_uri, `${base}/.well-known/jwks.json`);
+  });
+
+  it("refuses an oversized body with 413 and keeps serving", async () => {
+    const res = await call("POST", "/oauth/token", `{"x":"${"a".repeat(200_000)}"}`, {
+      "content-type": "application/json",
+    });
+    assert.equal(res.status, 413);
+    assert.equal(res.body.error, "invalid_request");
+    assert.equal((await call("GET", "/__mock/health")).body.status, "ok");
+  });
+});
