@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { envelopeAccuracy } from "./rate-limits.ts";
+import {
+  accuracyLine,
+  buildSummary,
+  failedThresholds,
+  type K6SummaryData,
+  setupSecrets,
+  summaryText,
+} from "./summary.ts";
+
+const data: K6SummaryData = {
+  metrics: {
+    http_reqs: { type: "counter", values: { count: 10, rate: 2 } },
+    http_req_duration: { type: "trend", values: { "p(95)": 12.5, max: 20 } },
+    schema_conformance: {
+      type: "rate",
+      values: { rate: 0.9, passes: 9, fails: 1 },
+      thresholds: { "rate>=1": { ok: false } },
+    },
+    schema_findings: { type: "counter", values: { count: 2, rate: 0.1 } },
+    admitted: { type: "counter", values: { count: 5 }, thresholds: { "count>=4": { ok: true } } },
+  },
+  state: { testRunDurationMs: 5000 },
+  setup_data: {
+    settings: { clientSecret: "s3cr3t-client" },
+    users: [{ mfaToken: "tok-123456", phone: "+15550001234" }],
+  },
+};
+const info = {
+  scenario: "challenge-over-limit",
+  target: "mock",
+  host: "127.0.0.1:4010",
+  profile: "essentials",
+  finishedAt: "2026-01-01T00:00:00.000Z",
+};
+
+test("the summary keeps k6's data but never the setup data", () => {
+  const s = buildSummary(data, info);
+  assert.equal("setup_data" in s, false);
+  assert.deepEqual(s.metrics, data.metrics);
+  assert.equal(s.harness.passed, false);
+  assert.deepEqual(s.harness.failedThresholds, ["schema_conformance: rate>=1"]);
+  assert.deepEqual(s.harness.schema, { checked: 10, conforming: 9, findings: 2 });
+  assert.ok(!JSON.stringify(s).includes("s3cr3t"));
+});
+
+test("failed thresholds are listed as metric: expression", () => {
+  assert.deepEqual(failedThresholds(data), ["schema_conformance: rate>=1"]);
+});
+
+test("the accuracy line says admitted, envelope, percent and verdict", () => {
+  const bucket = { burst: 25, refillPerSecond: 25 };
+  const a = envelopeAccuracy({
+    bucket,
+    attempts: 500,
+    admitted: 270,
+    elapsedSeconds: 9.98,
+    tolerancePercent: 2,
+  });
+  assert.equal(
+    accuracyLine(a),
+    "rate-limit accuracy: admitted 270 vs envelope 274.5 (burst + rate × 9.98 s) = 98.36% (-1.64%, within ±2%)",
+  );
+  const text = summaryText(
+    buildSummary(data, {
+      ...info,
+      envelope: { ...a, key: "global", burst: 25, refillPerSecond: 25, limited: 230, durationSeconds: 9.98 },
+    }),
+  );
+  assert.match(text, /^challenge-over-limit against mock \(127\.0\.0\.1:4010, profile essentials\): FAILED/);
+  assert.match(text, /rate-limit accuracy: admitted 270/);
+  assert.match(text, /threshold failed: schema_conformance: rate>=1/);
+});
+
+test("setup secrets are collected by kind", () => {
+  assert.deepEqual(setupSecrets(data.setup_data), [
+    { kind: "client_secret", value: "s3cr3t-client" },
+    { kind: "mfa_token", value: "tok-123456" },
+    { kind: "phone", value: "+15550001234" },
+  ]);
+});

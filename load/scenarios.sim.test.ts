@@ -1,0 +1,91 @@
+/**
+ * Every scenario's logic against the real mock, in the simulated k6 runtime (load/sim): a faithful
+ * mock passes every threshold, an impossible threshold makes the run exit 99, and a mock with a
+ * deviation the scenario is about fails it. Real k6 runs are in smoke.test.ts.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { MockConfig } from "../mock/config.ts";
+import { scenarioNames } from "./lib/plan.ts";
+import type { LoadSummary } from "./lib/summary.ts";
+import { simulate } from "./sim/run.ts";
+
+const short = { LOAD_DURATION: "4s", LOAD_SUMMARY_PATH: "summary.json", LOAD_SECRETS_PATH: "secrets.json" };
+
+function deviation(name: string): Partial<MockConfig> {
+  return { faults: { latencyMs: 0, errorRate: {}, deviations: [name] } };
+}
+
+describe("against a faithful mock", () => {
+  for (const scenario of scenarioNames) {
+    test(`${scenario} passes every threshold`, async () => {
+      const run = await simulate(scenario, short);
+      assert.deepEqual(run.iterationErrors, []);
+      assert.deepEqual(run.failedThresholds, []);
+      assert.equal(run.exitCode, 0);
+      const summary = JSON.parse(run.outputs["summary.json"] ?? "{}") as LoadSummary;
+      assert.equal(summary.harness.scenario, scenario);
+      assert.equal(summary.harness.passed, true);
+      assert.ok(summary.harness.schema.checked > 0, "responses were checked against the description");
+      assert.equal(summary.harness.schema.findings, 0);
+    });
+  }
+});
+
+test("an impossible threshold (LOAD_P95_MS=0) exits 99", async () => {
+  const run = await simulate("challenge-under-limit", { ...short, LOAD_P95_MS: "0" });
+  assert.equal(run.exitCode, 99);
+  assert.deepEqual(run.failedThresholds, ["http_req_duration{scenario:main,name:challenge}: p(95)<0"]);
+});
+
+test("challenge-over-limit reports the envelope accuracy", async () => {
+  const run = await simulate("challenge-over-limit", { ...short, LOAD_DURATION: "6s" });
+  const summary = JSON.parse(run.outputs["summary.json"] ?? "{}") as LoadSummary;
+  const e = summary.envelope;
+  assert.ok(e, "the summary has an envelope");
+  assert.equal(e.burst, 25);
+  assert.equal(e.refillPerSecond, 25);
+  assert.equal(e.attempts, 300);
+  assert.ok(e.withinTolerance, `accuracy ${e.accuracyPercent}%`);
+  assert.ok(e.limited > 0);
+  assert.match(
+    run.outputs.stdout ?? "",
+    /rate-limit accuracy: admitted \d+ vs envelope [\d.]+ .* = [\d.]+% /,
+  );
+});
+
+test("ramp reports a knee past the global limit", async () => {
+  const run = await simulate("ramp", { ...short, LOAD_DURATION: "12s" });
+  const summary = JSON.parse(run.outputs["summary.json"] ?? "{}") as LoadSummary;
+  const knee = summary.harness.knee;
+  assert.ok(knee?.found, "a knee was found");
+  assert.ok(knee.found.rate > 25, `knee at ${knee.found.rate}/s`);
+  assert.equal(knee.stages.length, 6);
+});
+
+const catches: Array<[string, string, string]> = [
+  ["challenge-over-limit", "no-retry-after", "rate_limit_headers_ok: rate==1"],
+  ["challenge-under-limit", "missing-ratelimit-headers", "rate_limit_headers_ok: rate==1"],
+  ["wrong-codes", "lockout-never-triggers", "lockout_enforced: rate==1"],
+];
+describe("a deviating mock fails the scenario about it", () => {
+  for (const [scenario, name, threshold] of catches) {
+    test(`${scenario} catches ${name}`, async () => {
+      const run = await simulate(scenario, short, deviation(name));
+      assert.equal(run.exitCode, 99);
+      assert.ok(run.failedThresholds.includes(threshold), run.failedThresholds.join("; "));
+    });
+  }
+});
+
+test("the summary file carries no secret the setup used", async () => {
+  const run = await simulate("sms-per-user", short);
+  const secrets = JSON.parse(run.outputs["secrets.json"] ?? "[]") as Array<{ kind: string; value: string }>;
+  assert.ok(secrets.some((s) => s.kind === "mfa_token"));
+  assert.ok(secrets.some((s) => s.kind === "phone"));
+  assert.ok(secrets.some((s) => s.kind === "client_secret"));
+  for (const output of ["summary.json", "stdout"]) {
+    for (const { value } of secrets)
+      assert.ok(!(run.outputs[output] ?? "").includes(value), `${output} leaks a secret`);
+  }
+});
