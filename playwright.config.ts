@@ -47,7 +47,10 @@ export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, 
   // Traces would hold request bodies (tokens, codes); the fixtures attach a masked transcript instead.
   use: { trace: "off" },
   webServer: {
-    command: `npx tsx mock/cli.ts --port ${port} --host 127.0.0.1 --seed 42`,
+    // Enterprise: its per-user and per-session MFA limits are essentials' (reference §5.1), but its
+    // global bucket (100/s) lets six workers share one tenant without waiting out 429s most of the
+    // run. rate-limits.spec.ts checks the essentials numbers on a private mock.
+    command: `npx tsx mock/cli.ts --port ${port} --host 127.0.0.1 --seed 42 --profile enterprise`,
     url: `${process.env.CONTRACTS_MOCK_URL}/__mock/health`,
     reuseExistingServer: false,
     timeout: 60_000,

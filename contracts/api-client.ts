@@ -52,6 +52,8 @@ export interface ApiClientOptions {
   waitOutRateLimits: boolean;
   /** Called for every schema-checked response. */
   onChecked(operation: OperationId, findings: Finding[]): void;
+  /** Called when a global 429 is waited out (for the run's figures). */
+  onWaited?(ms: number): void;
 }
 
 /** Most a test waits in total for global rate limits (against a tenant) before returning the 429. */
@@ -135,6 +137,7 @@ export class ApiClient {
       const wait = this.rateLimitWait(res);
       if (wait === undefined || attempt >= 10) return res;
       this.waitedMs += wait;
+      this.opts.onWaited?.(wait);
       await new Promise((r) => setTimeout(r, wait));
     }
   }

@@ -23,6 +23,9 @@ export interface FindingRecord {
 /** What one worker wrote. */
 interface Ledger {
   checked: number;
+  /** Global 429s waited out, and the time spent waiting. */
+  waits: number;
+  waitedMs: number;
   byOperation: Record<string, number>;
   findings: FindingRecord[];
 }
@@ -30,6 +33,8 @@ interface Ledger {
 /** Summary of a run, written to `reports/contracts/checked.json`. */
 export interface CheckedSummary {
   checked: number;
+  waits: number;
+  waitedMs: number;
   byOperation: Record<string, number>;
   findings: number;
 }
@@ -45,17 +50,24 @@ function workerDir(): string {
 
 /** Accumulates one worker's checks and findings and persists them to its own file. */
 export class WorkerLedger {
-  private readonly ledger: Ledger = { checked: 0, byOperation: {}, findings: [] };
+  private readonly ledger: Ledger = { checked: 0, waits: 0, waitedMs: 0, byOperation: {}, findings: [] };
   private readonly file: string;
 
   constructor(id: string) {
-    this.file = path.join(workerDir(), `${id}.json`);
+    // The run id keeps a file left behind by an interrupted run out of this run's merge.
+    this.file = path.join(workerDir(), `${process.env.CONTRACTS_RUN_ID ?? "run"}--${id}.json`);
   }
 
   /** Counts one schema-checked response. */
   checked(operation: string): void {
     this.ledger.checked++;
     this.ledger.byOperation[operation] = (this.ledger.byOperation[operation] ?? 0) + 1;
+  }
+
+  /** Counts one global 429 waited out. */
+  waited(ms: number): void {
+    this.ledger.waits++;
+    this.ledger.waitedMs += ms;
   }
 
   /** Adds findings (already masked by the caller). */
@@ -70,24 +82,28 @@ export class WorkerLedger {
   }
 }
 
-/** Removes the previous run's worker files (globalSetup). */
-export function clearWorkerLedgers(): void {
+/** Removes earlier runs' worker files and names this run (globalSetup; workers inherit the variable). */
+export function startRun(): void {
   rmSync(workerDir(), { recursive: true, force: true });
+  process.env.CONTRACTS_RUN_ID = `${Date.now()}-${process.pid}`;
 }
 
 /** Merges every worker file into findings.json and checked.json; returns the summary. */
 export function mergeWorkerLedgers(): CheckedSummary {
-  const summary: CheckedSummary = { checked: 0, byOperation: {}, findings: 0 };
+  const summary: CheckedSummary = { checked: 0, waits: 0, waitedMs: 0, byOperation: {}, findings: 0 };
   const findings: FindingRecord[] = [];
   let files: string[] = [];
   try {
-    files = readdirSync(workerDir()).filter((f) => f.endsWith(".json"));
+    const run = `${process.env.CONTRACTS_RUN_ID ?? "run"}--`;
+    files = readdirSync(workerDir()).filter((f) => f.startsWith(run) && f.endsWith(".json"));
   } catch {
     // no worker ran a test
   }
   for (const file of files.sort()) {
     const ledger = JSON.parse(readFileSync(path.join(workerDir(), file), "utf8")) as Ledger;
     summary.checked += ledger.checked;
+    summary.waits += ledger.waits;
+    summary.waitedMs += ledger.waitedMs;
     for (const [op, n] of Object.entries(ledger.byOperation)) {
       summary.byOperation[op] = (summary.byOperation[op] ?? 0) + n;
     }

@@ -13,7 +13,7 @@ import { test as base } from "@playwright/test";
 import type { Finding } from "../openapi/validate.ts";
 import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
-import { createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
+import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
 import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
 import { readTenantEnv, type Target, type TenantTargetFactory } from "./targets/target.ts";
 
@@ -136,7 +136,13 @@ export const test = base.extend<
         "@sends-sms: this target sends real SMS/voice messages (costs money); set CONTRACTS_SEND_SMS=1 to run it",
       );
     }
-    const target = privateMock && sharedTarget.name === "mock" ? await privateMocks.target() : sharedTarget;
+    let target = sharedTarget;
+    if (privateMock && sharedTarget.name === "mock") {
+      target = await privateMocks.target();
+      // Only this worker uses its private mock, one test at a time: a reset gives each test a clock
+      // at real time and empty buckets, whatever the previous test moved.
+      await control(target.baseURL, "POST", "/reset");
+    }
     await use(target);
     await target.cleanup();
   },
@@ -146,6 +152,7 @@ export const test = base.extend<
       baseURL: target.baseURL,
       waitOutRateLimits,
       onChecked: (operation) => ledger.checked(operation),
+      onWaited: (ms) => ledger.waited(ms),
     });
     client.secret("client_secret", target.clientSecret);
     await use(client);

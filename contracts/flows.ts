@@ -50,9 +50,16 @@ export function createUser({ api, target }: FlowContext): Promise<User> {
   });
 }
 
+/** What a login asks for: an API audience and scopes (default: the target's audience, openid profile). */
+export interface LoginOptions {
+  audience?: string;
+  scope?: string;
+}
+
 /** Logs in with the password-realm grant and returns the mfa_token of the 403 mfa_required answer. */
-export function login({ api, target }: FlowContext, user: User): Promise<string> {
+export function login({ api, target }: FlowContext, user: User, opts: LoginOptions = {}): Promise<string> {
   return step("log in (password-realm) and get an mfa_token", async () => {
+    const audience = opts.audience ?? target.audience;
     const res = await api.post("/oauth/token", {
       form: {
         grant_type: GRANT.passwordRealm,
@@ -60,8 +67,8 @@ export function login({ api, target }: FlowContext, user: User): Promise<string>
         username: user.username,
         password: user.password,
         realm: target.connection,
-        scope: "openid profile",
-        ...(target.audience ? { audience: target.audience } : {}),
+        scope: opts.scope ?? "openid profile",
+        ...(audience ? { audience } : {}),
       },
     });
     expect(res).toBeError(403, "mfa_required");
@@ -69,10 +76,25 @@ export function login({ api, target }: FlowContext, user: User): Promise<string>
   });
 }
 
+/** The MFA API's audience, `<issuer>mfa/`, from the target's OpenID configuration. */
+export async function mfaAudience({ api }: FlowContext): Promise<string> {
+  // Through the client, so that a global 429 is waited out like any other answer.
+  const res = await api.get("/.well-known/openid-configuration");
+  expect(res.status, "OpenID configuration").toBe(200);
+  const { issuer } = res.body as { issuer: string };
+  return `${issuer.endsWith("/") ? issuer : `${issuer}/`}mfa/`;
+}
+
+/** Scopes of an MFA API access token that may enroll, list and delete. */
+export const MFA_API_SCOPE = "openid enroll read:authenticators remove:authenticators";
+
 /** A fresh user and an mfa_token for them. */
-export async function newSession(ctx: FlowContext): Promise<{ user: User; mfaToken: string }> {
+export async function newSession(
+  ctx: FlowContext,
+  opts: LoginOptions = {},
+): Promise<{ user: User; mfaToken: string }> {
   const user = await createUser(ctx);
-  return { user, mfaToken: await login(ctx, user) };
+  return { user, mfaToken: await login(ctx, user, opts) };
 }
 
 /** The association answer of an sms or voice enrollment. */
@@ -215,16 +237,22 @@ export interface EnrolledUser {
   recoveryCodes: string[];
   /** An mfa_token from a login after the enrollment (the one to challenge with). */
   mfaToken: string;
-  /** The access token the confirmation returned. */
+  /** The access token the confirmation returned (an MFA API token with `mfaApi: true`). */
   accessToken: string;
   /** The authenticator of the chosen channel. */
   authenticatorId: string;
 }
 
 /** Creates a user, enrolls and confirms a phone, logs in again and finds the authenticator. */
-export function enrolledUser(ctx: FlowContext, channel: Channel = "sms"): Promise<EnrolledUser> {
+export function enrolledUser(
+  ctx: FlowContext,
+  channel: Channel = "sms",
+  opts: { mfaApi?: boolean } = {},
+): Promise<EnrolledUser> {
   return step(`a user enrolled with ${channel}`, async () => {
-    const { user, mfaToken: first } = await newSession(ctx);
+    // With mfaApi, the first login asks for the MFA API audience, so the confirmation's access token can list and delete.
+    const loginOptions = opts.mfaApi ? { audience: await mfaAudience(ctx), scope: MFA_API_SCOPE } : {};
+    const { user, mfaToken: first } = await newSession(ctx, loginOptions);
     const phone = ctx.target.phoneNumber();
     const enrollment = await enroll(ctx, first, channel, phone);
     const tokens = await confirm(ctx, first, enrollment, phone, channel);
@@ -251,4 +279,9 @@ export function tamper(token: string): string {
   const i = Math.floor(token.length / 2);
   const c = token[i] === "A" ? "B" : "A";
   return `${token.slice(0, i)}${c}${token.slice(i + 1)}`;
+}
+
+/** A 6-digit code that differs from `code` (a wrong binding code). */
+export function wrongCode(code: string | undefined): string {
+  return code === "000000" ? "111111" : "000000";
 }

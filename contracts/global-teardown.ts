@@ -12,6 +12,6 @@ export default async function globalTeardown(): Promise<void> {
     .map(([op, n]) => `${op} ${n}`)
     .join(", ");
   console.log(
-    `\nschema-checked responses: ${summary.checked} (${perOperation || "none"}); findings: ${summary.findings} → ${path.relative(process.cwd(), path.join(reportDir(), "findings.json"))}`,
+    `\nschema-checked responses: ${summary.checked} (${perOperation || "none"}); global 429s waited out: ${summary.waits} (${(summary.waitedMs / 1000).toFixed(1)} s); findings: ${summary.findings} → ${path.relative(process.cwd(), path.join(reportDir(), "findings.json"))}`,
   );
 }

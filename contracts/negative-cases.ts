@@ -101,11 +101,13 @@ export function generatedRows(
     });
   }
   for (const [field, schema] of [...properties].sort(([a], [b]) => a.localeCompare(b))) {
+    // The discriminator picks the grant: a value of another type names no grant the server supports.
+    const discriminator = schema.const !== undefined && field === "grant_type";
     rows.push({
       name: `${field} of the wrong type`,
       spoil: (valid) => ({ json: { ...valid, [field]: wrongTypeValue(schema) } }),
       status: 400,
-      error: "invalid_request",
+      error: discriminator ? "unsupported_grant_type" : "invalid_request",
     });
   }
   rows.push({

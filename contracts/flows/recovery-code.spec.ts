@@ -1,0 +1,42 @@
+/**
+ * Flow: log in with the recovery code (reference §4.4, A7): tokens and a new recovery_code; the
+ * used code stops working, the new one works.
+ */
+import { clientAuth, enrolledUser, expect, GRANT, login, test } from "../fixtures.ts";
+
+test("recovery code: tokens and a new code; the old code stops working", { tag: "@sends-sms" }, async ({
+  api,
+  target,
+}) => {
+  const ctx = { api, target };
+  const user = await enrolledUser(ctx, "sms");
+  const [first] = user.recoveryCodes;
+  expect(first, "the first enrollment returned a recovery code").toMatch(/^[A-Z0-9]{24}$/);
+  const redeem = (mfaToken: string, code: string) =>
+    test.step(
+      "redeem a recovery code",
+      () =>
+        api.post("/oauth/token", {
+          form: {
+            grant_type: GRANT.recoveryCode,
+            ...clientAuth(target),
+            mfa_token: mfaToken,
+            recovery_code: code,
+          },
+        }),
+      { box: true },
+    );
+
+  const used = await redeem(user.mfaToken, first ?? "");
+  expect(used.status).toBe(200);
+  expect(used).toConform("token");
+  const second = used.body.recovery_code as string | undefined;
+  expect(second, "a new recovery code").toMatch(/^[A-Z0-9]{24}$/);
+  expect(second === first, "the new code differs from the used one").toBe(false);
+
+  const replay = await redeem(await login(ctx, user.user), first ?? "");
+  expect(replay).toBeError(403, "invalid_grant");
+
+  const next = await redeem(await login(ctx, user.user), second ?? "");
+  expect(next.status).toBe(200);
+});

@@ -1,0 +1,206 @@
+/**
+ * POST /oauth/token (reference §4, A1, A8, A15 to A17): mfa_required from the password grants, the
+ * mfa-oob grant in both content types, JWTs verifiable through the JWKS, and negative cases as tables.
+ */
+import { createPublicKey, type JsonWebKey, verify as verifySignature } from "node:crypto";
+import {
+  challenge,
+  clientAuth,
+  createUser,
+  enrolledUser,
+  expect,
+  type FlowContext,
+  GRANT,
+  readCode,
+  test,
+  wrongCode,
+} from "./fixtures.ts";
+import { generatedRows } from "./negative-cases.ts";
+
+/** An enrolled user with a fresh challenge: a valid mfa-oob body and its parts. */
+async function pendingChallenge(ctx: FlowContext) {
+  const user = await enrolledUser(ctx, "sms");
+  const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
+  const message = await readCode(ctx, user.phone, { action: "second-factor-authentication" });
+  const body: Record<string, string> = {
+    grant_type: GRANT.oob,
+    ...clientAuth(ctx.target),
+    mfa_token: user.mfaToken,
+    oob_code: oobCode,
+    binding_code: message.code,
+  };
+  return { user, oobCode, code: message.code, body };
+}
+
+/** Verifies an RS256 JWT against the target's JWKS; returns its claims. */
+async function verifyJwt(ctx: FlowContext, token: string): Promise<Record<string, unknown>> {
+  const [h = "", p = "", s = ""] = token.split(".");
+  const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg: string; kid?: string };
+  expect(header.alg, "JWT alg").toBe("RS256");
+  const jwks = (await (await fetch(`${ctx.target.baseURL}/.well-known/jwks.json`)).json()) as {
+    keys: (JsonWebKey & { kid?: string })[];
+  };
+  const jwk = jwks.keys.find((k) => k.kid === header.kid) ?? jwks.keys[0];
+  expect(jwk, "a key in the JWKS").toBeTruthy();
+  const key = createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
+  expect(
+    verifySignature("RSA-SHA256", Buffer.from(`${h}.${p}`), key, Buffer.from(s, "base64url")),
+    "JWT signature verifies",
+  ).toBe(true);
+  return JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>;
+}
+
+test.describe("token", { tag: "@op:token" }, () => {
+  const passwordGrants = [
+    {
+      name: "password-realm",
+      fields: (t: FlowContext["target"]) => ({ grant_type: GRANT.passwordRealm, realm: t.connection }),
+    },
+    { name: "password", fields: () => ({ grant_type: "password" }) },
+  ];
+  for (const grant of passwordGrants) {
+    test(`the ${grant.name} grant answers 403 mfa_required with an mfa_token (A1)`, async ({
+      api,
+      target,
+    }) => {
+      const user = await createUser({ api, target });
+      const res = await api.post("/oauth/token", {
+        form: {
+          ...grant.fields(target),
+          ...clientAuth(target),
+          username: user.username,
+          password: user.password,
+          scope: "openid",
+        },
+      });
+      expect(res).toBeError(403, "mfa_required", "Multifactor authentication required");
+      expect(res).toConform("token");
+      expect(res.headers["content-type"]).toBe("application/json");
+    });
+  }
+
+  test("a wrong password → 403 invalid_grant", async ({ api, target }) => {
+    const user = await createUser({ api, target });
+    const res = await api.post("/oauth/token", {
+      form: {
+        grant_type: GRANT.passwordRealm,
+        realm: target.connection,
+        ...clientAuth(target),
+        username: user.username,
+        password: `${user.password}x`,
+      },
+    });
+    expect(res).toBeError(403, "invalid_grant");
+  });
+
+  test("mfa-oob accepts a JSON body too (A16), and its tokens are RS256 JWTs verifiable through the JWKS (A17)", {
+    tag: "@sends-sms",
+  }, async ({ api, target }) => {
+    const ctx = { api, target };
+    const { body } = await pendingChallenge(ctx);
+    const res = await api.post("/oauth/token", { json: body });
+    expect(res.status).toBe(200);
+    expect(res).toConform("token");
+    expect(res.body.token_type).toBe("Bearer");
+    expect(Number.isInteger(res.body.expires_in)).toBe(true);
+    for (const name of ["access_token", "id_token"] as const) {
+      if (name === "id_token" && res.body.id_token === undefined) continue;
+      const claims = await verifyJwt(ctx, res.body[name]);
+      for (const claim of ["iss", "aud", "sub", "iat", "exp"])
+        expect(claims[claim], `${name} has ${claim}`).toBeDefined();
+    }
+  });
+
+  test.describe("mfa-oob: negative cases generated from the description", { tag: "@sends-sms" }, () => {
+    for (const row of generatedRows("token", GRANT.oob)) {
+      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+        const { body } = await pendingChallenge({ api, target });
+        const res = await api.post("/oauth/token", row.spoil(body));
+        expect(res).toBeError(row.status, row.error);
+      });
+    }
+  });
+
+  test.describe("mfa-recovery-code: negative cases generated from the description", {
+    tag: "@sends-sms",
+  }, () => {
+    for (const row of generatedRows("token", GRANT.recoveryCode)) {
+      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+        const user = await enrolledUser({ api, target }, "sms");
+        const body = {
+          grant_type: GRANT.recoveryCode,
+          ...clientAuth(target),
+          mfa_token: user.mfaToken,
+          recovery_code: user.recoveryCodes[0] ?? "",
+        };
+        const res = await api.post("/oauth/token", row.spoil(body));
+        expect(res).toBeError(row.status, row.error);
+      });
+    }
+  });
+
+  test.describe("mfa-oob: negative cases from the reference", { tag: "@sends-sms" }, () => {
+    type Row = {
+      name: string;
+      spoil: (b: Record<string, string>) => Record<string, string>;
+      status: number;
+      error: string;
+      description?: string;
+    };
+    const rows: Row[] = [
+      {
+        name: "a wrong binding_code",
+        spoil: (b) => ({ ...b, binding_code: wrongCode(b.binding_code) }),
+        status: 403,
+        error: "invalid_grant",
+        description: "Invalid binding_code.",
+      },
+      {
+        name: "a malformed binding_code",
+        spoil: (b) => ({ ...b, binding_code: "12ab" }),
+        status: 403,
+        error: "invalid_grant",
+        description: "Invalid binding_code.",
+      },
+      {
+        name: "binding_code left out",
+        spoil: ({ binding_code: _, ...b }) => b,
+        status: 400,
+        error: "invalid_request",
+      },
+      {
+        name: "an unknown oob_code",
+        spoil: (b) => ({ ...b, oob_code: "Fe26.2**0123456789abcdefghijklmnopqrstuvwxyz" }),
+        status: 403,
+        error: "invalid_grant",
+        description: "Malformed oob_code",
+      },
+      {
+        name: "an unknown mfa_token",
+        spoil: (b) => ({ ...b, mfa_token: "Fe26.2**0123456789abcdefghijklmnopqrstuvwxyz" }),
+        status: 403,
+        error: "invalid_grant",
+        description: "Malformed mfa_token",
+      },
+      {
+        name: "a wrong client_secret",
+        spoil: (b) => ({ ...b, client_secret: `${b.client_secret}x` }),
+        status: 401,
+        error: "invalid_client",
+      },
+      {
+        name: "an unsupported grant_type",
+        spoil: (b) => ({ ...b, grant_type: "http://auth0.com/oauth/grant-type/mfa-carrier-pigeon" }),
+        status: 400,
+        error: "unsupported_grant_type",
+      },
+    ];
+    for (const row of rows) {
+      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+        const { body } = await pendingChallenge({ api, target });
+        const res = await api.post("/oauth/token", { form: row.spoil(body) });
+        expect(res).toBeError(row.status, row.error, row.description);
+      });
+    }
+  });
+});
