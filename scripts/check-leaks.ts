@@ -4,7 +4,8 @@
  * secret's kind and masked form, never the value.
  */
 import { parseArgs } from "node:util";
-import { scanForLeaks } from "./report/leaks.ts";
+import { trackedFiles } from "./report/environment.ts";
+import { checkLeaks } from "./report/leaks.ts";
 import { readSecretEntries, reportsDir } from "./report/secrets.ts";
 
 const { values } = parseArgs({
@@ -20,10 +21,15 @@ if (secrets.length === 0) {
   }
   console.warn(message);
 }
-const scan = scanForLeaks(dir, secrets);
+const scan = checkLeaks(dir, secrets, trackedFiles());
+const committed = scan.committed
+  ? ` (${scan.committed} of them written in the repository's source, so public)`
+  : "";
 if (scan.hits.length > 0) {
   console.error(`check:leaks: ${scan.hits.length} leak(s) found:`);
-  for (const hit of scan.hits) console.error(`  ${hit.file}: ${hit.kind} ${hit.masked}`);
+  for (const hit of scan.hits)
+    console.error(`  ${hit.file}: ${hit.kind} ${hit.masked}\n      …${hit.context}…`);
+  console.error(`check:leaks: scanned ${scan.files} file(s) for ${scan.secrets} secret(s)${committed}`);
   process.exit(1);
 }
-console.log(`check:leaks: no leaks in ${scan.files} file(s) for ${scan.secrets} secret(s)`);
+console.log(`check:leaks: no leaks in ${scan.files} file(s) for ${scan.secrets} secret(s)${committed}`);

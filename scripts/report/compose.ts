@@ -109,6 +109,13 @@ export function loadResults(reportsDir: string): LoadResult[] {
   });
 }
 
+/** The object items of an array (anything else: none). */
+function records(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value)
+    ? value.filter((d): d is Record<string, unknown> => typeof d === "object" && d !== null)
+    : [];
+}
+
 /** Counts of test outcomes for history.json. */
 function tally(tests: TestRow[]): HistoryEntry["tests"] {
   const c = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
@@ -134,7 +141,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: maskText(i.xml, secrets) })));
 
   const load = opts.loadSkipped ? [] : loadResults(dir);
-  const drift = readJson(path.join(dir, "contracts", "drift.json"));
+  const drift = readJson(path.join(dir, "drift.json")) as Record<string, unknown> | undefined;
   const links: Array<{ label: string; href: string }> = [];
   const link = (label: string, rel: string) => {
     if (existsSync(path.join(dir, rel))) links.push({ label, href: rel });
@@ -143,6 +150,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   link("Contracts JUnit", "contracts/junit.xml");
   link("Contracts JSON results", "contracts/results.json");
   link("Contracts findings", "contracts/findings.json");
+  link("Drift (tenant)", "drift.json");
   for (const r of load)
     for (const f of r.files) links.push({ label: `k6 ${r.scenario}: ${path.basename(f)}`, href: f });
   links.push({ label: "Combined JUnit", href: "junit.xml" }, { label: "History", href: "history.json" });
@@ -178,9 +186,9 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
       sources: inputs.map((i) => ({ source: i.source, totals: countTests(i.xml) })),
     },
     history: [],
-    drift: Array.isArray(drift)
-      ? drift.filter((d): d is Record<string, unknown> => typeof d === "object" && d !== null)
-      : [],
+    ...(drift && (Array.isArray(drift.description) || Array.isArray(drift.versusMock))
+      ? { drift: { description: records(drift.description), versusMock: records(drift.versusMock) } }
+      : {}),
     links,
     secrets,
   };

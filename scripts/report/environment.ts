@@ -72,3 +72,14 @@ export function versions(k6 = k6Version()): Array<[string, string]> {
   if (own) out.push(["auth0-mfa-harness", own]);
   return out;
 }
+
+/** Absolute paths of the files git tracks in this repository (none outside a git checkout). */
+export function trackedFiles(): string[] {
+  const out = run("git", ["ls-files", "-z"]);
+  return out
+    ? out
+        .split("\0")
+        .filter(Boolean)
+        .map((f) => path.join(REPO_ROOT, f))
+    : [];
+}

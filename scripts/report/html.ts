@@ -42,7 +42,11 @@ export interface ReportModel {
   load: { results: LoadResult[]; note?: string };
   junit: { totals: JUnitTotals; sources: Array<{ source: string; totals: JUnitTotals }> };
   history: HistoryEntry[];
-  drift: Array<Record<string, unknown>>;
+  /** reports/drift.json (tenant runs): differences from the description and from the mock. */
+  drift?: {
+    description: Array<Record<string, unknown>>;
+    versusMock: Array<Record<string, unknown>>;
+  };
   links: Array<{ label: string; href: string }>;
   /** Values to mask wherever they appear; never rendered. */
   secrets: string[];
@@ -59,7 +63,7 @@ export function renderReport(model: ReportModel): string {
     renderFindings(model, text),
     renderLoad(model, text),
     renderTrend(model, text),
-    model.drift.length ? renderDrift(model, text) : "",
+    model.drift ? renderDrift(model.drift, text) : "",
     renderLinks(model, text),
   ];
   return `<!doctype html>
@@ -77,7 +81,7 @@ export function renderReport(model: ReportModel): string {
     <h1>${text(model.title)}</h1>
     <p class="verdict"><span class="badge ${ok ? "pass" : "fail"}">${ok ? "PASSED" : "FAILED"}</span>
       target <strong>${text(model.run.target)}</strong> · ${text(formatTime(model.run.startedAt))}</p>
-    <nav><a href="#run">Run</a><a href="#matrix">Conformance</a><a href="#findings">Findings</a><a href="#load">Load</a><a href="#trend">Trend</a>${model.drift.length ? '<a href="#drift">Drift</a>' : ""}<a href="#links">Outputs</a></nav>
+    <nav><a href="#run">Run</a><a href="#matrix">Conformance</a><a href="#findings">Findings</a><a href="#load">Load</a><a href="#trend">Trend</a>${model.drift ? '<a href="#drift">Drift</a>' : ""}<a href="#links">Outputs</a></nav>
   </div>
 </header>
 <main class="wrap">
@@ -98,7 +102,7 @@ export function overallOk(model: ReportModel): boolean {
     model.contracts.tests.every((t) => t.outcome !== "failed") &&
     model.contracts.findings.length === 0 &&
     model.junit.totals.failures + model.junit.totals.errors === 0 &&
-    model.load.results.every((r) => r.thresholds.every((t) => t.ok))
+    model.load.results.every((r) => r.harness?.passed !== false && r.thresholds.every((t) => t.ok))
   );
 }
 
@@ -354,9 +358,55 @@ function renderScenario(r: LoadResult, text: Text): string {
     : `<p class="muted">No http_req_duration in the summary.</p>`;
   return `<article class="scenario" id="load-${escapeHtml(r.scenario)}"><h3>${text(r.scenario)}</h3>
 <p class="muted">${text(fmt(r.requests))} requests in ${text(formatDuration(r.durationSeconds * 1000))} · ${text(fmt(r.rps))} req/s${r.failedShare !== undefined ? ` · ${text((r.failedShare * 100).toFixed(2))}% failed` : ""}${r.checksPassed !== undefined ? ` · checks ${text(r.checksPassed)} passed, ${text(r.checksFailed ?? 0)} failed` : ""}</p>
-<div class="charts"><figure>${latency}<figcaption>Latency of http_req_duration.</figcaption></figure>${renderEnvelope(r, text)}</div>
+${renderHarness(r, text)}
+<div class="charts"><figure>${latency}<figcaption>Latency of http_req_duration.</figcaption></figure>${renderEnvelope(r, text)}${renderKnee(r, text)}</div>
 ${r.files.length ? `<p class="files">${r.files.map((f) => `<a href="${escapeHtml(encodeURI(f))}">${text(f.split("/").at(-1))}</a>`).join(" · ")}</p>` : ""}
 </article>`;
+}
+
+/** What the load runner adds: target, profile, verdict, schema checks under load. */
+function renderHarness(r: LoadResult, text: Text): string {
+  const h = r.harness;
+  if (!h) return "";
+  const facts = [
+    h.target ? `target ${h.target}${h.host ? ` (${h.host})` : ""}` : "",
+    h.profile ? `rate-limit profile ${h.profile}` : "",
+    h.schema ? `${fmt(h.schema.checked)} responses schema-checked, ${fmt(h.schema.findings)} findings` : "",
+  ].filter(Boolean);
+  const verdict =
+    h.passed === undefined
+      ? ""
+      : `<span class="badge ${h.passed ? "pass" : "fail"}">${h.passed ? "thresholds held" : "thresholds failed"}</span> `;
+  return `<p>${verdict}<span class="muted">${text(facts.join(" · "))}</span></p>`;
+}
+
+/** Ramp: p95 per offered rate, and the knee when one was found. */
+function renderKnee(r: LoadResult, text: Text): string {
+  const stages = r.harness?.stages;
+  if (!stages?.length) return "";
+  const knee = r.harness?.knee;
+  const chart = lineChart({
+    title: `${r.scenario}: p95 latency and errors per offered rate`,
+    xLabel: "offered rate (req/s)",
+    unit: " ms",
+    series: [
+      {
+        name: "p95",
+        color: COLORS.violet,
+        points: stages.flatMap((s) => (s.p95 === undefined ? [] : [{ x: s.rate, y: s.p95 }])),
+      },
+      {
+        name: "errors",
+        color: COLORS.red,
+        points: stages.map((s) => ({ x: s.rate, y: s.errors })),
+        dashed: true,
+      },
+    ],
+  });
+  const caption = knee
+    ? `Knee at ${fmt(knee.rate)} req/s${knee.lastGoodRate !== undefined ? ` (last good ${fmt(knee.lastGoodRate)} req/s)` : ""}: ${knee.reason}`
+    : "Every stage held: no knee within the ramp.";
+  return `<figure>${chart}<figcaption>${text(caption)}</figcaption></figure>`;
 }
 
 /** Admitted requests against the token-bucket envelope (burst + refill × elapsed), over time when a timeline exists. */
@@ -481,15 +531,24 @@ function renderTrend(model: ReportModel, text: Text): string {
 </section>`;
 }
 
-function renderDrift(model: ReportModel, text: Text): string {
-  const keys = [...new Set(model.drift.flatMap((d) => Object.keys(d)))];
-  const rows = model.drift
-    .map(
-      (d) =>
-        `<tr>${keys.map((k) => `<td>${text(typeof d[k] === "string" ? d[k] : JSON.stringify(d[k] ?? ""))}</td>`).join("")}</tr>`,
-    )
-    .join("");
-  return `<section id="drift"><h2>Drift <span class="count">${model.drift.length}</span></h2><p class="muted">Differences between the tenant and the description or the mock.</p><div class="scroll"><table><thead><tr>${keys.map((k) => `<th>${text(k)}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table></div></section>`;
+/** A table with the given columns of each row (values that are not strings shown as JSON). */
+function genericTable(rows: Array<Record<string, unknown>>, columns: string[], text: Text): string {
+  const cell = (v: unknown) =>
+    typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v ?? "");
+  return `<div class="scroll"><table><thead><tr>${columns.map((c) => `<th>${text(c)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${columns.map((c) => `<td>${text(cell(r[c]))}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table></div>`;
+}
+
+function renderDrift(drift: NonNullable<ReportModel["drift"]>, text: Text): string {
+  const total = drift.description.length + drift.versusMock.length;
+  const description = drift.description.length
+    ? `<h3>Tenant versus the description</h3>${genericTable(drift.description, ["operation", "status", "location", "pointer", "expected", "actual", "count", "alsoOnMock"], text)}`
+    : "<p>The tenant matched the description everywhere it was checked.</p>";
+  const versus = drift.versusMock.length
+    ? `<h3>Tenant versus the mock, step by step</h3>${genericTable(drift.versusMock, ["test", "step", "operation", "aspect", "name", "tenant", "mock"], text)}`
+    : "";
+  return `<section id="drift"><h2>Drift <span class="count">${total}</span></h2><p class="muted">How a real tenant differs from the description and from the mock: this is where a change at Auth0 shows up.</p>${description}${versus}</section>`;
 }
 
 function renderLinks(model: ReportModel, text: Text): string {
@@ -574,6 +633,7 @@ figure.wide{max-width:760px}
 figcaption{color:var(--muted);font-size:13px}
 svg.chart{max-width:100%;height:auto;display:block}
 svg .axis{font:11px system-ui,sans-serif;fill:var(--muted)}
+svg .axis.ref{fill:#b91c1c}
 svg .value{font:600 11px system-ui,sans-serif;fill:var(--ink)}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:18px;align-items:start}
 .scenario{border-top:1px solid var(--line);padding-top:8px;margin-top:12px}

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { maskPhone, maskSecret } from "./mask.ts";
+import { maskPhone, maskSecret, maskText } from "./mask.ts";
 import { REGISTRY_FILES, type SecretEntry } from "./secrets.ts";
 import { isZip, readZip } from "./zip.ts";
 
@@ -15,12 +15,16 @@ export interface LeakHit {
   file: string;
   kind: string;
   masked: string;
+  /** The text around the first occurrence, masked, so a person can find where it came from. */
+  context: string;
 }
 
 export interface LeakScan {
   files: number;
   secrets: number;
   hits: LeakHit[];
+  /** Recorded values left out because the repository's own files contain them. */
+  committed?: number;
 }
 
 /** One searchable form of a secret (raw, URL-, JSON- or HTML-encoded, phone digits). */
@@ -49,9 +53,9 @@ class Matcher {
     });
   }
 
-  /** Indexes of the entries that occur in a text. */
-  find(text: string): Set<number> {
-    const found = new Set<number>();
+  /** Indexes of the entries that occur in a text, with the offset of their first occurrence. */
+  find(text: string): Map<number, number> {
+    const found = new Map<number, number>();
     if (this.buckets.size === 0) return found;
     for (let i = 0; i + PREFIX <= text.length; i++) {
       const bucket = this.buckets.get(text.slice(i, i + PREFIX));
@@ -64,7 +68,7 @@ class Matcher {
         ) {
           continue;
         }
-        found.add(form.entry);
+        found.set(form.entry, i);
       }
     }
     return found;
@@ -86,6 +90,43 @@ export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): Leak
     scanBuffer(readFileSync(file), path.relative(dir, file).split(path.sep).join("/"), scan, 0);
   }
   return { files: files.length, secrets: secrets.length, hits: scan.hits };
+}
+
+/**
+ * The recorded values that also occur in the given files (the repository's own tracked files):
+ * a value written in the source, such as a deliberately malformed token or a wrong code a negative
+ * test sends, is public by definition, and Playwright's report quotes the source of a failing test.
+ */
+export function valuesInFiles(secrets: readonly SecretEntry[], files: Iterable<string>): Set<string> {
+  const matcher = new Matcher(secrets);
+  const found = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const index of matcher.find(text).keys()) {
+      const entry = secrets[index];
+      if (entry) found.add(entry.value);
+    }
+  }
+  return found;
+}
+
+/** The leak check of `npm run check:leaks` and `npm start`: every recorded secret not written in the repository's source. */
+export function checkLeaks(
+  dir: string,
+  secrets: readonly SecretEntry[],
+  repoFiles: Iterable<string>,
+): LeakScan {
+  const committed = valuesInFiles(secrets, repoFiles);
+  const scan = scanForLeaks(
+    dir,
+    secrets.filter((s) => !committed.has(s.value)),
+  );
+  return { ...scan, secrets: secrets.length, committed: committed.size };
 }
 
 /** Masks a secret for a leak message, by kind. */
@@ -154,9 +195,12 @@ function scanBuffer(buf: Buffer, where: string, scan: Scan, depth: number): void
     }
   }
   const text = buf.toString("utf8");
-  for (const index of scan.matcher.find(text)) {
+  for (const [index, at] of scan.matcher.find(text)) {
     const entry = scan.secrets[index];
-    if (entry) scan.hits.push({ file: where, kind: entry.kind, masked: maskEntry(entry) });
+    if (!entry) continue;
+    const around = text.slice(Math.max(0, at - 40), at + entry.value.length + 40).replace(/\s+/g, " ");
+    const context = maskText(around, [entry.value, ...formsOf(entry)]);
+    scan.hits.push({ file: where, kind: entry.kind, masked: maskEntry(entry), context });
   }
   for (const match of text.matchAll(BASE64_RUN)) {
     const blob = Buffer.from(match[0], "base64");

@@ -6,6 +6,12 @@
 export interface Envelope {
   burst: number;
   refillPerSecond: number;
+  /** Which bucket ("global", "mfa_token", ...). */
+  key?: string;
+  /** admitted / what a faithful bucket admits × 100, as the load runner computed it. */
+  accuracyPercent?: number;
+  tolerancePercent?: number;
+  withinTolerance?: boolean;
   admitted?: number;
   limited?: number;
   durationSeconds?: number;
@@ -19,8 +25,21 @@ export interface Threshold {
   ok: boolean;
 }
 
+/** What the harness adds to k6's summary (`harness` block, see load/lib/summary.ts). */
+export interface Harness {
+  target?: string;
+  host?: string;
+  profile?: string;
+  passed?: boolean;
+  schema?: { checked: number; conforming: number; findings: number };
+  /** Ramp: per-stage rate, p95 and errors, and the first stage past the knee. */
+  stages?: Array<{ rate: number; requests: number; errors: number; p95?: number }>;
+  knee?: { stage: number; rate: number; lastGoodRate?: number; reason: string } | null;
+}
+
 export interface LoadResult {
   scenario: string;
+  harness?: Harness;
   /** Latency of http_req_duration in ms, by label (avg, p(50), p(90), p(95), p(99), max). */
   latency: Array<{ label: string; ms: number }>;
   requests: number;
@@ -88,8 +107,10 @@ export function parseLoadSummary(
   const failed = valuesOf(metrics, "http_req_failed");
   const checks = valuesOf(metrics, "checks");
   const env = parseEnvelope(envelope ?? root.envelope);
+  const harness = parseHarness(root.harness);
   return {
     scenario,
+    ...(harness ? { harness } : {}),
     latency,
     requests,
     rps,
@@ -152,10 +173,16 @@ export function parseEnvelope(raw: unknown): Envelope | undefined {
     : undefined;
   const admitted = num(r.admitted);
   const limited = num(r.limited);
-  const durationSeconds = num(r.durationSeconds);
+  const durationSeconds = num(r.durationSeconds) ?? num(r.elapsedSeconds);
+  const accuracyPercent = num(r.accuracyPercent);
+  const tolerancePercent = num(r.tolerancePercent);
   return {
     burst,
     refillPerSecond,
+    ...(typeof r.key === "string" ? { key: r.key } : {}),
+    ...(accuracyPercent !== undefined ? { accuracyPercent } : {}),
+    ...(tolerancePercent !== undefined ? { tolerancePercent } : {}),
+    ...(typeof r.withinTolerance === "boolean" ? { withinTolerance: r.withinTolerance } : {}),
     ...(admitted !== undefined ? { admitted } : {}),
     ...(limited !== undefined ? { limited } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
@@ -168,9 +195,53 @@ export function envelopeAt(env: Pick<Envelope, "burst" | "refillPerSecond">, sec
   return env.burst + env.refillPerSecond * seconds;
 }
 
+/** Reads the harness block leniently; unknown fields are ignored. */
+function parseHarness(raw: unknown): Harness | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const h = raw as Record<string, unknown>;
+  const str = (k: string) => (typeof h[k] === "string" ? { [k]: h[k] as string } : {});
+  const schema = h.schema as Record<string, unknown> | undefined;
+  const knee = (h.knee ?? undefined) as { found?: unknown; stages?: unknown } | undefined;
+  const stages = Array.isArray(knee?.stages)
+    ? knee.stages.flatMap((st) => {
+        const q = (st ?? {}) as Record<string, unknown>;
+        const rate = num(q.rate);
+        if (rate === undefined) return [];
+        const p95 = num(q.p95);
+        return [
+          {
+            rate,
+            requests: num(q.requests) ?? 0,
+            errors: num(q.errors) ?? 0,
+            ...(p95 !== undefined ? { p95 } : {}),
+          },
+        ];
+      })
+    : undefined;
+  const found = knee?.found as Harness["knee"] | undefined;
+  return {
+    ...str("target"),
+    ...str("host"),
+    ...str("profile"),
+    ...(typeof h.passed === "boolean" ? { passed: h.passed } : {}),
+    ...(schema && num(schema.checked) !== undefined
+      ? {
+          schema: {
+            checked: num(schema.checked) ?? 0,
+            conforming: num(schema.conforming) ?? 0,
+            findings: num(schema.findings) ?? 0,
+          },
+        }
+      : {}),
+    ...(stages?.length ? { stages } : {}),
+    ...(knee && "found" in knee ? { knee: found && typeof found.rate === "number" ? found : null } : {}),
+  };
+}
+
 /** Admitted requests as a percentage of the envelope over the run (100 = exactly the envelope). */
 export function envelopeAccuracy(result: LoadResult): number | undefined {
   const env = result.envelope;
+  if (env?.accuracyPercent !== undefined) return env.accuracyPercent;
   const admitted = env?.admitted ?? result.admitted;
   const seconds = env?.durationSeconds ?? result.durationSeconds;
   if (!env || admitted === undefined || seconds <= 0) return undefined;

@@ -51,6 +51,14 @@ function looksRandom(s: string): boolean {
   return /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s);
 }
 
+/**
+ * True for a random token rather than a slug: some run of 16+ characters between `-`/`_` mixes
+ * cases and digits. Slugs ("authenticators-listAuthenticato-3f6a1-mock") are short words.
+ */
+function looksOpaque(s: string): boolean {
+  return s.split(/[-_]/).some((part) => part.length >= 16 && looksRandom(part));
+}
+
 /** Escapes a string for use inside a RegExp. */
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -79,7 +87,7 @@ export function maskText(text: string, secrets: readonly string[] = []): string 
     .replace(IRON, (m) => maskSecret(m))
     .replace(JWT, (m) => maskSecret(m))
     .replace(PHONE, (m) => maskPhone(m))
-    .replace(OPAQUE, (m) => (looksRandom(m) ? maskSecret(m) : m));
+    .replace(OPAQUE, (m) => (looksOpaque(m) ? maskSecret(m) : m));
 }
 
 /** Masks one field value unless it is already masked. */

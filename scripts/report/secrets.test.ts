@@ -30,10 +30,14 @@ test("reads the plain array file and tolerates a torn line", () => {
   writeFileSync(path.join(d, ".secrets.json"), JSON.stringify(["plain-secret", "first-secret", 42]));
   assert.deepEqual(readSecrets({ dir: d }), ["first-secret", "plain-secret"]);
   assert.equal(compactSecrets({ dir: d }), 2);
-  assert.deepEqual(JSON.parse(readFileSync(path.join(d, ".secrets.json"), "utf8")), [
-    "first-secret",
-    "plain-secret",
-  ]);
+  assert.deepEqual(readFileSync(path.join(d, ".secrets.jsonl"), "utf8").trim().split("\n").length, 2);
+  assert.deepEqual(readSecrets({ dir: d }), ["first-secret", "plain-secret"]);
+});
+
+test("already masked values are not recorded", () => {
+  const d = path.join(dir, "masked");
+  recordSecrets(["+•••••••0123", "•••[32]", "real-secret"], "secret", { dir: d });
+  assert.deepEqual(readSecrets({ dir: d }), ["real-secret"]);
 });
 
 test("several processes appending at once lose nothing", () => {

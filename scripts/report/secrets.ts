@@ -43,6 +43,11 @@ export const REGISTRY_FILES = [".secrets.jsonl", ".secrets.json"];
 /** Values shorter than this cannot be told apart from ordinary text, so they are not recorded. */
 const MIN_LENGTH = 4;
 
+/** True for a value worth recording: long enough, and not already masked (holds the mask glyph). */
+function recordable(value: unknown): value is string {
+  return typeof value === "string" && value.length >= MIN_LENGTH && !value.includes("•");
+}
+
 /** Values this process already recorded per file, so repeated calls do not grow the file. */
 const recorded = new Map<string, Set<string>>();
 
@@ -67,7 +72,7 @@ export function recordSecrets(
   recorded.set(file, seen);
   let lines = "";
   for (const value of values) {
-    if (typeof value !== "string" || value.length < MIN_LENGTH) continue;
+    if (!recordable(value)) continue;
     const key = `${kind}\u0000${value}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -91,7 +96,7 @@ export function readSecretEntries(opts: RegistryOptions = {}): SecretEntry[] {
     const parsed: unknown = JSON.parse(plain);
     for (const item of Array.isArray(parsed) ? parsed : []) {
       const entry = typeof item === "string" ? { kind: "secret", value: item } : toEntry(item);
-      if (entry && entry.value.length >= MIN_LENGTH && !byValue.has(entry.value)) {
+      if (entry && recordable(entry.value) && !byValue.has(entry.value)) {
         byValue.set(entry.value, entry.kind);
       }
     }
@@ -104,16 +109,20 @@ export function readSecrets(opts: RegistryOptions = {}): string[] {
   return readSecretEntries(opts).map((e) => e.value);
 }
 
-/** Rewrites `.secrets.json` (array of strings, PLAN's format) from both files, atomically. */
+/**
+ * Rewrites `.secrets.jsonl` without duplicates (each worker records what it saw, so values repeat),
+ * atomically. Only safe when no run is recording; returns how many entries remain.
+ */
 export function compactSecrets(opts: RegistryOptions = {}): number {
   const dir = reportsDir(opts);
-  const values = readSecrets(opts);
-  mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, ".secrets.json");
+  const entries = readSecretEntries(opts);
+  const target = path.join(dir, ".secrets.jsonl");
   const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(values), { mode: 0o600 });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(tmp, entries.map((e) => `${JSON.stringify(e)}\n`).join(""), { mode: 0o600 });
   renameSync(tmp, target);
-  return values.length;
+  recorded.delete(target);
+  return entries.length;
 }
 
 /** Reads a file as UTF-8, or "" when it does not exist. */
@@ -140,6 +149,6 @@ function parseLine(line: string): SecretEntry | undefined {
 function toEntry(item: unknown): SecretEntry | undefined {
   if (typeof item !== "object" || item === null) return undefined;
   const { kind, value } = item as Record<string, unknown>;
-  if (typeof value !== "string" || value.length < MIN_LENGTH) return undefined;
+  if (!recordable(value)) return undefined;
   return { kind: typeof kind === "string" ? kind : "secret", value };
 }

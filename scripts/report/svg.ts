@@ -59,8 +59,11 @@ function yGrid(x0: number, x1: number, y0: number, y1: number, max: number, unit
     const v = (max * i) / 4;
     const y = y0 - ((y0 - y1) * i) / 4;
     out += `<line x1="${x0}" x2="${x1}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`;
-    out += `<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" class="axis">${escapeHtml(fmt(v))}${i === 4 ? escapeHtml(unit) : ""}</text>`;
+    out += `<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" class="axis">${escapeHtml(fmt(v))}</text>`;
   }
+  // The unit sits above the axis, not on a tick, so long values are not clipped.
+  if (unit.trim())
+    out += `<text x="${x0 - 6}" y="${y1 - 6}" text-anchor="end" class="axis">${escapeHtml(unit.trim())}</text>`;
   return out;
 }
 
@@ -75,7 +78,7 @@ export function barChart(opts: {
 }): string {
   const width = opts.width ?? 420;
   const height = opts.height ?? 220;
-  const [left, right, top, bottom] = [52, 12, 16, 40];
+  const [left, right, top, bottom] = [52, 12, 22, 40];
   const top1 = Math.max(...opts.bars.map((b) => b.value), 0);
   // A reference far above the bars (a generous threshold) would flatten them: name it instead of drawing it.
   const drawReference = opts.reference && opts.reference.value <= top1 * 3;
@@ -94,11 +97,12 @@ export function barChart(opts: {
     out += `<text x="${(x + barW / 2).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" class="axis">${escapeHtml(b.label)}</text>`;
   });
   if (opts.reference && !drawReference) {
-    out += `<text x="${width - right}" y="${top + 4}" text-anchor="end" class="axis" fill="${COLORS.red}">${escapeHtml(`${opts.reference.label} (off scale)`)}</text>`;
+    out += `<text x="${width - right}" y="${top + 4}" text-anchor="end" class="axis ref">${escapeHtml(`${opts.reference.label} (off scale)`)}</text>`;
   } else if (opts.reference) {
     const y = y0 - ((y0 - top) * opts.reference.value) / max;
     out += `<line x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${COLORS.red}" stroke-dasharray="5 4"><title>${escapeHtml(opts.reference.label)}</title></line>`;
-    out += `<text x="${width - right}" y="${(y - 4).toFixed(1)}" text-anchor="end" class="axis" fill="${COLORS.red}">${escapeHtml(opts.reference.label)}</text>`;
+    // Left-aligned: the low percentiles on the left leave room above the line.
+    out += `<text x="${left + 4}" y="${(y - 4).toFixed(1)}" class="axis ref">${escapeHtml(opts.reference.label)}</text>`;
   }
   return `${out}</svg>`;
 }
@@ -152,7 +156,7 @@ export function lineChart(opts: {
 }): string {
   const width = opts.width ?? 640;
   const height = opts.height ?? 240;
-  const [left, right, top, bottom] = [56, 16, 16, 58];
+  const [left, right, top, bottom] = [56, 16, 22, 58];
   const points = opts.series.flatMap((s) => s.points);
   const xMin = Math.min(...points.map((p) => p.x), 0);
   const xMax = Math.max(...points.map((p) => p.x), xMin + 1);

@@ -1,0 +1,222 @@
+/**
+ * `npm start`: the main job, against the embedded mock, on a fresh machine.
+ * Stages: generated code is current → the mock starts and answers → contract suites → a short load
+ * pass (only when k6 is installed; otherwise the report says so, with how to install it) → report →
+ * the report in Chromium (when installed) → leak check. Every stage runs even when an earlier one
+ * failed, the report is always written, and the exit code is 1 when any stage failed.
+ * Child output is streamed line by line through `maskText`, so no secret reaches the console.
+ */
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { startMockServer } from "../mock/server.ts";
+import { checkReportInBrowser, findChromium } from "./report/browser.ts";
+import { composeReport } from "./report/compose.ts";
+import { findK6, gitCommit, k6Version, REPO_ROOT, trackedFiles, versions } from "./report/environment.ts";
+import type { Stage } from "./report/html.ts";
+import { checkLeaks } from "./report/leaks.ts";
+import { maskText } from "./report/mask.ts";
+import {
+  compactSecrets,
+  readSecretEntries,
+  readSecrets,
+  recordSecrets,
+  reportsDir,
+} from "./report/secrets.ts";
+
+/** The short load pass: one scenario that exercises the rate limiter, briefly. */
+const LOAD_SCENARIOS = (process.env.START_LOAD_SCENARIOS ?? "challenge-over-limit")
+  .split(",")
+  .filter(Boolean);
+const LOAD_DURATION = process.env.START_LOAD_DURATION ?? "15s";
+const K6_INSTALL =
+  "k6 is not installed, so the load pass did not run. Install it (https://grafana.com/docs/k6/latest/set-up/install-k6/: " +
+  "Debian/Ubuntu from the k6 apt repository `sudo apt-get install k6`, macOS `brew install k6`, or a release binary), " +
+  "or point K6_BIN at one, then run `npm start` again or `npm run load -- <scenario>`.";
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const dir = reportsDir();
+const startedAt = new Date();
+const stages: Stage[] = [];
+const total = 7;
+let step = 0;
+
+/** Prints a line with every known secret and secret-shaped value masked. */
+function say(line: string): void {
+  console.log(maskText(line, readSecrets({ dir })));
+}
+
+/** Runs a command, streaming its output masked and indented; resolves with its exit code. */
+function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // The registry grows while the child runs: re-read it now and then, not per line.
+    let secrets = readSecrets({ dir });
+    const refresh = setInterval(() => {
+      secrets = readSecrets({ dir });
+    }, 2000);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => console.log(`    ${maskText(line, secrets)}`));
+    }
+    child.on("error", (error) => {
+      console.log(`    could not run ${cmd}: ${error.message}`);
+    });
+    child.on("close", (code) => {
+      clearInterval(refresh);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** Runs one stage: prints its start and outcome, records it for the report; never throws. */
+async function stage(name: string, body: () => Promise<Omit<Stage, "name" | "durationMs">>): Promise<Stage> {
+  step++;
+  say(`\n[${step}/${total}] ${name} …`);
+  const t0 = Date.now();
+  let result: Omit<Stage, "name" | "durationMs">;
+  try {
+    result = await body();
+  } catch (error) {
+    result = { status: "failed", note: error instanceof Error ? error.message : String(error) };
+  }
+  const done: Stage = { name, durationMs: Date.now() - t0, ...result };
+  stages.push(done);
+  const mark = done.status === "passed" ? "✔" : done.status === "failed" ? "✖" : "–";
+  say(
+    `${mark} ${name}: ${done.status} in ${((done.durationMs ?? 0) / 1000).toFixed(1)} s${done.note ? ` (${done.note})` : ""}`,
+  );
+  return done;
+}
+
+/** The verdict of a command's exit code. */
+function byExitCode(code: number, failNote?: string): Omit<Stage, "name" | "durationMs"> {
+  return code === 0 ? { status: "passed" } : { status: "failed", note: failNote ?? `exit code ${code}` };
+}
+
+say(
+  `npm start: contract and load run against the embedded mock; outputs in ${path.relative(REPO_ROOT, dir) || dir}/`,
+);
+
+await stage("generated code is current", async () =>
+  byExitCode(
+    await runCommand(npm, ["run", "--silent", "check:generated"]),
+    "run `npm run generate` and commit",
+  ),
+);
+
+await stage("embedded mock starts and answers", async () => {
+  const mock = await startMockServer({ port: 0, host: "127.0.0.1" });
+  try {
+    recordSecrets([mock.app.config().clientSecret], "client_secret", { dir });
+    const res = await fetch(`${mock.url}/__mock/health`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { status?: string };
+    return res.status === 200 && body.status === "ok"
+      ? { status: "passed", note: `health ok at ${mock.url}` }
+      : { status: "failed", note: `health answered ${res.status}` };
+  } finally {
+    await mock.close();
+  }
+});
+
+const contracts = await stage("contract suites (Playwright, project mock)", async () =>
+  byExitCode(await runCommand(npm, ["run", "--silent", "test:contracts"]), "see the Playwright report"),
+);
+
+const k6 = findK6();
+let loadSkipped: string | undefined;
+await stage("load pass (k6)", async () => {
+  if (!k6) {
+    loadSkipped = K6_INSTALL;
+    say(`    ${K6_INSTALL}`);
+    return { status: "skipped", note: "k6 not installed" };
+  }
+  // Only this run's scenarios belong in the report.
+  rmSync(path.join(dir, "load"), { recursive: true, force: true });
+  const failed: string[] = [];
+  for (const scenario of LOAD_SCENARIOS) {
+    const code = await runCommand(npm, [
+      "run",
+      "--silent",
+      "load",
+      "--",
+      scenario,
+      "--duration",
+      LOAD_DURATION,
+    ]);
+    if (code !== 0) failed.push(`${scenario} (exit ${code})`);
+  }
+  return failed.length
+    ? { status: "failed", note: failed.join(", ") }
+    : { status: "passed", note: `${LOAD_SCENARIOS.join(", ")} for ${LOAD_DURATION}` };
+});
+
+const commit = gitCommit();
+const versionList = versions(k6 ? k6Version(k6) : undefined);
+/** Composes the report with the stages so far (same run id: history keeps one entry per run). */
+function compose() {
+  return composeReport({
+    reportsDir: dir,
+    runId: startedAt.toISOString(),
+    startedAt,
+    target: "mock (embedded)",
+    versions: versionList,
+    stages,
+    ...(commit ? { commit } : {}),
+    ...(loadSkipped ? { loadSkipped } : {}),
+  });
+}
+
+let composed = compose();
+await stage("report", async () => ({ status: "passed", note: path.relative(REPO_ROOT, composed.indexPath) }));
+
+await stage("report renders in Chromium", async () => {
+  const chromium = findChromium();
+  if (!chromium)
+    return { status: "skipped", note: "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)" };
+  const check = await checkReportInBrowser(composed.indexPath, path.join(dir, "report.png"), chromium);
+  return check.problems.length
+    ? { status: "failed", note: check.problems.slice(0, 3).join("; ") }
+    : { status: "passed", note: "screenshot in report.png" };
+});
+
+/** Scans reports/ for every recorded secret; messages name files and kinds, never values. */
+function leakCheck(): Omit<Stage, "name" | "durationMs"> {
+  const scan = checkLeaks(dir, readSecretEntries({ dir }), trackedFiles());
+  for (const hit of scan.hits) say(`    leak: ${hit.file}: ${hit.kind} ${hit.masked} …${hit.context}…`);
+  if (scan.hits.length) {
+    return {
+      status: "failed",
+      note: `${scan.hits.length} leak(s) in ${new Set(scan.hits.map((h) => h.file)).size} file(s)`,
+    };
+  }
+  return scan.secrets === 0
+    ? { status: "failed", note: "no secrets recorded: the run did not register what it used" }
+    : { status: "passed", note: `${scan.files} files, ${scan.secrets} secrets` };
+}
+
+// Workers record the same values many times: deduplicate now that nothing is recording.
+compactSecrets({ dir });
+await stage("leak check", async () => leakCheck());
+
+// The page now shows every stage, the leak check included; a scan of the final files confirms it.
+composed = compose();
+const final = leakCheck();
+if (final.status === "failed" && stages.at(-1)?.status === "passed") {
+  say(`✖ leak check after the final report: ${final.note}`);
+  process.exitCode = 1;
+}
+
+const failed = stages.filter((s) => s.status === "failed");
+say(
+  `\n${stages.length - failed.length} of ${stages.length} stages passed${failed.length ? `; failed: ${failed.map((s) => s.name).join(", ")}` : ""}.`,
+);
+if (contracts.status !== "passed") say("Contract details: reports/contracts/html/index.html");
+say(`Report: ${composed.indexPath}`);
+say(`        ${pathToFileURL(composed.indexPath).href}`);
+if (failed.length) process.exitCode = 1;
