@@ -24,10 +24,10 @@ export function listScenarios(): string[] {
 }
 
 /** esbuild options for one scenario; `write: false` keeps the bundle in memory (tests). */
-export function bundleOptions(scenario: string, write = true): BuildOptions {
+export function bundleOptions(scenario: string, write = true, outDir = distDir): BuildOptions {
   return {
     entryPoints: [path.join(scenariosDir, `${scenario}.ts`)],
-    outfile: path.join(distDir, `${scenario}.js`),
+    outfile: path.join(outDir, `${scenario}.js`),
     // One file per scenario: k6 gets a single script, no npm package is resolved at k6 run time.
     bundle: true,
     // k6 reads ES modules (`export const options`, `export default function`).
@@ -60,16 +60,16 @@ export function bundleOptions(scenario: string, write = true): BuildOptions {
   };
 }
 
-/** Bundles the named scenarios (all when empty) into load/dist; returns the written paths. */
-export async function buildLoad(scenarios: string[] = []): Promise<string[]> {
+/** Bundles the named scenarios (all when empty) into `outDir` (load/dist); returns the written paths. */
+export async function buildLoad(scenarios: string[] = [], outDir = distDir): Promise<string[]> {
   const known = listScenarios();
   const unknown = scenarios.filter((s) => !known.includes(s));
   if (unknown.length > 0) {
     throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${known.join(", ")}`);
   }
   const names = scenarios.length > 0 ? scenarios : known;
-  await Promise.all(names.map((s) => build(bundleOptions(s))));
-  return names.map((s) => path.join(distDir, `${s}.js`));
+  await Promise.all(names.map((s) => build(bundleOptions(s, true, outDir))));
+  return names.map((s) => path.join(outDir, `${s}.js`));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

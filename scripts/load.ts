@@ -1,0 +1,131 @@
+/**
+ * `npm run load -- <scenario> [--target mock|tenant] [--duration 30s] [--profile essentials] [-- <k6 args>]`
+ *
+ * Checks the target (loopback, or an explicit LOAD_ALLOW_HOST and an SMS budget that covers the
+ * scenario's plan), bundles the scenario, finds k6, starts the embedded mock on a free port for the
+ * mock target (unless LOAD_BASE_URL names one), runs k6, and writes
+ * `reports/load/<scenario>/summary.json` and `index.html` (under $REPORTS_DIR when set). Exits with k6's code (99: a threshold failed).
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { OptionError, readLoadOptions } from "../load/lib/options.ts";
+import { planScenario } from "../load/lib/plan.ts";
+import type { LoadSummary } from "../load/lib/summary.ts";
+import { startMockServer } from "../mock/server.ts";
+import { buildLoad } from "./build-load.ts";
+import { parseLoadArgs, UsageError } from "./load/args.ts";
+import { findK6, installHelp } from "./load/find-k6.ts";
+import { renderLoadHtml } from "./load/html.ts";
+import { runK6 } from "./load/run-k6.ts";
+import { guardTarget } from "./load/target-guard.ts";
+import { recordSecrets, reportsDir, type SecretKind } from "./report/secrets.ts";
+
+/** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */
+const EMBEDDED = "http://127.0.0.1:0";
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseLoadArgs(argv);
+  const env: Record<string, string> = { ...definedEnv(), ...args.env };
+  const target = env.LOAD_TARGET ?? "mock";
+  if (target === "tenant" && !env.LOAD_BASE_URL) {
+    throw new OptionError("LOAD_BASE_URL is required for --target tenant (e.g. https://<tenant>.auth0.com)");
+  }
+  const embedded = target === "mock" && !env.LOAD_BASE_URL;
+  const planned = planScenario(
+    args.scenario,
+    readLoadOptions({ ...env, LOAD_BASE_URL: env.LOAD_BASE_URL ?? EMBEDDED }),
+  );
+  const gate = guardTarget(env.LOAD_BASE_URL ?? EMBEDDED, planned, env);
+  if (!gate.ok) {
+    console.error(`load: refusing to start: ${gate.message}`);
+    return 2;
+  }
+  console.log(`load: ${args.scenario} against ${target}: ${gate.message}`);
+
+  const [script] = await buildLoad([args.scenario]);
+  const k6 = findK6(env);
+  if (!k6 || !script) {
+    console.error(installHelp);
+    console.error(`The bundle is ready to run elsewhere: ${path.relative(process.cwd(), script ?? "")}`);
+    return 3;
+  }
+
+  const outDir = path.join(reportsDir(), "load", args.scenario);
+  mkdirSync(outDir, { recursive: true });
+  const summaryPath = path.join(outDir, "summary.json");
+  rmSync(summaryPath, { force: true });
+  // The secrets list must never sit among the reports: a temporary file, read then removed.
+  const secretsPath = path.join(tmpdir(), `load-secrets-${process.pid}-${Date.now()}.json`);
+  const mock = embedded ? await startMockServer({ port: 0 }) : undefined;
+  try {
+    if (mock) recordSecrets([mock.app.config().clientSecret], "client_secret");
+    recordSecrets([env.LOAD_CLIENT_SECRET], "client_secret");
+    recordSecrets([env.LOAD_INBOX_TOKEN], "secret");
+    const run = await runK6({
+      k6,
+      script,
+      env: {
+        ...args.env,
+        LOAD_TARGET: target,
+        LOAD_BASE_URL: mock?.url ?? env.LOAD_BASE_URL ?? "",
+        LOAD_SUMMARY_PATH: summaryPath,
+        LOAD_SECRETS_PATH: secretsPath,
+        // k6's open() resolves a relative path against the script, not the working directory.
+        ...(env.LOAD_TENANT_USERS ? { LOAD_TENANT_USERS: path.resolve(env.LOAD_TENANT_USERS) } : {}),
+      },
+      args: args.k6Args,
+    });
+    registerSecrets(secretsPath);
+    writeHtml(summaryPath, path.join(outDir, "index.html"));
+    console.log(
+      `load: k6 exited ${run.code}${run.code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
+    );
+    return run.code;
+  } finally {
+    rmSync(secretsPath, { force: true });
+    await mock?.close();
+  }
+}
+
+/** The process environment without unset entries. */
+function definedEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Adds the secrets k6's setup used (tokens, passwords, phone numbers) to the run's registry. */
+function registerSecrets(file: string): void {
+  let entries: Array<{ kind: string; value: string }> = [];
+  try {
+    entries = JSON.parse(readFileSync(file, "utf8")) as typeof entries;
+  } catch {
+    return; // k6 stopped before handleSummary: the setup data never reached a file
+  }
+  const byKind = new Map<string, string[]>();
+  for (const e of entries) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.value]);
+  for (const [kind, values] of byKind) recordSecrets(values, kind as SecretKind);
+}
+
+function writeHtml(summaryPath: string, htmlPath: string): void {
+  let summary: LoadSummary;
+  try {
+    summary = JSON.parse(readFileSync(summaryPath, "utf8")) as LoadSummary;
+  } catch {
+    console.error(
+      `load: no summary at ${path.relative(process.cwd(), summaryPath)} (k6 failed before handleSummary)`,
+    );
+    return;
+  }
+  writeFileSync(htmlPath, renderLoadHtml(summary));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const expected = error instanceof UsageError || error instanceof OptionError;
+    console.error(expected ? (error as Error).message : error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseLoadArgs, UsageError } from "./args.ts";
+
+test("flags become LOAD_* variables; what follows -- goes to k6", () => {
+  assert.deepEqual(parseLoadArgs(["ramp", "--target", "tenant", "--duration=1m", "--", "--http-debug"]), {
+    scenario: "ramp",
+    env: { LOAD_TARGET: "tenant", LOAD_DURATION: "1m" },
+    k6Args: ["--http-debug"],
+  });
+  assert.deepEqual(
+    parseLoadArgs(["sms-per-user", "--vus", "2", "--iterations", "3", "--profile", "free"]).env,
+    {
+      LOAD_VUS: "2",
+      LOAD_ITERATIONS: "3",
+      LOAD_PROFILE: "free",
+    },
+  );
+});
+
+test("bad command lines are refused with the usage", () => {
+  const rows: Array<[string[], RegExp]> = [
+    [[], /name one scenario/],
+    [["ramp", "wrong-codes"], /name one scenario/],
+    [["nope"], /unknown scenario "nope"/],
+    [["ramp", "--speed", "3"], /unknown option --speed/],
+    [["ramp", "--duration"], /--duration needs a value/],
+    [["ramp", "--target", "prod"], /--target must be mock or tenant/],
+  ];
+  for (const [argv, message] of rows) {
+    assert.throws(
+      () => parseLoadArgs(argv),
+      (e) => e instanceof UsageError && message.test(e.message) && /usage:/.test(e.message),
+    );
+  }
+});

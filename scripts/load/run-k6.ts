@@ -1,0 +1,45 @@
+/** Runs one bundled scenario on k6 and hands back its exit code (0, 99 thresholds failed, …). */
+import { spawn } from "node:child_process";
+
+export interface K6Run {
+  k6: string;
+  script: string;
+  /** LOAD_* variables; passed through the environment (not `--env`), so secrets stay out of `ps`. */
+  env: Record<string, string>;
+  /** Extra `k6 run` arguments. */
+  args?: string[];
+  /** Where k6's output goes; default: this process's. */
+  stdio?: "inherit" | "pipe";
+  /** Kills k6 after this many ms (a bound for tests). */
+  timeoutMs?: number;
+}
+
+/** The `k6 run` command line for a script. */
+export function k6Command(run: Pick<K6Run, "script" | "args">): string[] {
+  // --quiet: no progress bar (handleSummary prints the result); --no-usage-report: nothing leaves the
+  // machine but the test traffic.
+  return ["run", "--quiet", "--no-usage-report", ...(run.args ?? []), run.script];
+}
+
+/** Runs k6; resolves with its exit code and, with stdio "pipe", its output. */
+export function runK6(run: K6Run): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(run.k6, k6Command(run), {
+      env: { ...process.env, ...run.env },
+      stdio: run.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
+    let output = "";
+    child.stdout?.on("data", (b: Buffer) => {
+      output += b.toString();
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      output += b.toString();
+    });
+    const timer = run.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), run.timeoutMs) : undefined;
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), output });
+    });
+  });
+}
