@@ -28,6 +28,15 @@ plan.stages.forEach((_, i) => {
   perStep[`ramp_errors{step:${i}}`] = ["rate>=0"];
 });
 
+// Each step: one second to climb to its rate, then held for the rest of the step.
+const steps: Array<{ target: number; duration: string }> = [];
+for (const s of plan.stages) {
+  steps.push(
+    { target: s.rate, duration: "1s" },
+    { target: s.rate, duration: formatDuration(Math.max(1, s.seconds - 1)) },
+  );
+}
+
 export const options: Options = {
   ...commonOptions,
   scenarios: {
@@ -37,11 +46,7 @@ export const options: Options = {
       timeUnit: "1s",
       preAllocatedVUs: Math.max(4, Math.ceil(peak / 4)),
       maxVUs: Math.max(20, peak * 2),
-      // Each step: one second to climb to its rate, then held for the rest of the step.
-      stages: plan.stages.flatMap((s) => [
-        { target: s.rate, duration: "1s" },
-        { target: s.rate, duration: formatDuration(Math.max(1, s.seconds - 1)) },
-      ]),
+      stages: steps,
     },
   },
   thresholds: {
