@@ -35,6 +35,8 @@ export interface ComposeOptions {
   commit?: string;
   versions?: Array<[string, string]>;
   stages?: Stage[];
+  /** JUnit sources this run produced ("unit", "contracts", "load"); others are left out. Default: all. */
+  junitSources?: string[];
   /** When set, load results are not read and the load section shows this text instead. */
   loadSkipped?: string;
   historyLimit?: number;
@@ -76,18 +78,15 @@ function listDir(dir: string): string[] {
 }
 
 /**
- * The JUnit inputs: contracts, each load scenario, and unit tests (`junit/unit.xml` from a full run;
- * without it, the narrowed runs' `junit/unit-*.xml`).
+ * The JUnit inputs: unit tests (`junit/unit.xml`, from a full run: the narrowed runs' files are
+ * partial and often stale), contracts, and each load scenario.
  */
 export function junitInputs(reportsDir: string): JUnitInput[] {
   const inputs: JUnitInput[] = [];
   const add = (source: string, file: string) => {
     if (existsSync(file) && statSync(file).isFile()) inputs.push({ source, xml: readFileSync(file, "utf8") });
   };
-  const unit = listDir(path.join(reportsDir, "junit")).filter((f) => f.endsWith(".xml"));
-  for (const f of unit.includes("unit.xml") ? ["unit.xml"] : unit) {
-    add(f === "unit.xml" ? "unit" : `unit/${f.replace(/\.xml$/, "")}`, path.join(reportsDir, "junit", f));
-  }
+  add("unit", path.join(reportsDir, "junit", "unit.xml"));
   add("contracts", path.join(reportsDir, "contracts", "junit.xml"));
   for (const scenario of listDir(path.join(reportsDir, "load"))) {
     for (const f of listDir(path.join(reportsDir, "load", scenario)).filter((x) => x.endsWith(".xml"))) {
@@ -137,7 +136,9 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const projects = [...new Set(tests.map((t) => t.project))];
   const metadata = (pw?.config?.metadata ?? {}) as Record<string, unknown>;
 
-  const inputs = junitInputs(dir);
+  const inputs = junitInputs(dir).filter(
+    (i) => !opts.junitSources || opts.junitSources.includes(i.source.split("/")[0] ?? i.source),
+  );
   const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: maskText(i.xml, secrets) })));
 
   const load = opts.loadSkipped ? [] : loadResults(dir);

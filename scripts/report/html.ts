@@ -480,12 +480,12 @@ function renderTrend(model: ReportModel, text: Text): string {
   if (h.length < 2) {
     return `<section id="trend"><h2>Trend</h2><p class="notice">${h.length === 1 ? "This is the first run recorded in reports/history.json; the trend appears from the second run on." : "No history yet."}</p></section>`;
   }
-  const ticks = h.map((e, i) => ({ x: i + 1, label: e.time.slice(5, 10) }));
-  const step = Math.ceil(ticks.length / 10);
+  const ticks = h.map((e, i) => ({ x: i + 1, label: e.time.slice(5, 16).replace("T", " ") }));
+  const step = Math.ceil(ticks.length / 6);
   const xTicks = ticks.filter((_, i) => i % step === 0 || i === ticks.length - 1);
   const tests = lineChart({
     title: "Contract tests and findings per run",
-    xLabel: "run (date)",
+    xLabel: "run (UTC)",
     unit: "",
     xTicks,
     series: [
@@ -504,7 +504,7 @@ function renderTrend(model: ReportModel, text: Text): string {
   const p95 = scenarios.length
     ? lineChart({
         title: "p95 latency per scenario per run",
-        xLabel: "run (date)",
+        xLabel: "run (UTC)",
         unit: " ms",
         xTicks,
         series: scenarios.map((s, k) => ({
@@ -606,7 +606,7 @@ dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;padding-top:2px}
 .scroll{overflow-x:auto}
 table.matrix{table-layout:fixed;min-width:900px}
-table.matrix th[scope=row]{white-space:nowrap;width:210px}
+table.matrix th[scope=row]{white-space:nowrap;width:240px}
 table.matrix td.cell{text-align:center;white-space:nowrap;border:2px solid var(--card);border-radius:6px}
 .cell a{display:block;text-decoration:none;color:inherit;font-weight:600;padding:2px 4px}
 .cell.pass{background:var(--pass-bg);color:var(--pass)}

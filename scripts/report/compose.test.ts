@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { composeReport } from "./compose.ts";
+import { stageFixtures } from "./fixtures.ts";
+import { readSecrets } from "./secrets.ts";
+
+const root = mkdtempSync(path.join(tmpdir(), "compose-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A fresh reports folder with the fixtures laid out. */
+function staged(name: string, opts: { load?: boolean } = {}): string {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  stageFixtures(dir, opts);
+  return dir;
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 0, 5, 10, minute));
+
+test("composes the page, the merged JUnit and the history from the fixtures", () => {
+  const dir = staged("full");
+  const r = composeReport({
+    reportsDir: dir,
+    startedAt: at(0),
+    now: at(3),
+    target: "mock",
+    commit: "abc123",
+  });
+  const html = readFileSync(r.indexPath, "utf8");
+  assert.equal(r.ok, false, "a failed test and findings fail the run");
+  for (const needle of [
+    '<table class="matrix">',
+    'id="cell-mock-challenge-headers"',
+    'href="#cell-mock-challenge-headers"',
+    "x-ratelimit-limit",
+    "challenge-over-limit",
+    "p95 threshold",
+    "Knee at 800 req/s",
+    'href="contracts/html/index.html"',
+    "abc123",
+  ]) {
+    assert.ok(html.includes(needle), `page lacks ${needle}`);
+  }
+  assert.match(
+    readFileSync(r.junitPath, "utf8"),
+    /<testsuites name="auth0-mfa-harness" tests="16" failures="1"/,
+  );
+  assert.equal(JSON.parse(readFileSync(r.historyPath, "utf8")).length, 9);
+});
+
+test("nothing from a finding or test can inject markup, and nothing secret shows", () => {
+  const dir = staged("escaping");
+  const { indexPath, junitPath } = composeReport({ reportsDir: dir, now: at(1) });
+  const html = readFileSync(indexPath, "utf8");
+  const rows: Array<[string, string]> = [
+    ["img from a finding", "<img src=x"],
+    ["script from a finding", "<script>alert"],
+    ["markup from an error message", "<b>missing</b>"],
+  ];
+  for (const [name, raw] of rows) assert.ok(!html.includes(raw), `${name} is rendered raw`);
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"), "the finding is shown escaped");
+  for (const secret of readSecrets({ dir })) {
+    assert.ok(!html.includes(secret), `page holds a secret (${secret.length} chars)`);
+    assert.ok(!readFileSync(junitPath, "utf8").includes(secret), "JUnit holds a secret");
+  }
+  assert.ok(html.includes("+•••••••0123"), "the phone number is masked, not dropped");
+  assert.ok(!/<script|<link|<img|@import|url\(/i.test(html), "the page loads nothing and runs nothing");
+});
+
+test("a run without inputs still gets a page that says what is missing", () => {
+  const dir = path.join(root, "empty");
+  const r = composeReport({ reportsDir: dir, now: at(2), loadSkipped: "k6 is not installed: install it" });
+  const html = readFileSync(r.indexPath, "utf8");
+  assert.match(html, /The contract suites did not run/);
+  assert.match(html, /k6 is not installed: install it/);
+  assert.equal(r.ok, true);
+});
+
+test("loadSkipped hides stale load results", () => {
+  const dir = staged("skipped");
+  const html = readFileSync(
+    composeReport({ reportsDir: dir, now: at(2), loadSkipped: "k6 missing" }).indexPath,
+    "utf8",
+  );
+  assert.ok(!html.includes('id="load-challenge-over-limit"'), "no scenario card");
+  assert.match(html, /k6 missing/);
+});
+
+test("composing twice in one run keeps one history entry; the history stays bounded", () => {
+  const dir = staged("history", { load: false });
+  const first = composeReport({
+    reportsDir: dir,
+    runId: "run-1",
+    startedAt: at(5),
+    now: at(6),
+    historyLimit: 5,
+  });
+  const again = composeReport({
+    reportsDir: dir,
+    runId: "run-1",
+    startedAt: at(5),
+    now: at(7),
+    historyLimit: 5,
+  });
+  assert.equal(first.model.history.length, 5);
+  assert.deepEqual(
+    again.model.history.map((h) => h.id),
+    first.model.history.map((h) => h.id),
+  );
+  assert.equal(again.model.history.at(-1)?.id, "run-1");
+});
+
+test("a malformed input is treated as missing", () => {
+  const dir = staged("malformed", { load: false });
+  writeFileSync(path.join(dir, "contracts", "results.json"), "{ not json");
+  writeFileSync(path.join(dir, "history.json"), '"nope"');
+  const r = composeReport({ reportsDir: dir, now: at(8) });
+  assert.equal(r.model.contracts.available, false);
+  assert.equal(r.model.history.length, 1);
+});

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { envelopeAccuracy, envelopeAt, parseEnvelope, parseLoadSummary } from "./load.ts";
+
+test("reads both k6 summary shapes", () => {
+  const handleSummary = {
+    state: { testRunDurationMs: 10_000 },
+    metrics: {
+      http_req_duration: {
+        type: "trend",
+        values: { avg: 2, med: 1.5, "p(95)": 4, max: 9 },
+        thresholds: { "p(95)<5": { ok: true } },
+      },
+      http_reqs: { type: "counter", values: { count: 100, rate: 10 } },
+      http_429: { type: "counter", values: { count: 30 } },
+    },
+  };
+  const exported = {
+    metrics: {
+      http_req_duration: { avg: 2, med: 1.5, "p(95)": 4, max: 9, thresholds: { "p(95)<5": true } },
+      http_reqs: { count: 100, rate: 10 },
+      "http_reqs{status:429}": { count: 30 },
+    },
+  };
+  for (const [name, raw, ok] of [
+    ["handleSummary", handleSummary, true],
+    ["--summary-export (true = failed)", exported, false],
+  ] as const) {
+    const r = parseLoadSummary("s", raw);
+    assert.deepEqual(
+      r.latency.map((l) => `${l.label}=${l.ms}`),
+      ["avg=2", "p(50)=1.5", "p(95)=4", "max=9"],
+      name,
+    );
+    assert.deepEqual(
+      [r.requests, r.rps, r.durationSeconds, r.limited, r.admitted],
+      [100, 10, 10, 30, 70],
+      name,
+    );
+    assert.deepEqual(r.thresholds, [{ metric: "http_req_duration", expression: "p(95)<5", ok }], name);
+  }
+});
+
+test("garbage in gives an empty result, not a crash", () => {
+  for (const raw of [undefined, null, 42, "x", { metrics: { http_reqs: "no" } }]) {
+    const r = parseLoadSummary("s", raw);
+    assert.deepEqual([r.requests, r.latency.length, r.thresholds.length], [0, 0, 0]);
+  }
+});
+
+test("envelope: burst + refill × elapsed, and accuracy", () => {
+  assert.equal(envelopeAt({ burst: 20, refillPerSecond: 5 }, 30), 170);
+  const rows: Array<[string, unknown, number | undefined]> = [
+    ["computed from totals", { burst: 20, refillPerSecond: 5, admitted: 85, durationSeconds: 30 }, 50],
+    [
+      "the runner's own figure wins",
+      { burst: 20, refillPerSecond: 5, admitted: 85, durationSeconds: 30, accuracyPercent: 99.5 },
+      99.5,
+    ],
+    ["no bucket", { admitted: 3 }, undefined],
+  ];
+  for (const [name, env, expected] of rows) {
+    const r = parseLoadSummary("s", { metrics: {} }, env);
+    assert.equal(envelopeAccuracy(r), expected, name);
+  }
+  assert.equal(
+    parseEnvelope({ burst: 1, refillPerSecond: 1, timeline: [{ t: "x" }, { t: 1, admitted: 2 }] })?.timeline
+      ?.length,
+    1,
+  );
+});
+
+test("reads the load runner's harness block", () => {
+  const r = parseLoadSummary("ramp", {
+    metrics: {},
+    harness: {
+      target: "mock",
+      profile: "off",
+      passed: false,
+      schema: { checked: 10, conforming: 9, findings: 1 },
+      knee: { found: null, stages: [{ rate: 50, requests: 500, errors: 0, p95: 3 }, { nope: 1 }] },
+    },
+  });
+  assert.deepEqual(r.harness, {
+    target: "mock",
+    profile: "off",
+    passed: false,
+    schema: { checked: 10, conforming: 9, findings: 1 },
+    stages: [{ rate: 50, requests: 500, errors: 0, p95: 3 }],
+    knee: null,
+  });
+});
