@@ -10,7 +10,12 @@ import { scenarioNames } from "./lib/plan.ts";
 import type { LoadSummary } from "./lib/summary.ts";
 import { simulate } from "./sim/run.ts";
 
-const short = { LOAD_DURATION: "4s", LOAD_SUMMARY_PATH: "summary.json", LOAD_SECRETS_PATH: "secrets.json" };
+const short = {
+  LOAD_DURATION: "4s",
+  LOAD_ITERATIONS: "2",
+  LOAD_SUMMARY_PATH: "summary.json",
+  LOAD_SECRETS_PATH: "secrets.json",
+};
 
 function deviation(name: string): Partial<MockConfig> {
   return { faults: { latencyMs: 0, errorRate: {}, deviations: [name] } };

@@ -13,6 +13,7 @@ import { type ApiResult, challenge } from "../lib/k6/client.ts";
 import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
+  letGlobalLimitRefill,
   letTimePass,
   mfaToken,
   prepareTarget,
@@ -49,6 +50,7 @@ const refusedWithAuth0sAnswer = (r: ApiResult) =>
 
 export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
+  letGlobalLimitRefill(data, settings);
   const user = iterationUser(data);
   const token = mfaToken(settings, user);
   const answers: ApiResult[] = [];

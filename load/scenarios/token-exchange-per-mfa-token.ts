@@ -19,6 +19,7 @@ import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } 
 import {
   iterationUser,
   latestMessageId,
+  letGlobalLimitRefill,
   letTimePass,
   mfaToken,
   nextCode,
@@ -60,6 +61,7 @@ export function setup(): SetupData {
 
 export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
+  letGlobalLimitRefill(data, settings);
   const user = iterationUser(data);
   const token = mfaToken(settings, user);
   const before = latestMessageId(data, user.phone);

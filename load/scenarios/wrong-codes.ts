@@ -18,6 +18,7 @@ import {
   iterationUser,
   type LoadUser,
   latestMessageId,
+  letGlobalLimitRefill,
   letTimePass,
   mfaToken,
   nextCode,
@@ -73,6 +74,7 @@ function challenged(data: SetupData, settings: ClientSettings, user: LoadUser) {
 
 export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);
+  letGlobalLimitRefill(data, settings);
   const user = iterationUser(data);
   const first = challenged(data, settings, user);
   if (!first) {

@@ -8,7 +8,7 @@ import { sleep } from "k6";
 import exec from "k6/execution";
 import http from "k6/http";
 import { type LoadOptions, missingTenantSettings, type TargetName } from "../options.ts";
-import type { ProfileName } from "../rate-limits.ts";
+import { documentedLimits, type ProfileName } from "../rate-limits.ts";
 import {
   type ApiResult,
   associateSms,
@@ -235,11 +235,19 @@ export function letTimePass(data: SetupData, settings: ClientSettings, seconds: 
     sleep(seconds);
     return;
   }
-  const moved = control(settings.baseUrl, "POST", "/clock", { advance_seconds: Math.ceil(seconds) }) as {
-    now?: string;
-  };
-  const now = moved.now ? Date.parse(moved.now) : Number.NaN;
-  if (Number.isFinite(now)) settings.clockOffsetMs = now - Date.now();
+  syncClock(
+    settings,
+    control(settings.baseUrl, "POST", "/clock", { advance_seconds: Math.ceil(seconds) }) as { now?: string },
+  );
+}
+
+/**
+ * Lets the tenant-wide bucket fill up again (burst / rate: 1 s on essentials and enterprise, 60 s on
+ * free), so that a flow scenario's short burst of requests meets only the limit it is about.
+ */
+export function letGlobalLimitRefill(data: SetupData, settings: ClientSettings): void {
+  const global = documentedLimits[data.profile].global;
+  if (global) letTimePass(data, settings, global.burst / global.refillPerSecond);
 }
 
 /** The target's current time in epoch ms, as far as this VU knows (its clock offset applied). */
@@ -247,9 +255,19 @@ export function targetNow(settings: ClientSettings): number {
   return Date.now() + settings.clockOffsetMs;
 }
 
-/** Settings for this VU: a copy, because a VU moves its own view of the target's clock. */
+/**
+ * Settings for an iteration: a copy, because the iteration moves its own view of the target's clock,
+ * starting from where the mock's clock stands now (an earlier iteration may have moved it).
+ */
 export function vuSettings(data: SetupData): ClientSettings {
-  return { ...data.settings };
+  const settings = { ...data.settings };
+  if (data.clock) syncClock(settings, control(settings.baseUrl, "GET", "/clock") as { now?: string });
+  return settings;
+}
+
+function syncClock(settings: ClientSettings, answer: { now?: string }): void {
+  const now = answer.now ? Date.parse(answer.now) : Number.NaN;
+  if (Number.isFinite(now)) settings.clockOffsetMs = now - Date.now();
 }
 
 /** The user for this iteration: iterations share nothing, across VUs and (distributed) instances. */
