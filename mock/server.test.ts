@@ -88,7 +88,7 @@ describe("the real server on 127.0.0.1:0", () => {
     });
     const sms = list.body.find((a) => a.oob_channel === "sms");
     assert.equal(sms?.active, true);
-    assert.equal(sms?.name, "XXXXXXX1234");
+    assert.equal(sms?.name, "XXXXXXXX1234");
 
     const ch = await call("POST", "/mfa/challenge", {
       ...client,

@@ -377,8 +377,7 @@ export function deviceOf(id: string): string {
   return bar === -1 ? id : id.slice(bar + 1);
 }
 
-/** Masks a phone number for list names (A14): every digit but the last four becomes `X`. */
+/** Masks a phone number for list names (A14): every character but the last four, `+` included, becomes `X`. */
 export function maskedPhoneName(phone: string): string {
-  const digits = phone.replace(/\D/g, "");
-  return "X".repeat(Math.max(0, digits.length - 4)) + digits.slice(-4);
+  return "X".repeat(Math.max(0, phone.length - 4)) + phone.slice(-4);
 }
