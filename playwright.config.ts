@@ -7,6 +7,8 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import type { Options } from "./contracts/fixtures.ts";
+import { deviationsFromEnv } from "./contracts/targets/mock.ts";
+import { mockArgs } from "./contracts/targets/mock-process.ts";
 
 const reportDir = process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts";
 
@@ -22,7 +24,7 @@ if (!process.env.CONTRACTS_MOCK_PORT) {
   }).trim();
 }
 const port = Number(process.env.CONTRACTS_MOCK_PORT);
-process.env.CONTRACTS_MOCK_URL ??= `http://127.0.0.1:${port}`;
+process.env.CONTRACTS_MOCK_URL = `http://127.0.0.1:${port}`;
 
 export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, Pick<Options, "targetName">>({
   testDir: "contracts",
@@ -50,7 +52,11 @@ export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, 
     // Enterprise: its per-user and per-session MFA limits are essentials' (reference §5.1), but its
     // global bucket (100/s) lets six workers share one tenant without waiting out 429s most of the
     // run. rate-limits.spec.ts checks the essentials numbers on a private mock.
-    command: `npx tsx mock/cli.ts --port ${port} --host 127.0.0.1 --seed 42 --profile enterprise`,
+    command: [
+      "npx",
+      "tsx",
+      ...mockArgs(port, { profile: "enterprise", deviations: deviationsFromEnv(process.env) }),
+    ].join(" "),
     url: `${process.env.CONTRACTS_MOCK_URL}/__mock/health`,
     reuseExistingServer: false,
     timeout: 60_000,

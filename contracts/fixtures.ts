@@ -15,7 +15,13 @@ import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
 import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
 import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
-import { readTenantEnv, type Target, type TenantTargetFactory } from "./targets/target.ts";
+import {
+  readTenantEnv,
+  type Target,
+  TargetConfigError,
+  type TenantEnv,
+  type TenantTargetFactory,
+} from "./targets/target.ts";
 
 export type { ApiResponse } from "./api-client.ts";
 export type { Target } from "./targets/target.ts";
@@ -51,10 +57,22 @@ async function createTarget(name: Options["targetName"]): Promise<Target> {
     if (!url) throw new Error("CONTRACTS_MOCK_URL is not set: run the suites through playwright.config.ts");
     return createMockTarget(url);
   }
-  const env = readTenantEnv(process.env);
+  // The basic variables are checked here so a missing one is named even without the tenant adapter;
+  // the adapter then validates its full configuration (env file, Management API, sink) by name too.
+  let env: TenantEnv | undefined;
+  let envError: unknown;
+  try {
+    env = readTenantEnv(process.env);
+  } catch (error) {
+    envError = error;
+  }
   // Resolved at run time: the tenant adapter is another module's, and a mock run never loads it.
   const modulePath = "./targets/tenant.ts";
-  const mod = (await import(modulePath)) as { createTenantTarget: TenantTargetFactory };
+  const mod = (await import(modulePath).catch(() => undefined)) as
+    | { createTenantTarget: TenantTargetFactory }
+    | undefined;
+  if (!mod)
+    throw envError ?? new TargetConfigError("tenant target: contracts/targets/tenant.ts could not be loaded");
   return mod.createTenantTarget(env);
 }
 
@@ -119,23 +137,22 @@ export const test = base.extend<
   ],
 
   target: async ({ sharedTarget, privateMocks, privateMock }, use, testInfo) => {
-    // Tags state what a test needs; a target without it skips the test and says why.
-    if (testInfo.tags.includes("@mock-only") && !sharedTarget.capabilities.control) {
-      testInfo.skip(
-        true,
-        `@mock-only: needs the mock's control API or clock, which the ${sharedTarget.name} target does not have`,
-      );
+    // Tags state what a test needs; a target without it skips the test and says why (the target's
+    // own reason first: it knows which setting is missing).
+    let reason = sharedTarget.skipReason?.(testInfo.tags);
+    if (!reason && testInfo.tags.includes("@mock-only") && !sharedTarget.capabilities.control) {
+      reason = `@mock-only: needs the mock's control API or clock, which the ${sharedTarget.name} target does not have`;
     }
     if (
+      !reason &&
       testInfo.tags.includes("@sends-sms") &&
       sharedTarget.capabilities.sendsRealSms &&
       process.env.CONTRACTS_SEND_SMS !== "1"
     ) {
-      testInfo.skip(
-        true,
-        "@sends-sms: this target sends real SMS/voice messages (costs money); set CONTRACTS_SEND_SMS=1 to run it",
-      );
+      reason =
+        "@sends-sms: this target sends real SMS/voice messages (costs money); set CONTRACTS_SEND_SMS=1 to run it";
     }
+    testInfo.skip(reason !== undefined, reason);
     let target = sharedTarget;
     if (privateMock && sharedTarget.name === "mock") {
       target = await privateMocks.target();

@@ -1,14 +1,10 @@
 /**
- * Runs once before the suites: clears the previous run's per-worker findings and injects the
- * mutation run's deviations (CONTRACTS_MOCK_DEVIATIONS) into the shared mock.
+ * Runs once before the suites: clears earlier runs' per-worker findings and names this run.
+ * (The mutation run's fault is passed to the mocks on their command lines, see playwright.config.ts.)
  */
-import type { FullConfig } from "@playwright/test";
 import { startRun } from "./findings.ts";
-import { applyDeviations, deviationsFromEnv } from "./targets/mock.ts";
 
 /** Prepares the run (see the file comment). */
-export default async function globalSetup(_config: FullConfig): Promise<void> {
+export default async function globalSetup(): Promise<void> {
   startRun();
-  const url = process.env.CONTRACTS_MOCK_URL;
-  if (url) await applyDeviations(url, deviationsFromEnv(process.env));
 }

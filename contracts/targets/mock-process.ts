@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { applyDeviations } from "./mock.ts";
 
 /** Asks the OS for a free port on 127.0.0.1 (closed again before it is returned). */
 export function freePort(): Promise<number> {
@@ -19,9 +18,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The command line that starts the mock; shared with playwright.config.ts's webServer. */
-export function mockCommand(port: number): string[] {
-  return ["mock/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--seed", "42"];
+/** Arguments of `mock/cli.ts` for a mock on this port, with the run's deviations (the mutation run's fault) switched on from the start. */
+export function mockArgs(
+  port: number,
+  opts: { profile?: string; deviations?: readonly string[] } = {},
+): string[] {
+  return [
+    "mock/cli.ts",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    "--seed",
+    "42",
+    ...(opts.profile ? ["--profile", opts.profile] : []),
+    ...(opts.deviations?.length ? ["--deviations", opts.deviations.join(",")] : []),
+  ];
 }
 
 /** Polls GET /__mock/health until it answers ok; bounded in time. */
@@ -49,7 +61,7 @@ export interface MockProcess {
 export async function startMockProcess(opts: { deviations?: readonly string[] } = {}): Promise<MockProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...mockCommand(port)], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...mockArgs(port, opts)], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },
   });
@@ -67,7 +79,6 @@ export async function startMockProcess(opts: { deviations?: readonly string[] } 
   };
   try {
     await waitForHealth(url);
-    await applyDeviations(url, opts.deviations ?? []);
   } catch (e) {
     await stop();
     throw new Error(`${(e as Error).message}\n${stderr}`);

@@ -31,12 +31,6 @@ export async function control<T>(baseURL: string, method: string, path: string, 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Applies named deviations (the mutation run's faults) to a running mock. */
-export async function applyDeviations(baseURL: string, deviations: readonly string[]): Promise<void> {
-  if (deviations.length === 0) return;
-  await control(baseURL, "PUT", "/config", { faults: { deviations } });
-}
-
 /** The deviations a run injects, from CONTRACTS_MOCK_DEVIATIONS (comma-separated; set by `npm run mutation`). */
 export function deviationsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return (env.CONTRACTS_MOCK_DEVIATIONS ?? "")

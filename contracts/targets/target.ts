@@ -45,6 +45,8 @@ export interface Target {
   advanceClock?(seconds: number): Promise<void>;
   /** Removes what the target created for the test (users, authenticators). */
   cleanup(): Promise<void>;
+  /** Why a test with these tags cannot run here (e.g. a missing code sink); undefined when it can. */
+  skipReason?(tags: readonly string[]): string | undefined;
 }
 
 /** The environment of a tenant run, validated by `readTenantEnv`. */
@@ -57,8 +59,8 @@ export interface TenantEnv {
   audience?: string;
 }
 
-/** What `contracts/targets/tenant.ts` exports as `createTenantTarget`: builds the tenant target from the validated environment. */
-export type TenantTargetFactory = (env: TenantEnv) => Promise<Target>;
+/** What `contracts/targets/tenant.ts` exports as `createTenantTarget`: builds the tenant target (from the validated environment when the basic variables are set). */
+export type TenantTargetFactory = (env?: TenantEnv) => Promise<Target>;
 
 /** Raised when the environment of a run is incomplete; the message names the variable. */
 export class TargetConfigError extends Error {
