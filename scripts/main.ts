@@ -12,9 +12,10 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { startMockServer } from "../mock/server.ts";
+import { findK6, installHelp } from "./load/find-k6.ts";
 import { checkReportInBrowser, findChromium } from "./report/browser.ts";
 import { composeReport } from "./report/compose.ts";
-import { findK6, gitCommit, k6Version, REPO_ROOT, trackedFiles, versions } from "./report/environment.ts";
+import { gitCommit, k6Version, REPO_ROOT, trackedFiles, versions } from "./report/environment.ts";
 import type { Stage } from "./report/html.ts";
 import { checkLeaks } from "./report/leaks.ts";
 import { maskText } from "./report/mask.ts";
@@ -31,11 +32,6 @@ const LOAD_SCENARIOS = (process.env.START_LOAD_SCENARIOS ?? "challenge-over-limi
   .split(",")
   .filter(Boolean);
 const LOAD_DURATION = process.env.START_LOAD_DURATION ?? "15s";
-const K6_INSTALL =
-  "k6 is not installed, so the load pass did not run. Install it (https://grafana.com/docs/k6/latest/set-up/install-k6/: " +
-  "Debian/Ubuntu from the k6 apt repository `sudo apt-get install k6`, macOS `brew install k6`, or a release binary), " +
-  "or point K6_BIN at one, then run `npm start` again or `npm run load -- <scenario>`.";
-
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const dir = reportsDir();
 const startedAt = new Date();
@@ -128,12 +124,13 @@ const contracts = await stage("contract suites (Playwright, project mock)", asyn
   byExitCode(await runCommand(npm, ["run", "--silent", "test:contracts"]), "see the Playwright report"),
 );
 
-const k6 = findK6();
+let k6: string | undefined;
 let loadSkipped: string | undefined;
 await stage("load pass (k6)", async () => {
+  k6 = findK6();
   if (!k6) {
-    loadSkipped = K6_INSTALL;
-    say(`    ${K6_INSTALL}`);
+    loadSkipped = `The load pass did not run: k6 is not installed. ${installHelp}\nThen run \`npm start\` again, or one scenario with \`npm run load -- <scenario>\`.`;
+    for (const line of loadSkipped.split("\n")) say(`    ${line}`);
     return { status: "skipped", note: "k6 not installed" };
   }
   // Only this run's scenarios belong in the report.

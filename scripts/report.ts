@@ -5,17 +5,27 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { findK6 } from "./load/find-k6.ts";
 import { composeReport } from "./report/compose.ts";
-import { gitCommit, versions } from "./report/environment.ts";
+import { gitCommit, k6Version, versions } from "./report/environment.ts";
 import { reportsDir } from "./report/secrets.ts";
 
 const { values } = parseArgs({
   options: { dir: { type: "string" }, target: { type: "string" }, "base-url": { type: "string" } },
 });
+/** Runs a lookup that may throw (a K6_BIN that is not executable): the report then says "not installed". */
+function safely<T>(lookup: () => T): T | undefined {
+  try {
+    return lookup();
+  } catch {
+    return undefined;
+  }
+}
+
 const commit = gitCommit();
 const result = composeReport({
   reportsDir: reportsDir(values.dir ? { dir: values.dir } : {}),
-  versions: versions(),
+  versions: versions(k6Version(safely(findK6))),
   ...(commit ? { commit } : {}),
   ...(values.target ? { target: values.target } : {}),
   ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),

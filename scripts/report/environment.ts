@@ -1,6 +1,6 @@
 /** Facts about the machine and checkout for the report: versions, git commit, where k6 is. */
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,26 +30,8 @@ function packageVersion(file: string): string | undefined {
   }
 }
 
-/** The k6 binary: `$K6_BIN`, else `k6` on PATH; undefined when there is none. */
-export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = env.K6_BIN
-    ? [env.K6_BIN]
-    : (env.PATH ?? "")
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map((dir) => path.join(dir, "k6"));
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** The k6 version line ("v0.52.0"), when k6 is installed. */
-export function k6Version(bin = findK6()): string | undefined {
+export function k6Version(bin: string | undefined): string | undefined {
   if (!bin) return undefined;
   return run(bin, ["version"])?.match(/v\d+\.\d+\.\d+\S*/)?.[0];
 }
@@ -63,7 +45,7 @@ export function gitCommit(): string | undefined {
 }
 
 /** Versions shown on the report: Node, Playwright, k6 (when found), this package. */
-export function versions(k6 = k6Version()): Array<[string, string]> {
+export function versions(k6?: string): Array<[string, string]> {
   const out: Array<[string, string]> = [["Node.js", process.version]];
   const pw = packageVersion(path.join(REPO_ROOT, "node_modules", "@playwright", "test", "package.json"));
   if (pw) out.push(["Playwright", pw]);

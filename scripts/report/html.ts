@@ -302,7 +302,7 @@ function p95Threshold(r: LoadResult): number | undefined {
 function renderLoad(model: ReportModel, text: Text): string {
   const results = model.load.results;
   if (results.length === 0) {
-    return `<section id="load"><h2>Load</h2><p class="notice">${text(model.load.note ?? "No load results: nothing under reports/load/*/summary.json.")}</p></section>`;
+    return `<section id="load"><h2>Load</h2><p class="notice pre">${text(model.load.note ?? "No load results: nothing under reports/load/*/summary.json.")}</p></section>`;
   }
   const rows = results
     .map((r) => {
@@ -624,6 +624,7 @@ summary{cursor:pointer;padding:4px 0}
 .muted{color:var(--muted)}
 .err{margin-top:4px;color:var(--fail);white-space:pre-wrap}
 .notice{background:var(--none-bg);border-radius:8px;padding:10px 14px}
+.notice.pre{white-space:pre-wrap;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .notice.ok{background:var(--pass-bg);color:var(--pass)}
 .notice.bad{background:var(--fail-bg);color:var(--fail)}
 table.findings td:nth-child(4) code{color:var(--pass)}

@@ -52,12 +52,28 @@ function open(width: number, height: number, title: string): string {
   return `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title>`;
 }
 
-/** Horizontal gridlines with their values, for a y axis from 0 to `max`. */
-function yGrid(x0: number, x1: number, y0: number, y1: number, max: number, unit: string): string {
+/** A y axis for values up to `max`: a round step (1, 2, 2.5 or 5 × 10ⁿ) and the top gridline, about 4 lines. */
+export function yAxis(max: number): { max: number; step: number } {
+  const rough = (max > 0 ? max : 1) / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
+  return { max: step * Math.max(1, Math.ceil((max > 0 ? max : 1) / step - 1e-9)), step };
+}
+
+/** Horizontal gridlines with their values, for a y axis from 0 to `axis.max`. */
+function yGrid(
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  axis: { max: number; step: number },
+  unit: string,
+): string {
   let out = "";
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
-    const y = y0 - ((y0 - y1) * i) / 4;
+  const lines = Math.round(axis.max / axis.step);
+  for (let i = 0; i <= lines; i++) {
+    const v = axis.step * i;
+    const y = y0 - ((y0 - y1) * i) / lines;
     out += `<line x1="${x0}" x2="${x1}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`;
     out += `<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" class="axis">${escapeHtml(fmt(v))}</text>`;
   }
@@ -82,12 +98,13 @@ export function barChart(opts: {
   const top1 = Math.max(...opts.bars.map((b) => b.value), 0);
   // A reference far above the bars (a generous threshold) would flatten them: name it instead of drawing it.
   const drawReference = opts.reference && opts.reference.value <= top1 * 3;
-  const max = niceMax(Math.max(top1, drawReference ? (opts.reference?.value ?? 0) : 0));
+  const axis = yAxis(Math.max(top1, drawReference ? (opts.reference?.value ?? 0) : 0));
+  const max = axis.max;
   const plotW = width - left - right;
   const y0 = height - bottom;
   const slot = plotW / Math.max(opts.bars.length, 1);
   const barW = Math.min(48, slot * 0.6);
-  let out = open(width, height, opts.title) + yGrid(left, width - right, y0, top, max, opts.unit);
+  let out = open(width, height, opts.title) + yGrid(left, width - right, y0, top, axis, opts.unit);
   opts.bars.forEach((b, i) => {
     const h = ((y0 - top) * b.value) / max;
     const x = left + slot * i + (slot - barW) / 2;
@@ -160,11 +177,12 @@ export function lineChart(opts: {
   const points = opts.series.flatMap((s) => s.points);
   const xMin = Math.min(...points.map((p) => p.x), 0);
   const xMax = Math.max(...points.map((p) => p.x), xMin + 1);
-  const yMax = niceMax(Math.max(...points.map((p) => p.y), 0));
+  const axis = yAxis(Math.max(...points.map((p) => p.y), 0));
+  const yMax = axis.max;
   const y0 = height - bottom;
   const sx = (x: number) => left + ((width - left - right) * (x - xMin)) / (xMax - xMin);
   const sy = (y: number) => y0 - ((y0 - top) * y) / yMax;
-  let out = open(width, height, opts.title) + yGrid(left, width - right, y0, top, yMax, opts.unit);
+  let out = open(width, height, opts.title) + yGrid(left, width - right, y0, top, axis, opts.unit);
   const ticks =
     opts.xTicks ??
     [0, 0.25, 0.5, 0.75, 1].map((f) => ({
