@@ -94,3 +94,39 @@ test("the summary file carries no secret the setup used", async () => {
       assert.ok(!(run.outputs[output] ?? "").includes(value), `${output} leaks a secret`);
   }
 });
+
+test("the tenant target without its settings stops in setup, naming what is missing", async () => {
+  const run = await simulate("wrong-codes", {
+    ...short,
+    LOAD_TARGET: "tenant",
+    LOAD_BASE_URL: "https://t.example",
+    LOAD_ALLOW_HOST: "t.example",
+    LOAD_SMS_BUDGET: "10",
+  });
+  assert.equal(run.exitCode, 107);
+  assert.match(
+    run.iterationErrors[0] ?? "",
+    /tenant target is not configured: set LOAD_TENANT_USERS .*LOAD_INBOX_URL/,
+  );
+});
+
+test("a non-loopback target is refused in the init context, before any request", async () => {
+  const rows: Array<[Record<string, string>, RegExp]> = [
+    [{}, /refusing to start: t\.example is not loopback: set LOAD_ALLOW_HOST=t\.example/],
+    [
+      { LOAD_ALLOW_HOST: "t.example", LOAD_SMS_BUDGET: "1" },
+      /plans up to \d+ messages, over LOAD_SMS_BUDGET=1/,
+    ],
+  ];
+  for (const [env, message] of rows) {
+    const run = await simulate("wrong-codes", {
+      ...short,
+      LOAD_TARGET: "tenant",
+      LOAD_BASE_URL: "https://t.example",
+      ...env,
+    });
+    assert.equal(run.exitCode, 107);
+    assert.equal(run.requests, 0);
+    assert.match(run.iterationErrors[0] ?? "", message);
+  }
+});

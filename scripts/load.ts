@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
 import { planScenario } from "../load/lib/plan.ts";
 import type { LoadSummary } from "../load/lib/summary.ts";
@@ -18,7 +19,6 @@ import { parseLoadArgs, UsageError } from "./load/args.ts";
 import { findK6, installHelp } from "./load/find-k6.ts";
 import { renderLoadHtml } from "./load/html.ts";
 import { runK6 } from "./load/run-k6.ts";
-import { guardTarget } from "./load/target-guard.ts";
 import { recordSecrets, reportsDir, type SecretKind } from "./report/secrets.ts";
 
 /** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */

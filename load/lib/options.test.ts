@@ -70,7 +70,11 @@ test("a bad value is refused with the variable's name", () => {
 
 test("the tenant target names what it lacks", () => {
   const o = readLoadOptions({ ...base, LOAD_TARGET: "tenant", LOAD_CLIENT_ID: "abc" });
-  assert.deepEqual(missingTenantSettings(o), ["LOAD_TENANT_USERS", "LOAD_INBOX_URL", "LOAD_CLIENT_SECRET"]);
+  assert.deepEqual(missingTenantSettings(o), [
+    "LOAD_TENANT_USERS (or LOAD_TENANT_USERS_JSON)",
+    "LOAD_INBOX_URL",
+    "LOAD_CLIENT_SECRET",
+  ]);
 });
 
 test("clock-moving scenarios take one VU on the mock, any number elsewhere", () => {

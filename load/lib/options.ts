@@ -32,8 +32,9 @@ export interface LoadOptions {
   invalidGrantStatus: number;
   /** Allowed difference between this machine's clock and the target's, for `x-ratelimit-reset`. */
   clockSkewMs: number;
-  /** Tenant only: JSON file with the user pool, `[{username, password, phone}]`. */
+  /** Tenant only: JSON file with the user pool, `[{username, password, phone}]` (or the JSON itself). */
   tenantUsersFile?: string;
+  tenantUsersJson?: string;
   /** Tenant only: the code sink, answering like the mock's outbox (`?recipient=&after=`). */
   inboxUrl?: string;
   /** Tenant only: bearer token that reads the sink's outbox. */
@@ -133,6 +134,7 @@ export function readLoadOptions(env: Env): LoadOptions {
     invalidGrantStatus: number(env, "LOAD_INVALID_GRANT_STATUS", 403, httpStatus, "an HTTP error status"),
     clockSkewMs: number(env, "LOAD_CLOCK_SKEW_MS", 0, (n) => n >= 0, "a number of milliseconds >= 0"),
     tenantUsersFile: text(env, "LOAD_TENANT_USERS"),
+    tenantUsersJson: text(env, "LOAD_TENANT_USERS_JSON"),
     inboxUrl: text(env, "LOAD_INBOX_URL"),
     inboxToken: text(env, "LOAD_INBOX_TOKEN"),
     clientId: text(env, "LOAD_CLIENT_ID"),
@@ -150,7 +152,8 @@ function positive(n: number, name: string): number {
 /** The variables the tenant target needs that `opts` lacks (empty when it is configured). */
 export function missingTenantSettings(opts: LoadOptions): string[] {
   const missing: string[] = [];
-  if (!opts.tenantUsersFile) missing.push("LOAD_TENANT_USERS");
+  if (!opts.tenantUsersFile && !opts.tenantUsersJson)
+    missing.push("LOAD_TENANT_USERS (or LOAD_TENANT_USERS_JSON)");
   if (!opts.inboxUrl) missing.push("LOAD_INBOX_URL");
   if (!opts.clientId) missing.push("LOAD_CLIENT_ID");
   if (!opts.clientSecret) missing.push("LOAD_CLIENT_SECRET");

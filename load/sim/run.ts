@@ -21,12 +21,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const scenariosDir = path.join(here, "..", "scenarios");
 
 export interface SimResult {
-  /** 0, 99 when a threshold failed, 107 when setup threw (as k6). */
+  /** 0, 99 when a threshold failed, 107 when the init code or setup threw (as k6). */
   exitCode: number;
   /** handleSummary's outputs by file name ("stdout" included). */
   outputs: Record<string, string>;
   failedThresholds: string[];
-  /** Errors thrown by iterations (k6 logs them and goes on). */
+  /** Errors thrown by iterations (k6 logs them and goes on), or the init/setup error. */
   iterationErrors: string[];
   requests: number;
 }
@@ -185,12 +185,25 @@ export async function simulate(
       exec: { iterationInTest: 0, startTime: 0, scenario: undefined, vuIdInTest: 1 },
     };
     g.__k6sim = state;
-    g.__ENV = { LOAD_BASE_URL: "http://mock.sim", ...env };
+    // A loopback address, as for the real mock (the shim never connects anywhere).
+    g.__ENV = { LOAD_BASE_URL: "http://127.0.0.1:9", ...env };
     g.open = (file: string) => readFileSync(file, "utf8");
     // Scenarios read the time from Date.now(); in the simulation it is the mock's frozen clock.
     Date.now = () => clock.now();
 
-    const mod = (await import(pathToFileURL(outfile).href)) as ScenarioModule;
+    let mod: ScenarioModule;
+    try {
+      mod = (await import(pathToFileURL(outfile).href)) as ScenarioModule;
+    } catch (error) {
+      // An exception in the init context: k6 stops before setup with 107.
+      return {
+        exitCode: 107,
+        outputs: {},
+        failedThresholds: [],
+        iterationErrors: [String(error)],
+        requests: 0,
+      };
+    }
     const started = clock.now();
     let setupData: unknown;
     try {

@@ -3,6 +3,7 @@
  * thresholds all scenarios hold, and the handleSummary that writes the summary file.
  */
 import { Counter } from "k6/metrics";
+import { guardTarget } from "../guard.ts";
 import { type LoadOptions, readLoadOptions } from "../options.ts";
 import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
 import {
@@ -31,10 +32,16 @@ export function guarded<T>(fn: (data: T) => void): (data: T) => void {
   };
 }
 
-/** Reads the options and works out the plan; an invalid option stops k6 in the init context. */
+/**
+ * Reads the options, works out the plan and applies the target gate; an invalid option, an unnamed
+ * non-loopback host or a plan over the SMS budget stops k6 in the init context, before any request.
+ */
 export function load(scenario: ScenarioName): { opts: LoadOptions; plan: ScenarioPlan } {
   const opts = readLoadOptions(__ENV);
-  return { opts, plan: planScenario(scenario, opts) };
+  const plan = planScenario(scenario, opts);
+  const gate = guardTarget(opts.baseUrl, plan, __ENV);
+  if (!gate.ok) throw new Error(`refusing to start: ${gate.message}`);
+  return { opts, plan };
 }
 
 /**

@@ -46,8 +46,10 @@ export interface SetupData {
 const tenantPool = readTenantPool();
 
 function readTenantPool(): string | undefined {
+  if (__ENV.LOAD_TARGET !== "tenant") return undefined;
+  // Inline JSON suits a Kubernetes Secret mounted as an environment variable; a file suits a laptop.
   const file = __ENV.LOAD_TENANT_USERS;
-  return __ENV.LOAD_TARGET === "tenant" && file ? open(file) : undefined;
+  return __ENV.LOAD_TENANT_USERS_JSON || (file ? open(file) : undefined);
 }
 
 /** Gets the run's users ready: enrolled with an SMS authenticator, each with a fresh mfa_token. */
@@ -142,8 +144,9 @@ export function mfaToken(settings: ClientSettings, user: { username: string; pas
 function prepareTenant(opts: LoadOptions, count: number): SetupData {
   const missing = missingTenantSettings(opts);
   if (missing.length > 0 || !tenantPool) {
+    const names = missing.length > 0 ? missing.join(", ") : "LOAD_TENANT_USERS";
     throw new Error(
-      `the tenant target is not configured: set ${missing.join(", ") || "LOAD_TENANT_USERS"} (see load/README.md, "Against a tenant")`,
+      `the tenant target is not configured: set ${names} (see load/README.md, "Against a tenant")`,
     );
   }
   const pool = JSON.parse(tenantPool) as Array<{ username: string; password: string; phone: string }>;

@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readLoadOptions } from "../../load/lib/options.ts";
-import { planScenario } from "../../load/lib/plan.ts";
-import { guardTarget, hostName, isLoopback } from "./target-guard.ts";
+import { guardTarget, hostName, isLoopback } from "./guard.ts";
+import { readLoadOptions } from "./options.ts";
+import { planScenario } from "./plan.ts";
 
 const plan = planScenario(
   "wrong-codes",
   readLoadOptions({ LOAD_BASE_URL: "https://t.example", LOAD_TARGET: "tenant" }),
 );
+
+test("host names come out of URLs without port, user info or brackets", () => {
+  const rows: Array<[string, string]> = [
+    ["https://Tenant.EU.auth0.com/oauth/token", "tenant.eu.auth0.com"],
+    ["http://127.0.0.1:4010", "127.0.0.1"],
+    ["http://[::1]:9/x", "::1"],
+    ["https://user:pw@host.example:8443?q", "host.example"],
+  ];
+  for (const [url, host] of rows) assert.equal(hostName(url), host, url);
+});
 
 test("loopback hosts", () => {
   for (const url of ["http://127.0.0.1:4010", "http://localhost", "http://[::1]:9", "http://127.8.0.1"]) {

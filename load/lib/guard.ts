@@ -2,12 +2,16 @@
  * The gate in front of every run that is not against loopback: the host must be named in
  * LOAD_ALLOW_HOST (an explicit opt-in, so a mistyped URL never loads a production tenant) and the
  * scenario's planned messages must fit LOAD_SMS_BUDGET (a real tenant sends real SMS).
+ * Checked twice: by `npm run load` before it starts anything, and by every scenario's init code, so
+ * a bundle run with k6 directly (or on Kubernetes) is gated too.
+ * Pure module: no k6 and no Node imports (k6 has no URL class, hence the pattern).
  */
-import { checkSmsBudget, type ScenarioPlan } from "../../load/lib/plan.ts";
+import { checkSmsBudget, type ScenarioPlan } from "./plan.ts";
 
-/** Host name of a URL, without port and brackets. */
+/** Host name of a URL, lower case, without user info, port or IPv6 brackets. */
 export function hostName(url: string): string {
-  return new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
+  return (m?.[1] ?? "").replace(/^\[|\]$/g, "").toLowerCase();
 }
 
 /** True for localhost and the loopback addresses (127.0.0.0/8, ::1). */
