@@ -79,7 +79,7 @@ function yGrid(
   }
   // The unit sits above the axis, not on a tick, so long values are not clipped.
   if (unit.trim())
-    out += `<text x="${x0 - 6}" y="${y1 - 6}" text-anchor="end" class="axis">${escapeHtml(unit.trim())}</text>`;
+    out += `<text x="${x0 - 6}" y="${y1 - 10}" text-anchor="end" class="axis">${escapeHtml(unit.trim())}</text>`;
   return out;
 }
 
@@ -190,7 +190,9 @@ export function lineChart(opts: {
       label: fmt(xMin + f * (xMax - xMin)),
     }));
   for (const t of ticks) {
-    out += `<text x="${sx(t.x).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" class="axis">${escapeHtml(t.label)}</text>`;
+    // Labels at the ends align inward so they are not clipped by the edge.
+    const anchor = t.x === xMax ? "end" : t.x === xMin ? "start" : "middle";
+    out += `<text x="${sx(t.x).toFixed(1)}" y="${y0 + 16}" text-anchor="${anchor}" class="axis">${escapeHtml(t.label)}</text>`;
   }
   out += `<text x="${left + (width - left - right) / 2}" y="${y0 + 32}" text-anchor="middle" class="axis">${escapeHtml(opts.xLabel)}</text>`;
   for (const s of opts.series) {
