@@ -25,7 +25,7 @@ export function isScenarioName(value: unknown): value is ScenarioName {
 /** Messages a user may be sent by a time-based scenario: below the 10-message burst, for headroom. */
 export const MESSAGES_PER_USER = 8;
 
-/** Flow-scenario knobs: SMS per iteration, and a margin on the clock-capable extras. */
+/** SMS each iteration of a flow scenario may cause, counting every challenge as sent. */
 const FLOW_MESSAGES: Record<"token-exchange-per-mfa-token" | "sms-per-user" | "wrong-codes", number> = {
   // one challenge; its oob_code carries every exchange (the last one with the right code)
   "token-exchange-per-mfa-token": 1,

@@ -10,7 +10,8 @@ export const installHelp = `k6 was not found: set K6_BIN to its path, or put it 
                    | sudo tee /etc/apt/sources.list.d/k6.list && sudo apt-get update && sudo apt-get install k6
   macOS:         brew install k6
   Windows:       winget install k6 --source winget
-  Docker:        docker run --rm -i --network host -v "$PWD:/work" -w /work grafana/k6 run load/dist/<scenario>.js
+  Docker:        docker run --rm -i --network host -v "$PWD:/src" -w /src -e LOAD_BASE_URL=<url> \\
+                   grafana/k6 run load/dist/<scenario>.js
   Binary:        https://github.com/grafana/k6/releases (unpack, then K6_BIN=/path/to/k6)
 See https://grafana.com/docs/k6/latest/set-up/install-k6/`;
 

@@ -10,7 +10,6 @@ import http from "k6/http";
 import { type LoadOptions, missingTenantSettings, type TargetName } from "../options.ts";
 import { documentedLimits, type ProfileName } from "../rate-limits.ts";
 import {
-  type ApiResult,
   associateSms,
   type ClientSettings,
   exchangeOob,
@@ -81,7 +80,7 @@ function prepareMock(opts: LoadOptions, count: number): SetupData {
   const clientSecret = String(config.client_secret ?? "");
   // Enrolment traffic must not drain the buckets the scenario measures: no limits while seeding.
   control(opts.baseUrl, "PUT", "/config", { profile: "off" });
-  const settings = clientSettings(opts, clientId, clientSecret, 0);
+  const settings = clientSettings(opts, clientId, clientSecret);
   const inboxUrl = `${opts.baseUrl}/__mock/outbox`;
   const data: SetupData = {
     target: "mock",
@@ -155,7 +154,7 @@ function prepareTenant(opts: LoadOptions, count: number): SetupData {
       `LOAD_TENANT_USERS holds ${Array.isArray(pool) ? pool.length : 0} users; this run needs ${count}`,
     );
   }
-  const settings = clientSettings(opts, opts.clientId ?? "", opts.clientSecret ?? "", 0);
+  const settings = clientSettings(opts, opts.clientId ?? "", opts.clientSecret ?? "");
   const data: SetupData = {
     target: "tenant",
     profile: opts.profile,
@@ -169,12 +168,7 @@ function prepareTenant(opts: LoadOptions, count: number): SetupData {
   return data;
 }
 
-function clientSettings(
-  opts: LoadOptions,
-  clientId: string,
-  clientSecret: string,
-  clockOffsetMs: number,
-): ClientSettings {
+function clientSettings(opts: LoadOptions, clientId: string, clientSecret: string): ClientSettings {
   return {
     baseUrl: opts.baseUrl,
     clientId,
@@ -182,7 +176,7 @@ function clientSettings(
     ...(opts.connection ? { connection: opts.connection } : {}),
     ...(opts.audience ? { audience: opts.audience } : {}),
     schemaSampleRate: opts.schemaSampleRate,
-    clockOffsetMs,
+    clockOffsetMs: 0,
     clockSkewMs: opts.clockSkewMs,
   };
 }
@@ -280,5 +274,3 @@ export function iterationUser(data: SetupData): LoadUser {
   if (!user) throw new Error("setup produced no users");
   return user;
 }
-
-export type { ApiResult };
