@@ -215,3 +215,11 @@ test("envFileFromArgs and isLoopbackHost", () => {
   for (const h of ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"]) assert.ok(isLoopbackHost(h), h);
   for (const h of ["example.com", "10.0.0.1", "127.0.0.1.nip.io"]) assert.ok(!isLoopbackHost(h), h);
 });
+
+test("tenant/README.md documents every variable", async () => {
+  const { readFileSync } = await import("node:fs");
+  const readme = readFileSync(new URL("./README.md", import.meta.url), "utf8");
+  const { TENANT_VARIABLES } = await import("./config.ts");
+  for (const v of TENANT_VARIABLES)
+    assert.ok(readme.includes(`| \`${v.name}\``), `${v.name} is in the README's table`);
+});

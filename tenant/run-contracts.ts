@@ -3,7 +3,7 @@
  * 1. validates the tenant configuration (every problem named with its variable);
  * 2. lists the selected tests and plans their SMS/voice messages: over TENANT_SMS_BUDGET, it refuses
  *    to start, before anything is sent;
- * 3. runs `playwright test --project=tenant` with the same arguments;
+ * 3. runs `playwright test --project=tenant` with the same arguments (`--with-mock`: the mock project too);
  * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too).
  */
 import { spawnSync } from "node:child_process";
@@ -14,9 +14,13 @@ import { loadTenantConfig, TenantConfigError } from "./config.ts";
 import { computeDrift, readDriftInputs } from "./drift.ts";
 
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
-const args = process.argv
-  .slice(2)
-  .filter((a, i, all) => a !== "--env-file" && all[i - 1] !== "--env-file" && !a.startsWith("--env-file="));
+const argv = process.argv.slice(2);
+// `--with-mock` also runs the mock project in the same run: the baseline for the per-step drift.
+const withMock = argv.includes("--with-mock");
+const args = argv.filter(
+  (a, i, all) =>
+    a !== "--with-mock" && a !== "--env-file" && all[i - 1] !== "--env-file" && !a.startsWith("--env-file="),
+);
 
 function main(): number {
   let config: ReturnType<typeof loadTenantConfig>;
@@ -48,7 +52,8 @@ function main(): number {
   console.log(`tenant budget: ${plan.summary}`);
   if (!plan.ok) return 3;
 
-  const run = spawnSync(npx, ["playwright", "test", "--project=tenant", ...args], {
+  const projects = withMock ? ["--project=mock", "--project=tenant"] : ["--project=tenant"];
+  const run = spawnSync(npx, ["playwright", "test", ...projects, ...args], {
     stdio: "inherit",
     env: { ...process.env, TENANT_PLANNED_MESSAGES: String(plan.planned) },
   });

@@ -1,8 +1,10 @@
 /**
  * `npm run sink [-- --env-file <path>]`: runs the code sink until SIGINT/SIGTERM.
+ * `npm run sink -- --read-token` prints the bearer token that reads its outbox, and exits.
  * Listens on 127.0.0.1 by default; expose it to Auth0 through a tunnel (see tenant/README.md).
  */
 import { parseSinkListenConfig, readTenantEnv, TenantConfigError } from "./config.ts";
+import { sinkReadToken } from "./signature.ts";
 import { startSink } from "./sink.ts";
 
 function maskPhone(phone: string): string {
@@ -11,6 +13,11 @@ function maskPhone(phone: string): string {
 
 async function main(): Promise<void> {
   const config = parseSinkListenConfig(readTenantEnv());
+  if (process.argv.includes("--read-token")) {
+    // For CI: the bearer token that reads GET /outbox (mask it before use: it grants reading codes).
+    process.stdout.write(`${sinkReadToken(config.secret)}\n`);
+    return;
+  }
   const sink = await startSink({
     ...config,
     onReject: (reason) => console.warn(`sink: rejected a request: ${reason}`),
