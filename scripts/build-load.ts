@@ -26,6 +26,7 @@ export function listScenarios(): string[] {
 /** esbuild options for one scenario; `write: false` keeps the bundle in memory (tests). */
 export function bundleOptions(scenario: string, write = true, outDir = distDir): BuildOptions {
   return {
+    // One scenario in, one script out, named alike: `k6 run load/dist/<scenario>.js`.
     entryPoints: [path.join(scenariosDir, `${scenario}.ts`)],
     outfile: path.join(outDir, `${scenario}.js`),
     // One file per scenario: k6 gets a single script, no npm package is resolved at k6 run time.
@@ -45,13 +46,16 @@ export function bundleOptions(scenario: string, write = true, outDir = distDir):
     // No source map: k6 reports errors with the bundle's line, and an unminified bundle keeps the
     // TypeScript's names and layout, so that line is readable as it is.
     sourcemap: false,
+    // Unminified for the same reason; k6 parses a script once per VU, size hardly matters.
     minify: false,
-    // Only what a scenario uses ends up in its bundle (the validators of unused operations stay out).
+    // Drops the helpers a scenario does not use (all validators stay: validate.ts looks them up by name).
     treeShaking: true,
-    // A bundle must not read process.env at run time; k6 has __ENV. Any leftover reference fails loudly.
+    // k6 has no `process`: a library's NODE_ENV check must be a constant (the bundle test rejects any
+    // other process.env left in a bundle).
     define: { "process.env.NODE_ENV": '"production"' },
-    // Needed to check what ended up in the bundle (tests assert no Node builtins or npm imports remain).
+    // Lets the bundle test see what ended up in the bundle (no Node builtins, only k6 imports).
     metafile: true,
+    // false keeps the bundle in memory (the bundle test); the build and the runner write it.
     write,
     // Quiet unless something is wrong: the runner prints its own progress.
     logLevel: "warning",
