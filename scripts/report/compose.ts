@@ -19,7 +19,7 @@ import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from ".
 import { overallOk, type ReportModel, renderReport, type Stage } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
 import { type LoadResult, parseLoadSummary } from "./load.ts";
-import { maskText } from "./mask.ts";
+import { createMasker } from "./mask.ts";
 import { buildMatrices, parseFindings, type TestRow, testRows } from "./matrix.ts";
 import { readSecrets } from "./secrets.ts";
 
@@ -139,7 +139,8 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const inputs = junitInputs(dir).filter(
     (i) => !opts.junitSources || opts.junitSources.includes(i.source.split("/")[0] ?? i.source),
   );
-  const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: maskText(i.xml, secrets) })));
+  const mask = createMasker(secrets);
+  const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: mask(i.xml) })));
 
   const load = opts.loadSkipped ? [] : loadResults(dir);
   const drift = readJson(path.join(dir, "drift.json")) as Record<string, unknown> | undefined;

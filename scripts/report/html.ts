@@ -7,7 +7,7 @@ import { escapeHtml } from "./escape.ts";
 import type { HistoryEntry } from "./history.ts";
 import type { JUnitTotals } from "./junit.ts";
 import { envelopeAccuracy, envelopeAt, type LoadResult } from "./load.ts";
-import { maskText } from "./mask.ts";
+import { createMasker } from "./mask.ts";
 import { type Cell, CHECKS, cellId, type FindingRow, type Matrix, type TestRow } from "./matrix.ts";
 import { barChart, COLORS, fmt, lineChart, stackedBars } from "./svg.ts";
 
@@ -54,7 +54,8 @@ export interface ReportModel {
 
 /** Renders the whole page. */
 export function renderReport(model: ReportModel): string {
-  const text = (value: unknown) => escapeHtml(maskText(String(value ?? ""), model.secrets));
+  const mask = createMasker(model.secrets);
+  const text = (value: unknown) => escapeHtml(mask(String(value ?? "")));
   const ok = overallOk(model);
   const sections = [
     renderSummary(model, text, ok),

@@ -59,26 +59,65 @@ function looksOpaque(s: string): boolean {
   return s.split(/[-_]/).some((part) => part.length >= 16 && looksRandom(part));
 }
 
-/** Escapes a string for use inside a RegExp. */
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Known secrets are indexed by their first PREFIX characters (the registry's minimum length). */
+const PREFIX = 4;
+
+/** True for a word character (letter, digit, underscore), or false outside the string. */
+function isWordChar(ch: string | undefined): boolean {
+  return ch !== undefined && /\w/.test(ch);
+}
+
+/**
+ * Builds a masker for a set of known secrets, for masking many texts with the same (possibly
+ * thousands of) secrets: one pass over the text, whatever the number of secrets. Longer secrets
+ * win where they overlap; secrets under 12 characters (6-digit codes) only count as whole tokens,
+ * so "123456" inside a longer number stays. Then secret-shaped values are masked as in maskText.
+ */
+export function createMasker(secrets: readonly string[]): (text: string) => string {
+  const buckets = new Map<string, string[]>();
+  for (const secret of new Set(secrets)) {
+    if (secret.length < PREFIX) continue;
+    const key = secret.slice(0, PREFIX);
+    buckets.set(key, [...(buckets.get(key) ?? []), secret]);
+  }
+  for (const list of buckets.values()) list.sort((a, b) => b.length - a.length);
+  return (text) => maskShapes(buckets.size ? maskKnown(text, buckets) : text);
+}
+
+/** Replaces every known secret in a text (see createMasker). */
+function maskKnown(text: string, buckets: Map<string, string[]>): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i + PREFIX <= text.length; ) {
+    const hit = buckets
+      .get(text.slice(i, i + PREFIX))
+      ?.find(
+        (s) =>
+          text.startsWith(s, i) &&
+          (s.length >= 12 || (!isWordChar(text[i - 1]) && !isWordChar(text[i + s.length]))),
+      );
+    if (!hit) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i) + (looksLikePhone(hit) ? maskPhone(hit) : maskSecret(hit));
+    i += hit.length;
+    from = i;
+  }
+  return out + text.slice(from);
 }
 
 /**
  * Masks free text: every known secret value (longest first, so a secret that contains another is
  * masked whole), then anything shaped like a phone number, a JWT, an iron token, a long opaque token,
- * a bearer credential or the value of a secret-holding field.
+ * a bearer credential or the value of a secret-holding field. For many texts, use createMasker.
  */
 export function maskText(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  const known = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  for (const secret of known) {
-    if (!out.includes(secret)) continue;
-    // Short secrets (6-digit codes) only count as whole tokens, so "123456" inside a longer number stays.
-    const pattern = secret.length < 12 ? new RegExp(`(?<![\\w])${escapeRegExp(secret)}(?![\\w])`, "g") : null;
-    const masked = looksLikePhone(secret) ? maskPhone(secret) : maskSecret(secret);
-    out = pattern ? out.replace(pattern, masked) : out.split(secret).join(masked);
-  }
+  return createMasker(secrets)(text);
+}
+
+/** Masks values by their shape or the field that holds them. */
+function maskShapes(out: string): string {
   return out
     .replace(JSON_FIELD, (_m, a: string, v: string, b: string) => `${a}${maskField(v)}${b}`)
     .replace(ESCAPED_JSON_FIELD, (_m, a: string, v: string, b: string) => `${a}${maskField(v)}${b}`)
