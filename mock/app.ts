@@ -121,10 +121,8 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
     return { status: reply.status, headers: jsonHeaders(JSON_MFA, reply), body: serialise(reply.body) };
   }
   if (method === "OPTIONS") return preflight(req);
-  if (
-    handleManagement &&
-    (routed === "management" || (routed === "token" && mentionsClientCredentials(req)))
-  ) {
+  // The Management API subset (management.ts) answers its paths and the client-credentials grant.
+  if (routed === "management" || (routed === "token" && mentionsClientCredentials(req))) {
     const res = handleManagement(rt, req);
     if (res) {
       const take = takeGlobal(rt);

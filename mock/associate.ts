@@ -15,6 +15,7 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   const caller = bearer(rt, authorization, "enroll");
   if ("status" in caller) return caller;
   const { user, record } = caller;
+  if (!record) return fail(401, "invalid_grant", messages.invalidBearer); // bearer() always binds one for enroll
   const clientId = str(fields, "client_id");
   if (clientId !== undefined) {
     // A4: client_id is optional; when sent it must be the token's client (and its secret, if sent, right).

@@ -60,8 +60,11 @@ export type Scope = "enroll" | "read:authenticators" | "remove:authenticators";
 
 export interface BearerCaller {
   user: User;
-  /** The mfa_token record, or for an access token the session record that binds its enrollments. */
-  record: MfaTokenRecord;
+  /**
+   * The mfa_token record; for an access token with `enroll`, the session record that binds the
+   * enrollments it starts (undefined for other access tokens, which need none).
+   */
+  record: MfaTokenRecord | undefined;
   via: "mfa_token" | "access_token";
 }
 
@@ -98,7 +101,11 @@ export function bearer(rt: Runtime, authorization: string | undefined, scope: Sc
   const exp = typeof claims.exp === "number" ? claims.exp * 1000 : now;
   // An access token stands in for an mfa_token when it confirms what it enrolled: the transaction is
   // bound to a session record keyed by the token itself, so `mfa_token=<access token>` confirms it.
-  const session = record ?? rt.state.adoptSession(token, user, clientId, exp, String(claims.scope), now);
+  const session =
+    record ??
+    (scope === "enroll"
+      ? rt.state.adoptSession(token, user, clientId, exp, String(claims.scope), now)
+      : undefined);
   return { user, record: session, via: "access_token" };
 }
 

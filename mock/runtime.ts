@@ -12,6 +12,7 @@ import { RateLimiter } from "./rate-limit.ts";
 import { profiles, type RateLimitProfile } from "./rate-limit-profiles.ts";
 import { MockState } from "./state.ts";
 
+/** The state and services of one mock app (see the file comment). */
 export class Runtime {
   config: MockConfig;
   readonly clock: Clock;

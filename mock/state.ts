@@ -84,6 +84,7 @@ export const defaultStateLimits: StateLimits = {
 
 const SWEEP_EVERY_WRITES = 4096;
 
+/** A store is full even after sweeping; the app answers 429 with the message. */
 export class CapacityError extends Error {}
 
 // mfa_tokens and oob_codes are minted on the hot path (every challenge). randomBytes() costs a few
@@ -106,6 +107,7 @@ function pooledToken(prefix: string): string {
   return token;
 }
 
+/** Users, authenticators, mfa_tokens and oob transactions of one mock tenant. */
 export class MockState {
   readonly users = new Map<string, User>();
   readonly clients = new Map<string, Client>();
