@@ -62,10 +62,27 @@ export function commonThresholds(opts: LoadOptions, mainRequest?: string): Recor
   return thresholds;
 }
 
-/** Options every scenario shares: room for the setup to enrol its users, and the trend stats read. */
+/** Options every scenario shares: room for the setup to enrol its users, the trend stats read, tags. */
 export const commonOptions = {
   setupTimeout: "10m",
   summaryTrendStats: ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"],
+  // k6's defaults without `url`: the inbox is read with the phone number in the query string, and an
+  // output (--out json, Prometheus…) must not carry it. Requests are told apart by their `name` tag.
+  systemTags: [
+    "proto",
+    "subproto",
+    "status",
+    "method",
+    "name",
+    "group",
+    "check",
+    "error",
+    "error_code",
+    "tls_version",
+    "scenario",
+    "service",
+    "expected_response",
+  ],
 };
 
 /** host[:port] of a URL (k6 has no URL class without a remote library). */
