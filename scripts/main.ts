@@ -219,7 +219,12 @@ try {
   process.exitCode = 1;
 }
 if (leakStage?.status === "passed") {
-  const final = leakCheck();
+  let final: Omit<Stage, "name" | "durationMs">;
+  try {
+    final = leakCheck();
+  } catch (error) {
+    final = { status: "failed", note: error instanceof Error ? error.message : String(error) };
+  }
   if (final.status === "failed") {
     leakStage.status = "failed";
     leakStage.note = `after the final report: ${final.note}`;

@@ -86,10 +86,20 @@ const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
 export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): LeakScan {
   const scan: Scan = { matcher: new Matcher(secrets), secrets, hits: [] };
   const files = listFiles(dir).filter((f) => !REGISTRY_FILES.includes(path.relative(dir, f)));
+  let scanned = 0;
   for (const file of files) {
-    scanBuffer(readFileSync(file), path.relative(dir, file).split(path.sep).join("/"), scan, 0);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (error) {
+      // Another run may remove its files while we scan (Playwright clears test-results): gone is not leaking.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    scanned++;
+    scanBuffer(buf, path.relative(dir, file).split(path.sep).join("/"), scan, 0);
   }
-  return { files: files.length, secrets: secrets.length, hits: scan.hits };
+  return { files: scanned, secrets: secrets.length, hits: scan.hits };
 }
 
 /**
