@@ -1,0 +1,232 @@
+/**
+ * The tenant path end to end, with the mock standing in for Auth0: users created and deleted
+ * through the Management API with the `auth0` SDK, and each SMS code carried the way a tenant
+ * carries it: the mock "sends" it (its outbox plays Auth0), the phone-message Action code receives
+ * it as its `event` and posts it, signed, to a real sink, and the tenant target's inbox reads it back.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "../contracts/targets/tenant.ts";
+import { startMockServer } from "../mock/server.ts";
+import { parseTenantConfig, type TenantConfig } from "./config.ts";
+import type { InboxMessage } from "./inbox.ts";
+import { createManagementClient, TenantUsers } from "./management.ts";
+import { startSink } from "./sink.ts";
+
+const require = createRequire(import.meta.url);
+type Handler = (event: unknown, api: unknown) => Promise<void>;
+const { onExecuteSendPhoneMessage } = require("./actions/send-phone-message.js") as {
+  onExecuteSendPhoneMessage: Handler;
+};
+const { onExecuteCustomPhoneProvider } = require("./actions/custom-phone-provider.js") as {
+  onExecuteCustomPhoneProvider: Handler;
+};
+
+const SINK_SECRET = "e2e-sink-secret-0123456789abcdef0123456789";
+type Json = Record<string, unknown>;
+
+describe("tenant path against the mock", () => {
+  let mock: Awaited<ReturnType<typeof startMockServer>>;
+  let sink: Awaited<ReturnType<typeof startSink>>;
+  let config: TenantConfig;
+  let target: TenantTarget;
+  const reportsDir = mkdtempSync(path.join(tmpdir(), "tenant-e2e-"));
+
+  before(async () => {
+    mock = await startMockServer({ port: 0, host: "127.0.0.1", config: { users: 0 } });
+    sink = await startSink({ secret: SINK_SECRET });
+    const m = mock.app.config();
+    config = parseTenantConfig({
+      AUTH0_DOMAIN: m.domain,
+      AUTH0_BASE_URL: mock.url,
+      AUTH0_CLIENT_ID: m.clientId,
+      AUTH0_CLIENT_SECRET: m.clientSecret,
+      AUTH0_CONNECTION: m.connection,
+      // The mock grants Management API tokens to the clients it knows: its default client.
+      AUTH0_MGMT_CLIENT_ID: m.clientId,
+      AUTH0_MGMT_CLIENT_SECRET: m.clientSecret,
+      SINK_URL: sink.url,
+      SINK_SECRET,
+      TENANT_CODE_TIMEOUT_SECONDS: "5",
+    });
+    target = await createTenantTarget(undefined, { config, reportsDir });
+  });
+  after(async () => {
+    await target?.dispose();
+    await sink?.close();
+    await mock?.close();
+    rmSync(reportsDir, { recursive: true, force: true });
+  });
+
+  async function call(method: string, p: string, body?: Json, headers: Record<string, string> = {}) {
+    const res = await fetch(`${mock.url}${p}`, {
+      method,
+      headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json & Json[] };
+  }
+
+  const client = () => ({ client_id: config.clientId, client_secret: config.clientSecret });
+
+  /** What Auth0 does after it "sent" a message: run the deployed Action with that message as its event. */
+  async function deliverThroughAction(
+    recipient: string,
+    hook: "send-phone-message" | "custom-phone-provider",
+  ) {
+    const outbox = (await call("GET", `/__mock/outbox?recipient=${encodeURIComponent(recipient)}`))
+      .body as unknown as InboxMessage[];
+    const m = outbox.at(-1);
+    assert.ok(m, "the mock sent a message");
+    const secrets = { SINK_URL: sink.url, SINK_SECRET };
+    const api = {};
+    if (hook === "send-phone-message") {
+      const message_options = {
+        action: m.action,
+        code: m.code,
+        message_type: m.message_type,
+        recipient: m.recipient,
+        text: m.text,
+      };
+      await onExecuteSendPhoneMessage(
+        { message_options, secrets, tenant: { id: "mock" }, request: { ip: "127.0.0.1" } },
+        api,
+      );
+    } else {
+      const notification = {
+        message_type: m.action === "enrollment" ? "otp_enroll" : "otp_verify",
+        delivery_method: m.message_type === "voice" ? "voice" : "text",
+        code: m.code,
+        recipient: m.recipient,
+        as_text: m.text,
+        as_voice: m.text,
+        locale: "en_US",
+      };
+      await onExecuteCustomPhoneProvider({ notification, secrets }, api);
+    }
+    return m.code;
+  }
+
+  async function mfaToken(username: string, password: string): Promise<string> {
+    const res = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "password",
+      username,
+      password,
+    });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error, "mfa_required");
+    return String(res.body.mfa_token);
+  }
+
+  test("enroll and challenge by SMS with users from the Management API and codes through Action and sink", async () => {
+    const user = await target.createUser();
+    assert.ok(user.userId);
+    assert.ok(
+      mock.app.runtime.state.users.has(user.userId),
+      "the user exists in the mock, made through the SDK",
+    );
+
+    // Enrollment: the code goes through the send-phone-message Action.
+    const phone = target.phoneNumber();
+    let token = await mfaToken(user.username, user.password);
+    const assoc = await call(
+      "POST",
+      "/mfa/associate",
+      { authenticator_types: ["oob"], oob_channels: ["sms"], phone_number: phone },
+      { authorization: `Bearer ${token}` },
+    );
+    assert.equal(assoc.status, 200);
+    const sent = await deliverThroughAction(phone, "send-phone-message");
+    const enrollCode = await target.inbox.nextCode(phone);
+    assert.equal(enrollCode.code, sent);
+    assert.equal(enrollCode.action, "enrollment");
+    assert.equal(enrollCode.message_type, "sms");
+    const confirmed = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      mfa_token: token,
+      oob_code: assoc.body.oob_code,
+      binding_code: enrollCode.code,
+    });
+    assert.equal(confirmed.status, 200);
+    assert.equal(typeof confirmed.body.access_token, "string");
+
+    // Challenge: the code goes through the custom-phone-provider Action.
+    token = await mfaToken(user.username, user.password);
+    const list = await call("GET", "/mfa/authenticators", undefined, { authorization: `Bearer ${token}` });
+    const sms = list.body.find((a) => a.oob_channel === "sms" && a.active === true);
+    assert.ok(sms, "the sms authenticator is active");
+    const challenge = await call("POST", "/mfa/challenge", {
+      ...client(),
+      mfa_token: token,
+      challenge_type: "oob",
+      authenticator_id: sms.id,
+    });
+    assert.equal(challenge.status, 200);
+    const challengeSent = await deliverThroughAction(phone, "custom-phone-provider");
+    const challengeCode = await target.inbox.nextCode(phone);
+    assert.equal(challengeCode.code, challengeSent);
+    assert.equal(challengeCode.action, "second-factor-authentication");
+    assert.notEqual(challengeCode.id, enrollCode.id);
+    const verified = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      mfa_token: token,
+      oob_code: challenge.body.oob_code,
+      binding_code: challengeCode.code,
+    });
+    assert.equal(verified.status, 200);
+
+    // Between tests: the authenticators go through the Management API.
+    const management = new TenantUsers(createManagementClient(config), config.connection);
+    const methods = await management.methodIds(user.userId);
+    assert.ok(
+      methods.some((id) => id.startsWith("phone|dev_")),
+      methods.join(),
+    );
+    await target.removeAuthenticators(user.userId);
+    assert.deepEqual(await management.methodIds(user.userId), []);
+
+    // After the test: the user is deleted and can no longer log in.
+    await target.cleanup();
+    assert.equal(mock.app.runtime.state.users.has(user.userId), false);
+    const gone = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "password",
+      username: user.username,
+      password: user.password,
+    });
+    assert.equal(gone.status, 403);
+    assert.equal(gone.body.error, "invalid_grant");
+
+    // What the run used is in the secrets registry, so reports can mask it.
+    const registry = readFileSync(path.join(reportsDir, ".secrets.jsonl"), "utf8");
+    for (const value of [config.clientSecret, user.password, phone, enrollCode.code])
+      assert.ok(registry.includes(value));
+  });
+
+  test("without a sink, @sends-sms is skipped naming the setting, and the inbox says why", async () => {
+    const { sink: _none, ...withoutSink } = config;
+    const bare = await createTenantTarget(undefined, { config: withoutSink, reportsDir });
+    assert.equal(bare.skipReason(["@sends-sms"]), NO_SINK_REASON);
+    assert.match(NO_SINK_REASON, /SINK_URL and SINK_SECRET/);
+    assert.equal(bare.skipReason([]), undefined);
+    assert.match(bare.skipReason(["@mock-only"]) ?? "", /control API/);
+    assert.deepEqual(bare.capabilities, { clock: false, control: false, sendsRealSms: true, inbox: false });
+    await assert.rejects(bare.inbox.nextCode("+447700900001"), /SINK_URL/);
+  });
+
+  test("a worker reads no more codes than the budget", async () => {
+    const capped = await createTenantTarget(undefined, {
+      config: { ...config, messageBudget: 0 },
+      reportsDir,
+    });
+    await assert.rejects(capped.inbox.nextCode(capped.phoneNumber()), /TENANT_SMS_BUDGET=0 reached/);
+  });
+});
