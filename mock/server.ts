@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createMockApp, type MockApp, type MockRequest } from "./app.ts";
+import { createMockApp, type MockApp } from "./app.ts";
 import type { MockConfig } from "./config.ts";
 
 const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
@@ -46,6 +46,15 @@ export async function startMockServer(opts?: {
   };
 }
 
+/** A request being read; the state lives on the request so the listeners below are shared, not per-request closures. */
+interface Reading extends IncomingMessage {
+  mockApp: MockApp;
+  mockRes: ServerResponse;
+  chunks: Buffer[];
+  size: number;
+  refused: boolean;
+}
+
 function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
   const max = app.runtime.config.maxBodyBytes;
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -53,35 +62,47 @@ function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse): voi
     tooLarge(app, req, res);
     return;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let refused = false;
-  req.on("data", (chunk: Buffer) => {
-    if (refused) return;
-    size += chunk.length;
-    if (size > max) {
-      refused = true;
-      tooLarge(app, req, res);
-      return;
-    }
-    chunks.push(chunk);
+  const r = req as Reading;
+  r.mockApp = app;
+  r.mockRes = res;
+  r.chunks = [];
+  r.size = 0;
+  r.refused = false;
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+}
+
+function onData(this: Reading, chunk: Buffer): void {
+  if (this.refused) return;
+  this.size += chunk.length;
+  if (this.size > this.mockApp.runtime.config.maxBodyBytes) {
+    this.refused = true;
+    this.chunks = [];
+    tooLarge(this.mockApp, this, this.mockRes);
+    return;
+  }
+  this.chunks.push(chunk);
+}
+
+function onEnd(this: Reading): void {
+  if (this.refused) return;
+  const chunks = this.chunks;
+  const body = chunks.length === 0 ? "" : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  const app = this.mockApp;
+  const answer = app.handle({
+    method: this.method ?? "GET",
+    url: this.url ?? "/",
+    headers: this.headers as Record<string, string>,
+    body,
   });
-  req.on("end", () => {
-    if (refused) return;
-    const body =
-      chunks.length === 0 ? "" : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    const mreq: MockRequest = {
-      method: req.method ?? "GET",
-      url: req.url ?? "/",
-      headers: req.headers as Record<string, string>,
-      body,
-    };
-    const answer = app.handle(mreq);
-    const latency = app.runtime.config.faults.latencyMs;
-    if (latency > 0) setTimeout(write, latency, res, answer);
-    else write(res, answer);
-  });
-  req.on("error", () => res.destroy());
+  const latency = app.runtime.config.faults.latencyMs;
+  if (latency > 0) setTimeout(write, latency, this.mockRes, answer);
+  else write(this.mockRes, answer);
+}
+
+function onError(this: Reading): void {
+  this.mockRes.destroy();
 }
 
 /** The 413 goes through the app so it carries the same headers as every other answer. */
