@@ -105,7 +105,7 @@ test("testsFromPlaywrightJson walks nested suites and keeps one project", () => 
             specs: [
               {
                 title: "enrolls",
-                tags: ["@sends-sms"],
+                tags: ["sends-sms"],
                 tests: [{ projectName: "tenant", annotations: [{ type: "messages", description: "1" }] }],
               },
             ],

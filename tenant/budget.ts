@@ -83,11 +83,9 @@ export function testsFromPlaywrightJson(report: unknown, project: string): Plann
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
         if (t.projectName !== project) continue;
-        out.push({
-          title: [...here, spec.title].join(" › "),
-          tags: spec.tags ?? [],
-          annotations: t.annotations ?? [],
-        });
+        // The JSON reporter drops the "@" that testInfo.tags keeps; put it back so both read alike.
+        const tags = (spec.tags ?? []).map((tag) => (tag.startsWith("@") ? tag : `@${tag}`));
+        out.push({ title: [...here, spec.title].join(" › "), tags, annotations: t.annotations ?? [] });
       }
     }
     for (const child of suite.suites ?? []) walk(child, here);
