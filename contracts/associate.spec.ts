@@ -17,12 +17,12 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
       expect(response.body.authenticator_type).toBe("oob");
       expect(response.body.oob_channel).toBe(channel);
       expect(response.body.binding_method).toBe("prompt");
-      expect(response.body.oob_code).toEqual(expect.any(String));
+      expect(response.body.oob_code as unknown).toMatchSecretly(/^[!-~]+$/);
       // A7: recovery codes are on by default; one 24-character code on the first enrollment.
-      expect(response.body.recovery_codes).toHaveLength(1);
-      expect(response.body.recovery_codes[0]).toMatch(/^[A-Z0-9]{24}$/);
+      expect(response.body.recovery_codes?.length, "one recovery code").toBe(1);
+      expect(response.body.recovery_codes?.[0] as unknown).toMatchSecretly(/^[A-Z0-9]{24}$/);
       const message = await readCode({ api, target }, phone, { action: "enrollment", message_type: channel });
-      expect(message.code).toMatch(/^\d{6}$/);
+      expect(message.code).toMatchSecretly(/^\d{6}$/);
     });
   }
 
@@ -63,7 +63,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms", { mfaApi: true });
-    expect(user.recoveryCodes).toHaveLength(1);
+    expect(user.recoveryCodes.length, "one recovery code").toBe(1);
     const phone = target.phoneNumber();
     api.secret("phone", phone);
     const more = await api.post("/mfa/associate", {
@@ -72,7 +72,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     });
     expect(more.status).toBe(200);
     expect(more).toConform("associateAuthenticator");
-    expect(more.body.recovery_codes, "no recovery codes once a factor is active").toBeUndefined();
+    expect(more.body.recovery_codes === undefined, "no recovery codes once a factor is active").toBe(true);
   });
 
   test.describe("negative cases generated from the description", () => {

@@ -136,7 +136,7 @@ export function readCode(
   return step(`read the code sent to ${maskPhone(phone)}`, async () => {
     const message = await target.inbox.nextCode(phone);
     api.secret("binding_code", message.code);
-    expect(message.code, "a 6-digit code").toMatch(/^\d{6}$/);
+    expect(message.code, "a 6-digit code").toMatchSecretly(/^\d{6}$/);
     if (expected?.action) expect(message.action, "message action").toBe(expected.action);
     if (expected?.message_type) expect(message.message_type, "message type").toBe(expected.message_type);
     return message;

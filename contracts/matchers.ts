@@ -55,4 +55,17 @@ export const expect = baseExpect.extend({
       message: () => masked(res, pass ? `expected not ${want}` : `expected ${want}\nreceived ${got}`),
     };
   },
+
+  /** A secret (code, token) matches a pattern; the message never shows the value, only its type and length. */
+  toMatchSecretly(received: unknown, pattern: RegExp) {
+    const pass = typeof received === "string" && pattern.test(received);
+    const seen =
+      typeof received === "string" ? `a string of ${received.length} characters` : `${typeof received}`;
+    return {
+      pass,
+      name: "toMatchSecretly",
+      message: () =>
+        `expected a value ${pass ? "not " : ""}matching ${pattern}, received ${seen} (value withheld)`,
+    };
+  },
 });
