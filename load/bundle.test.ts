@@ -4,7 +4,9 @@
  * no regular-expression feature goja lacks.
  */
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
+import path from "node:path";
 import { describe, test } from "node:test";
 import { build, transform } from "esbuild";
 import { BUNDLE_TARGET, bundleOptions, listScenarios } from "../scripts/build-load.ts";
@@ -14,6 +16,16 @@ const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 test("every planned scenario has a file, and every file is a planned scenario", () => {
   assert.deepEqual(listScenarios(), [...scenarioNames].sort());
+});
+
+test("load/lib/*.ts is pure: no k6 and no Node import, so Node unit-tests what k6 runs", () => {
+  const dir = path.join(import.meta.dirname, "lib");
+  const modules = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+  assert.ok(modules.length >= 8);
+  for (const file of modules) {
+    const source = readFileSync(path.join(dir, file), "utf8");
+    assert.doesNotMatch(source, /from\s+["'](k6|node:)/, `${file} imports k6 or Node`);
+  }
 });
 
 describe("bundles", () => {
