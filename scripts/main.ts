@@ -4,7 +4,7 @@
  * pass (only when k6 is installed; otherwise the report says so, with how to install it) → report →
  * the report in Chromium (when installed) → leak check. Every stage runs even when an earlier one
  * failed, the report is always written, and the exit code is 1 when any stage failed.
- * Child output is streamed line by line through `maskText`, so no secret reaches the console.
+ * Child output is streamed line by line through the masker, so no secret reaches the console.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -43,13 +43,9 @@ function say(line: string): void {
 }
 
 /** Runs a command, streaming its output masked and indented; resolves with its exit code. */
-function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+function runCommand(cmd: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
     // The registry grows while the child runs: re-read it now and then, not per line.
     let mask = createMasker(readSecrets({ dir }));
     const refresh = setInterval(() => {

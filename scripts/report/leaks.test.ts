@@ -77,6 +77,16 @@ test("finds each planted leak, wherever it hides, and names file and kind only",
   const rows: Array<{ name: string; files: Record<string, string | Buffer>; hits: string[] }> = [
     { name: "clean", files: { "index.html": "<p>•••[26] +•••••••0123 code 1482913</p>" }, hits: [] },
     {
+      name: "inside decimals",
+      files: { "unit.xml": '<testcase time="0.482913"/> 1,482913 482913.5' },
+      hits: [],
+    },
+    {
+      name: "code at the end of a sentence",
+      files: { "log.txt": "the code was 482913." },
+      hits: ["log.txt otp"],
+    },
+    {
       name: "raw",
       files: { "a/b.json": `{"x":"cs_Zq8LmW2xVb7TnR4pK9sD3fGh"}` },
       hits: ["a/b.json client_secret"],

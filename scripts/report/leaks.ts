@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { maskPhone, maskSecret, maskText } from "./mask.ts";
+import { isWholeToken, maskPhone, maskSecret, maskText } from "./mask.ts";
 import { REGISTRY_FILES, type SecretEntry } from "./secrets.ts";
 import { isZip, readZip } from "./zip.ts";
 
@@ -62,12 +62,7 @@ class Matcher {
       if (!bucket) continue;
       for (const form of bucket) {
         if (found.has(form.entry) || !text.startsWith(form.text, i)) continue;
-        if (
-          form.whole &&
-          (isAlnum(text.charCodeAt(i - 1)) || isAlnum(text.charCodeAt(i + form.text.length)))
-        ) {
-          continue;
-        }
+        if (form.whole && !isWholeToken(text, i, form.text.length)) continue;
         found.set(form.entry, i);
       }
     }
@@ -167,11 +162,6 @@ function formsOf(entry: SecretEntry): string[] {
   const forms = new Set([v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), escapeHtml(v)]);
   if (entry.kind === "phone" || /^\+\d{7,15}$/.test(v)) forms.add(v.replace(/\D/g, ""));
   return [...forms].filter((f) => f.length >= PREFIX);
-}
-
-/** True for an ASCII letter or digit (NaN, outside the string, is not). */
-function isAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** Escapes the five HTML-special characters the way our report and Playwright's do. */

@@ -42,6 +42,13 @@ test("maskText hides known secrets and secret-shaped values", () => {
       hidden: ["superlongsecretvalue", "secret"],
     },
     {
+      name: "code not inside a decimal",
+      text: 'time="0.123456" code 123456.',
+      secrets: ["123456"],
+      hidden: ["code 123456"],
+      kept: ['"0.123456"'],
+    },
+    {
       name: "short code only as a whole token",
       text: "code 123456 and 91234567",
       secrets: ["123456", "1234"],

@@ -67,6 +67,24 @@ function isWordChar(ch: string | undefined): boolean {
   return ch !== undefined && /\w/.test(ch);
 }
 
+/** True for an ASCII digit, or false outside the string. */
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= "0" && ch <= "9";
+}
+
+/**
+ * True when `text[i, i + length)` stands alone: no word character on either side, and, for a
+ * number, not part of a longer number either ("0.123456", "1,234567" hold no 6-digit code).
+ */
+export function isWholeToken(text: string, i: number, length: number): boolean {
+  const before = text[i - 1];
+  const after = text[i + length];
+  if (isWordChar(before) || isWordChar(after)) return false;
+  if (!isDigit(text[i]) || !isDigit(text[i + length - 1])) return true;
+  const joins = (ch: string | undefined) => ch === "." || ch === ",";
+  return !(joins(before) && isDigit(text[i - 2])) && !(joins(after) && isDigit(text[i + length + 1]));
+}
+
 /**
  * Builds a masker for a set of known secrets, for masking many texts with the same (possibly
  * thousands of) secrets: one pass over the text, whatever the number of secrets. Longer secrets
@@ -91,11 +109,7 @@ function maskKnown(text: string, buckets: Map<string, string[]>): string {
   for (let i = 0; i + PREFIX <= text.length; ) {
     const hit = buckets
       .get(text.slice(i, i + PREFIX))
-      ?.find(
-        (s) =>
-          text.startsWith(s, i) &&
-          (s.length >= 12 || (!isWordChar(text[i - 1]) && !isWordChar(text[i + s.length]))),
-      );
+      ?.find((s) => text.startsWith(s, i) && (s.length >= 12 || isWholeToken(text, i, s.length)));
     if (!hit) {
       i++;
       continue;
