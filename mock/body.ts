@@ -18,14 +18,14 @@ export function byteLength(body: string | Buffer | undefined): number {
 }
 
 /** The media type of a content-type header, lower-cased, without parameters ("" when absent). */
-export function mediaType(contentType: string | undefined): string {
+function mediaType(contentType: string | undefined): string {
   if (!contentType) return "";
   const semi = contentType.indexOf(";");
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
 /** Parses form fields; the first occurrence of a repeated field wins, as with Auth0's parser. */
-export function parseForm(text: string): Fields {
+function parseForm(text: string): Fields {
   const out: Fields = {};
   for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
   return out;

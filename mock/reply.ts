@@ -35,15 +35,6 @@ export function ok(body: unknown, status = 200): Reply {
   return { status, body };
 }
 
-/** True when the reply is an Auth0 error envelope with this code. */
-export function isError(reply: Reply, code: string): boolean {
-  return (
-    typeof reply.body === "object" &&
-    reply.body !== null &&
-    (reply.body as { error?: unknown }).error === code
-  );
-}
-
 /**
  * The error answers whose text comes from the reference (auth0-mfa-api.md §1.5, §3.3, §4.6),
  * in one place so that a status guessed wrong is corrected once. Statuses marked [U] there are guesses.

@@ -374,7 +374,7 @@ export class MockState {
 }
 
 /** The `dev_…` part of an authenticator id. */
-export function deviceOf(id: string): string {
+function deviceOf(id: string): string {
   const bar = id.indexOf("|");
   return bar === -1 ? id : id.slice(bar + 1);
 }

@@ -10,7 +10,7 @@ import type { Runtime } from "./runtime.ts";
 import type { Client, MfaTokenRecord, User } from "./state.ts";
 import { lockedOut, recordFailure, takeOobExchange } from "./throttle.ts";
 
-export const GRANT = {
+const GRANT = {
   password: "password",
   passwordRealm: "http://auth0.com/oauth/grant-type/password-realm",
   mfaOob: "http://auth0.com/oauth/grant-type/mfa-oob",
