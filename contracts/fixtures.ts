@@ -15,13 +15,7 @@ import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
 import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
 import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
-import {
-  readTenantEnv,
-  type Target,
-  TargetConfigError,
-  type TenantEnv,
-  type TenantTargetFactory,
-} from "./targets/target.ts";
+import { readTenantEnv, type Target, type TenantEnv } from "./targets/target.ts";
 
 export type { ApiResponse } from "./api-client.ts";
 export type { Target } from "./targets/target.ts";
@@ -66,14 +60,11 @@ async function createTarget(name: Options["targetName"]): Promise<Target> {
   } catch (error) {
     envError = error;
   }
-  // Resolved at run time: the tenant adapter is another module's, and a mock run never loads it.
-  const modulePath = "./targets/tenant.ts";
-  const mod = (await import(modulePath).catch(() => undefined)) as
-    | { createTenantTarget: TenantTargetFactory }
-    | undefined;
-  if (!mod)
-    throw envError ?? new TargetConfigError("tenant target: contracts/targets/tenant.ts could not be loaded");
-  return mod.createTenantTarget(env);
+  // Loaded lazily: a mock run never pays for the tenant adapter and the Management API SDK.
+  const { createTenantTarget } = await import("./targets/tenant.ts").catch((error: unknown) => {
+    throw envError ?? error;
+  });
+  return createTenantTarget(env);
 }
 
 /** Turns a finding into the record findings.json holds, masked. */

@@ -34,7 +34,9 @@ const SYMPTOMS: Record<string, RegExp> = {
   "token-type-lowercase": /token_type|Bearer/,
 };
 
-const RUN_TIMEOUT_MS = 240_000;
+/** One whole-suite run; a broad fault fails most tests, and each failure restarts a worker. */
+const RUN_TIMEOUT_MS = 900_000;
+const PLAYWRIGHT_CLI = path.resolve("node_modules/@playwright/test/cli.js");
 const root = path.resolve("reports/mutation");
 
 interface FailedTest {
@@ -89,7 +91,10 @@ function runSuite(name: string, faults: string[]): RunResult {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
-  const run = spawnSync("npx", ["playwright", "test", "--project=mock"], {
+  // Playwright's CLI directly (no npx in between), stopped with SIGINT on a timeout: Playwright then
+  // stops its workers and the mock it started, which a signal to an npx wrapper would orphan.
+  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, "test", "--project=mock"], {
+    killSignal: "SIGINT",
     env: {
       ...process.env,
       CI: "1",

@@ -59,9 +59,6 @@ export interface TenantEnv {
   audience?: string;
 }
 
-/** What `contracts/targets/tenant.ts` exports as `createTenantTarget`: builds the tenant target (from the validated environment when the basic variables are set). */
-export type TenantTargetFactory = (env?: TenantEnv) => Promise<Target>;
-
 /** Raised when the environment of a run is incomplete; the message names the variable. */
 export class TargetConfigError extends Error {
   override name = "TargetConfigError";
