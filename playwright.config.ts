@@ -1,7 +1,11 @@
 /**
  * Contract suites: project `mock` (the default; the mock is started here through webServer) and
- * project `tenant` (a real tenant configured by AUTH0_* variables, see contracts/targets/target.ts).
- * No browser: every test talks HTTP through contracts/fixtures.ts.
+ * project `tenant` (a real tenant: AUTH0_* and the sink settings, validated by name in
+ * contracts/targets/target.ts and tenant/config.ts). No browser: every test talks HTTP through
+ * contracts/fixtures.ts.
+ *
+ * Variables: CONTRACTS_REPORT_DIR (default reports/contracts) moves every output of a run;
+ * CONTRACTS_MOCK_DEVIATIONS starts the mocks with named deviations (npm run mutation sets both).
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";

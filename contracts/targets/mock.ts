@@ -3,6 +3,7 @@
  * HTTP like any client; nothing here imports the mock's code.
  */
 import { randomInt } from "node:crypto";
+import { maskText } from "../../scripts/report/mask.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 
 /** The part of `GET /__mock/config` the suites need. */
@@ -19,7 +20,7 @@ interface OutboxMessage extends InboxMessage {
   created_at: string;
 }
 
-/** Calls the control API; throws with the status and path (control answers carry no secrets worth hiding from a maintainer, but we still print none). */
+/** Calls the control API; a failure names the call and status, never the answer (it may hold the client secret). */
 export async function control<T>(baseURL: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${baseURL}/__mock${path}`, {
     method,
@@ -27,7 +28,11 @@ export async function control<T>(baseURL: string, method: string, path: string, 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`mock control ${method} /__mock${path} answered ${res.status}`);
+  // The path may carry a phone number (outbox queries): masked like every other output.
+  if (!res.ok)
+    throw new Error(
+      maskText(`mock control ${method} /__mock${decodeURIComponent(path)} answered ${res.status}`),
+    );
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
