@@ -11,6 +11,11 @@ function message(recipient: string, code: string): Omit<OutboxMessage, "id" | "c
   return { recipient, code, text: `Your code is ${code}`, action: "enrollment", message_type: "sms" };
 }
 
+/** Even codes go to A, odd ones to B. */
+function recipientOf(code: string): string {
+  return Number(code) % 2 === 0 ? A : B;
+}
+
 /** Outbox with messages a1 (t0), b1 (t0+1s), a2 (t0+2s), a3 (t0+2s). */
 function filled() {
   const clock = new Clock({ frozenAt: T0 });
@@ -103,6 +108,31 @@ describe("Outbox", () => {
     assert.deepEqual(
       outbox.list({ after: sent[2]?.id }).map((x) => x.code),
       ["000003", "000004"],
+    );
+  });
+
+  it("keeps the newest max messages oldest first however often it wraps, and after a clear", () => {
+    const outbox = new Outbox(new Clock({ frozenAt: T0 }), { max: 3 });
+    const codes = (n: number) => Array.from({ length: n }, (_, i) => String(i).padStart(6, "0"));
+    const sent = codes(11).map((c) => outbox.push(message(recipientOf(c), c)));
+    assert.deepEqual(
+      outbox.list().map((x) => x.code),
+      ["000008", "000009", "000010"],
+    );
+    assert.deepEqual(
+      outbox.list({ recipient: A }).map((x) => x.code),
+      ["000008", "000010"],
+    );
+    assert.deepEqual(
+      outbox.list({ after: sent[8]?.id }).map((x) => x.code),
+      ["000009", "000010"],
+    );
+    outbox.clear();
+    outbox.push(message(A, "100000"));
+    outbox.push(message(A, "100001"));
+    assert.deepEqual(
+      outbox.list().map((x) => x.code),
+      ["100000", "100001"],
     );
   });
 

@@ -26,7 +26,10 @@ const ID_PATTERN = /^msg_(\d{12})[A-Za-z0-9]{8}$/;
 export class Outbox {
   readonly #clock: Clock;
   readonly #max: number;
-  #messages: OutboxMessage[] = [];
+  // A ring: grows to `max`, then each push overwrites the oldest at `#head` (O(1), where shifting a
+  // 10,000-item array on every message once full cost a copy of the whole array).
+  #ring: OutboxMessage[] = [];
+  #head = 0;
   #seq = 0;
 
   /** `max` (default 10,000) bounds the stored messages; the oldest go first. */
@@ -49,8 +52,12 @@ export class Outbox {
       message_type: m.message_type,
       created_at: this.#clock.nowIso(),
     };
-    this.#messages.push(message);
-    if (this.#messages.length > this.#max) this.#messages.shift();
+    if (this.#ring.length < this.#max) {
+      this.#ring.push(message);
+    } else {
+      this.#ring[this.#head] = message;
+      this.#head = this.#head + 1 === this.#max ? 0 : this.#head + 1;
+    }
     return message;
   }
 
@@ -77,16 +84,23 @@ export class Outbox {
         keep = (m) => Date.parse(m.created_at) >= t;
       }
     }
-    return this.#messages.filter((m) => (recipient === undefined || m.recipient === recipient) && keep(m));
+    const out: OutboxMessage[] = [];
+    const ring = this.#ring;
+    for (let i = 0; i < ring.length; i++) {
+      const m = ring[(this.#head + i) % ring.length] as OutboxMessage;
+      if ((recipient === undefined || m.recipient === recipient) && keep(m)) out.push(m);
+    }
+    return out;
   }
 
   /** Number of stored messages. */
   size(): number {
-    return this.#messages.length;
+    return this.#ring.length;
   }
 
   /** Forgets every message (ids keep increasing, so an old `after` id stays meaningful). */
   clear(): void {
-    this.#messages = [];
+    this.#ring = [];
+    this.#head = 0;
   }
 }

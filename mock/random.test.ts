@@ -50,6 +50,22 @@ describe("crypto generators", () => {
     for (const n of counts.values()) assert.ok(n > 900, `skewed: ${n}`);
   });
 
+  it("draws across many pool refills stay well-formed and distinct", () => {
+    // 2,000 tokens are 64,000 bytes: the 8 KiB pool is refilled several times in between.
+    const tokens = new Set(Array.from({ length: 2000 }, () => opaqueToken()));
+    assert.equal(tokens.size, 2000);
+    const long = randomString(20_000);
+    assert.match(long, /^[A-Za-z0-9]{20000}$/);
+    const digits = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const first = sixDigitCode()[0] as string;
+      digits.set(first, (digits.get(first) ?? 0) + 1);
+    }
+    // Each leading digit (0 included) is expected 300 times.
+    assert.equal(digits.size, 10);
+    for (const n of digits.values()) assert.ok(n > 180, `skewed: ${n}`);
+  });
+
   it("randomString rejects unusable alphabets", () => {
     assert.throws(() => randomString(4, "a"), RangeError);
   });

@@ -5,9 +5,8 @@
  * clear answer instead of growing without end.
  */
 
-import { randomBytes } from "node:crypto";
 import { en, Faker } from "@faker-js/faker";
-import { createRng, deviceId, recoveryCode } from "./random.ts";
+import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 
 export type Channel = "sms" | "voice";
 
@@ -86,26 +85,6 @@ const SWEEP_EVERY_WRITES = 4096;
 
 /** A store is full even after sweeping; the app answers 429 with the message. */
 export class CapacityError extends Error {}
-
-// mfa_tokens and oob_codes are minted on the hot path (every challenge). randomBytes() costs a few
-// microseconds per call whatever its size, so 32-byte draws come from a pooled 8 KiB CSPRNG buffer:
-// the same unguessable bytes (random.ts's opaqueToken format: 256 bits, base64url), a fraction of the cost.
-const POOL_BYTES = 8192;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-
-/** `prefix` + 256 bits of crypto randomness in base64url, drawn from the pool. */
-function pooledToken(prefix: string): string {
-  if (poolOffset + 32 > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const token = prefix + pool.toString("base64url", poolOffset, poolOffset + 32);
-  // Each draw is used once: overwrite it so nothing else can read it from the buffer later.
-  pool.fill(0, poolOffset, poolOffset + 32);
-  poolOffset += 32;
-  return token;
-}
 
 /** Users, authenticators, mfa_tokens and oob transactions of one mock tenant. */
 export class MockState {
@@ -188,7 +167,7 @@ export class MockState {
       throw new CapacityError(`The mock holds at most ${this.limits.maxMfaTokens} live mfa_tokens.`);
     }
     const record: MfaTokenRecord = {
-      token: pooledToken("Fe26.2*"),
+      token: opaqueToken("Fe26.2*"),
       kind: "mfa_token",
       userId: user.id,
       clientId,
@@ -253,7 +232,7 @@ export class MockState {
       if (oldest !== undefined) this.oob.delete(oldest);
     }
     const tx: OobTransaction = {
-      oobCode: pooledToken("Fe26.2*"),
+      oobCode: opaqueToken("Fe26.2*"),
       mfaToken: record.token,
       userId: record.userId,
       code,
