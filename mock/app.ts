@@ -259,8 +259,13 @@ function preflight(req: MockRequest): MockResponse {
 }
 
 function count(rt: Runtime, name: string, status: number): void {
-  const key = `${name} ${status}`;
-  rt.stats.set(key, (rt.stats.get(key) ?? 0) + 1);
+  // Nested maps: counting builds no key string per request.
+  let byStatus = rt.stats.get(name);
+  if (byStatus === undefined) {
+    byStatus = new Map();
+    rt.stats.set(name, byStatus);
+  }
+  byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
 }
 
 function serialise(body: unknown): string {
@@ -273,7 +278,8 @@ function bodyText(body: string | Buffer | undefined): string {
 }
 
 function mentionsClientCredentials(req: MockRequest): boolean {
-  return bodyText(req.body).includes("client_credentials");
+  // Searched in the raw bytes: decoding here would decode every token request's body twice.
+  return req.body.includes("client_credentials");
 }
 
 function isOperation(id: RouteId | "not-found"): id is OperationId {

@@ -5,6 +5,8 @@
 export class Clock {
   readonly #frozenAt: number | undefined;
   #offset = 0;
+  #isoAt = Number.NaN;
+  #iso = "";
 
   /** Real time plus an offset; with `frozenAt` (epoch ms) time only moves through `advance()`. */
   constructor(opts?: { frozenAt?: number }) {
@@ -22,7 +24,13 @@ export class Clock {
 
   /** Current time as an ISO 8601 string (what `created_at` and `/__mock/clock` answer). */
   nowIso(): string {
-    return new Date(this.now()).toISOString();
+    // Many answers fall in the same millisecond under load; the last one's text is reused.
+    const now = this.now();
+    if (now !== this.#isoAt) {
+      this.#iso = new Date(now).toISOString();
+      this.#isoAt = now;
+    }
+    return this.#iso;
   }
 
   /** Moves time forward; going back would let expired codes come back to life, so it is refused. */

@@ -135,11 +135,13 @@ function reset(rt: Runtime): Reply {
 function stats(rt: Runtime): Reply {
   const byOperation: Record<string, Record<string, number>> = {};
   let total = 0;
-  for (const [key, count] of rt.stats) {
-    const [op = "", status = ""] = key.split(" ");
-    byOperation[op] ??= {};
-    (byOperation[op] as Record<string, number>)[status] = count;
-    total += count;
+  for (const [op, byStatus] of rt.stats) {
+    const counts: Record<string, number> = {};
+    for (const [status, count] of byStatus) {
+      counts[status] = count;
+      total += count;
+    }
+    byOperation[op] = counts;
   }
   return ok({
     requests: total,

@@ -29,8 +29,8 @@ export class Runtime {
   mfaAudiences: ReadonlySet<string>;
   /** Seeded, so a fault share replays the same way for the same seed. */
   faultRng: () => number;
-  /** Answers counted by `<operation> <status>`. */
-  readonly stats = new Map<string, number>();
+  /** Answers counted by operation, then status. */
+  readonly stats = new Map<string, Map<number, number>>();
 
   constructor(config: MockConfig, clock?: Clock) {
     this.config = config;

@@ -128,6 +128,11 @@ function write(
   answer: { status: number; headers: Record<string, string>; body: string },
 ): void {
   if (res.headersSent || res.destroyed) return;
+  // A declared length spares the chunked framing (fewer bytes and buffers per answer); 204 and 304
+  // must not carry one.
+  if (answer.status !== 204 && answer.status !== 304) {
+    answer.headers["content-length"] = String(Buffer.byteLength(answer.body));
+  }
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
 }
