@@ -5,9 +5,15 @@
  * - Throughput and p50/p99 of POST /mfa/challenge and POST /oauth/token (mfa-oob) on the mock with
  *   rate limits `off` and request validation on (always), response validation off (the default;
  *   one more row has it on, the test mode), and of a bare server answering a fixed body of the same
- *   size. The mfa-oob request carries a wrong binding code: every request runs
- *   the whole grant (client auth, validation, token and transaction lookup, code check) without the
- *   RS256 signature, whose cost is measured on its own (it caps successful token answers).
+ *   size and status with content-type and content-length (the framing the mock uses). The mfa-oob
+ *   request carries a wrong binding code: every request runs the whole grant (client auth,
+ *   validation, token and transaction lookup, code check) without the RS256 signature, whose cost
+ *   is measured on its own (it caps successful token answers).
+ * - Fairness: same connections, same request body, a warm-up run per server before measuring,
+ *   rounds that alternate mock and bare (and which goes first), the median round per side. Each
+ *   server also reports the CPU time it spent per request (user + system), a figure that depends
+ *   far less on what else the machine runs than requests per second do. Every answer's status is
+ *   checked, so a mock answering errors cannot look fast.
  * - Memory: resident size of the mock after 100,000 and after 1,000,000 challenge requests.
  *
  * `scripts/bench.ts` calls `benchMock()`; `--serve mock|bare` is the child's entry.
@@ -17,11 +23,25 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
+export interface Side {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU time (user + system) of the server process per request, in µs. */
+  cpuMicros: number;
+  /** Answers with another status than expected, and connection errors or timeouts. */
+  unexpected: number;
+  errors: number;
+}
+
 export interface ThroughputRow {
   endpoint: string;
-  mock: { rps: number; p50: number; p99: number; non2xx: number; errors: number };
-  bare: { rps: number; p50: number; p99: number };
+  mock: Side;
+  bare: Side;
+  /** mock req/s ÷ bare req/s. */
   ratio: number;
+  /** bare CPU µs per request ÷ mock CPU µs per request. */
+  cpuRatio: number;
 }
 
 export interface MemoryRow {
@@ -33,6 +53,8 @@ export interface MockBench {
   throughput: ThroughputRow[];
   signsPerSecond: number;
   memory: MemoryRow[] | undefined;
+  /** Seconds of each measured run, rounds per side, connections, warm-up seconds per server. */
+  settings: { seconds: number; rounds: number; connections: number; warmupSeconds: number };
 }
 
 interface Fixture {
@@ -45,6 +67,8 @@ interface Fixture {
 
 const SELF = fileURLToPath(import.meta.url);
 
+const WARMUP_SECONDS = 1;
+
 /** Runs the throughput comparison, and the memory step unless `memory` is false; bounded in time. */
 export async function benchMock(
   opts: { seconds?: number; connections?: number; memory?: boolean; rounds?: number } = {},
@@ -52,6 +76,7 @@ export async function benchMock(
   const seconds = opts.seconds ?? 5;
   const rounds = opts.rounds ?? 3;
   const connections = opts.connections ?? 32;
+  const settings = { seconds, rounds, connections, warmupSeconds: WARMUP_SECONDS };
   const mock = await startChild(["--serve", "mock", "0", "0", "plain"]);
   const testMode = await startChild(["--serve", "mock", "0", "0", "validate-responses"]);
   try {
@@ -61,6 +86,7 @@ export async function benchMock(
       {
         endpoint: "POST /mfa/challenge",
         fx,
+        server: mock,
         path: "/mfa/challenge",
         body: fx.challenge,
         bytes: fx.challengeBytes,
@@ -69,6 +95,7 @@ export async function benchMock(
       {
         endpoint: "POST /oauth/token (mfa-oob)",
         fx,
+        server: mock,
         path: "/oauth/token",
         body: fx.token,
         bytes: fx.tokenBytes,
@@ -77,6 +104,7 @@ export async function benchMock(
       {
         endpoint: "POST /mfa/challenge, responses validated too",
         fx: tx,
+        server: testMode,
         path: "/mfa/challenge",
         body: tx.challenge,
         bytes: tx.challengeBytes,
@@ -87,22 +115,27 @@ export async function benchMock(
     for (const e of endpoints) {
       const bare = await startChild(["--serve", "bare", String(e.bytes), String(e.expect)]);
       try {
-        const bareUrl = `${(bare.fixture as { url: string }).url}${e.path}`;
-        // Mock and bare alternate, and each side keeps its median round: a neighbour's load spike
-        // then shifts both sides instead of one.
-        const ms: Result[] = [];
-        const bs: Result[] = [];
+        const sides = [
+          { child: e.server, url: `${e.fx.url}${e.path}`, runs: [] as Side[] },
+          { child: bare, url: `${(bare.fixture as { url: string }).url}${e.path}`, runs: [] as Side[] },
+        ];
+        const run = (side: (typeof sides)[number], duration: number) =>
+          measure(side.child, { url: side.url, body: e.body, seconds: duration, connections }, e.expect);
+        // Warm-up: both servers' code is compiled and their heaps sized before anything counts.
+        for (const side of sides) await run(side, WARMUP_SECONDS);
+        // Mock and bare alternate (and swap who goes first each round), and each side keeps its
+        // median round: a neighbour's load spike then shifts both sides instead of one.
         for (let round = 0; round < rounds; round++) {
-          ms.push(await cannon({ url: `${e.fx.url}${e.path}`, body: e.body, seconds, connections }));
-          bs.push(await cannon({ url: bareUrl, body: e.body, seconds, connections }));
+          const order = round % 2 === 0 ? sides : [...sides].reverse();
+          for (const side of order) side.runs.push(await run(side, seconds));
         }
-        const m = medianRun(ms);
-        const b = medianRun(bs);
+        const [m, b] = sides.map((side) => medianRun(side.runs)) as [Side, Side];
         throughput.push({
           endpoint: e.endpoint,
-          mock: { rps: m.rps, p50: m.p50, p99: m.p99, non2xx: m.non2xx, errors: m.errors },
-          bare: { rps: b.rps, p50: b.p50, p99: b.p99 },
+          mock: m,
+          bare: b,
           ratio: Math.round((m.rps / b.rps) * 100) / 100,
+          cpuRatio: Math.round((b.cpuMicros / m.cpuMicros) * 100) / 100,
         });
       } finally {
         await bare.stop();
@@ -120,29 +153,23 @@ export async function benchMock(
         memory.push({ requests: target, rssMiB: (await mock.ask("rss")) as number });
       }
     }
-    return { throughput, signsPerSecond, memory };
+    return { throughput, signsPerSecond, memory, settings };
   } finally {
     await mock.stop();
     await testMode.stop();
   }
 }
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function cannon(o: {
+interface Load {
   url: string;
   body: string;
   seconds: number;
   connections: number;
   amount?: number;
-}): Promise<Result> {
-  const r = await autocannon({
+}
+
+function cannon(o: Load): Promise<autocannon.Result> {
+  return autocannon({
     url: o.url,
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -150,19 +177,36 @@ async function cannon(o: {
     connections: o.connections,
     ...(o.amount ? { amount: o.amount } : { duration: o.seconds }),
   });
+}
+
+/** One run against a server, with the CPU time that server spent on it and the answers' statuses. */
+async function measure(child: Child, load: Load, expect: number): Promise<Side> {
+  const before = (await child.ask("cpu")) as number;
+  const r = await cannon(load);
+  const after = (await child.ask("cpu")) as number;
+  const stats = (r as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  let unexpected = 0;
+  for (const [status, { count }] of Object.entries(stats)) if (Number(status) !== expect) unexpected += count;
   return {
     rps: Math.round(r.requests.average),
     p50: r.latency.p50,
     p99: r.latency.p99,
-    non2xx: r.non2xx,
+    cpuMicros: r.requests.total > 0 ? Math.round(((after - before) / r.requests.total) * 10) / 10 : 0,
+    unexpected,
     errors: r.errors + r.timeouts,
   };
 }
 
 /** The run with the median throughput. */
-function medianRun(runs: Result[]): Result {
+function medianRun(runs: Side[]): Side {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  return sorted[Math.floor(sorted.length / 2)] as Result;
+  return sorted[Math.floor(sorted.length / 2)] as Side;
+}
+
+/** CPU time of this process so far (user + system), in µs. */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 interface Child {
@@ -209,10 +253,11 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
   if (kind === "bare") {
     const { createServer } = await import("node:http");
     const body = "x".repeat(bytes);
+    const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(bytes) };
     const server = createServer((req, res) => {
       req.resume();
       req.on("end", () => {
-        res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+        res.writeHead(status, headers);
         res.end(body);
       });
     });
@@ -221,7 +266,9 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
       const port = typeof address === "object" && address ? address.port : 0;
       process.send?.({ fixture: { url: `http://127.0.0.1:${port}` } });
     });
-    process.on("message", () => process.send?.({ reply: rssMiB() }));
+    process.on("message", (msg: { ask: string }) =>
+      process.send?.({ reply: msg.ask === "cpu" ? cpuMicros() : rssMiB() }),
+    );
     process.on("SIGTERM", () => process.exit(0));
     return;
   }
@@ -277,7 +324,9 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
   if (ch.res.status !== 200 || tokenRes.res.status !== 403)
     throw new Error("bench fixture answers unexpectedly");
   process.on("message", (msg: { ask: string }) => {
-    if (msg.ask === "rss") {
+    if (msg.ask === "cpu") {
+      process.send?.({ reply: cpuMicros() });
+    } else if (msg.ask === "rss") {
       app.runtime.state.sweep(app.clock.now());
       process.send?.({ reply: rssMiB() });
     } else {
@@ -298,8 +347,8 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
       url: server.url,
       challenge,
       token,
-      challengeBytes: ch.res.body.length,
-      tokenBytes: tokenRes.res.body.length,
+      challengeBytes: Buffer.byteLength(ch.res.body),
+      tokenBytes: Buffer.byteLength(tokenRes.res.body),
     } satisfies Fixture,
   });
 }
