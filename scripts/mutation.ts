@@ -171,7 +171,9 @@ function main(): number {
       const text = `${failure.title}\n${failure.text}\n${findingText}`;
       const match = symptom ? symptom.exec(text) : /./.exec(text);
       if (match) {
-        const line = text.split("\n").find((l) => symptom?.test(l)) ?? failure.title;
+        // Prefer the error or finding line that names the symptom; the title is the fallback.
+        const detail = `${failure.text}\n${findingText}`.split("\n");
+        const line = detail.find((l) => symptom?.test(l)) ?? failure.title;
         evidence = `${failure.title}: ${line.trim().slice(0, 200)}`;
         break;
       }
