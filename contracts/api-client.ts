@@ -159,7 +159,7 @@ export class ApiClient {
     let body: string | undefined;
     if (req.bearer !== undefined) {
       headers.authorization = `Bearer ${req.bearer}`;
-      this.secret("mfa_token", req.bearer);
+      this.secret(req.bearer.split(".").length === 3 ? "access_token" : "mfa_token", req.bearer);
     }
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
