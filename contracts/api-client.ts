@@ -8,6 +8,7 @@ import {
   formatFinding,
   type OperationId,
   operationFor,
+  type ResponseLike,
   validateResponse,
 } from "../openapi/validate.ts";
 import { maskText } from "../scripts/report/mask.ts";
@@ -51,7 +52,7 @@ export interface ApiClientOptions {
   /** Wait out 429 too_many_requests until x-ratelimit-reset (false in the rate-limit specs). */
   waitOutRateLimits: boolean;
   /** Called for every schema-checked response. */
-  onChecked(operation: OperationId, findings: Finding[]): void;
+  onChecked(operation: OperationId, findings: Finding[], res: ResponseLike): void;
   /** Called when a global 429 is waited out (for the run's figures). */
   onWaited?(ms: number): void;
 }
@@ -189,12 +190,11 @@ export class ApiClient {
     }
     for (const v of recordBodySecrets(parsed)) this.secrets.add(v);
     const operation = operationFor(method, req.path.split("?")[0] ?? req.path);
-    const findings = operation
-      ? validateResponse(operation, { status: res.status, headers: resHeaders, body: parsed })
-      : [];
+    const seen: ResponseLike = { status: res.status, headers: resHeaders, body: parsed };
+    const findings = operation ? validateResponse(operation, seen) : [];
     if (operation) {
       this.findings.push(...findings);
-      this.opts.onChecked(operation, findings);
+      this.opts.onChecked(operation, findings, seen);
     }
     this.exchanges.push({
       request: `${method} ${req.path}${body ? ` ${body}` : ""}`,

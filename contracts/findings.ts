@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../openapi/validate.ts";
+import type { StepObservation } from "../tenant/drift.ts";
 
 /** One finding as the report composer reads it (`reports/contracts/findings.json` is an array of these). */
 export interface FindingRecord {
@@ -28,6 +29,8 @@ interface Ledger {
   waitedMs: number;
   byOperation: Record<string, number>;
   findings: FindingRecord[];
+  /** The shape of every response (no values), for the tenant-versus-mock drift report. */
+  observations: StepObservation[];
 }
 
 /** Summary of a run, written to `reports/contracts/checked.json`. */
@@ -50,7 +53,14 @@ function workerDir(): string {
 
 /** Accumulates one worker's checks and findings and persists them to its own file. */
 export class WorkerLedger {
-  private readonly ledger: Ledger = { checked: 0, waits: 0, waitedMs: 0, byOperation: {}, findings: [] };
+  private readonly ledger: Ledger = {
+    checked: 0,
+    waits: 0,
+    waitedMs: 0,
+    byOperation: {},
+    findings: [],
+    observations: [],
+  };
   private readonly file: string;
 
   constructor(id: string) {
@@ -75,6 +85,11 @@ export class WorkerLedger {
     this.ledger.findings.push(...records);
   }
 
+  /** Keeps the shape of one response. */
+  observe(observation: StepObservation): void {
+    this.ledger.observations.push(observation);
+  }
+
   /** Writes the worker file (whole file each time: small, and never half-merged). */
   flush(): void {
     mkdirSync(workerDir(), { recursive: true });
@@ -88,10 +103,15 @@ export function startRun(): void {
   process.env.CONTRACTS_RUN_ID = `${Date.now()}-${process.pid}`;
 }
 
-/** Merges every worker file into findings.json and checked.json; returns the summary. */
+/**
+ * Merges every worker file into findings.json, checked.json and `observations/<project>.jsonl`
+ * (one file per project, so a tenant run keeps the observations of an earlier mock run for the
+ * drift report); returns the summary.
+ */
 export function mergeWorkerLedgers(): CheckedSummary {
   const summary: CheckedSummary = { checked: 0, waits: 0, waitedMs: 0, byOperation: {}, findings: 0 };
   const findings: FindingRecord[] = [];
+  const observations = new Map<string, string[]>();
   let files: string[] = [];
   try {
     const run = `${process.env.CONTRACTS_RUN_ID ?? "run"}--`;
@@ -108,11 +128,21 @@ export function mergeWorkerLedgers(): CheckedSummary {
       summary.byOperation[op] = (summary.byOperation[op] ?? 0) + n;
     }
     findings.push(...ledger.findings);
+    for (const o of ledger.observations) {
+      const lines = observations.get(o.project) ?? [];
+      lines.push(JSON.stringify(o));
+      observations.set(o.project, lines);
+    }
   }
   summary.findings = findings.length;
   mkdirSync(reportDir(), { recursive: true });
   writeFileSync(path.join(reportDir(), "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
   writeFileSync(path.join(reportDir(), "checked.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  const observationsDir = path.join(reportDir(), "observations");
+  mkdirSync(observationsDir, { recursive: true });
+  for (const [project, lines] of observations) {
+    writeFileSync(path.join(observationsDir, `${project}.jsonl`), `${lines.join("\n")}\n`);
+  }
   rmSync(workerDir(), { recursive: true, force: true });
   return summary;
 }

@@ -11,6 +11,7 @@
  */
 import { test as base } from "@playwright/test";
 import type { Finding } from "../openapi/validate.ts";
+import { observeResponse } from "../tenant/drift.ts";
 import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
 import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
@@ -156,15 +157,22 @@ export const test = base.extend<
   },
 
   api: async ({ target, waitOutRateLimits, ledger }, use, testInfo) => {
+    const title = testInfo.titlePath.slice(1).join(" › ");
+    // The n-th call of each operation in this test: the step the drift report lines up across targets.
+    const calls = new Map<string, number>();
     const client = new ApiClient({
       baseURL: target.baseURL,
       waitOutRateLimits,
-      onChecked: (operation) => ledger.checked(operation),
+      onChecked: (operation, _findings, res) => {
+        ledger.checked(operation);
+        const n = (calls.get(operation) ?? 0) + 1;
+        calls.set(operation, n);
+        ledger.observe(observeResponse(testInfo.project.name, title, operation, n, res));
+      },
       onWaited: (ms) => ledger.waited(ms),
     });
     client.secret("client_secret", target.clientSecret);
     await use(client);
-    const title = testInfo.titlePath.slice(1).join(" › ");
     const records = client.findings.map((f) =>
       toRecord(f, title, testInfo.project.name, (s) => client.mask(s)),
     );
