@@ -1,17 +1,4 @@
-/**
- * Flow: log in with voice as the second factor: mfa_required, list, challenge, the code from the
- * phone, verify with mfa-oob.
- */
-import { challenge, enrolledUser, expect, test, verify } from "../fixtures.ts";
+/** Flow: log in with voice as the second factor, as Auth0's guide does it. */
+import { challengeFlow } from "./by-channel.ts";
 
-test("challenge by voice: challenge, read the code, verify", { tag: "@sends-sms" }, async ({
-  api,
-  target,
-}) => {
-  const ctx = { api, target };
-  const user = await enrolledUser(ctx, "voice");
-  const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
-  const tokens = await verify(ctx, user.mfaToken, oobCode, user.phone, "voice");
-  expect(tokens.body.token_type).toBe("Bearer");
-  expect(tokens.body.access_token).toEqual(expect.any(String));
-});
+challengeFlow("voice");

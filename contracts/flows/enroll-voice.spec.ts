@@ -1,23 +1,4 @@
-/**
- * Flow: enroll by voice, as Auth0's guide does it: mfa_required, associate, the code from the
- * phone, confirm with mfa-oob, then the authenticator is listed active and the user can log in with it.
- */
-import { confirm, enroll, expect, listAuthenticators, login, newSession, test } from "../fixtures.ts";
+/** Flow: enroll by voice, as Auth0's guide does it. */
+import { enrollFlow } from "./by-channel.ts";
 
-test("enroll by voice: associate, confirm with the code, listed active", { tag: "@sends-sms" }, async ({
-  api,
-  target,
-}) => {
-  const ctx = { api, target };
-  const { user, mfaToken } = await newSession(ctx);
-  const phone = target.phoneNumber();
-  const enrollment = await enroll(ctx, mfaToken, "voice", phone);
-  const tokens = await confirm(ctx, mfaToken, enrollment, phone, "voice");
-  expect(tokens.body.access_token).toEqual(expect.any(String));
-  const next = await login(ctx, user);
-  const list = await listAuthenticators(ctx, next);
-  const item = (list.body as { oob_channel?: string; active: boolean }[]).find(
-    (a) => a.oob_channel === "voice",
-  );
-  expect(item?.active, "the voice authenticator is active").toBe(true);
-});
+enrollFlow("voice");
