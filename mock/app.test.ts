@@ -209,6 +209,57 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(tok.status, 200, tok.body);
   });
 
+  it("/oauth/token accepts client_secret_basic (no client_id in the body) as well as body credentials", async () => {
+    const h = new Harness();
+    const e = await h.enrolled();
+    const { client_id, client_secret } = h.client;
+    // RFC 6749 §2.3.1: both parts form-urlencoded, then base64.
+    const basic = (id: string, secret: string) =>
+      `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+    const viaBasic = (authorization: string, body: Record<string, string>, form = false) =>
+      h.app.request("/oauth/token", {
+        headers: form
+          ? { authorization, "content-type": "application/x-www-form-urlencoded" }
+          : { authorization },
+        body: form ? new URLSearchParams(body).toString() : body,
+      });
+    const password = await viaBasic(basic(client_id, client_secret), {
+      grant_type: "password",
+      username: e.user.username,
+      password: e.user.password,
+    });
+    assertError(password, 403, "mfa_required");
+    const mfaToken = String(json(password).mfa_token);
+    const ch = await h.challenge(mfaToken);
+    assert.equal(ch.status, 200, ch.body);
+    const grant = { grant_type: OOB, mfa_token: mfaToken, oob_code: String(json(ch).oob_code) };
+    const tokens = await viaBasic(
+      basic(client_id, client_secret),
+      { ...grant, binding_code: h.lastCode(e.phone).code },
+      true,
+    );
+    assert.equal(tokens.status, 200, tokens.body);
+    assert.equal(typeof json(tokens).access_token, "string");
+    // A wrong secret, or a header that is not readable, is a client failure, not a missing client_id.
+    assertError(
+      await viaBasic(basic(client_id, "wrong"), { ...grant, binding_code: "000000" }),
+      401,
+      "invalid_client",
+      "Client authentication failed.",
+    );
+    assertError(await viaBasic("Basic !!!", { ...grant, binding_code: "000000" }), 401, "invalid_client");
+    // Without either, the client_id is missing; body credentials keep working.
+    assertError(
+      await h.app.request("/oauth/token", { body: { ...grant, binding_code: "000000" } }),
+      400,
+      "invalid_request",
+      "Missing required parameter: client_id",
+    );
+    const again = await h.challenge(mfaToken);
+    const viaBody = await h.oob(mfaToken, String(json(again).oob_code), h.lastCode(e.phone).code);
+    assert.equal(viaBody.status, 200, viaBody.body);
+  });
+
   it("§10.19 a recovery code returns tokens and a new code; the old one stops working", async () => {
     const h = new Harness();
     const e = await h.enrolled();

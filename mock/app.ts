@@ -7,6 +7,7 @@
  * answer on an Auth0 path carries the rate-limit headers (A11); a 429 also carries retry-after.
  */
 import { associate } from "./associate.ts";
+import { withBasicClientId } from "./auth.ts";
 import { deleteAuthenticator, listAuthenticators } from "./authenticators.ts";
 import { byteLength, parseBody } from "./body.ts";
 import { challenge } from "./challenge.ts";
@@ -167,7 +168,11 @@ function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string)
   const parsed = parseBody(contentType, req.body, op !== "associateAuthenticator");
   if ("reply" in parsed) return parsed.reply;
   const fields = parsed.fields;
-  const invalid = checkRequest(op, contentType, fields);
+  const invalid = checkRequest(
+    op,
+    contentType,
+    op === "token" ? withBasicClientId(fields, h.authorization) : fields,
+  );
   if (invalid) return invalid;
   try {
     if (op === "token") return tokenEndpoint(rt, fields, h.authorization);

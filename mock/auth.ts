@@ -9,6 +9,42 @@ import { fail, messages, missing, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Client, MfaTokenRecord, User } from "./state.ts";
 
+/**
+ * The credentials of an `Authorization: Basic` header (client_secret_basic: both parts
+ * form-urlencoded, RFC 6749 §2.3.1); "garbled" when it is Basic but unreadable, undefined when the
+ * header is absent or another scheme.
+ */
+export function basicCredentials(
+  authorization: string | undefined,
+): { id: string; secret: string } | "garbled" | undefined {
+  if (authorization === undefined || authorization.length <= 6 || !/^basic /i.test(authorization)) {
+    return undefined;
+  }
+  const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon === -1) return "garbled";
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return "garbled";
+  }
+}
+
+/**
+ * The body as request validation judges it on /oauth/token: with client_secret_basic the client_id
+ * travels in the header, so a body without one gets the header's (an unreadable header gets an
+ * empty one, and client authentication then answers 401 `invalid_client`).
+ */
+export function withBasicClientId(fields: Fields, authorization: string | undefined): Fields {
+  if (fields.client_id !== undefined) return fields;
+  const basic = basicCredentials(authorization);
+  if (basic === undefined) return fields;
+  return { ...fields, client_id: basic === "garbled" ? "" : basic.id };
+}
+
 /** Authenticates the client from the body or a Basic header; a 401 `invalid_client` otherwise. */
 export function authenticateClient(
   rt: Runtime,
@@ -17,16 +53,11 @@ export function authenticateClient(
 ): Client | Reply {
   let id = str(fields, "client_id");
   let secret = str(fields, "client_secret");
-  if (authorization !== undefined && authorization.length > 6 && /^basic /i.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon === -1) return fail(401, "invalid_client", messages.clientAuth);
-    try {
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
-    } catch {
-      return fail(401, "invalid_client", messages.clientAuth);
-    }
+  const basic = basicCredentials(authorization);
+  if (basic === "garbled") return fail(401, "invalid_client", messages.clientAuth);
+  if (basic !== undefined) {
+    id = basic.id;
+    secret = basic.secret;
   }
   if (id === undefined) return missing("client_id");
   const client = rt.state.clients.get(id);

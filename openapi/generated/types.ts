@@ -163,7 +163,8 @@ export interface paths {
          *     tokens. `mfa-oob` with the `oob_code` of an association also confirms the enrolment.
          *
          *     Authorization: client credentials in the body (`client_secret_post`, or `client_assertion`
-         *     for Private Key JWT clients).
+         *     for Private Key JWT clients), or in an `Authorization: Basic` header (`client_secret_basic`);
+         *     the body may then leave out the `client_id` that the request schemas require of the body form.
          *
          *     Decisions and unknowns:
          *
