@@ -57,8 +57,10 @@ export interface MockProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a mock child process with the given deviations applied; stop() ends that process only. */
-export async function startMockProcess(opts: { deviations?: readonly string[] } = {}): Promise<MockProcess> {
+/** Starts a mock child process with the given profile and deviations applied; stop() ends that process only. */
+export async function startMockProcess(
+  opts: { profile?: string; deviations?: readonly string[] } = {},
+): Promise<MockProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...mockArgs(port, opts)], {
