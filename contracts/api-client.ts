@@ -55,6 +55,8 @@ export interface ApiClientOptions {
   onChecked(operation: OperationId, findings: Finding[], res: ResponseLike): void;
   /** Called when a global 429 is waited out (for the run's figures). */
   onWaited?(ms: number): void;
+  /** Called once per request with the answer the test gets (a 429 waited out and retried is none): the drift report's steps. */
+  onAnswered?(operation: OperationId, res: ResponseLike): void;
 }
 
 /** Most a test waits in total for global rate limits (against a tenant) before returning the 429. */
@@ -136,7 +138,10 @@ export class ApiClient {
     for (let attempt = 0; ; attempt++) {
       const res = await this.once(req);
       const wait = this.rateLimitWait(res);
-      if (wait === undefined || attempt >= 10) return res;
+      if (wait === undefined || attempt >= 10) {
+        if (res.operation) this.opts.onAnswered?.(res.operation, res);
+        return res;
+      }
       this.waitedMs += wait;
       this.opts.onWaited?.(wait);
       await new Promise((r) => setTimeout(r, wait));

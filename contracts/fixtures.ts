@@ -163,13 +163,14 @@ export const test = base.extend<
     const client = new ApiClient({
       baseURL: target.baseURL,
       waitOutRateLimits,
-      onChecked: (operation, _findings, res) => {
-        ledger.checked(operation);
+      onChecked: (operation) => ledger.checked(operation),
+      onWaited: (ms) => ledger.waited(ms),
+      // Only answers the test got are steps: a global 429 waited out depends on load, not on the target.
+      onAnswered: (operation, res) => {
         const n = (calls.get(operation) ?? 0) + 1;
         calls.set(operation, n);
         ledger.observe(observeResponse(testInfo.project.name, title, operation, n, res));
       },
-      onWaited: (ms) => ledger.waited(ms),
     });
     client.secret("client_secret", target.clientSecret);
     await use(client);
