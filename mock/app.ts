@@ -22,7 +22,7 @@ import { fail, type Reply } from "./reply.ts";
 import { authenticatorParam, type RouteId, route } from "./router.ts";
 import { Runtime } from "./runtime.ts";
 import { CapacityError } from "./state.ts";
-import { takeGlobal, tooManyRequests } from "./throttle.ts";
+import { takeGlobal, takeManagement, tooManyRequests } from "./throttle.ts";
 import { tokenEndpoint } from "./token-endpoint.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./validation.ts";
 import { jwks, openidConfiguration } from "./well-known.ts";
@@ -126,7 +126,8 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
   if (routed === "management" || (routed === "token" && mentionsClientCredentials(req))) {
     const res = handleManagement(rt, req);
     if (res) {
-      const take = takeGlobal(rt);
+      // The client-credentials grant is the Authentication API's; /api/v2 has a bucket of its own.
+      const take = routed === "management" ? takeManagement(rt) : takeGlobal(rt);
       if (!rt.deviates("missing-ratelimit-headers")) rateLimitHeaders(res.headers, take);
       count(rt, routed === "token" ? "token" : "management", res.status);
       return res;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { parseTenantConfig } from "../tenant/config.ts";
 import { createManagementClient, TenantUsers } from "../tenant/management.ts";
+import { createMockApp } from "./app.ts";
 import { TokenSigner } from "./jwt.ts";
 import {
   authenticationMethods,
@@ -442,5 +443,39 @@ describe("the auth0 SDK's ManagementClient against the handler over HTTP", () =>
       assert.doesNotMatch(e.message, /wrong-secret-value/);
       return true;
     });
+  });
+});
+
+describe("rate limits of the Management API in the app", () => {
+  test("/api/v2 calls do not drain the Authentication API's global bucket", async () => {
+    // essentials: a global burst of 25, so 30 fixture calls would otherwise leave the MFA endpoints a 429.
+    const app = createMockApp({ profile: "essentials", users: 0 });
+    const c = app.config();
+    const user = JSON.parse((await app.request("/__mock/users", { method: "POST", body: {} })).body) as {
+      user_id: string;
+    };
+    const token = JSON.parse(
+      (
+        await app.request("/oauth/token", {
+          method: "POST",
+          body: {
+            grant_type: "client_credentials",
+            client_id: c.clientId,
+            client_secret: c.clientSecret,
+            audience: `https://${c.domain}/api/v2/`,
+          },
+        })
+      ).body,
+    ) as { access_token: string };
+    const path = `/api/v2/users/${encodeURIComponent(user.user_id)}/authentication-methods`;
+    let last: { status: number; headers: Record<string, string> } | undefined;
+    for (let i = 0; i < 30; i++) {
+      last = await app.request(path, { headers: { authorization: `Bearer ${token.access_token}` } });
+      assert.equal(last.status, 200);
+    }
+    assert.ok(last?.headers["x-ratelimit-limit"], "Management answers carry rate-limit headers of their own");
+    const auth = await app.request("/.well-known/openid-configuration");
+    assert.notEqual(auth.status, 429);
+    assert.ok(Number(auth.headers["x-ratelimit-remaining"]) >= 20, auth.headers["x-ratelimit-remaining"]);
   });
 });

@@ -17,6 +17,15 @@ export function takeGlobal(rt: Runtime): Take {
   return rt.limiter.take(rt.profile.global ?? UNLIMITED, TENANT);
 }
 
+/**
+ * Takes one request from the Management API's bucket: on Auth0 it is not the Authentication API's
+ * global bucket, so fixtures calling /api/v2 must not drain the MFA endpoints' limit. Its figures are
+ * not in the reference: the profile's global spec is reused under its own key.
+ */
+export function takeManagement(rt: Runtime): Take {
+  return rt.limiter.take(rt.profile.global ?? UNLIMITED, "management-api");
+}
+
 /** The 429 of A12 (body configurable), carrying the bucket that said no. */
 export function tooManyRequests(rt: Runtime, take: Take): Reply {
   const body = rt.config.rateLimitBody;
