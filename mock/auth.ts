@@ -67,19 +67,24 @@ export function authenticateClient(
 
 /**
  * The live record of an mfa_token sent in a body (/oauth/token, /mfa/challenge). `unknownStatus` is
- * the status of the "Malformed mfa_token" answer, which differs per endpoint.
+ * the status of the "Malformed mfa_token" answer, which differs per endpoint. An access token adopted
+ * as a session (see `bearer`) counts only where `session` says so: the mfa-oob exchange that confirms
+ * what it enrolled. Elsewhere it is as unknown as it was before it enrolled anything.
  */
 export function bodyMfaToken(
   rt: Runtime,
   fields: Fields,
   client: Client,
   unknownStatus: number,
+  session = false,
 ): { record: MfaTokenRecord; user: User } | Reply {
   const token = str(fields, "mfa_token");
   if (token === undefined) return missing("mfa_token");
   const record = rt.state.mfaToken(token);
   const user = record && rt.state.users.get(record.userId);
-  if (!record || !user) return fail(unknownStatus, "invalid_grant", messages.malformedMfaToken);
+  if (!record || !user || (record.kind !== "mfa_token" && !session)) {
+    return fail(unknownStatus, "invalid_grant", messages.malformedMfaToken);
+  }
   if (record.expiresAt <= rt.clock.now() && !rt.deviates("expired-mfa-token-accepted")) {
     return fail(403, "expired_token", messages.expiredMfaToken);
   }

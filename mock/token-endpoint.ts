@@ -79,7 +79,7 @@ function requirements(user: User): Record<string, unknown> {
 }
 
 function mfaOob(rt: Runtime, fields: Fields, client: Client): Reply {
-  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, true);
   if ("status" in caller) return caller;
   const { record, user } = caller;
   const throttled = takeOobExchange(rt, record.token);
