@@ -18,7 +18,7 @@ export function byteLength(body: string | Buffer | undefined): number {
 }
 
 /** The media type of a content-type header, lower-cased, without parameters ("" when absent). */
-function mediaType(contentType: string | undefined): string {
+export function mediaType(contentType: string | undefined): string {
   if (!contentType) return "";
   const semi = contentType.indexOf(";");
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
