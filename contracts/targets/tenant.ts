@@ -33,14 +33,19 @@ const MOCK_ONLY_REASON = "@mock-only: needs the mock's control API or clock, whi
 
 /**
  * Fictional numbers (Ofcom's drama range +44 7700 900000-900999): the Action sends nothing, and
- * should a tenant still use a real provider, no one owns these.
+ * should a tenant still use a real provider, no one owns these. The range is small, and the sink
+ * tells messages apart by recipient only, so workers running at the same time must never share a
+ * number: each takes its own slice of 100 (by Playwright's TEST_PARALLEL_INDEX) and walks it in order
+ * from a random start (two runs at once on one tenant are then unlikely to meet).
  */
-function fictionalNumber(used: Set<string>): string {
-  for (let i = 0; i < 1000; i++) {
-    const n = `+447700900${String(randomInt(0, 1000)).padStart(3, "0")}`;
-    if (!used.has(n)) return n;
-  }
-  throw new Error("all 1000 fictional numbers are used by this worker");
+export function fictionalNumbers(parallelIndex: number): () => string {
+  const slice = (Number.isInteger(parallelIndex) && parallelIndex >= 0 ? parallelIndex : 0) % 10;
+  let next = randomInt(0, 100);
+  return () => {
+    const n = `+447700900${String(slice * 100 + (next % 100)).padStart(3, "0")}`;
+    next++;
+    return n;
+  };
 }
 
 /**
@@ -59,7 +64,7 @@ export async function createTenantTarget(
     config.connection,
   );
   const ofThisTest: string[] = [];
-  const numbers = new Set<string>();
+  const nextNumber = fictionalNumbers(Number(process.env.TEST_PARALLEL_INDEX ?? 0));
   const handedOutAt = new Map<string, string>();
   let codesRead = 0;
 
@@ -112,8 +117,7 @@ export async function createTenantTarget(
     },
     inbox,
     phoneNumber() {
-      const n = fictionalNumber(numbers);
-      numbers.add(n);
+      const n = nextNumber();
       handedOutAt.set(n, new Date(Date.now() - 1000).toISOString());
       recordSecrets([n], "phone", registry);
       return n;
