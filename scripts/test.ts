@@ -27,6 +27,12 @@ const stages: Stage[] = [
     command: [npm, "run", "--silent", "test:contracts"],
     junit: "reports/contracts/junit.xml",
   },
+  // After contracts: its drift check compares with the mock project's observations written there.
+  {
+    name: "tenant-on-mock",
+    command: [npm, "run", "--silent", "test:tenant-on-mock"],
+    junit: "reports/tenant/junit.xml",
+  },
   // Last: it scans what every stage above wrote under reports/.
   { name: "leaks", command: [npm, "run", "--silent", "check:leaks"] },
 ];
@@ -92,7 +98,7 @@ function main(): number {
     total.failed += counts.failed;
     total.skipped += counts.skipped;
     lines.push(
-      `${counts.failed ? "✗" : "✓"} ${stage.name.padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)`,
+      `${counts.failed ? "✗" : "✓"} ${stage.name.padEnd(14)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)`,
     );
   }
   const summary = `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;

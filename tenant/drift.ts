@@ -311,7 +311,10 @@ export function computeDrift(input: {
   };
 }
 
-/** Reads the run's inputs from a reports folder; missing files are reported as missing, not as errors. */
+/**
+ * Reads the run's inputs from a reports folder (or the contract outputs' own folder, when a run moved
+ * them with CONTRACTS_REPORT_DIR); missing files are reported as missing, not as errors.
+ */
 export function readDriftInputs(
   reportsDir: string,
   fs: {
@@ -319,9 +322,10 @@ export function readDriftInputs(
     readFileSync(p: string, enc: "utf8"): string;
     readdirSync(p: string): string[];
   },
+  contractsDir = `${reportsDir}/contracts`,
 ): { findings?: DriftFinding[]; observations: StepObservation[] } {
-  const findingsFile = `${reportsDir}/contracts/findings.json`;
-  const obsDir = `${reportsDir}/contracts/observations`;
+  const findingsFile = `${contractsDir}/findings.json`;
+  const obsDir = `${contractsDir}/observations`;
   const findings = fs.existsSync(findingsFile)
     ? (JSON.parse(fs.readFileSync(findingsFile, "utf8")) as DriftFinding[])
     : undefined;

@@ -4,7 +4,8 @@
  * 2. lists the selected tests and plans their SMS/voice messages: over TENANT_SMS_BUDGET, it refuses
  *    to start, before anything is sent;
  * 3. runs `playwright test --project=tenant` with the same arguments (`--with-mock`: the mock project too);
- * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too).
+ * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too;
+ *    beside the contract outputs when CONTRACTS_REPORT_DIR moves them).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -57,12 +58,16 @@ function main(): number {
     stdio: "inherit",
     env: { ...process.env, TENANT_PLANNED_MESSAGES: String(plan.planned) },
   });
-  const reportsDir = process.env.REPORTS_DIR ?? "reports";
-  const drift = computeDrift(readDriftInputs(reportsDir, fs));
-  fs.mkdirSync(reportsDir, { recursive: true });
-  fs.writeFileSync(path.join(reportsDir, "drift.json"), `${JSON.stringify(drift, null, 2)}\n`);
+  // The drift goes beside the contract outputs: reports/drift.json, or <dir>/../drift.json when
+  // CONTRACTS_REPORT_DIR moved them (the tenant-on-mock run keeps its own).
+  const contractsDir =
+    process.env.CONTRACTS_REPORT_DIR ?? path.join(process.env.REPORTS_DIR ?? "reports", "contracts");
+  const driftFile = path.join(path.dirname(contractsDir), "drift.json");
+  const drift = computeDrift(readDriftInputs(path.dirname(contractsDir), fs, contractsDir));
+  fs.mkdirSync(path.dirname(driftFile), { recursive: true });
+  fs.writeFileSync(driftFile, `${JSON.stringify(drift, null, 2)}\n`);
   console.log(
-    `drift: ${drift.summary.descriptionDrifts} from the description, ${drift.summary.stepDrifts} from the mock (reports/drift.json)`,
+    `drift: ${drift.summary.descriptionDrifts} from the description, ${drift.summary.stepDrifts} from the mock over ${drift.summary.comparedSteps} compared step(s) (${driftFile})`,
   );
   return run.status ?? 1;
 }
