@@ -194,16 +194,23 @@ function finish(
   injected: boolean,
 ): MockResponse {
   const token = op === "token";
-  const headers = jsonHeaders(token ? JSON_TOKEN : JSON_MFA, reply);
   const limit = reply.limit ?? global;
-  rateLimitHeaders(headers, limit);
+  // One literal with the headers every answer carries (one object shape, no property added one by
+  // one), then the optional ones.
+  const headers: Record<string, string> = {
+    "content-type": token ? JSON_TOKEN : JSON_MFA,
+    "x-ratelimit-limit": String(limit.limit),
+    "x-ratelimit-remaining": String(limit.remaining),
+    "x-ratelimit-reset": String(limit.resetEpochSeconds),
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": CORS_EXPOSE,
+  };
+  if (reply.headers) Object.assign(headers, reply.headers);
   if (reply.status === 429) headers["retry-after"] = String(Math.max(1, limit.retryAfterSeconds));
   if (token) {
     headers["cache-control"] = "no-store";
     headers.pragma = "no-cache";
   }
-  headers["access-control-allow-origin"] = "*";
-  headers["access-control-expose-headers"] = CORS_EXPOSE;
   let status = reply.status;
   let body = reply.body;
   // Deviations and injected faults are deliberate departures: validating them would only hide them
@@ -283,9 +290,16 @@ function bodyText(body: string | Buffer | undefined): string {
   return typeof body === "string" ? body : body.toString("utf8");
 }
 
+const CLIENT_CREDENTIALS = "client_credentials";
+const CLIENT_CREDENTIALS_BYTES = Buffer.from(CLIENT_CREDENTIALS);
+
 function mentionsClientCredentials(req: MockRequest): boolean {
-  // Searched in the raw bytes: decoding here would decode every token request's body twice.
-  return req.body.includes("client_credentials");
+  // Searched in the raw bytes (decoding here would decode every token body twice), with a needle
+  // made once (a string needle is encoded again on every call).
+  const body = req.body;
+  return typeof body === "string"
+    ? body.includes(CLIENT_CREDENTIALS)
+    : body.includes(CLIENT_CREDENTIALS_BYTES);
 }
 
 function isOperation(id: RouteId | "not-found"): id is OperationId {
