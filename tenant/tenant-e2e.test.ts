@@ -6,25 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "../contracts/targets/tenant.ts";
 import { startMockServer } from "../mock/server.ts";
+import { eventFor, fakeApi, loadActionHandler } from "./action-runner.ts";
 import { parseTenantConfig, type TenantConfig } from "./config.ts";
 import type { InboxMessage } from "./inbox.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { startSink } from "./sink.ts";
-
-const require = createRequire(import.meta.url);
-type Handler = (event: unknown, api: unknown) => Promise<void>;
-const { onExecuteSendPhoneMessage } = require("./actions/send-phone-message.js") as {
-  onExecuteSendPhoneMessage: Handler;
-};
-const { onExecuteCustomPhoneProvider } = require("./actions/custom-phone-provider.js") as {
-  onExecuteCustomPhoneProvider: Handler;
-};
 
 const SINK_SECRET = "e2e-sink-secret-0123456789abcdef0123456789";
 type Json = Record<string, unknown>;
@@ -83,32 +74,14 @@ describe("tenant path against the mock", () => {
       .body as unknown as InboxMessage[];
     const m = outbox.at(-1);
     assert.ok(m, "the mock sent a message");
-    const secrets = { SINK_URL: sink.url, SINK_SECRET };
-    const api = {};
-    if (hook === "send-phone-message") {
-      const message_options = {
-        action: m.action,
-        code: m.code,
-        message_type: m.message_type,
-        recipient: m.recipient,
-        text: m.text,
-      };
-      await onExecuteSendPhoneMessage(
-        { message_options, secrets, tenant: { id: "mock" }, request: { ip: "127.0.0.1" } },
-        api,
-      );
-    } else {
-      const notification = {
-        message_type: m.action === "enrollment" ? "otp_enroll" : "otp_verify",
-        delivery_method: m.message_type === "voice" ? "voice" : "text",
-        code: m.code,
-        recipient: m.recipient,
-        as_text: m.text,
-        as_voice: m.text,
-        locale: "en_US",
-      };
-      await onExecuteCustomPhoneProvider({ notification, secrets }, api);
-    }
+    // The Action runner's event, as `npm run test:tenant-on-mock` delivers every code.
+    const ctx = {
+      secrets: { SINK_URL: sink.url, SINK_SECRET },
+      tenantId: "mock",
+      clientId: config.clientId,
+      hostname: config.domain,
+    };
+    await loadActionHandler(`tenant/actions/${hook}.js`, hook)(eventFor(hook, m, ctx), fakeApi());
     return m.code;
   }
 
