@@ -64,6 +64,11 @@ test("without inputs the report is empty and says so", () => {
   assert.deepEqual(report.description, []);
 });
 
+test("reads a run whose contract outputs were moved (CONTRACTS_REPORT_DIR) from that folder", () => {
+  const moved = readDriftInputs("/nonexistent-dir", fs, `${fixtures}/contracts`);
+  assert.deepEqual(moved, readDriftInputs(fixtures, fs));
+});
+
 describe("compareStep", () => {
   const base: StepObservation = {
     project: "tenant",
