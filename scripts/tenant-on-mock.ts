@@ -37,7 +37,9 @@ const argv = process.argv.slice(2);
 const withMock = argv.includes("--with-mock");
 const budgetAt = argv.indexOf("--budget");
 const budget = budgetAt >= 0 ? (argv[budgetAt + 1] ?? "") : "300";
-const playwrightArgs = argv.filter((a, i) => a !== "--with-mock" && i !== budgetAt && i !== budgetAt + 1);
+const playwrightArgs = argv.filter(
+  (a, i) => a !== "--with-mock" && (budgetAt < 0 || (i !== budgetAt && i !== budgetAt + 1)),
+);
 
 interface Check {
   name: string;
