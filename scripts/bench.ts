@@ -3,7 +3,7 @@
  * module exists, response-validation timings (scripts/bench/validation.ts). Everything runs on
  * 127.0.0.1, is bounded in time, stops by itself and prints a markdown table with the machine, the
  * Node version and the date. `--quick` skips the memory step (1,100,000 requests);
- * `--seconds N` sets the length of each throughput run (default 5).
+ * `--seconds N` sets the length of each throughput run (default 3).
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -13,7 +13,7 @@ import { benchMock } from "./bench/mock.ts";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const secondsArg = args.indexOf("--seconds");
-const seconds = secondsArg === -1 ? 5 : Number(args[secondsArg + 1]);
+const seconds = secondsArg === -1 ? 3 : Number(args[secondsArg + 1]);
 if (!(seconds >= 1 && seconds <= 60)) {
   console.error("bench: --seconds must be a number from 1 to 60");
   process.exit(2);
@@ -37,8 +37,8 @@ const result = await benchMock({ seconds, memory: !quick });
 const st = result.settings;
 console.log(
   `Throughput: autocannon in this process, each server in its own process, 127.0.0.1, ${st.connections} connections, ` +
-    `${st.warmupSeconds} s warm-up per server, then ${st.rounds} rounds of ${st.seconds} s alternating mock and bare, ` +
-    "median round per side. Request validation on, rate limits off. The bare server answers the mock's status " +
+    `${st.warmupSeconds} s warm-up per server, then ${st.rounds} rounds of ${st.seconds} s alternating mock and bare; ` +
+    "req/s and latencies: median round per side; ratios: median of the rounds' ratios. Request validation on, rate limits off. The bare server answers the mock's status " +
     "with a fixed body of the same size (content-type and content-length only). CPU µs/req: CPU time " +
     "(user + system) of the server process per request.\n",
 );
@@ -73,7 +73,7 @@ console.log(
 );
 if (result.memory) {
   const [small, large] = result.memory;
-  console.log("\nMemory (resident set of the mock process, POST /mfa/challenge):\n");
+  console.log("\nMemory (resident set of the mock process after a full GC, POST /mfa/challenge):\n");
   console.log("| requests | RSS MiB |\n|---:|---:|");
   for (const m of result.memory) console.log(`| ${m.requests} | ${m.rssMiB} |`);
   if (small && large) {

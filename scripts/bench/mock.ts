@@ -10,11 +10,14 @@
  *   validation, token and transaction lookup, code check) without the RS256 signature, whose cost
  *   is measured on its own (it caps successful token answers).
  * - Fairness: same connections, same request body, a warm-up run per server before measuring,
- *   rounds that alternate mock and bare (and which goes first), the median round per side. Each
+ *   short rounds that alternate mock and bare (and which goes first). The ratio is the median of
+ *   the rounds' ratios (each compares two runs next to each other in time, so a change in the
+ *   machine's other load between rounds cancels out); the other figures are the median round. Each
  *   server also reports the CPU time it spent per request (user + system), a figure that depends
  *   far less on what else the machine runs than requests per second do. Every answer's status is
  *   checked, so a mock answering errors cannot look fast.
- * - Memory: resident size of the mock after 100,000 and after 1,000,000 challenge requests.
+ * - Memory: resident size of the mock after 100,000 and after 1,000,000 challenge requests, each
+ *   read after a full garbage collection (so it measures what is kept, not garbage not yet collected).
  *
  * `scripts/bench.ts` calls `benchMock()`; `--serve mock|bare` is the child's entry.
  */
@@ -73,8 +76,8 @@ const WARMUP_SECONDS = 1;
 export async function benchMock(
   opts: { seconds?: number; connections?: number; memory?: boolean; rounds?: number } = {},
 ): Promise<MockBench> {
-  const seconds = opts.seconds ?? 5;
-  const rounds = opts.rounds ?? 3;
+  const seconds = opts.seconds ?? 3;
+  const rounds = opts.rounds ?? 5;
   const connections = opts.connections ?? 32;
   const settings = { seconds, rounds, connections, warmupSeconds: WARMUP_SECONDS };
   const mock = await startChild(["--serve", "mock", "0", "0", "plain"]);
@@ -129,13 +132,14 @@ export async function benchMock(
           const order = round % 2 === 0 ? sides : [...sides].reverse();
           for (const side of order) side.runs.push(await run(side, seconds));
         }
-        const [m, b] = sides.map((side) => medianRun(side.runs)) as [Side, Side];
+        const [ms, bs] = [sides[0]?.runs ?? [], sides[1]?.runs ?? []];
+        const [m, b] = [medianRun(ms), medianRun(bs)];
         throughput.push({
           endpoint: e.endpoint,
           mock: m,
           bare: b,
-          ratio: Math.round((m.rps / b.rps) * 100) / 100,
-          cpuRatio: Math.round((b.cpuMicros / m.cpuMicros) * 100) / 100,
+          ratio: round2(median(ms.map((run, i) => run.rps / (bs[i]?.rps ?? Number.NaN)))),
+          cpuRatio: round2(median(ms.map((run, i) => (bs[i]?.cpuMicros ?? Number.NaN) / run.cpuMicros))),
         });
       } finally {
         await bare.stop();
@@ -203,6 +207,15 @@ function medianRun(runs: Side[]): Side {
   return sorted[Math.floor(sorted.length / 2)] as Side;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
 /** CPU time of this process so far (user + system), in µs. */
 function cpuMicros(): number {
   const u = process.cpuUsage();
@@ -218,7 +231,8 @@ interface Child {
 /** Forks this file in serve mode and waits for its fixture message. */
 function startChild(args: string[]): Promise<Child> {
   const child: ChildProcess = fork(SELF, args, {
-    execArgv: ["--import", "tsx"],
+    // --expose-gc: the memory step collects garbage before it reads the resident size.
+    execArgv: ["--expose-gc", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const replies: Array<(v: unknown) => void> = [];
@@ -249,7 +263,10 @@ function startChild(args: string[]): Promise<Child> {
 
 /** Child: the mock with one enrolled user, or a bare server with a fixed body of `bytes`. */
 async function serve(kind: string, bytes: number, status: number, mode: string): Promise<void> {
-  const rssMiB = () => Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+  const rssMiB = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+  };
   if (kind === "bare") {
     const { createServer } = await import("node:http");
     const body = "x".repeat(bytes);
