@@ -136,6 +136,36 @@ describe("Outbox", () => {
     );
   });
 
+  it("pushRendered stores a message whose text is made from its code and tenant when read", () => {
+    const clock = new Clock({ frozenAt: T0 });
+    const outbox = new Outbox(clock);
+    const render = (type: string, action: string, code: string, tenant: string) =>
+      `${type} ${action} ${code} for ${tenant}`;
+    const first = outbox.push(message(A, "000001"));
+    clock.advance(1500);
+    outbox.pushRendered(B, "123456", "second-factor-authentication", "voice", render, "t.example.com");
+    const [sent] = outbox.list({ after: first.id });
+    assert.deepEqual(
+      { ...sent, id: undefined },
+      {
+        id: undefined,
+        recipient: B,
+        code: "123456",
+        text: "voice second-factor-authentication 123456 for t.example.com",
+        action: "second-factor-authentication",
+        message_type: "voice",
+        created_at: "2030-01-01T00:00:01.500Z",
+      },
+    );
+    assert.match(String(sent?.id), /^msg_000000000002[A-Za-z0-9]{8}$/);
+    // Reading twice answers the same message.
+    assert.deepEqual(outbox.list({ recipient: B }), [sent]);
+    assert.deepEqual(
+      outbox.list({ after: "2030-01-01T00:00:01.500Z" }).map((m) => m.code),
+      ["123456"],
+    );
+  });
+
   it("clear empties it and later ids stay after earlier ones", () => {
     const { outbox, a3 } = filled();
     outbox.clear();

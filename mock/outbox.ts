@@ -16,6 +16,14 @@ export interface OutboxMessage {
   created_at: string /* ISO */;
 }
 
+/** Makes a message's text from its code and the tenant it was sent for. */
+export type RenderText = (
+  messageType: OutboxMessage["message_type"],
+  action: OutboxMessage["action"],
+  code: string,
+  tenant: string,
+) => string;
+
 /** Default cap on stored messages. */
 export const DEFAULT_OUTBOX_MAX = 10_000;
 
@@ -23,12 +31,46 @@ export const DEFAULT_OUTBOX_MAX = 10_000;
 // dropped, and a random tail, so ids of separate runs or resets do not collide.
 const ID_PATTERN = /^msg_(\d{12})[A-Za-z0-9]{8}$/;
 
+/**
+ * A stored message, kept small on purpose: up to 10,000 of them live long enough to be copied by
+ * the garbage collector, so the id, the ISO time and (for messages recorded with a renderer) the
+ * text are only made when the message is read.
+ */
+class Entry {
+  constructor(
+    readonly seq: number,
+    readonly tail: string,
+    readonly at: number,
+    readonly recipient: string,
+    readonly code: string,
+    readonly action: OutboxMessage["action"],
+    readonly messageType: OutboxMessage["message_type"],
+    readonly text: string | RenderText,
+    readonly tenant: string,
+  ) {}
+
+  message(): OutboxMessage {
+    return {
+      id: `msg_${String(this.seq).padStart(12, "0")}${this.tail}`,
+      recipient: this.recipient,
+      code: this.code,
+      text:
+        typeof this.text === "string"
+          ? this.text
+          : this.text(this.messageType, this.action, this.code, this.tenant),
+      action: this.action,
+      message_type: this.messageType,
+      created_at: new Date(this.at).toISOString(),
+    };
+  }
+}
+
 export class Outbox {
   readonly #clock: Clock;
   readonly #max: number;
   // A ring: grows to `max`, then each push overwrites the oldest at `#head` (O(1), where shifting a
   // 10,000-item array on every message once full cost a copy of the whole array).
-  #ring: OutboxMessage[] = [];
+  #ring: Entry[] = [];
   #head = 0;
   #seq = 0;
 
@@ -42,23 +84,22 @@ export class Outbox {
 
   /** Records a message and answers it with its id and `created_at`. */
   push(m: Omit<OutboxMessage, "id" | "created_at">): OutboxMessage {
-    this.#seq += 1;
-    const message: OutboxMessage = {
-      id: `msg_${String(this.#seq).padStart(12, "0")}${randomString(8)}`,
-      recipient: m.recipient,
-      code: m.code,
-      text: m.text,
-      action: m.action,
-      message_type: m.message_type,
-      created_at: this.#clock.nowIso(),
-    };
-    if (this.#ring.length < this.#max) {
-      this.#ring.push(message);
-    } else {
-      this.#ring[this.#head] = message;
-      this.#head = this.#head + 1 === this.#max ? 0 : this.#head + 1;
-    }
-    return message;
+    return this.#store(m.recipient, m.code, m.action, m.message_type, m.text, "").message();
+  }
+
+  /**
+   * Records a message whose text `render` makes when it is read (the same text, made later): the
+   * hot path of every challenge then builds neither the text nor the message object.
+   */
+  pushRendered(
+    recipient: string,
+    code: string,
+    action: OutboxMessage["action"],
+    messageType: OutboxMessage["message_type"],
+    render: RenderText,
+    tenant: string,
+  ): void {
+    this.#store(recipient, code, action, messageType, render, tenant);
   }
 
   /**
@@ -70,25 +111,27 @@ export class Outbox {
   list(q?: { recipient?: string; after?: string }): OutboxMessage[] {
     const recipient = q?.recipient;
     const after = q?.after;
-    let keep: (m: OutboxMessage) => boolean = () => true;
+    let afterSeq = 0;
+    let afterTime = Number.NEGATIVE_INFINITY;
     if (after !== undefined && after !== "") {
       const id = ID_PATTERN.exec(after);
       if (id) {
-        const seq = Number(id[1]);
-        keep = (m) => Number(m.id.slice(4, 16)) > seq;
+        afterSeq = Number(id[1]);
       } else {
         const t = Date.parse(after);
         if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(after)) {
           throw new RangeError(`after must be a message id (msg_…) or an ISO 8601 time, got "${after}"`);
         }
-        keep = (m) => Date.parse(m.created_at) >= t;
+        afterTime = t;
       }
     }
     const out: OutboxMessage[] = [];
     const ring = this.#ring;
     for (let i = 0; i < ring.length; i++) {
-      const m = ring[(this.#head + i) % ring.length] as OutboxMessage;
-      if ((recipient === undefined || m.recipient === recipient) && keep(m)) out.push(m);
+      const e = ring[(this.#head + i) % ring.length] as Entry;
+      if ((recipient === undefined || e.recipient === recipient) && e.seq > afterSeq && e.at >= afterTime) {
+        out.push(e.message());
+      }
     }
     return out;
   }
@@ -102,5 +145,34 @@ export class Outbox {
   clear(): void {
     this.#ring = [];
     this.#head = 0;
+  }
+
+  #store(
+    recipient: string,
+    code: string,
+    action: OutboxMessage["action"],
+    messageType: OutboxMessage["message_type"],
+    text: string | RenderText,
+    tenant: string,
+  ): Entry {
+    this.#seq += 1;
+    const entry = new Entry(
+      this.#seq,
+      randomString(8),
+      this.#clock.now(),
+      recipient,
+      code,
+      action,
+      messageType,
+      text,
+      tenant,
+    );
+    if (this.#ring.length < this.#max) {
+      this.#ring.push(entry);
+    } else {
+      this.#ring[this.#head] = entry;
+      this.#head = this.#head + 1 === this.#max ? 0 : this.#head + 1;
+    }
+    return entry;
   }
 }

@@ -18,13 +18,20 @@ export function sendCode(
   action: OutboxMessage["action"],
 ): string {
   const code = sixDigitCode();
-  const tenant = rt.config.domain;
-  const text =
-    channel === "voice"
-      ? `Your verification code for ${tenant} is ${code.split("").join(" ")}`
-      : action === "enrollment"
-        ? `${code} is your verification code for ${tenant}. Please enter this code to verify your enrollment.`
-        : `${code} is your verification code for ${tenant}.`;
-  rt.outbox.push({ recipient: phone, code, text, action, message_type: channel });
+  // The text is made when the outbox is read, from the tenant of the moment it was sent.
+  rt.outbox.pushRendered(phone, code, action, channel, messageText, rt.config.domain);
   return code;
+}
+
+/** The text of Auth0's default SMS and voice templates. */
+function messageText(
+  channel: Channel,
+  action: OutboxMessage["action"],
+  code: string,
+  tenant: string,
+): string {
+  if (channel === "voice") return `Your verification code for ${tenant} is ${code.split("").join(" ")}`;
+  return action === "enrollment"
+    ? `${code} is your verification code for ${tenant}. Please enter this code to verify your enrollment.`
+    : `${code} is your verification code for ${tenant}.`;
 }
