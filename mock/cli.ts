@@ -3,6 +3,7 @@
  * --host says otherwise), prints its base URL and the default client's credentials, and stops cleanly
  * on SIGINT or SIGTERM. Options come from flags and MOCK_* variables (see --help).
  */
+import { maskSecret } from "../scripts/report/mask.ts";
 import { ConfigError, parseArgs, usage } from "./config.ts";
 import { deviationNames } from "./faults.ts";
 import { startMockServer } from "./server.ts";
@@ -35,12 +36,18 @@ async function main(argv: string[]): Promise<number | undefined> {
   const { issuer: _issuer, domain: _domain, ...rest } = config;
   const server = await startMockServer({ port, host, config: issuerGiven ? config : rest });
   const c = server.app.config();
-  // The client id and secret are the mock's own local defaults, not credentials of any tenant: the
-  // user's app needs both to talk to the mock, so they are printed.
+  // A generated client secret is the mock's own, not any tenant's, and the user's app needs it, so
+  // it is printed; one the user passed in may be a real tenant's, so it is masked.
+  const secretGiven =
+    argv.some((a) => a.startsWith("--client-secret")) || Boolean(process.env.MOCK_CLIENT_SECRET);
   console.log(`Auth0 MFA mock listening on ${server.url}`);
   console.log(`  issuer         ${c.issuer}`);
   console.log(`  client_id      ${c.clientId}`);
-  console.log(`  client_secret  ${c.clientSecret}   (local mock default, not a tenant secret)`);
+  console.log(
+    secretGiven
+      ? `  client_secret  ${maskSecret(c.clientSecret)}   (as configured; masked)`
+      : `  client_secret  ${c.clientSecret}   (generated for this run; not a tenant secret)`,
+  );
   console.log(`  connection     ${c.connection}`);
   console.log(`  profile        ${c.profile}, seed ${c.seed}, ${c.users} seeded users`);
   console.log(`  control API    ${c.control ? `${server.url}/__mock/health` : "off"}`);

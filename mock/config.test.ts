@@ -43,7 +43,7 @@ describe("defaultConfig", () => {
       recoveryCodes: true,
       voiceEnabled: true,
       smsEnabled: true,
-      mfaRequirements: true,
+      mfaRequirements: false,
       invalidGrantStatus: 403,
       lockoutStatus: 429,
       rateLimitBody: { error: "too_many_requests", error_description: "Rate limit exceeded." },

@@ -91,7 +91,8 @@ export function defaultConfig(): MockConfig {
     recoveryCodes: true, // A7
     voiceEnabled: true,
     smsEnabled: true,
-    mfaRequirements: true,
+    // Early Access in Auth0 ("Customize MFA"), so off unless asked for (reference §10.30).
+    mfaRequirements: false,
     invalidGrantStatus: 403, // A8
     lockoutStatus: 429, // A9
     rateLimitBody: { error: "too_many_requests", error_description: "Rate limit exceeded." }, // A12

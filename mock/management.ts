@@ -107,7 +107,13 @@ function header(req: ManagementRequest, name: string): string | undefined {
 function fields(req: ManagementRequest): Record<string, unknown> | undefined {
   const text = typeof req.body === "string" ? req.body : req.body.toString("utf8");
   const type = (header(req, "content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  if (type === "application/x-www-form-urlencoded") {
+    // The first of repeated keys wins, as in the Authentication API's parser (mock/body.ts), so
+    // both read `grant_type=a&grant_type=b` as the same grant.
+    const out: Record<string, string> = Object.create(null);
+    for (const [k, v] of new URLSearchParams(text)) if (!Object.hasOwn(out, k)) out[k] = v;
+    return out;
+  }
   if (text.trim() === "") return {};
   try {
     const v: unknown = JSON.parse(text);
