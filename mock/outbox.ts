@@ -33,13 +33,14 @@ const ID_PATTERN = /^msg_(\d{12})[A-Za-z0-9]{8}$/;
 
 /**
  * A stored message, kept small on purpose: up to 10,000 of them live long enough to be copied by
- * the garbage collector, so the id, the ISO time and (for messages recorded with a renderer) the
- * text are only made when the message is read.
+ * the garbage collector, so the id (its random tail is drawn on first read, then kept), the ISO
+ * time and (for messages recorded with a renderer) the text are only made when the message is read.
  */
 class Entry {
+  #tail: string | undefined = undefined;
+
   constructor(
     readonly seq: number,
-    readonly tail: string,
     readonly at: number,
     readonly recipient: string,
     readonly code: string,
@@ -50,8 +51,9 @@ class Entry {
   ) {}
 
   message(): OutboxMessage {
+    this.#tail ??= randomString(8);
     return {
-      id: `msg_${String(this.seq).padStart(12, "0")}${this.tail}`,
+      id: `msg_${String(this.seq).padStart(12, "0")}${this.#tail}`,
       recipient: this.recipient,
       code: this.code,
       text:
@@ -156,17 +158,7 @@ export class Outbox {
     tenant: string,
   ): Entry {
     this.#seq += 1;
-    const entry = new Entry(
-      this.#seq,
-      randomString(8),
-      this.#clock.now(),
-      recipient,
-      code,
-      action,
-      messageType,
-      text,
-      tenant,
-    );
+    const entry = new Entry(this.#seq, this.#clock.now(), recipient, code, action, messageType, text, tenant);
     if (this.#ring.length < this.#max) {
       this.#ring.push(entry);
     } else {
