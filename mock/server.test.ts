@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { startMockServer } from "./server.ts";
 
@@ -122,4 +123,45 @@ describe("the real server on 127.0.0.1:0", () => {
     assert.equal(res.body.error, "invalid_request");
     assert.equal((await call("GET", "/__mock/health")).body.status, "ok");
   });
+
+  /** Sends raw bytes and resolves with everything the server answered before closing. */
+  function raw(bytes: string): Promise<string> {
+    const { port } = new URL(base);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.end(bytes));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => {
+        text += d;
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+      socket.setTimeout(5000, () => socket.destroy(new Error("no answer in 5 s")));
+    });
+  }
+
+  const malformed = [
+    { name: "a method with a space", bytes: "PO ST /mfa/challenge HTTP/1.1\r\nhost: x\r\n\r\n", status: 400 },
+    { name: "a header name with a space", bytes: "GET / HTTP/1.1\r\nbad header: 1\r\n\r\n", status: 400 },
+    {
+      name: "a non-numeric content-length",
+      bytes: "POST /oauth/token HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n",
+      status: 400,
+    },
+    {
+      name: "headers over the parser's limit",
+      bytes: `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`,
+      status: 431,
+    },
+  ];
+  for (const row of malformed) {
+    it(`answers unparseable HTTP (${row.name}) with ${row.status} in Auth0's shape, and keeps serving`, async () => {
+      const answer = await raw(row.bytes);
+      assert.match(answer, new RegExp(`^HTTP/1\\.1 ${row.status} `));
+      const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as Json;
+      assert.equal(body.error, "invalid_request");
+      assert.equal(typeof body.error_description, "string");
+      assert.equal((await call("GET", "/__mock/health")).status, 200);
+    });
+  }
 });

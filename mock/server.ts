@@ -3,7 +3,7 @@
  * early, with a 413), applies the latency fault, writes the app's answer. Loopback by default.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createMockApp, type MockApp } from "./app.ts";
 import type { MockConfig } from "./config.ts";
 
@@ -19,6 +19,7 @@ export async function startMockServer(opts?: {
   const app = createMockApp(opts?.config);
   const rt = app.runtime;
   const server = createServer((req, res) => onRequest(app, req, res));
+  server.on("clientError", onClientError);
   // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -103,6 +104,27 @@ function onEnd(this: Reading): void {
 
 function onError(this: Reading): void {
   this.mockRes.destroy();
+}
+
+/**
+ * HTTP that node:http cannot parse (a bad method, header or framing) never reaches the app; without
+ * this, Node answers with an empty 400. Auth0's envelope keeps one error shape for every client.
+ */
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const headersTooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = JSON.stringify({
+    error: "invalid_request",
+    error_description: headersTooLarge ? "Request headers too large." : "Malformed HTTP request.",
+  });
+  socket.end(
+    `HTTP/1.1 ${headersTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
+      "content-type: application/json; charset=utf-8\r\n" +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The 413 goes through the app so it carries the same headers as every other answer. */
