@@ -55,6 +55,8 @@ async function runTenant(opts: {
   args: string[];
   /** The mock project's observations to compare with; undefined: run the mock project here too. */
   baseline: string | undefined;
+  /** Write the suites' output to this file instead of the console (a run that fails on purpose). */
+  log?: string;
 }): Promise<{ status: number; drift?: DriftReport; delivered: number; failed: number }> {
   const contractsDir = path.join(opts.dir, "contracts");
   fs.rmSync(opts.dir, { recursive: true, force: true });
@@ -107,6 +109,7 @@ async function runTenant(opts: {
     delete env.REPORTS_DIR;
     delete env.CONTRACTS_MOCK_DEVIATIONS;
     delete env.CONTRACTS_SEND_SMS;
+    const out = opts.log ? fs.openSync(opts.log, "w") : undefined;
     const status = await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
@@ -117,10 +120,11 @@ async function runTenant(opts: {
           ...(opts.baseline ? [] : ["--with-mock"]),
           ...opts.args,
         ],
-        { stdio: "inherit", env },
+        { stdio: out === undefined ? "inherit" : ["ignore", out, out], env },
       );
       child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
+    if (out !== undefined) fs.closeSync(out);
     await runner.flush();
     const driftFile = path.join(opts.dir, "drift.json");
     const drift = fs.existsSync(driftFile)
@@ -210,7 +214,12 @@ async function main(): Promise<number> {
 
   // 2. The same, narrowed, against a mock with a named deviation: it must show as step drift.
   t0 = Date.now();
+  const deviantLog = path.join(OUT, "deviant.log");
+  console.log(
+    `tenant-on-mock: against a mock with the deviation ${DEVIATION.name}, the suite fails on purpose (output: ${deviantLog})`,
+  );
   const deviant = await runTenant({
+    log: deviantLog,
     dir: path.join(OUT, "deviant"),
     deviations: [DEVIATION.name],
     trigger: "custom-phone-provider",
