@@ -12,11 +12,12 @@ export function openidConfiguration(rt: Runtime): Record<string, unknown> {
     : issuer.endsWith("/")
       ? issuer
       : `${issuer}/`;
+  // Only what the mock serves is advertised (no userinfo; no mfa-otp, since OTP is not emulated yet);
+  // authorization_endpoint and response_types_supported stay because OpenID discovery requires them.
   return {
     issuer,
     authorization_endpoint: `${base}authorize`,
     token_endpoint: `${base}oauth/token`,
-    userinfo_endpoint: `${base}userinfo`,
     mfa_challenge_endpoint: `${base}mfa/challenge`,
     jwks_uri: `${base}.well-known/jwks.json`,
     response_types_supported: ["code", "token", "id_token", "code id_token", "code token", "token id_token"],
@@ -27,8 +28,8 @@ export function openidConfiguration(rt: Runtime): Record<string, unknown> {
       "password",
       "http://auth0.com/oauth/grant-type/password-realm",
       "http://auth0.com/oauth/grant-type/mfa-oob",
-      "http://auth0.com/oauth/grant-type/mfa-otp",
       "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+      "client_credentials",
     ],
     scopes_supported: [
       "openid",
