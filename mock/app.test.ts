@@ -188,6 +188,20 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     );
   });
 
+  it("A11 a CORS preflight carries the rate-limit headers and takes nothing from the global bucket", async () => {
+    const h = new Harness({ profile: "essentials" });
+    const before = await h.app.request("/mfa/authenticators");
+    const preflight = await h.app.request("/mfa/challenge", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers["access-control-allow-origin"], "*");
+    assert.equal(preflight.headers["x-ratelimit-limit"], before.headers["x-ratelimit-limit"]);
+    assert.equal(preflight.headers["x-ratelimit-remaining"], before.headers["x-ratelimit-remaining"]);
+    assert.match(String(preflight.headers["x-ratelimit-reset"]), /^\d{10}$/);
+  });
+
   it("§10.15/16 challenge and token accept form bodies", async () => {
     const h = new Harness();
     const e = await h.enrolled();

@@ -22,7 +22,7 @@ import { fail, type Reply } from "./reply.ts";
 import { authenticatorParam, type RouteId, route } from "./router.ts";
 import { Runtime } from "./runtime.ts";
 import { CapacityError } from "./state.ts";
-import { takeGlobal, takeManagement, tooManyRequests } from "./throttle.ts";
+import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./throttle.ts";
 import { tokenEndpoint } from "./token-endpoint.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./validation.ts";
 import { jwks, openidConfiguration } from "./well-known.ts";
@@ -121,7 +121,7 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
     const reply = control(rt, method, path, q === -1 ? "" : url.slice(q + 1), bodyText(req.body));
     return { status: reply.status, headers: jsonHeaders(JSON_MFA, reply), body: serialise(reply.body) };
   }
-  if (method === "OPTIONS") return preflight(req);
+  if (method === "OPTIONS") return preflight(rt, req);
   // The Management API subset (management.ts) answers its paths and the client-credentials grant.
   if (routed === "management" || (routed === "token" && mentionsClientCredentials(req))) {
     const res = handleManagement(rt, req);
@@ -256,11 +256,19 @@ function rateLimitHeaders(headers: Record<string, string>, take: Take): void {
   headers["x-ratelimit-reset"] = String(take.resetEpochSeconds);
 }
 
-/** CORS preflight, so a browser app (e.g. auth0-spa-js) can call the mock from another origin. */
-function preflight(req: MockRequest): MockResponse {
+/**
+ * CORS preflight, so a browser app (e.g. auth0-spa-js) can call the mock from another origin. It is
+ * not an API call, so it takes nothing from the buckets, but it carries their headers like every
+ * other answer (A11).
+ */
+function preflight(rt: Runtime, req: MockRequest): MockResponse {
+  const limit = peekGlobal(rt);
   return {
     status: 204,
     headers: {
+      "x-ratelimit-limit": String(limit.limit),
+      "x-ratelimit-remaining": String(limit.remaining),
+      "x-ratelimit-reset": String(limit.resetEpochSeconds),
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
       "access-control-allow-headers":

@@ -17,6 +17,11 @@ export function takeGlobal(rt: Runtime): Take {
   return rt.limiter.take(rt.profile.global ?? UNLIMITED, TENANT);
 }
 
+/** The tenant's global bucket as it stands, without taking from it (for answers that are not calls). */
+export function peekGlobal(rt: Runtime): Take {
+  return rt.limiter.peek(rt.profile.global ?? UNLIMITED, TENANT);
+}
+
 /**
  * Takes one request from the Management API's bucket: on Auth0 it is not the Authentication API's
  * global bucket, so fixtures calling /api/v2 must not drain the MFA endpoints' limit. Its figures are
