@@ -52,7 +52,12 @@ export function checkRequest(
   const f = findings[0];
   if (!f) return undefined;
   if (f.location === "content-type") {
-    return fail(415, "invalid_request", `Unsupported content type: ${contentType ?? "(none)"}.`);
+    // The same wording as body.ts's 415: the finding's `expected` names the accepted types.
+    return fail(
+      415,
+      "invalid_request",
+      `Unsupported content type: ${contentType || "(none)"}. Send ${f.expected}.`,
+    );
   }
   const field = f.pointer.split("/")[1] ?? "";
   if (f.expected === "required property") return missing(field);
