@@ -133,7 +133,9 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
       return res;
     }
   }
-  const global = takeGlobal(rt);
+  // The request's time, read once: the global bucket and the handler see the same instant.
+  const now = rt.clock.now();
+  const global = takeGlobal(rt, now);
   const op = typeof routed === "string" && isOperation(routed) ? routed : undefined;
   let reply: Reply;
   let injected = false;
@@ -142,7 +144,7 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
   } else if (op) {
     const fault = injectedError(rt, op);
     injected = fault !== undefined;
-    reply = fault ?? operation(rt, op, req, path);
+    reply = fault ?? operation(rt, op, req, path, now);
   } else if (routed === "discovery") {
     reply = { status: 200, body: openidConfiguration(rt) };
   } else if (routed === "jwks") {
@@ -158,7 +160,7 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
   return finish(rt, op, reply, global, injected);
 }
 
-function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string): Reply {
+function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string, now: number): Reply {
   if (byteLength(req.body) > rt.config.maxBodyBytes) {
     return fail(413, "invalid_request", "Request body too large.");
   }
@@ -177,7 +179,7 @@ function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string)
   if (invalid) return invalid;
   try {
     if (op === "token") return tokenEndpoint(rt, fields, h.authorization);
-    if (op === "challenge") return challenge(rt, fields, h.authorization);
+    if (op === "challenge") return challenge(rt, fields, h.authorization, now);
     return associate(rt, fields, h.authorization);
   } catch (err) {
     // A full store answers like a rate limit: the caller can wait for entries to expire, or reset.
@@ -241,7 +243,8 @@ function finish(
     if (rt.deviates("no-retry-after")) delete headers["retry-after"];
   }
   count(rt, op ?? "other", status);
-  return { status, headers, body: serialise(body) };
+  const json = reply.json !== undefined && body === reply.body ? reply.json : serialise(body);
+  return { status, headers, body: json };
 }
 
 function jsonHeaders(contentType: string, reply: Reply): Record<string, string> {

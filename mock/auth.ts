@@ -77,6 +77,7 @@ export function bodyMfaToken(
   client: Client,
   unknownStatus: number,
   session = false,
+  now = rt.clock.now(),
 ): { record: MfaTokenRecord; user: User } | Reply {
   const token = str(fields, "mfa_token");
   if (token === undefined) return missing("mfa_token");
@@ -85,7 +86,7 @@ export function bodyMfaToken(
   if (!record || !user || (record.kind !== "mfa_token" && !session)) {
     return fail(unknownStatus, "invalid_grant", messages.malformedMfaToken);
   }
-  if (record.expiresAt <= rt.clock.now() && !rt.deviates("expired-mfa-token-accepted")) {
+  if (record.expiresAt <= now && !rt.deviates("expired-mfa-token-accepted")) {
     return fail(403, "expired_token", messages.expiredMfaToken);
   }
   if (record.clientId !== client.clientId) return fail(400, "invalid_request", messages.notIssuedToClient);

@@ -15,11 +15,16 @@ const CHALLENGE_TYPES = new Set(["oob", "otp"]);
 const ANY_TYPE: readonly string[] = ["oob", "otp"];
 const OOB_TYPE: readonly string[] = ["oob"];
 
-/** Answers a POST /mfa/challenge. */
-export function challenge(rt: Runtime, fields: Fields, authorization: string | undefined): Reply {
+/** Answers a POST /mfa/challenge; `now` is the request's time (read once per request). */
+export function challenge(
+  rt: Runtime,
+  fields: Fields,
+  authorization: string | undefined,
+  now = rt.clock.now(),
+): Reply {
   const client = authenticateClient(rt, fields, authorization);
   if ("status" in client) return client;
-  const caller = bodyMfaToken(rt, fields, client, 401);
+  const caller = bodyMfaToken(rt, fields, client, 401, false, now);
   if ("status" in caller) return caller;
   const { user, record } = caller;
 
@@ -53,17 +58,22 @@ export function challenge(rt: Runtime, fields: Fields, authorization: string | u
   }
   const throttled = takeMessage(rt, user.id);
   if (throttled) return throttled;
-  const now = rt.clock.now();
   const code = sendCode(
     rt,
     target.phone,
     target.kind === "voice" ? "voice" : "sms",
     "second-factor-authentication",
+    now,
   );
   const tx = rt.state.openOob(record, "challenge", [target.id], code, now, rt.config.codeTtlSeconds * 1000);
-  const body: Record<string, unknown> = { challenge_type: "oob", oob_code: tx.oobCode };
-  if (!rt.deviates("missing-binding-method")) body.binding_method = "prompt";
-  return ok(body);
+  if (rt.deviates("missing-binding-method")) return ok({ challenge_type: "oob", oob_code: tx.oobCode });
+  // The oob_code is base64url after "Fe26.2*": nothing in it needs escaping, so the text is
+  // JSON.stringify's, written out instead of serialised.
+  return {
+    status: 200,
+    body: { challenge_type: "oob", oob_code: tx.oobCode, binding_method: "prompt" },
+    json: `{"challenge_type":"oob","oob_code":"${tx.oobCode}","binding_method":"prompt"}`,
+  };
 }
 
 function unknownAuthenticator(rt: Runtime, user: User, id: string): Reply {

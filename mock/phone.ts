@@ -10,16 +10,17 @@ import type { Channel } from "./state.ts";
 /** E.164 as A20 states it. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-/** Generates a 6-digit code, records the message and answers the code. */
+/** Generates a 6-digit code, records the message (sent at `now`) and answers the code. */
 export function sendCode(
   rt: Runtime,
   phone: string,
   channel: Channel,
   action: OutboxMessage["action"],
+  now = rt.clock.now(),
 ): string {
   const code = sixDigitCode();
   // The text is made when the outbox is read, from the tenant of the moment it was sent.
-  rt.outbox.pushRendered(phone, code, action, channel, messageText, rt.config.domain);
+  rt.outbox.pushRendered(phone, code, action, channel, messageText, rt.config.domain, now);
   return code;
 }
 

@@ -86,11 +86,13 @@ export class RateLimiter {
     this.#maxKeys = maxKeys;
   }
 
-  /** Takes `cost` tokens (default 1) when there are enough; the answer carries the header values. */
-  take(spec: BucketSpec, key: string, cost = 1): Take {
+  /**
+   * Takes `cost` tokens (default 1) when there are enough; the answer carries the header values.
+   * `now` (default: the clock) lets a request read the time once for all it does.
+   */
+  take(spec: BucketSpec, key: string, cost = 1, now = this.#clock.now()): Take {
     checkCost(cost);
     const ms = msPerToken(spec);
-    const now = this.#clock.now();
     const keyed = this.#buckets.get(spec.name);
     const stored = keyed?.get(key);
     const fullAt = stored === undefined || stored < now ? now : stored;

@@ -12,9 +12,9 @@ import type { Runtime } from "./runtime.ts";
 const UNLIMITED: BucketSpec = { name: "off-global", burst: 1_000_000, refillPerSecond: 1_000_000 };
 const TENANT = "tenant";
 
-/** Takes one request from the tenant's global bucket. */
-export function takeGlobal(rt: Runtime): Take {
-  return rt.limiter.take(rt.profile.global ?? UNLIMITED, TENANT);
+/** Takes one request from the tenant's global bucket (`now`: the request's time, read once). */
+export function takeGlobal(rt: Runtime, now = rt.clock.now()): Take {
+  return rt.limiter.take(rt.profile.global ?? UNLIMITED, TENANT, 1, now);
 }
 
 /** The tenant's global bucket as it stands, without taking from it (for answers that are not calls). */
