@@ -32,21 +32,35 @@ export function challenge(
   const typeField = str(fields, "challenge_type");
   const types =
     typeField === undefined ? ANY_TYPE : typeField === "oob" ? OOB_TYPE : typeField.trim().split(/\s+/);
-  const unknownType = types.find((t) => !CHALLENGE_TYPES.has(t));
-  if (unknownType !== undefined) {
-    return fail(400, "invalid_request", `Invalid challenge_type: ${unknownType}. Accepted values: oob, otp.`);
+  // Loops rather than find/filter with arrow functions: the hot path then allocates no closures
+  // and no array of phones.
+  for (const t of types) {
+    if (!CHALLENGE_TYPES.has(t)) {
+      return fail(400, "invalid_request", `Invalid challenge_type: ${t}. Accepted values: oob, otp.`);
+    }
   }
-  const phones = user.authenticators.filter((a) => a.active && a.kind !== "recovery-code");
   const authenticatorId = str(fields, "authenticator_id");
+  const channel = authenticatorId === undefined ? str(fields, "oob_channel") : undefined;
+  // The user's active phone authenticators: the first one, and the first with the requested id (or,
+  // without one, of the requested channel).
+  let first: Authenticator | undefined;
   let target: Authenticator | undefined;
+  for (const a of user.authenticators) {
+    if (!a.active || a.kind === "recovery-code") continue;
+    first ??= a;
+    if (
+      authenticatorId !== undefined ? a.id === authenticatorId : channel === undefined || a.kind === channel
+    ) {
+      target = a;
+      break;
+    }
+  }
   if (authenticatorId !== undefined) {
-    target = phones.find((a) => a.id === authenticatorId);
     // A18: unknown, inactive and other users' ids get one answer, so existence never leaks.
     if (!target) return unknownAuthenticator(rt, user, authenticatorId);
   } else {
-    if (phones.length === 0) return fail(400, "association_required", messages.notEnrolled);
-    const channel = str(fields, "oob_channel");
-    target = phones.find((a) => channel === undefined || a.kind === channel) ?? phones[0];
+    if (first === undefined) return fail(400, "association_required", messages.notEnrolled);
+    target ??= first;
   }
   if (!target || target.phone === undefined) return unknownAuthenticator(rt, user, authenticatorId ?? "");
   if (!types.includes("oob")) {

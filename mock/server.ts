@@ -51,7 +51,9 @@ export async function startMockServer(opts?: {
 interface Reading extends IncomingMessage {
   mockApp: MockApp;
   mockRes: ServerResponse;
-  chunks: Buffer[];
+  /** The body's first chunk (most bodies are one), then every chunk in `chunks` once there is a second. */
+  first: Buffer | undefined;
+  chunks: Buffer[] | undefined;
   size: number;
   refused: boolean;
 }
@@ -66,7 +68,8 @@ function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse): voi
   const r = req as Reading;
   r.mockApp = app;
   r.mockRes = res;
-  r.chunks = [];
+  r.first = undefined;
+  r.chunks = undefined;
   r.size = 0;
   r.refused = false;
   req.on("data", onData);
@@ -79,17 +82,19 @@ function onData(this: Reading, chunk: Buffer): void {
   this.size += chunk.length;
   if (this.size > this.mockApp.runtime.config.maxBodyBytes) {
     this.refused = true;
-    this.chunks = [];
+    this.first = undefined;
+    this.chunks = undefined;
     tooLarge(this.mockApp, this, this.mockRes);
     return;
   }
-  this.chunks.push(chunk);
+  if (this.first === undefined) this.first = chunk;
+  else if (this.chunks === undefined) this.chunks = [this.first, chunk];
+  else this.chunks.push(chunk);
 }
 
 function onEnd(this: Reading): void {
   if (this.refused) return;
-  const chunks = this.chunks;
-  const body = chunks.length === 0 ? "" : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  const body = this.chunks !== undefined ? Buffer.concat(this.chunks) : (this.first ?? "");
   const app = this.mockApp;
   const answer = app.handle({
     method: this.method ?? "GET",
