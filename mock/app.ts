@@ -178,7 +178,7 @@ function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string,
   );
   if (invalid) return invalid;
   try {
-    if (op === "token") return tokenEndpoint(rt, fields, h.authorization);
+    if (op === "token") return tokenEndpoint(rt, fields, h.authorization, now);
     if (op === "challenge") return challenge(rt, fields, h.authorization, now);
     return associate(rt, fields, h.authorization);
   } catch (err) {

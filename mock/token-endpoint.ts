@@ -21,8 +21,13 @@ const GRANT = {
 const DEFAULT_SCOPE = "openid profile";
 const ID_TOKEN_TTL_SECONDS = 36_000;
 
-/** Answers a POST /oauth/token. */
-export function tokenEndpoint(rt: Runtime, fields: Fields, authorization: string | undefined): Reply {
+/** Answers a POST /oauth/token; `now` is the request's time (read once per request). */
+export function tokenEndpoint(
+  rt: Runtime,
+  fields: Fields,
+  authorization: string | undefined,
+  now = rt.clock.now(),
+): Reply {
   const grant = str(fields, "grant_type");
   if (grant === undefined) return missing("grant_type");
   const client = authenticateClient(rt, fields, authorization);
@@ -32,7 +37,7 @@ export function tokenEndpoint(rt: Runtime, fields: Fields, authorization: string
     case GRANT.passwordRealm:
       return passwordGrant(rt, fields, client.clientId, grant === GRANT.passwordRealm);
     case GRANT.mfaOob:
-      return mfaOob(rt, fields, client);
+      return mfaOob(rt, fields, client, now);
     case GRANT.mfaRecoveryCode:
       return mfaRecoveryCode(rt, fields, client);
     case GRANT.mfaOtp:
@@ -78,8 +83,8 @@ function requirements(user: User): Record<string, unknown> {
   return { challenge };
 }
 
-function mfaOob(rt: Runtime, fields: Fields, client: Client): Reply {
-  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, true);
+function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, true, now);
   if ("status" in caller) return caller;
   const { record, user } = caller;
   const throttled = takeOobExchange(rt, record.token);
@@ -89,7 +94,6 @@ function mfaOob(rt: Runtime, fields: Fields, client: Client): Reply {
   const tx = rt.state.oobTransaction(oobCode);
   if (!tx) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
   if (tx.mfaToken !== record.token) return fail(400, "invalid_request", messages.oobMismatch);
-  const now = rt.clock.now();
   if (tx.expiresAt <= now && !rt.deviates("oob-code-never-expires")) {
     return fail(403, "expired_token", messages.expiredOobCode);
   }
