@@ -82,7 +82,7 @@ const SECRET_FIELDS: Record<string, SecretKind> = {
 };
 
 /** Records the secret fields of a request or response body in the run's registry; returns the values. */
-export function recordBodySecrets(body: unknown): string[] {
+function recordBodySecrets(body: unknown): string[] {
   const values: string[] = [];
   if (!body || typeof body !== "object") return values;
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {

@@ -77,7 +77,7 @@ export function login({ api, target }: FlowContext, user: User, opts: LoginOptio
 }
 
 /** The MFA API's audience, `<issuer>mfa/`, from the target's OpenID configuration. */
-export async function mfaAudience({ api }: FlowContext): Promise<string> {
+async function mfaAudience({ api }: FlowContext): Promise<string> {
   // Through the client, so that a global 429 is waited out like any other answer.
   const res = await api.get("/.well-known/openid-configuration");
   expect(res.status, "OpenID configuration").toBe(200);
@@ -86,7 +86,7 @@ export async function mfaAudience({ api }: FlowContext): Promise<string> {
 }
 
 /** Scopes of an MFA API access token that may enroll, list and delete. */
-export const MFA_API_SCOPE = "openid enroll read:authenticators remove:authenticators";
+const MFA_API_SCOPE = "openid enroll read:authenticators remove:authenticators";
 
 /** A fresh user and an mfa_token for them. */
 export async function newSession(

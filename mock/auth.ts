@@ -14,7 +14,7 @@ import type { Client, MfaTokenRecord, User } from "./state.ts";
  * form-urlencoded, RFC 6749 §2.3.1); "garbled" when it is Basic but unreadable, undefined when the
  * header is absent or another scheme.
  */
-export function basicCredentials(
+function basicCredentials(
   authorization: string | undefined,
 ): { id: string; secret: string } | "garbled" | undefined {
   if (authorization === undefined || authorization.length <= 6 || !/^basic /i.test(authorization)) {

@@ -68,8 +68,8 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_PORT = 4010;
-export const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_PORT = 4010;
+const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_DOMAIN = "localhost";
 
 /** Defaults per the reference's Part A; the client secret is fresh crypto randomness every call. */

@@ -49,7 +49,7 @@ export interface ManagementResponse {
 }
 
 /** The scopes the mock grants an M2M client: what the fixtures need, nothing more. */
-export const MANAGEMENT_SCOPES = [
+const MANAGEMENT_SCOPES = [
   "read:users",
   "create:users",
   "delete:users",
@@ -126,12 +126,12 @@ function fields(req: ManagementRequest): Record<string, unknown> | undefined {
 }
 
 /** The Management API audience of a mock: `https://<domain>/api/v2/`. */
-export function managementAudience(ctx: ManagementContext): string {
+function managementAudience(ctx: ManagementContext): string {
   return `https://${ctx.config.domain}/api/v2/`;
 }
 
 /** True for requests this module answers (the router may use it to skip other handlers). */
-export function isManagementRequest(method: string, url: string, body: string | Buffer): boolean {
+function isManagementRequest(method: string, url: string, body: string | Buffer): boolean {
   const path = url.split("?", 1)[0] ?? "";
   if (path === "/api/v2" || path.startsWith("/api/v2/")) return true;
   if (method !== "POST" || path !== "/oauth/token") return false;

@@ -25,7 +25,7 @@ export type RenderText = (
 ) => string;
 
 /** Default cap on stored messages. */
-export const DEFAULT_OUTBOX_MAX = 10_000;
+const DEFAULT_OUTBOX_MAX = 10_000;
 
 // Ids carry a zero-padded sequence number, so `after=<id>` still works once that message has been
 // dropped, and a random tail, so ids of separate runs or resets do not collide.

@@ -26,7 +26,7 @@ export interface Take {
 }
 
 /** Default cap on the number of buckets kept in memory. */
-export const DEFAULT_MAX_KEYS = 100_000;
+const DEFAULT_MAX_KEYS = 100_000;
 
 // Tolerance for float rounding, so that "exactly one hour later" always means "one more token".
 const EPSILON = 1e-6;

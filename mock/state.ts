@@ -72,7 +72,7 @@ export interface StateLimits {
   pendingAuthenticatorTtlMs: number;
 }
 
-export const defaultStateLimits: StateLimits = {
+const defaultStateLimits: StateLimits = {
   maxUsers: 20_000,
   maxMfaTokens: 200_000,
   maxOobTransactions: 200_000,

@@ -10,7 +10,7 @@ import { type BuildOptions, build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const scenariosDir = path.join(root, "load", "scenarios");
-export const distDir = path.join(root, "load", "dist");
+const distDir = path.join(root, "load", "dist");
 
 /** The ECMAScript level of the bundles: what k6 v0.48's JavaScript engine (goja) runs natively. */
 export const BUNDLE_TARGET = "es2017";

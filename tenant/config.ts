@@ -132,7 +132,7 @@ export const TENANT_VARIABLES: readonly VariableSpec[] = [
   },
 ];
 
-export const DEFAULT_MESSAGE_BUDGET = 20;
+const DEFAULT_MESSAGE_BUDGET = 20;
 const DEFAULT_CODE_TIMEOUT_SECONDS = 30;
 
 /** Thrown with one line per problem, each naming the variable and what it is for. */
@@ -193,7 +193,7 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
 }
 
 /** Reads KEY=value lines of an env file; a missing default file is no error, a missing named one is. */
-export function readEnvFile(file: string, mustExist: boolean): Record<string, string> {
+function readEnvFile(file: string, mustExist: boolean): Record<string, string> {
   if (!existsSync(file)) {
     if (mustExist) throw new TenantConfigError([`env file ${file} (from --env-file) does not exist`]);
     return {};

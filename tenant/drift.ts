@@ -167,7 +167,7 @@ function findingKey(f: DriftFinding): string {
 }
 
 /** Groups the tenant's findings; marks those the mock showed too. */
-export function describeDrift(
+function describeDrift(
   findings: readonly DriftFinding[],
   tenantProject = "tenant",
 ): DescriptionDrift[] {

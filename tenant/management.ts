@@ -12,7 +12,7 @@ import type { TenantConfig } from "./config.ts";
  * `https://<domain>/api/v2` and `https://<domain>/oauth/token`; its `fetch` option (used for both
  * the token request and the API calls) is the one seam that lets it talk to the mock.
  */
-export function redirectFetch(domain: string, baseURL: string, inner: typeof fetch = fetch): typeof fetch {
+function redirectFetch(domain: string, baseURL: string, inner: typeof fetch = fetch): typeof fetch {
   const from = `https://${domain}`;
   const to = baseURL.replace(/\/+$/, "");
   if (from === to) return inner;
@@ -46,12 +46,12 @@ export interface TestUser {
 }
 
 /** A password that meets every Auth0 password policy (length, four character classes). */
-export function strongPassword(): string {
+function strongPassword(): string {
   return `Aa1!${randomBytes(18).toString("base64url")}`;
 }
 
 /** A short id for one run, part of every test user's email so leftovers can be found and purged. */
-export function newRunId(): string {
+function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 }
 

@@ -126,7 +126,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Creates the sink's HTTP server (not listening) and its store. */
-export function createSink(opts: SinkOptions): { server: Server; store: SinkStore } {
+function createSink(opts: SinkOptions): { server: Server; store: SinkStore } {
   const store = new SinkStore(opts.maxMessages ?? 1000);
   const now = opts.now ?? Date.now;
   const readAuth = `Bearer ${sinkReadToken(opts.secret)}`;

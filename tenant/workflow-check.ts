@@ -29,7 +29,7 @@ const stepSchema = {
 } as const;
 
 /** The subset of GitHub's workflow syntax these workflows use; anything else is reported. */
-export const workflowSchema = {
+const workflowSchema = {
   type: "object",
   required: ["name", "on", "jobs", "permissions"],
   properties: {

@@ -15,7 +15,7 @@ export interface K6Run {
 }
 
 /** The `k6 run` command line for a script. */
-export function k6Command(run: Pick<K6Run, "script" | "args">): string[] {
+function k6Command(run: Pick<K6Run, "script" | "args">): string[] {
   // --quiet: no progress bar (handleSummary prints the result); --no-usage-report: nothing leaves the
   // machine but the test traffic.
   return ["run", "--quiet", "--no-usage-report", ...(run.args ?? []), run.script];

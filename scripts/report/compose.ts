@@ -81,7 +81,7 @@ function listDir(dir: string): string[] {
  * The JUnit inputs: unit tests (`junit/unit.xml`, from a full run: the narrowed runs' files are
  * partial and often stale), contracts, and each load scenario.
  */
-export function junitInputs(reportsDir: string): JUnitInput[] {
+function junitInputs(reportsDir: string): JUnitInput[] {
   const inputs: JUnitInput[] = [];
   const add = (source: string, file: string) => {
     if (existsSync(file) && statSync(file).isFile()) inputs.push({ source, xml: readFileSync(file, "utf8") });
@@ -97,7 +97,7 @@ export function junitInputs(reportsDir: string): JUnitInput[] {
 }
 
 /** Every scenario folder with a summary.json under `load/`. */
-export function loadResults(reportsDir: string): LoadResult[] {
+function loadResults(reportsDir: string): LoadResult[] {
   const root = path.join(reportsDir, "load");
   return listDir(root).flatMap((scenario) => {
     const dir = path.join(root, scenario);

@@ -76,7 +76,7 @@ export function countTests(xml: string): JUnitTotals {
 }
 
 /** Escapes a value for an XML attribute. */
-export function xmlAttr(value: string): string {
+function xmlAttr(value: string): string {
   return (
     value
       .replace(/&/g, "&amp;")

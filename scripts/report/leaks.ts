@@ -102,7 +102,7 @@ export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): Leak
  * a value written in the source, such as a deliberately malformed token or a wrong code a negative
  * test sends, is public by definition, and Playwright's report quotes the source of a failing test.
  */
-export function valuesInFiles(secrets: readonly SecretEntry[], files: Iterable<string>): Set<string> {
+function valuesInFiles(secrets: readonly SecretEntry[], files: Iterable<string>): Set<string> {
   const matcher = new Matcher(secrets);
   const found = new Set<string>();
   for (const file of files) {
@@ -135,7 +135,7 @@ export function checkLeaks(
 }
 
 /** Masks a secret for a leak message, by kind. */
-export function maskEntry(entry: SecretEntry): string {
+function maskEntry(entry: SecretEntry): string {
   return entry.kind === "phone" ? maskPhone(entry.value) : maskSecret(entry.value);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest } from "@playwright/test/reporter";
 
-export const OPERATIONS = [
+const OPERATIONS = [
   "associateAuthenticator",
   "listAuthenticators",
   "deleteAuthenticator",
@@ -15,7 +15,7 @@ export const OPERATIONS = [
 export const CHECKS = ["status", "body", "headers", "errors", "security", "rate-limits"] as const;
 export type Check = (typeof CHECKS)[number];
 /** Row for tests whose operation cannot be told (whole flows without annotations). */
-export const FLOWS = "flows";
+const FLOWS = "flows";
 
 export type Outcome = "passed" | "failed" | "skipped" | "flaky";
 

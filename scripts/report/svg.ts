@@ -32,7 +32,7 @@ export const COLORS = {
 };
 
 /** A "nice" upper bound for an axis (1, 2, 2.5 or 5 × a power of ten) at or above `max`. */
-export function niceMax(max: number): number {
+function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
   return ([1, 2, 2.5, 5, 10].find((m) => m * power >= max) ?? 10) * power;

@@ -10,11 +10,11 @@ import { lowerCaseHeaders, rateLimitHeaderProblems } from "../answers.ts";
 import { findingLine, isSampled } from "../schema-sample.ts";
 
 /** Share of checked responses that conform to the description. */
-export const schemaConformance = new Rate("schema_conformance");
+const schemaConformance = new Rate("schema_conformance");
 /** Findings (departures from the description) over all checked responses. */
-export const schemaFindings = new Counter("schema_findings");
+const schemaFindings = new Counter("schema_findings");
 /** Share of responses whose rate-limit headers hold the A11 invariants. */
-export const rateLimitHeadersOk = new Rate("rate_limit_headers_ok");
+const rateLimitHeadersOk = new Rate("rate_limit_headers_ok");
 
 export interface ApiResult {
   status: number;

@@ -86,7 +86,7 @@ export const commonOptions = {
 };
 
 /** host[:port] of a URL (k6 has no URL class without a remote library). */
-export function hostOf(url: string): string {
+function hostOf(url: string): string {
   return /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1] ?? url;
 }
 
