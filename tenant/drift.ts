@@ -167,10 +167,7 @@ function findingKey(f: DriftFinding): string {
 }
 
 /** Groups the tenant's findings; marks those the mock showed too. */
-function describeDrift(
-  findings: readonly DriftFinding[],
-  tenantProject = "tenant",
-): DescriptionDrift[] {
+function describeDrift(findings: readonly DriftFinding[], tenantProject = "tenant"): DescriptionDrift[] {
   const onMock = new Set(findings.filter((f) => f.project !== tenantProject).map(findingKey));
   const groups = new Map<string, { first: DriftFinding; count: number; tests: Set<string> }>();
   for (const f of findings) {
