@@ -24,6 +24,25 @@ export function response(op: OperationId, status: number, body: unknown): Respon
   return { status, headers: goodHeaders(status, body === undefined ? undefined : contentType), body };
 }
 
+/** The authenticators list on Auth0's "Enroll and Challenge SMS and Voice Authenticators" page, verbatim. */
+export const auth0PageAuthenticators = [
+  { id: "recovery-code|dev_O4KYL4FtcLAVRsCl", authenticator_type: "recovery-code", active: true },
+  {
+    id: "sms|dev_NU1Ofuw3Cw0XCt5x",
+    authenticator_type: "oob",
+    active: true,
+    oob_channel: "sms",
+    name: "XXXXXXXX8730",
+  },
+  {
+    id: "voice|dev_NU1Ofuw3Cw0XCt5x",
+    authenticator_type: "oob",
+    active: true,
+    oob_channel: "voice",
+    name: "XXXXXXXX8730",
+  },
+];
+
 /** One example of the description, with where it was found. */
 export interface DescribedExample {
   operation: OperationId;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { describedExamples, goodHeaders, response } from "./examples.ts";
+import { auth0PageAuthenticators, describedExamples, goodHeaders, response } from "./examples.ts";
 import {
   type Finding,
   formatFinding,
@@ -46,23 +46,7 @@ const auth0Page = {
     scope: "openid profile",
     token_type: "Bearer",
   },
-  authenticators: [
-    { id: "recovery-code|dev_O4KYL4FtcLAVRsCl", authenticator_type: "recovery-code", active: true },
-    {
-      id: "sms|dev_NU1Ofuw3Cw0XCt5x",
-      authenticator_type: "oob",
-      active: true,
-      oob_channel: "sms",
-      name: "XXXXXXXX8730",
-    },
-    {
-      id: "voice|dev_NU1Ofuw3Cw0XCt5x",
-      authenticator_type: "oob",
-      active: true,
-      oob_channel: "voice",
-      name: "XXXXXXXX8730",
-    },
-  ],
+  authenticators: auth0PageAuthenticators,
   // The page's curl bodies: confirm (form) and challenge (JSON).
   confirmForm:
     "grant_type=http%3A%2F%2Fauth0.com%2Foauth%2Fgrant-type%2Fmfa-oob&client_id={yourClientId}&client_secret=%7ByourClientSecret%7D&mfa_token=%7BmfaToken%7D&oob_code=%7BoobCode%7D&binding_code=%7BuserOtpCode%7D",

@@ -220,34 +220,27 @@ export function compareStep(tenant: StepObservation, mock: StepObservation): Ste
     });
   }
   // Fields only make sense to compare when both answered the same kind of response.
-  if (tenant.status === mock.status) {
-    const t = new Set(tenant.fields);
-    const m = new Set(mock.fields);
-    for (const p of [...new Set([...t, ...m])].sort()) {
-      if (t.has(p) !== m.has(p)) {
-        out.push({
-          ...base,
-          aspect: "field",
-          name: p,
-          tenant: t.has(p) ? "present" : "absent",
-          mock: m.has(p) ? "present" : "absent",
-        });
-      }
-    }
-  }
-  const th = new Set(tenant.headers.filter((h) => !volatile(h)));
-  const mh = new Set(mock.headers.filter((h) => !volatile(h)));
-  for (const h of [...new Set([...th, ...mh])].sort()) {
-    if (th.has(h) !== mh.has(h)) {
+  /** One drift per name that only one side has. */
+  const presence = (aspect: "field" | "header", tenantNames: string[], mockNames: string[]): void => {
+    const t = new Set(tenantNames);
+    const m = new Set(mockNames);
+    for (const name of [...new Set([...t, ...m])].sort()) {
+      if (t.has(name) === m.has(name)) continue;
       out.push({
         ...base,
-        aspect: "header",
-        name: h,
-        tenant: th.has(h) ? "present" : "absent",
-        mock: mh.has(h) ? "present" : "absent",
+        aspect,
+        name,
+        tenant: t.has(name) ? "present" : "absent",
+        mock: m.has(name) ? "present" : "absent",
       });
     }
-  }
+  };
+  if (tenant.status === mock.status) presence("field", tenant.fields, mock.fields);
+  presence(
+    "header",
+    tenant.headers.filter((h) => !volatile(h)),
+    mock.headers.filter((h) => !volatile(h)),
+  );
   const tct = tenant.contentType?.toLowerCase().replace(/\s+/g, "");
   const mct = mock.contentType?.toLowerCase().replace(/\s+/g, "");
   if (tct !== mct) {

@@ -10,7 +10,7 @@ import { Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, TOO_MANY_SMS } from "../lib/answers.ts";
 import { type ApiResult, challenge } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { flowOptions, guarded, load, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   letGlobalLimitRefill,
@@ -29,17 +29,10 @@ const messages = { burst: 10, refillSeconds: 3600 };
 const limitEnforced = new Rate("sms_limit_enforced");
 const refillOk = new Rate("sms_refill_ok");
 
-export const options: Options = {
-  ...commonOptions,
-  scenarios: {
-    [MAIN]: { executor: "per-vu-iterations", vus: opts.vus, iterations: opts.iterations, maxDuration: "10m" },
-  },
-  thresholds: {
-    ...commonThresholds(opts, "challenge"),
-    sms_limit_enforced: ["rate==1"],
-    sms_refill_ok: ["rate==1"],
-  },
-};
+export const options: Options = flowOptions(opts, "challenge", "10m", [
+  "sms_limit_enforced",
+  "sms_refill_ok",
+]);
 
 export function setup(): SetupData {
   return prepareTarget(opts, plan.users);

@@ -15,7 +15,7 @@ import { Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, parseRateLimitHeaders, RATE_LIMITED, waitBeforeNext } from "../lib/answers.ts";
 import { type ApiResult, challenge, exchangeOob, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { flowOptions, guarded, load, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   latestMessageId,
@@ -37,23 +37,11 @@ const burst = plan.bucket?.burst ?? 12;
 const limitEnforced = new Rate("exchange_limit_enforced");
 const politeClientOk = new Rate("polite_client_ok");
 
-export const options: Options = {
-  ...commonOptions,
-  scenarios: {
-    [MAIN]: {
-      executor: "per-vu-iterations",
-      vus: opts.vus,
-      iterations: opts.iterations,
-      // A real target makes the client wait a minute per iteration; the mock does not.
-      maxDuration: `${opts.iterations * 3 + 2}m`,
-    },
-  },
-  thresholds: {
-    ...commonThresholds(opts, "token"),
-    exchange_limit_enforced: ["rate==1"],
-    polite_client_ok: ["rate==1"],
-  },
-};
+// A real target makes the client wait a minute per iteration; the mock does not.
+export const options: Options = flowOptions(opts, "token", `${opts.iterations * 3 + 2}m`, [
+  "exchange_limit_enforced",
+  "polite_client_ok",
+]);
 
 export function setup(): SetupData {
   return prepareTarget(opts, plan.users);

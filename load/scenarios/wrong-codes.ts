@@ -13,7 +13,7 @@ import type { Options } from "k6/options";
 import { INVALID_BINDING_CODE, isAnswer, TOO_MANY_FAILED_CODES } from "../lib/answers.ts";
 import type { ClientSettings } from "../lib/k6/client.ts";
 import { type ApiResult, challenge, exchangeOob, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import { flowOptions, guarded, load, summaryHandler } from "../lib/k6/scenario.ts";
 import {
   iterationUser,
   type LoadUser,
@@ -35,23 +35,11 @@ const failedCodes = { burst: 10, refillSeconds: 360 };
 const lockoutEnforced = new Rate("lockout_enforced");
 const refillOk = new Rate("failed_codes_refill_ok");
 
-export const options: Options = {
-  ...commonOptions,
-  scenarios: {
-    // A real target makes each iteration wait 6 minutes for the refill.
-    [MAIN]: {
-      executor: "per-vu-iterations",
-      vus: opts.vus,
-      iterations: opts.iterations,
-      maxDuration: `${opts.iterations * 8 + 2}m`,
-    },
-  },
-  thresholds: {
-    ...commonThresholds(opts, "token"),
-    lockout_enforced: ["rate==1"],
-    failed_codes_refill_ok: ["rate==1"],
-  },
-};
+// A real target makes each iteration wait 6 minutes for the refill.
+export const options: Options = flowOptions(opts, "token", `${opts.iterations * 8 + 2}m`, [
+  "lockout_enforced",
+  "failed_codes_refill_ok",
+]);
 
 export function setup(): SetupData {
   return prepareTarget(opts, plan.users);

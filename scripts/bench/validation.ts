@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { response } from "../../openapi/examples.ts";
+import { auth0PageAuthenticators, response } from "../../openapi/examples.ts";
 import {
   formatFinding,
   type OperationId,
@@ -41,23 +41,7 @@ const cases: { operation: OperationId; case: string; res: ResponseLike }[] = [
   {
     operation: "listAuthenticators",
     case: "200, 3 items",
-    res: response("listAuthenticators", 200, [
-      { id: "recovery-code|dev_O4KYL4FtcLAVRsCl", authenticator_type: "recovery-code", active: true },
-      {
-        id: "sms|dev_NU1Ofuw3Cw0XCt5x",
-        authenticator_type: "oob",
-        active: true,
-        oob_channel: "sms",
-        name: "XXXXXXXX8730",
-      },
-      {
-        id: "voice|dev_NU1Ofuw3Cw0XCt5x",
-        authenticator_type: "oob",
-        active: true,
-        oob_channel: "voice",
-        name: "XXXXXXXX8730",
-      },
-    ]),
+    res: response("listAuthenticators", 200, auth0PageAuthenticators),
   },
   { operation: "deleteAuthenticator", case: "204", res: response("deleteAuthenticator", 204, undefined) },
   {

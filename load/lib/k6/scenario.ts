@@ -3,6 +3,7 @@
  * thresholds all scenarios hold, and the handleSummary that writes the summary file.
  */
 import { Counter } from "k6/metrics";
+import type { Options } from "k6/options";
 import { guardTarget } from "../guard.ts";
 import { type LoadOptions, readLoadOptions } from "../options.ts";
 import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
@@ -84,6 +85,27 @@ export const commonOptions = {
     "expected_response",
   ],
 };
+
+/**
+ * Options of a flow scenario (each iteration walks one user through a limit): per-VU iterations
+ * bounded by `maxDuration`, the common thresholds on `mainRequest`, and each verdict Rate at 1.
+ */
+export function flowOptions(
+  opts: LoadOptions,
+  mainRequest: string,
+  maxDuration: string,
+  verdicts: string[],
+): Options {
+  const thresholds = commonThresholds(opts, mainRequest);
+  for (const verdict of verdicts) thresholds[verdict] = ["rate==1"];
+  return {
+    ...commonOptions,
+    scenarios: {
+      [MAIN]: { executor: "per-vu-iterations", vus: opts.vus, iterations: opts.iterations, maxDuration },
+    },
+    thresholds,
+  };
+}
 
 /** host[:port] of a URL (k6 has no URL class without a remote library). */
 function hostOf(url: string): string {
