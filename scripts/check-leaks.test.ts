@@ -30,7 +30,7 @@ test("fails on a planted leak, naming file and kind but not the value", () => {
   assert.match(result.stderr, /1 leak\(s\) found/);
   assert.match(result.stderr, /contracts\/results\.json: client_secret •••\[27\]/);
   assert.match(result.stderr, /\{"body":"•••\[27\]","code":"000000"\}/);
-  assert.match(result.stderr, /1 of them written in the repository's source/);
+  assert.match(result.stderr, /1 of them also in the repository's source/);
   assert.ok(!`${result.stdout}${result.stderr}`.includes(SECRET));
 });
 

@@ -4,7 +4,7 @@
  * secret's kind and masked form, never the value.
  */
 import { parseArgs } from "node:util";
-import { trackedFiles } from "./report/environment.ts";
+import { publicFiles } from "./report/environment.ts";
 import { checkLeaks } from "./report/leaks.ts";
 import { readSecretEntries, reportsDir } from "./report/secrets.ts";
 
@@ -21,9 +21,9 @@ if (secrets.length === 0) {
   }
   console.warn(message);
 }
-const scan = checkLeaks(dir, secrets, trackedFiles());
+const scan = checkLeaks(dir, secrets, publicFiles());
 const committed = scan.committed
-  ? ` (${scan.committed} of them written in the repository's source, so public)`
+  ? ` (${scan.committed} of them also in the repository's source or Playwright's report template, so public)`
   : "";
 if (scan.hits.length > 0) {
   console.error(`check:leaks: ${scan.hits.length} leak(s) found:`);

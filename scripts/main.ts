@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { checkReportInBrowser, findChromium } from "./report/browser.ts";
 import { composeReport } from "./report/compose.ts";
-import { gitCommit, k6Version, REPO_ROOT, trackedFiles, versions } from "./report/environment.ts";
+import { gitCommit, k6Version, publicFiles, REPO_ROOT, versions } from "./report/environment.ts";
 import type { Stage } from "./report/html.ts";
 import { checkLeaks } from "./report/leaks.ts";
 import { createMasker, maskText } from "./report/mask.ts";
@@ -188,7 +188,7 @@ await stage("report renders in Chromium", async () => {
 
 /** Scans reports/ for every recorded secret; messages name files and kinds, never values. */
 function leakCheck(): Omit<Stage, "name" | "durationMs"> {
-  const scan = checkLeaks(dir, readSecretEntries({ dir }), trackedFiles());
+  const scan = checkLeaks(dir, readSecretEntries({ dir }), publicFiles());
   for (const hit of scan.hits) say(`    leak: ${hit.file}: ${hit.kind} ${hit.masked} …${hit.context}…`);
   if (scan.hits.length) {
     return {

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { deflateRawSync, gzipSync } from "node:zlib";
-import { scanForLeaks } from "./leaks.ts";
+import { publicFiles } from "./environment.ts";
+import { checkLeaks, scanForLeaks } from "./leaks.ts";
 import type { SecretEntry } from "./secrets.ts";
 import { readZip } from "./zip.ts";
 
@@ -133,4 +135,29 @@ test("finds each planted leak, wherever it hides, and names file and kind only",
 test("counts files and secrets", () => {
   const result = scan("count", { "a.txt": "x", "b/c.txt": "y" });
   assert.deepEqual([result.files, result.secrets, result.hits.length], [2, SECRETS.length, 0]);
+});
+
+test("a code that equals a number in Playwright's report template is public; a real leak beside it is not", () => {
+  const publics = publicFiles();
+  const template = publics.find((f) => f.endsWith("report.css"));
+  assert.ok(template, "Playwright's report template is installed");
+  const css = readFileSync(template, "utf8");
+  const colour = css.match(/#(\d{6})\b/)?.[1];
+  assert.ok(colour, "the template has an all-digit colour to collide with");
+  // A code in no public file, as a run's codes are: one written in the source would be public too.
+  const everything = publics.map((f) => readFileSync(f, "utf8")).join("\n");
+  let code = "";
+  do code = String(randomInt(100000, 1000000));
+  while (everything.includes(code));
+  const dir = path.join(root, "template");
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "index.html"), `<style>${css}</style><p>code ${code}</p>`);
+  const secrets: SecretEntry[] = [
+    { kind: "binding_code", value: colour },
+    { kind: "binding_code", value: code },
+  ];
+  assert.equal(checkLeaks(dir, secrets, []).hits.length, 2, "without public files, the colour is a hit too");
+  const result = checkLeaks(dir, secrets, publics);
+  assert.deepEqual([result.hits.length, result.committed], [1, 1]);
+  assert.match(result.hits[0]?.context ?? "", /code •••/);
 });

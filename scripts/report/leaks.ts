@@ -98,7 +98,7 @@ export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): Leak
 }
 
 /**
- * The recorded values that also occur in the given files (the repository's own tracked files):
+ * The recorded values that also occur in the given public files (see publicFiles()):
  * a value written in the source, such as a deliberately malformed token or a wrong code a negative
  * test sends, is public by definition, and Playwright's report quotes the source of a failing test.
  */
@@ -120,13 +120,13 @@ function valuesInFiles(secrets: readonly SecretEntry[], files: Iterable<string>)
   return found;
 }
 
-/** The leak check of `npm run check:leaks` and `npm start`: every recorded secret not written in the repository's source. */
+/** The leak check of `npm run check:leaks` and `npm start`: every recorded secret not found in a public file (the repository's source, Playwright's report template). */
 export function checkLeaks(
   dir: string,
   secrets: readonly SecretEntry[],
-  repoFiles: Iterable<string>,
+  publicFiles: Iterable<string>,
 ): LeakScan {
-  const committed = valuesInFiles(secrets, repoFiles);
+  const committed = valuesInFiles(secrets, publicFiles);
   const scan = scanForLeaks(
     dir,
     secrets.filter((s) => !committed.has(s.value)),
