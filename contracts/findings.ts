@@ -5,8 +5,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import type { Finding } from "../openapi/validate.ts";
-import type { StepObservation } from "../tenant/drift.ts";
+import { metaFileOf, type ObservationsMeta, type StepObservation } from "../tenant/drift.ts";
 
 /** One finding as the report composer reads it (`reports/contracts/findings.json` is an array of these). */
 export interface FindingRecord {
@@ -106,7 +107,8 @@ export function startRun(): void {
 /**
  * Merges every worker file into findings.json, checked.json and `observations/<project>.jsonl`
  * (one file per project, so a tenant run keeps the observations of an earlier mock run for the
- * drift report); returns the summary.
+ * drift report) with `<project>.meta.json` beside it (when, and against which mock source); returns
+ * the summary.
  */
 export function mergeWorkerLedgers(): CheckedSummary {
   const summary: CheckedSummary = { checked: 0, waits: 0, waitedMs: 0, byOperation: {}, findings: 0 };
@@ -140,9 +142,16 @@ export function mergeWorkerLedgers(): CheckedSummary {
   writeFileSync(path.join(reportDir(), "checked.json"), `${JSON.stringify(summary, null, 2)}\n`);
   const observationsDir = path.join(reportDir(), "observations");
   mkdirSync(observationsDir, { recursive: true });
+  const meta = `${JSON.stringify(observationsMeta())}\n`;
   for (const [project, lines] of observations) {
-    writeFileSync(path.join(observationsDir, `${project}.jsonl`), `${lines.join("\n")}\n`);
+    const file = path.join(observationsDir, `${project}.jsonl`);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    writeFileSync(metaFileOf(file), meta);
   }
   rmSync(workerDir(), { recursive: true, force: true });
   return summary;
+}
+
+function observationsMeta(): ObservationsMeta {
+  return { recordedAt: new Date().toISOString(), mockSource: mockSourceFingerprint() };
 }

@@ -6,8 +6,9 @@
  * way: the mock's outbox → the Action runner → the shipped phone-message Action → the signed sink →
  * the tenant target's inbox. Then:
  *
- * 1. drift against the mock project's observations (the contracts stage's, reports/contracts, or of
- *    this run with --with-mock) must show no step drift: same mock, same answers;
+ * 1. drift against the mock project's observations (the contracts stage's, reports/contracts, when
+ *    recorded against this checkout's mock source; else, or with --with-mock, of this run) must show
+ *    no step drift: same mock, same answers;
  * 2. a mock with a named deviation (associate-status-201) must show that step drift, in a second,
  *    narrowed run: the drift report can fail.
  *
@@ -22,8 +23,9 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
+import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import { loadActionHandler, type PhoneTrigger, startActionRunner } from "../tenant/action-runner.ts";
-import type { DriftReport } from "../tenant/drift.ts";
+import { type DriftReport, metaFileOf, readObservationsMeta } from "../tenant/drift.ts";
 import { startSink } from "../tenant/sink.ts";
 
 const OUT = "reports/tenant";
@@ -65,6 +67,7 @@ async function runTenant(opts: {
   if (opts.baseline) {
     fs.mkdirSync(path.join(contractsDir, "observations"), { recursive: true });
     fs.copyFileSync(opts.baseline, path.join(contractsDir, "observations", "mock.jsonl"));
+    fs.copyFileSync(metaFileOf(opts.baseline), path.join(contractsDir, "observations", "mock.meta.json"));
   }
   let mock: MockProcess | undefined;
   let sink: Awaited<ReturnType<typeof startSink>> | undefined;
@@ -164,10 +167,15 @@ function writeJUnit(suitesXml: string, checks: Check[]): void {
 async function main(): Promise<number> {
   const started = Date.now();
   const saved = path.join(BASELINE, "observations", "mock.jsonl");
-  const ownBaseline = withMock || !fs.existsSync(saved);
+  // A baseline recorded against another version of the mock would show the mock's change as drift.
+  const savedIsCurrent =
+    fs.existsSync(saved) &&
+    readObservationsMeta(fs, metaFileOf(saved))?.mockSource === mockSourceFingerprint();
+  const ownBaseline = withMock || !savedIsCurrent;
   if (ownBaseline && !withMock) {
+    const why = fs.existsSync(saved) ? "was recorded against another version of the mock" : "is missing";
     console.log(
-      `tenant-on-mock: no ${BASELINE}/observations/mock.jsonl (run npm run test:contracts first to save time): running the mock project here too`,
+      `tenant-on-mock: ${saved} ${why} (npm run test:contracts writes it): running the mock project here too`,
     );
   }
   const checks: Check[] = [];

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import {
   compareStep,
   computeDrift,
@@ -9,6 +10,7 @@ import {
   observeResponse,
   readDriftInputs,
   type StepObservation,
+  staleBaselineWarning,
 } from "./drift.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/drift", import.meta.url));
@@ -142,4 +144,73 @@ test("observeResponse keeps the shape and no values", () => {
   });
   assert.doesNotMatch(JSON.stringify(o), /secret/);
   assert.deepEqual(fieldPointers({ "a/b": { "c~": 1 } }), ["/a~1b", "/a~1b/c~0"]);
+});
+
+describe("the mock baseline's provenance", () => {
+  const inputs = readDriftInputs(fixtures, fs);
+  const recordedAt = "2026-01-01T00:00:00.000Z";
+  const rows: Array<{
+    name: string;
+    meta: "fixture" | "none";
+    current?: string;
+    baseline: { recordedAt?: string; current: boolean } | undefined;
+    warns: RegExp | undefined;
+  }> = [
+    {
+      name: "recorded against this mock",
+      meta: "fixture",
+      current: "0123456789abcdef",
+      baseline: { recordedAt, current: true },
+      warns: undefined,
+    },
+    {
+      name: "recorded against another mock",
+      meta: "fixture",
+      current: "fedcba9876543210",
+      baseline: { recordedAt, current: false },
+      warns: /recorded 2026-01-01T00:00:00.000Z.*--with-mock/,
+    },
+    {
+      name: "without a meta file",
+      meta: "none",
+      current: "0123456789abcdef",
+      baseline: { current: false },
+      warns: /unknown provenance/,
+    },
+    {
+      name: "when the caller does not know the mock source",
+      meta: "fixture",
+      baseline: undefined,
+      warns: undefined,
+    },
+  ];
+  for (const row of rows) {
+    test(row.name, () => {
+      const { mockMeta, ...rest } = inputs;
+      const report = computeDrift({
+        ...rest,
+        ...(row.meta === "fixture" && mockMeta ? { mockMeta } : {}),
+        ...(row.current ? { currentMockSource: row.current } : {}),
+      });
+      assert.deepEqual(report.inputs.mockBaseline, row.baseline);
+      const warning = staleBaselineWarning(report);
+      if (row.warns) assert.match(warning ?? "", row.warns);
+      else assert.equal(warning, undefined);
+    });
+  }
+
+  test("a malformed meta file is no provenance, not an error", () => {
+    const broken = {
+      ...fs,
+      readFileSync: (p: string, enc: "utf8") =>
+        p.endsWith(".meta.json") ? "{not json" : fs.readFileSync(p, enc),
+    };
+    assert.equal(readDriftInputs(fixtures, broken).mockMeta, undefined);
+    assert.equal(inputs.mockMeta?.mockSource, "0123456789abcdef");
+  });
+
+  test("the mock source fingerprint is 16 hex digits and stable", () => {
+    assert.match(mockSourceFingerprint(), /^[0-9a-f]{16}$/);
+    assert.equal(mockSourceFingerprint(), mockSourceFingerprint());
+  });
 });

@@ -39,6 +39,13 @@ export interface StepObservation {
   contentType?: string;
 }
 
+/** Beside each project's observations (`<project>.meta.json`): when, and against which mock source. */
+export interface ObservationsMeta {
+  recordedAt: string;
+  /** `mockSourceFingerprint()` at recording time (mock/fingerprint.ts). */
+  mockSource: string;
+}
+
 /** One difference from the description on the tenant, grouped across tests. */
 export interface DescriptionDrift {
   operation: string;
@@ -75,7 +82,17 @@ export interface StepDrift {
 export interface DriftReport {
   version: 1;
   generatedAt: string;
-  inputs: { findings: boolean; tenantObservations: number; mockObservations: number };
+  inputs: {
+    findings: boolean;
+    tenantObservations: number;
+    mockObservations: number;
+    /**
+     * Where the mock observations come from (when the caller knows the mock source now): `current`
+     * is false when they were recorded against another version of the mock's source, or say
+     * nothing of it, so step drift may be the mock's own change.
+     */
+    mockBaseline?: { recordedAt?: string; current: boolean };
+  };
   summary: {
     descriptionDrifts: number;
     stepDrifts: number;
@@ -261,6 +278,9 @@ export function computeDrift(input: {
   observations?: readonly StepObservation[];
   tenantProject?: string;
   mockProject?: string;
+  /** The mock observations' meta file, and the mock source fingerprint now, to judge staleness. */
+  mockMeta?: ObservationsMeta;
+  currentMockSource?: string;
   now?: Date;
 }): DriftReport {
   const tenantProject = input.tenantProject ?? "tenant";
@@ -288,6 +308,14 @@ export function computeDrift(input: {
       findings: input.findings !== undefined,
       tenantObservations: tenant.size,
       mockObservations: mock.size,
+      ...(input.currentMockSource !== undefined && mock.size > 0
+        ? {
+            mockBaseline: {
+              ...(input.mockMeta ? { recordedAt: input.mockMeta.recordedAt } : {}),
+              current: input.mockMeta?.mockSource === input.currentMockSource,
+            },
+          }
+        : {}),
     },
     summary: {
       descriptionDrifts: description.length,
@@ -313,7 +341,7 @@ export function readDriftInputs(
     readdirSync(p: string): string[];
   },
   contractsDir = `${reportsDir}/contracts`,
-): { findings?: DriftFinding[]; observations: StepObservation[] } {
+): { findings?: DriftFinding[]; observations: StepObservation[]; mockMeta?: ObservationsMeta } {
   const findingsFile = `${contractsDir}/findings.json`;
   const obsDir = `${contractsDir}/observations`;
   const findings = fs.existsSync(findingsFile)
@@ -328,5 +356,38 @@ export function readDriftInputs(
       }
     }
   }
-  return { ...(findings ? { findings } : {}), observations };
+  const mockMeta = readObservationsMeta(fs, metaFileOf(`${obsDir}/mock.jsonl`));
+  return { ...(findings ? { findings } : {}), observations, ...(mockMeta ? { mockMeta } : {}) };
+}
+
+/** The meta file beside an observations file: `<project>.jsonl` → `<project>.meta.json`. */
+export function metaFileOf(observationsFile: string): string {
+  return observationsFile.replace(/\.jsonl$/, ".meta.json");
+}
+
+/** A meta file, or undefined when missing or not of that shape (the baseline then has no provenance). */
+export function readObservationsMeta(
+  fs: { existsSync(p: string): boolean; readFileSync(p: string, enc: "utf8"): string },
+  file: string,
+): ObservationsMeta | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const meta = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<ObservationsMeta>;
+    return typeof meta.recordedAt === "string" && typeof meta.mockSource === "string"
+      ? { recordedAt: meta.recordedAt, mockSource: meta.mockSource }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A line for the console when the step drift compares with a stale mock baseline; undefined otherwise. */
+export function staleBaselineWarning(report: DriftReport): string | undefined {
+  const baseline = report.inputs.mockBaseline;
+  if (!baseline || baseline.current || report.summary.comparedSteps === 0) return undefined;
+  const when = baseline.recordedAt ? `recorded ${baseline.recordedAt}` : "of unknown provenance";
+  return (
+    `drift: the mock observations (${when}) come from another version of the mock than this checkout's, ` +
+    "so step drift may be the mock's own change; run `npm run test:tenant -- --with-mock` for a fresh baseline"
+  );
 }

@@ -79,6 +79,42 @@ test("a run without inputs still gets a page that says what is missing", () => {
   assert.equal(r.ok, true);
 });
 
+test("the drift section warns when the mock baseline is stale, and only then", () => {
+  const rows: Array<{ name: string; baseline?: object; warns: RegExp | undefined }> = [
+    {
+      name: "current",
+      baseline: { recordedAt: "2026-01-05T09:00:00.000Z", current: true },
+      warns: undefined,
+    },
+    { name: "no-baseline", warns: undefined },
+    {
+      name: "stale",
+      baseline: { recordedAt: "2026-01-05T09:00:00.000Z", current: false },
+      warns: /recorded 2026-01-05T09:00:00.000Z/,
+    },
+    { name: "unknown", baseline: { current: false }, warns: /of unknown provenance/ },
+  ];
+  for (const row of rows) {
+    const dir = path.join(root, `drift-${row.name}`);
+    mkdirSync(dir, { recursive: true });
+    const inputs = {
+      findings: true,
+      tenantObservations: 1,
+      mockObservations: 1,
+      ...(row.baseline ? { mockBaseline: row.baseline } : {}),
+    };
+    writeFileSync(
+      path.join(dir, "drift.json"),
+      JSON.stringify({ version: 1, inputs, description: [], versusMock: [] }),
+    );
+    const html = readFileSync(composeReport({ reportsDir: dir, now: at(2) }).indexPath, "utf8");
+    assert.match(html, /id="drift"/, row.name);
+    const warning = /another version of the mock[^<]*/.exec(html);
+    if (row.warns) assert.match(html, row.warns, row.name);
+    assert.equal(warning !== null, row.warns !== undefined, row.name);
+  }
+});
+
 test("loadSkipped hides stale load results", () => {
   const dir = staged("skipped");
   const html = readFileSync(

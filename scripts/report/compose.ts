@@ -115,6 +115,14 @@ function records(value: unknown): Array<Record<string, unknown>> {
     : [];
 }
 
+/** drift.json's `inputs.mockBaseline`, when it says the mock baseline is stale (tenant/drift.ts). */
+function staleBaseline(drift: Record<string, unknown>): { staleBaseline?: string } {
+  const inputs = drift.inputs as { mockBaseline?: { recordedAt?: unknown; current?: unknown } } | undefined;
+  const baseline = inputs?.mockBaseline;
+  if (baseline?.current !== false) return {};
+  return { staleBaseline: typeof baseline.recordedAt === "string" ? baseline.recordedAt : "unknown" };
+}
+
 /** Counts of test outcomes for history.json. */
 function tally(tests: TestRow[]): HistoryEntry["tests"] {
   const c = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
@@ -189,7 +197,13 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     },
     history: [],
     ...(drift && (Array.isArray(drift.description) || Array.isArray(drift.versusMock))
-      ? { drift: { description: records(drift.description), versusMock: records(drift.versusMock) } }
+      ? {
+          drift: {
+            description: records(drift.description),
+            versusMock: records(drift.versusMock),
+            ...staleBaseline(drift),
+          },
+        }
       : {}),
     links,
     secrets,

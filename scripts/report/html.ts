@@ -46,6 +46,8 @@ export interface ReportModel {
   drift?: {
     description: Array<Record<string, unknown>>;
     versusMock: Array<Record<string, unknown>>;
+    /** When the mock baseline came from another version of the mock: when it was recorded, or "unknown". */
+    staleBaseline?: string;
   };
   links: Array<{ label: string; href: string }>;
   /** Values to mask wherever they appear; never rendered. */
@@ -549,7 +551,10 @@ function renderDrift(drift: NonNullable<ReportModel["drift"]>, text: Text): stri
   const versus = drift.versusMock.length
     ? `<h3>Tenant versus the mock, step by step</h3>${genericTable(drift.versusMock, ["test", "step", "operation", "aspect", "name", "tenant", "mock"], text)}`
     : "";
-  return `<section id="drift"><h2>Drift <span class="count">${total}</span></h2><p class="muted">How a real tenant differs from the description and from the mock: this is where a change at Auth0 shows up.</p>${description}${versus}</section>`;
+  const stale = drift.staleBaseline
+    ? `<p class="notice bad">The mock observations compared with (${drift.staleBaseline === "unknown" ? "of unknown provenance" : `recorded ${text(drift.staleBaseline)}`}) come from another version of the mock than this checkout's: step drift may be the mock's own change. <code>npm run test:tenant -- --with-mock</code> records a fresh baseline.</p>`
+    : "";
+  return `<section id="drift"><h2>Drift <span class="count">${total}</span></h2><p class="muted">How a real tenant differs from the description and from the mock: this is where a change at Auth0 shows up.</p>${stale}${description}${versus}</section>`;
 }
 
 function renderLinks(model: ReportModel, text: Text): string {
