@@ -172,7 +172,7 @@ export const test = base.extend<
         ledger.observe(observeResponse(testInfo.project.name, title, operation, n, res));
       },
     });
-    client.secret("client_secret", target.clientSecret);
+    if (target.clientSecret !== undefined) client.secret("client_secret", target.clientSecret);
     await use(client);
     const records = client.findings.map((f) =>
       toRecord(f, title, testInfo.project.name, (s) => client.mask(s)),

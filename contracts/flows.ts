@@ -31,9 +31,17 @@ export interface User {
   userId?: string;
 }
 
-/** The client credentials every `/oauth/token` and `/mfa/challenge` body carries. */
-export function clientAuth(target: Target): { client_id: string; client_secret: string } {
-  return { client_id: target.clientId, client_secret: target.clientSecret };
+/** The client credentials every `/oauth/token` and `/mfa/challenge` body carries (a public client: its id alone). */
+export function clientAuth(target: Target): { client_id: string; client_secret?: string } {
+  return target.clientSecret === undefined
+    ? { client_id: target.clientId }
+    : { client_id: target.clientId, client_secret: target.clientSecret };
+}
+
+/** The same target as seen by its public client: every flow then sends the client_id alone. */
+export function asPublicClient(target: Target): Target | undefined {
+  if (target.publicClientId === undefined) return undefined;
+  return { ...target, clientId: target.publicClientId, clientSecret: undefined };
 }
 
 /** Boxed step with a masked phone in its title. */

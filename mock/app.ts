@@ -12,7 +12,7 @@ import { deleteAuthenticator, listAuthenticators } from "./authenticators.ts";
 import { byteLength, parseBody } from "./body.ts";
 import { challenge } from "./challenge.ts";
 import type { Clock } from "./clock.ts";
-import { ConfigError, defaultConfig, type MockConfig } from "./config.ts";
+import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./config.ts";
 import { control } from "./control.ts";
 import { deviateTokenBody, deviationNames, injectedError } from "./faults.ts";
 import { handleManagement } from "./management.ts";
@@ -105,6 +105,7 @@ function completeConfig(partial: Partial<MockConfig> | undefined): MockConfig {
   const config: MockConfig = { ...base, ...partial, faults: { ...base.faults, ...partial?.faults } };
   if (partial?.domain !== undefined && partial.issuer === undefined)
     config.issuer = `https://${partial.domain}/`;
+  checkClients(config);
   const unknown = config.faults.deviations.find((d) => !deviationNames.includes(d));
   if (unknown !== undefined)
     throw new ConfigError(`faults.deviations: unknown deviation "${unknown}"`, "deviations");

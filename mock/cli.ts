@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       ? `  client_secret  ${maskSecret(c.clientSecret)}   (as configured; masked)`
       : `  client_secret  ${c.clientSecret}   (generated for this run; not a tenant secret)`,
   );
+  console.log(`  public client  ${c.publicClientId}   (a native app's: client_id only, no secret)`);
   console.log(`  connection     ${c.connection}`);
   console.log(`  profile        ${c.profile}, seed ${c.seed}, ${c.users} seeded users`);
   console.log(`  control API    ${c.control ? `${server.url}/__mock/health` : "off"}`);

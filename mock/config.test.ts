@@ -31,6 +31,7 @@ describe("defaultConfig", () => {
       domain: "localhost",
       issuer: "https://localhost/",
       clientId: "mockClientId00000000000000000000",
+      publicClientId: "mockPublicClientId00000000000000",
       connection: "Username-Password-Authentication",
       audience: "",
       profile: "essentials",
@@ -209,6 +210,11 @@ describe("parseArgs", () => {
     { argv: ["--latency-ms", "60001"], option: "--latency-ms", says: "an integer from 0 to 60000" },
     { argv: ["--max-body-bytes", "10"], option: "--max-body-bytes", says: "an integer from 1024" },
     { argv: ["--client-secret", ""], option: "--client-secret", says: "non-empty" },
+    {
+      argv: ["--public-client-id", "mockClientId00000000000000000000"],
+      option: "public_client_id",
+      says: "must differ from client_id",
+    },
     { argv: ["--rate-limit-body", "x"], option: "--rate-limit-body", says: "unknown option" },
     { argv: ["--frobnicate"], option: "--frobnicate", says: "unknown option; run with --help" },
   ];
@@ -256,6 +262,7 @@ describe("toPublicConfig and mergeConfig", () => {
       "issuer",
       "client_id",
       "client_secret",
+      "public_client_id",
       "connection",
       "audience",
       "profile",
@@ -400,6 +407,11 @@ describe("toPublicConfig and mergeConfig", () => {
       patch: { faults: { deviations: ["ok", 3] } },
       option: "faults.deviations[1]",
       says: "a non-empty name",
+    },
+    {
+      patch: { client_id: "mockPublicClientId00000000000000" },
+      option: "public_client_id",
+      says: "must differ",
     },
   ];
   for (const row of bad) {

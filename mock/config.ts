@@ -35,6 +35,8 @@ export interface MockConfig {
   issuer: string; // "https://<domain>/" unless set
   clientId: string;
   clientSecret: string;
+  /** A public client (a native app: token endpoint authentication method None) that sends no secret. */
+  publicClientId: string;
   connection: string;
   audience: string; // "" = no default audience
   profile: ProfileName;
@@ -79,6 +81,7 @@ export function defaultConfig(): MockConfig {
     issuer: issuerFor(DEFAULT_DOMAIN),
     clientId: "mockClientId00000000000000000000", // not a secret: Auth0 client ids are public
     clientSecret: randomString(64),
+    publicClientId: "mockPublicClientId00000000000000",
     connection: "Username-Password-Authentication", // Auth0's default database connection
     audience: "",
     profile: "essentials", // A10
@@ -263,6 +266,7 @@ const fields: Field[] = [
   { json: "issuer", key: "issuer", parse: url },
   { json: "client_id", key: "clientId", parse: string() },
   { json: "client_secret", key: "clientSecret", parse: string(), secret: true },
+  { json: "public_client_id", key: "publicClientId", parse: string() },
   { json: "connection", key: "connection", parse: string() },
   { json: "audience", key: "audience", parse: string({ empty: true }) },
   { json: "profile", key: "profile", parse: profile },
@@ -398,7 +402,18 @@ export function parseArgs(
     apply(option, name, value);
   }
   if (!issuerSet) config.issuer = issuerFor(config.domain);
+  checkClients(config);
   return { config, port, host, help };
+}
+
+/** The two clients must differ: one id cannot be confidential and public at once. */
+export function checkClients(config: MockConfig): void {
+  if (config.publicClientId === config.clientId) {
+    throw new ConfigError(
+      `public_client_id must differ from client_id (both ${show(config.clientId)})`,
+      "public_client_id",
+    );
+  }
 }
 
 /** The --help text: every flag with its environment variable and default. */
@@ -490,5 +505,6 @@ export function mergeConfig(base: MockConfig, patch: unknown): MockConfig {
   ) {
     next.issuer = issuerFor(next.domain);
   }
+  checkClients(next);
   return next;
 }

@@ -16,7 +16,8 @@ import {
 import type { Client, User } from "./state.ts";
 
 const domain = "tenant.mock.test";
-const client: Client = { clientId: "m2m", clientSecret: "m2m-secret-0123456789", name: "M2M" };
+const client = { clientId: "m2m", clientSecret: "m2m-secret-0123456789", name: "M2M" } satisfies Client;
+const publicClient: Client = { clientId: "native", clientSecret: undefined, name: "Native" };
 
 /** A state with the methods the handler needs; the app passes its MockState. */
 function fakeState(): ManagementContext["state"] {
@@ -24,7 +25,10 @@ function fakeState(): ManagementContext["state"] {
   let n = 0;
   return {
     users,
-    clients: new Map([[client.clientId, client]]),
+    clients: new Map<string, Client>([
+      [client.clientId, client],
+      [publicClient.clientId, publicClient],
+    ]),
     createUser(o) {
       const id = `auth0|${String(++n).padStart(24, "0")}`;
       const user: User = {
@@ -128,6 +132,18 @@ describe("client credentials on /oauth/token", () => {
     {
       name: "unknown client",
       body: { ...base, client_id: "who", audience: `https://${domain}/api/v2/` },
+      status: 401,
+      error: "access_denied",
+    },
+    {
+      name: "a public client, without a secret",
+      body: { grant_type: "client_credentials", client_id: "native", audience: `https://${domain}/api/v2/` },
+      status: 401,
+      error: "access_denied",
+    },
+    {
+      name: "a public client, with a secret",
+      body: { ...base, client_id: "native", audience: `https://${domain}/api/v2/` },
       status: 401,
       error: "access_denied",
     },

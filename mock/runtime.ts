@@ -58,7 +58,8 @@ export class Runtime {
       next.seed !== prev.seed ||
       next.users !== prev.users ||
       next.clientId !== prev.clientId ||
-      next.clientSecret !== prev.clientSecret
+      next.clientSecret !== prev.clientSecret ||
+      next.publicClientId !== prev.publicClientId
     ) {
       this.reset();
     }
@@ -81,11 +82,10 @@ export class Runtime {
 
   private freshState(): MockState {
     const c = this.config;
-    return new MockState(c.seed, c.users, {
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      name: "Default App",
-    });
+    return new MockState(c.seed, c.users, [
+      { clientId: c.clientId, clientSecret: c.clientSecret, name: "Default App" },
+      { clientId: c.publicClientId, clientSecret: undefined, name: "Native App" },
+    ]);
   }
 }
 

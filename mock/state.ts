@@ -56,7 +56,8 @@ export interface OobTransaction {
 
 export interface Client {
   clientId: string;
-  clientSecret: string;
+  /** Undefined for a public client (token endpoint authentication method None): it has no secret. */
+  clientSecret: string | undefined;
   name: string;
 }
 
@@ -101,13 +102,13 @@ export class MockState {
   constructor(
     seed: number,
     seededUsers: number,
-    client: Client,
+    clients: readonly Client[],
     readonly limits: StateLimits = defaultStateLimits,
   ) {
     this.faker = new Faker({ locale: [en] });
     this.faker.seed(seed);
     this.rng = createRng(seed);
-    this.clients.set(client.clientId, client);
+    for (const client of clients) this.clients.set(client.clientId, client);
     for (let i = 0; i < seededUsers; i++) this.createUser({});
   }
 

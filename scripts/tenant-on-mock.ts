@@ -95,6 +95,7 @@ async function runTenant(opts: {
       AUTH0_BASE_URL: mock.url,
       AUTH0_CLIENT_ID: config.client_id,
       AUTH0_CLIENT_SECRET: config.client_secret,
+      AUTH0_PUBLIC_CLIENT_ID: config.public_client_id,
       AUTH0_CONNECTION: config.connection,
       AUTH0_AUDIENCE: config.audience ?? "",
       // The mock grants Management API tokens to the clients it knows: its default client.

@@ -12,6 +12,8 @@ export interface TenantConfig {
   baseURL: string;
   clientId: string;
   clientSecret: string;
+  /** A Native application (authentication method None) for the public-client flow; absent: skipped. */
+  publicClientId?: string;
   connection: string;
   audience?: string;
   management: { clientId: string; clientSecret: string };
@@ -81,6 +83,13 @@ export const TENANT_VARIABLES: readonly VariableSpec[] = [
     required: true,
   },
   { name: "AUTH0_CLIENT_SECRET", purpose: "client secret of that application", required: true },
+  {
+    name: "AUTH0_PUBLIC_CLIENT_ID",
+    purpose:
+      "client id of a Native application (Token Endpoint Authentication Method None; Password and MFA " +
+      "grant types, the connection enabled) for the public-client flow (optional: without it that test is skipped)",
+    required: false,
+  },
   {
     name: "AUTH0_CONNECTION",
     purpose: "database connection the test users are created in (e.g. Username-Password-Authentication)",
@@ -176,6 +185,7 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
   const req = (name: string): string => value(name) ?? "";
   const domain = req("AUTH0_DOMAIN").toLowerCase();
   const audience = value("AUTH0_AUDIENCE");
+  const publicClientId = value("AUTH0_PUBLIC_CLIENT_ID");
   const budget = value("TENANT_SMS_BUDGET");
   const timeout = value("TENANT_CODE_TIMEOUT_SECONDS");
   return {
@@ -183,6 +193,7 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
     baseURL: (value("AUTH0_BASE_URL") ?? `https://${domain}`).replace(/\/+$/, ""),
     clientId: req("AUTH0_CLIENT_ID"),
     clientSecret: req("AUTH0_CLIENT_SECRET"),
+    ...(publicClientId ? { publicClientId } : {}),
     connection: req("AUTH0_CONNECTION"),
     ...(audience ? { audience } : {}),
     management: { clientId: req("AUTH0_MGMT_CLIENT_ID"), clientSecret: req("AUTH0_MGMT_CLIENT_SECRET") },

@@ -10,6 +10,7 @@ import type { Inbox, InboxMessage, Target } from "./target.ts";
 export interface MockConfigView {
   client_id: string;
   client_secret: string;
+  public_client_id: string;
   connection: string;
   audience?: string;
   [key: string]: unknown;
@@ -79,6 +80,7 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
     baseURL,
     clientId: config.client_id,
     clientSecret: config.client_secret,
+    publicClientId: config.public_client_id,
     connection: config.connection,
     audience: config.audience || undefined,
     capabilities: { clock: true, control: true, sendsRealSms: false },

@@ -32,7 +32,10 @@ export interface Target {
   name: "mock" | "tenant";
   baseURL: string;
   clientId: string;
-  clientSecret: string;
+  /** Undefined for a public client (authentication method None), which sends its client_id alone. */
+  clientSecret: string | undefined;
+  /** A public client of the target (a native app's), when there is one: see `asPublicClient`. */
+  publicClientId?: string;
   connection: string;
   audience?: string;
   capabilities: Capabilities;

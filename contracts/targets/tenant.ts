@@ -101,6 +101,7 @@ export async function createTenantTarget(
     baseURL: config.baseURL,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
+    ...(config.publicClientId ? { publicClientId: config.publicClientId } : {}),
     connection: config.connection,
     ...(config.audience ? { audience: config.audience } : {}),
     capabilities: { clock: false, control: false, sendsRealSms: !config.sink, inbox: Boolean(config.sink) },

@@ -125,7 +125,8 @@ export interface paths {
          *     `binding_code`).
          *
          *     Authorization: none in headers. The `mfa_token` and the client credentials travel in the body
-         *     (`client_secret_post`, or `client_assertion` for Private Key JWT clients).
+         *     (`client_secret_post`, or `client_assertion` for Private Key JWT clients); a public client
+         *     (authentication method None: a native app or SPA) sends its `client_id` alone.
          *
          *     Decisions and unknowns:
          *
@@ -165,6 +166,10 @@ export interface paths {
          *     Authorization: client credentials in the body (`client_secret_post`, or `client_assertion`
          *     for Private Key JWT clients), or in an `Authorization: Basic` header (`client_secret_basic`);
          *     the body may then leave out the `client_id` that the request schemas require of the body form.
+         *     A public client (authentication method None: a native app or SPA) sends its `client_id`
+         *     alone ("client_secret: Required when the Token Endpoint Authentication Method is Post or
+         *     Basic"). [U] A secret sent by a public client: the mock refuses it like a wrong one (401
+         *     `invalid_client`), so an app cannot pass against it with a request Auth0 may refuse.
          *
          *     Decisions and unknowns:
          *
@@ -222,7 +227,7 @@ export interface components {
         OobChannel: "sms" | "voice" | "auth0" | "email";
         /**
          * @description Client credentials in the body: `client_secret` (client_secret_post) or a
-         *     `client_assertion` (Private Key JWT).
+         *     `client_assertion` (Private Key JWT); a public client (method None) sends `client_id` alone.
          */
         ClientAuthentication: {
             client_id?: string;
