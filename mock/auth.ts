@@ -66,6 +66,9 @@ export function authenticateClient(
   // like a wrong one keeps an app from passing here with a request Auth0 may refuse. A missing secret
   // fails for a confidential client (str() reads "" as missing).
   if (!client || secret !== client.clientSecret) return fail(401, "invalid_client", messages.clientAuth);
+  if (client.clientSecret === undefined && rt.deviates("public-client-needs-secret")) {
+    return fail(401, "invalid_client", messages.clientAuth);
+  }
   return client;
 }
 

@@ -86,6 +86,14 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
     const { token, enrolled } = await h.mfaAccessToken("remove:authenticators");
     return (await h.remove(token, enrolled.ids[0] ?? "")).status;
   },
+  "public-client-needs-secret": async (h) => {
+    const u = await h.user();
+    const login = { grant_type: "password", username: u.username, password: u.password };
+    const res = await h.app.request("/oauth/token", {
+      body: { client_id: h.app.config().publicClientId, ...login },
+    });
+    return res.status;
+  },
   "token-type-lowercase": async (h) => {
     const e = await h.enrolled();
     const ch = json(await h.challenge(e.mfaToken));

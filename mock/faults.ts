@@ -85,6 +85,11 @@ export const deviations: readonly Deviation[] = [
     name: "token-type-lowercase",
     breaks: 'token responses carry token_type "bearer" instead of "Bearer" (§4.5).',
   },
+  {
+    name: "public-client-needs-secret",
+    breaks:
+      "the public client (authentication method None) is refused without a client_secret, though Auth0 requires one only for Post and Basic.",
+  },
 ];
 
 /** Deviation names, for config validation and the control API. */
