@@ -107,6 +107,9 @@ describe("sink over HTTP", () => {
       const res = await row.send();
       assert.equal(res.status, row.status);
       assert.match(rejected.at(-1) ?? "", row.reason);
+      const body = (await res.json()) as { error?: unknown; error_description?: unknown };
+      assert.equal(typeof body.error, "string", "Auth0's error shape");
+      assert.match(String(body.error_description), row.reason);
     });
   }
 
@@ -184,8 +187,27 @@ describe("sink over HTTP", () => {
     });
     assert.equal(del.status, 204);
     assert.equal(sink.store.size(), 0);
-    assert.equal((await fetch(`${sink.url}/nope`)).status, 404);
+    const unknown = await fetch(`${sink.url}/nope`);
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { error: string }).error, "not_found");
     assert.equal((await fetch(`${sink.url}/health`)).status, 200);
+  });
+
+  test("a known path with another method is 405 with allow", async () => {
+    const rows: Array<[string, string, string]> = [
+      ["PUT", "/messages", "POST"],
+      ["GET", "/messages", "POST"],
+      ["POST", "/outbox", "GET, DELETE"],
+      ["DELETE", "/health", "GET"],
+    ];
+    for (const [method, path, allow] of rows) {
+      const res = await fetch(`${sink.url}${path}`, { method });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.get("allow"), allow);
+      const body = (await res.json()) as { error: string; error_description: string };
+      assert.equal(body.error, "method_not_allowed");
+      assert.match(body.error_description, new RegExp(`^${method} is not allowed`));
+    }
   });
 });
 

@@ -91,12 +91,18 @@ export function parseSinkMessage(body: unknown): Omit<InboxMessage, "id" | "crea
   };
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
     "content-length": Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -125,6 +131,21 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** The `error` code of each refusal status. */
+const ERROR_CODES: Record<number, string> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  409: "replayed_request",
+  413: "request_too_large",
+};
+
+/** The methods each path answers, for the 405's `allow` header. */
+const ALLOWED_METHODS: Record<string, string> = {
+  "/messages": "POST",
+  "/outbox": "GET, DELETE",
+  "/health": "GET",
+};
+
 /** Creates the sink's HTTP server (not listening) and its store. */
 function createSink(opts: SinkOptions): { server: Server; store: SinkStore } {
   const store = new SinkStore(opts.maxMessages ?? 1000);
@@ -133,9 +154,10 @@ function createSink(opts: SinkOptions): { server: Server; store: SinkStore } {
   // Signatures accepted within the window: a captured request replayed inside it is still refused.
   const seen = new Map<string, number>();
   const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  // Refusals in Auth0's error shape, like every other answer of this project's servers.
   const reject = (res: ServerResponse, status: number, reason: string) => {
     opts.onReject?.(reason);
-    send(res, status, { error: reason });
+    send(res, status, { error: ERROR_CODES[status] ?? "invalid_request", error_description: reason });
   };
 
   const authorizedRead = (req: IncomingMessage): boolean => {
@@ -186,12 +208,27 @@ function createSink(opts: SinkOptions): { server: Server; store: SinkStore } {
       const after = url.searchParams.get("after") ?? undefined;
       return send(res, 200, store.list({ ...(recipient ? { recipient } : {}), ...(after ? { after } : {}) }));
     }
-    return send(res, 404, { error: "not found" });
+    const allow = ALLOWED_METHODS[url.pathname];
+    if (allow) {
+      return send(
+        res,
+        405,
+        {
+          error: "method_not_allowed",
+          error_description: `${req.method} is not allowed on ${url.pathname}; use ${allow}.`,
+        },
+        { allow },
+      );
+    }
+    return send(res, 404, {
+      error: "not_found",
+      error_description: `Not found: ${req.method} ${url.pathname}`,
+    });
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { error: "internal error" });
+      if (!res.headersSent) send(res, 500, { error: "server_error", error_description: "The sink failed." });
       else res.destroy();
     });
   });
