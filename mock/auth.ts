@@ -1,7 +1,7 @@
 /**
  * Who is calling: client authentication (client_secret_post, client_secret_basic, or none for the
- * public client), mfa_tokens in a
- * body, and bearer tokens on /mfa/* (an mfa_token, or an access token for the MFA API audience).
+ * public client), mfa_tokens in a body, and bearer tokens on /mfa/* (an mfa_token, or an access
+ * token for the MFA API audience).
  * Every failure is one of the reference's answers (auth0-mfa-api.md §1.5, §4.6); an unknown token
  * and another user's token are indistinguishable from the outside.
  */
