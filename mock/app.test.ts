@@ -275,6 +275,22 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(viaBody.status, 200, viaBody.body);
   });
 
+  it("a client_assertion is a failed client authentication: the mock has no Private Key JWT client", async () => {
+    const h = new Harness();
+    const u = await h.user();
+    const res = await h.app.request("/oauth/token", {
+      body: {
+        grant_type: "password",
+        username: u.username,
+        password: u.password,
+        client_id: h.client.client_id,
+        client_assertion: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      },
+    });
+    assertError(res, 401, "invalid_client", "Client authentication failed.");
+  });
+
   it("a public client (a native app, authentication method None) runs the whole flow with its client_id alone", async () => {
     const h = new Harness();
     const publicId = h.app.config().publicClientId;
