@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
+import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "../contracts/client-assertion.ts";
 import { TokenSigner } from "./jwt.ts";
-import { assertError, Harness, json, OOB, phone, RECOVERY } from "./testing.ts";
+import { assertError, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 
 describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
   it("§10.1 password and password-realm answer 403 mfa_required with an mfa_token; wrong password is invalid_grant", async () => {
@@ -275,20 +277,113 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(viaBody.status, 200, viaBody.body);
   });
 
-  it("a client_assertion is a failed client authentication: the mock has no Private Key JWT client", async () => {
+  it("the Private Key JWT client authenticates with a client_assertion and nothing else", async () => {
     const h = new Harness();
-    const u = await h.user();
-    const res = await h.app.request("/oauth/token", {
-      body: {
-        grant_type: "password",
-        username: u.username,
-        password: u.password,
-        client_id: h.client.client_id,
-        client_assertion: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
-        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      },
+    const control = await h.app.request("/__mock/private-key-jwt");
+    assert.equal(control.status, 200, control.body);
+    const { client_id, alg, private_key } = json(control) as unknown as {
+      client_id: string;
+      alg: "RS256";
+      private_key: string;
+    };
+    const audience = h.app.config().issuer;
+    const assertion = (claims: Record<string, unknown> = {}) =>
+      signClientAssertion({
+        clientId: client_id,
+        audience,
+        privateKeyPem: private_key,
+        alg,
+        now: T0,
+        claims,
+      });
+    const auth = (a = assertion()) => ({
+      client_id,
+      client_assertion: a,
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
     });
-    assertError(res, 401, "invalid_client", "Client authentication failed.");
+    const user = await h.user();
+    const login = { grant_type: "password", username: user.username, password: user.password };
+    const token = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      h.app.request("/oauth/token", { headers, body });
+    assertError(await token({ ...login, ...auth() }), 403, "mfa_required");
+    const replayed = assertion();
+    await token({ ...login, ...auth(replayed) });
+    const refusals: Array<[string, Record<string, string>, Record<string, string>, string]> = [
+      [
+        "a replayed assertion",
+        { ...login, ...auth(replayed) },
+        {},
+        "Invalid client_assertion: jti already used.",
+      ],
+      ["a secret", { ...login, client_id, client_secret: "x" }, {}, "Client authentication failed."],
+      ["nothing", { ...login, client_id }, {}, "Client authentication failed."],
+      [
+        "an assertion and a secret",
+        { ...login, ...auth(), client_secret: "x" },
+        {},
+        "Client authentication failed.",
+      ],
+      [
+        "an assertion for another tenant",
+        { ...login, ...auth(assertion({ aud: "https://x.test/" })) },
+        {},
+        `Invalid client_assertion: aud must be ${audience}.`,
+      ],
+      [
+        "an assertion of the default client",
+        { ...login, ...auth(), client_id: h.client.client_id },
+        {},
+        "Client authentication failed.",
+      ],
+      [
+        "Basic credentials",
+        login,
+        { authorization: `Basic ${Buffer.from(`${client_id}:x`).toString("base64")}` },
+        "Client authentication failed.",
+      ],
+    ];
+    for (const [name, body, headers, description] of refusals) {
+      const res = await token(body, headers);
+      assert.equal(res.status, 401, `${name}: ${res.body}`);
+      assertError(res, 401, "invalid_client", description);
+    }
+    const { client_assertion_type: _, ...untyped } = auth();
+    assertError(
+      await token({ ...login, ...untyped }),
+      400,
+      "invalid_request",
+      "Missing required parameter: client_assertion_type",
+    );
+    // The whole flow, each call with a fresh assertion.
+    const mfaToken = String(json(await token({ ...login, ...auth() })).mfa_token);
+    const number = phone();
+    const enroll = await h.associatePhone(mfaToken, "sms", number);
+    const grant = { grant_type: OOB, mfa_token: mfaToken };
+    const confirmed = await token({
+      ...grant,
+      ...auth(),
+      oob_code: String(json(enroll).oob_code),
+      binding_code: h.lastCode(number).code,
+    });
+    assert.equal(confirmed.status, 200, confirmed.body);
+    const ch = await h.app.request("/mfa/challenge", { body: { ...auth(), mfa_token: mfaToken } });
+    assert.equal(ch.status, 200, ch.body);
+    const verified = await token({
+      ...grant,
+      ...auth(),
+      oob_code: String(json(ch).oob_code),
+      binding_code: h.lastCode(number).code,
+    });
+    assert.equal(verified.status, 200, verified.body);
+  });
+
+  it("with a configured public key the private key is the user's: the control API has none to give", async () => {
+    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({
+      format: "pem",
+      type: "spki",
+    });
+    const h = new Harness({ privateKeyJwtPublicKey: pem.toString() });
+    assertError(await h.app.request("/__mock/private-key-jwt"), 404, "not_found");
   });
 
   it("a public client (a native app, authentication method None) runs the whole flow with its client_id alone", async () => {

@@ -1,6 +1,6 @@
 /**
- * Who is calling: client authentication (client_secret_post, client_secret_basic, or none for the
- * public client), mfa_tokens in a body, and bearer tokens on /mfa/* (an mfa_token, or an access
+ * Who is calling: client authentication (client_secret_post, client_secret_basic, a client_assertion
+ * for the Private Key JWT client, or none for the public client), mfa_tokens in a body, and bearer tokens on /mfa/* (an mfa_token, or an access
  * token for the MFA API audience).
  * Every failure is one of the reference's answers (auth0-mfa-api.md §1.5, §4.6); an unknown token
  * and another user's token are indistinguishable from the outside.
@@ -62,6 +62,9 @@ export function authenticateClient(
   }
   if (id === undefined) return missing("client_id");
   const client = rt.state.clients.get(id);
+  const assertion = str(fields, "client_assertion");
+  if (assertion !== undefined || client?.assertion)
+    return assertedClient(rt, fields, client, assertion, secret);
   // A public client has no secret: what Auth0 answers when one is sent anyway is unknown, and failing
   // like a wrong one keeps an app from passing here with a request Auth0 may refuse. A missing secret
   // fails for a confidential client (str() reads "" as missing).
@@ -70,6 +73,33 @@ export function authenticateClient(
     return fail(401, "invalid_client", messages.clientAuth);
   }
   return client;
+}
+
+/**
+ * Private Key JWT: the client must be one with a credential, send an assertion and no secret, and
+ * the assertion must pass every check of client-assertion.ts.
+ */
+function assertedClient(
+  rt: Runtime,
+  fields: Fields,
+  client: Client | undefined,
+  assertion: string | undefined,
+  secret: string | undefined,
+): Client | Reply {
+  if (!client?.assertion || assertion === undefined || secret !== undefined) {
+    return fail(401, "invalid_client", messages.clientAuth);
+  }
+  if (str(fields, "client_assertion_type") === undefined) return missing("client_assertion_type");
+  const issuer = rt.config.issuer;
+  const audience = issuer.endsWith("/") ? issuer : `${issuer}/`;
+  const credential = client.assertion();
+  const reason = rt.assertions.check(
+    assertion,
+    { clientId: client.clientId, credential },
+    audience,
+    rt.clock.now(),
+  );
+  return reason === undefined ? client : fail(401, "invalid_client", `Invalid client_assertion: ${reason}.`);
 }
 
 /**

@@ -32,6 +32,9 @@ describe("defaultConfig", () => {
       issuer: "https://localhost/",
       clientId: "mockClientId00000000000000000000",
       publicClientId: "mockPublicClientId00000000000000",
+      privateKeyJwtClientId: "mockPrivateKeyJwtClient000000000",
+      privateKeyJwtPublicKey: "",
+      privateKeyJwtAlg: "RS256",
       connection: "Username-Password-Authentication",
       audience: "",
       profile: "essentials",
@@ -263,6 +266,9 @@ describe("toPublicConfig and mergeConfig", () => {
       "client_id",
       "client_secret",
       "public_client_id",
+      "private_key_jwt_client_id",
+      "private_key_jwt_public_key",
+      "private_key_jwt_alg",
       "connection",
       "audience",
       "profile",
@@ -412,6 +418,21 @@ describe("toPublicConfig and mergeConfig", () => {
       patch: { client_id: "mockPublicClientId00000000000000" },
       option: "public_client_id",
       says: "must differ",
+    },
+    {
+      patch: { private_key_jwt_client_id: "mockClientId00000000000000000000" },
+      option: "private_key_jwt_client_id",
+      says: "must differ from client_id",
+    },
+    {
+      patch: { private_key_jwt_public_key: "not a pem" },
+      option: "private_key_jwt_public_key",
+      says: "RSA public key in PEM",
+    },
+    {
+      patch: { private_key_jwt_alg: "HS256" },
+      option: "private_key_jwt_alg",
+      says: "one of RS256, RS384, PS256",
     },
   ];
   for (const row of bad) {

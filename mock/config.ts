@@ -6,6 +6,7 @@
  * says what is allowed.
  */
 import type { OperationId } from "../openapi/validate.ts";
+import { ASSERTION_ALGS, type AssertionAlg, isRsaPublicKeyPem } from "./client-assertion.ts";
 import { randomString } from "./random.ts";
 import { isProfileName, type ProfileName, profileNames } from "./rate-limit-profiles.ts";
 
@@ -37,6 +38,11 @@ export interface MockConfig {
   clientSecret: string;
   /** A public client (a native app: token endpoint authentication method None) that sends no secret. */
   publicClientId: string;
+  /** A confidential client that authenticates with a client_assertion (Private Key JWT). */
+  privateKeyJwtClientId: string;
+  /** Its RSA public key (PEM); "" means the key pair the mock generates (private key: GET /__mock/private-key-jwt). */
+  privateKeyJwtPublicKey: string;
+  privateKeyJwtAlg: AssertionAlg;
   connection: string;
   audience: string; // "" = no default audience
   profile: ProfileName;
@@ -82,6 +88,9 @@ export function defaultConfig(): MockConfig {
     clientId: "mockClientId00000000000000000000", // not a secret: Auth0 client ids are public
     clientSecret: randomString(64),
     publicClientId: "mockPublicClientId00000000000000",
+    privateKeyJwtClientId: "mockPrivateKeyJwtClient000000000",
+    privateKeyJwtPublicKey: "",
+    privateKeyJwtAlg: "RS256",
     connection: "Username-Password-Authentication", // Auth0's default database connection
     audience: "",
     profile: "essentials", // A10
@@ -168,6 +177,18 @@ const url: Parser = (value) => {
     } catch {}
   }
   throw new Expected('an http(s) URL without query or fragment (e.g. "https://tenant.example.com/")');
+};
+
+const publicKeyPem: Parser = (value) => {
+  if (value === "" || (typeof value === "string" && value.length <= 8192 && isRsaPublicKeyPem(value))) {
+    return value;
+  }
+  throw new Expected('"" (the mock generates the key pair) or an RSA public key in PEM');
+};
+
+const assertionAlg: Parser = (value) => {
+  if ((ASSERTION_ALGS as readonly unknown[]).includes(value)) return value;
+  throw new Expected(`one of ${ASSERTION_ALGS.join(", ")}`);
 };
 
 const profile: Parser = (value) => {
@@ -267,6 +288,9 @@ const fields: Field[] = [
   { json: "client_id", key: "clientId", parse: string() },
   { json: "client_secret", key: "clientSecret", parse: string(), secret: true },
   { json: "public_client_id", key: "publicClientId", parse: string() },
+  { json: "private_key_jwt_client_id", key: "privateKeyJwtClientId", parse: string() },
+  { json: "private_key_jwt_public_key", key: "privateKeyJwtPublicKey", parse: publicKeyPem },
+  { json: "private_key_jwt_alg", key: "privateKeyJwtAlg", parse: assertionAlg },
   { json: "connection", key: "connection", parse: string() },
   { json: "audience", key: "audience", parse: string({ empty: true }) },
   { json: "profile", key: "profile", parse: profile },
@@ -406,13 +430,16 @@ export function parseArgs(
   return { config, port, host, help };
 }
 
-/** The two clients must differ: one id cannot be confidential and public at once. */
+/** The clients' ids must differ: one client authenticates one way. */
 export function checkClients(config: MockConfig): void {
-  if (config.publicClientId === config.clientId) {
-    throw new ConfigError(
-      `public_client_id must differ from client_id (both ${show(config.clientId)})`,
-      "public_client_id",
-    );
+  const ids: Array<[string, string]> = [
+    ["client_id", config.clientId],
+    ["public_client_id", config.publicClientId],
+    ["private_key_jwt_client_id", config.privateKeyJwtClientId],
+  ];
+  for (const [i, [name, id]] of ids.entries()) {
+    const clash = ids.slice(0, i).find(([, other]) => other === id);
+    if (clash) throw new ConfigError(`${name} must differ from ${clash[0]} (both ${show(id)})`, name);
   }
 }
 

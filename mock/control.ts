@@ -3,6 +3,7 @@
  * configuration, users, the outbox of "sent" messages, the clock, reset, counters and the catalogue
  * of deviations. JSON in and out; errors keep Auth0's envelope so one client handles both.
  */
+import { assertionCredential } from "./client-assertion.ts";
 import { ConfigError, mergeConfig, toPublicConfig } from "./config.ts";
 import { deviationNames, deviations } from "./faults.ts";
 import { fail, ok, type Reply } from "./reply.ts";
@@ -20,6 +21,7 @@ const routes = new Map<string, Record<string, Handler>>([
   ["/__mock/reset", { POST: reset }],
   ["/__mock/stats", { GET: stats }],
   ["/__mock/deviations", { GET: () => ok(deviations) }],
+  ["/__mock/private-key-jwt", { GET: privateKeyJwt }],
 ]);
 
 /** Answers a request under /__mock. */
@@ -147,5 +149,27 @@ function stats(rt: Runtime): Reply {
     requests: total,
     by_operation: byOperation,
     state: { ...rt.state.sizes(), outbox: rt.outbox.size(), rate_limit_buckets: rt.limiter.size() },
+  });
+}
+
+/**
+ * The Private Key JWT client and the private key it signs its client_assertion with: the key pair
+ * the mock generated (a local test key, like the generated client secret). With a configured public
+ * key the private key is the user's, so there is none to give.
+ */
+function privateKeyJwt(rt: Runtime): Reply {
+  const c = rt.config;
+  const credential = assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg);
+  if (credential.privateKeyPem === undefined) {
+    return fail(
+      404,
+      "not_found",
+      "private_key_jwt_public_key is configured: sign the client_assertion with its private key.",
+    );
+  }
+  return ok({
+    client_id: c.privateKeyJwtClientId,
+    alg: c.privateKeyJwtAlg,
+    private_key: credential.privateKeyPem,
   });
 }

@@ -3,6 +3,7 @@
  * clock, limiter, outbox, signer and state. Handlers are plain functions of (runtime, input), so the
  * hot path builds no closures.
  */
+import { AssertionVerifier, assertionCredential } from "./client-assertion.ts";
 import { Clock } from "./clock.ts";
 import type { MockConfig } from "./config.ts";
 import { TokenSigner } from "./jwt.ts";
@@ -31,6 +32,8 @@ export class Runtime {
   faultRng: () => number;
   /** Answers counted by operation, then status. */
   readonly stats = new Map<string, Map<number, number>>();
+  /** The client_assertion `jti`s already used, until they expire. */
+  readonly assertions = new AssertionVerifier();
 
   constructor(config: MockConfig, clock?: Clock) {
     this.config = config;
@@ -59,7 +62,10 @@ export class Runtime {
       next.users !== prev.users ||
       next.clientId !== prev.clientId ||
       next.clientSecret !== prev.clientSecret ||
-      next.publicClientId !== prev.publicClientId
+      next.publicClientId !== prev.publicClientId ||
+      next.privateKeyJwtClientId !== prev.privateKeyJwtClientId ||
+      next.privateKeyJwtPublicKey !== prev.privateKeyJwtPublicKey ||
+      next.privateKeyJwtAlg !== prev.privateKeyJwtAlg
     ) {
       this.reset();
     }
@@ -72,6 +78,7 @@ export class Runtime {
     this.outbox.clear();
     this.clock.reset();
     this.stats.clear();
+    this.assertions.clear();
     this.faultRng = createRng(this.config.seed);
   }
 
@@ -85,6 +92,12 @@ export class Runtime {
     return new MockState(c.seed, c.users, [
       { clientId: c.clientId, clientSecret: c.clientSecret, name: "Default App" },
       { clientId: c.publicClientId, clientSecret: undefined, name: "Native App" },
+      {
+        clientId: c.privateKeyJwtClientId,
+        clientSecret: undefined,
+        assertion: () => assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg),
+        name: "Private Key JWT App",
+      },
     ]);
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { en, Faker } from "@faker-js/faker";
+import type { AssertionCredential } from "./client-assertion.ts";
 import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 
 export type Channel = "sms" | "voice";
@@ -56,8 +57,10 @@ export interface OobTransaction {
 
 export interface Client {
   clientId: string;
-  /** Undefined for a public client (token endpoint authentication method None): it has no secret. */
+  /** Undefined for a public client (method None) and a Private Key JWT client: neither has a secret. */
   clientSecret: string | undefined;
+  /** A Private Key JWT client's credential (made on first use: the mock's key pair is generated lazily). */
+  assertion?: () => AssertionCredential;
   name: string;
 }
 

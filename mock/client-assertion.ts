@@ -1,0 +1,136 @@
+/**
+ * Private Key JWT client authentication: the `client_assertion` a confidential client signs with its
+ * private key instead of sending a secret. The checks are those Auth0 documents for the assertion
+ * ("Authenticate with Private Key JWT"): the header's `alg` is the credential's (RS256, RS384 or
+ * PS256); `iss` and `sub` are the client_id; `aud` is the tenant's URL with its trailing slash;
+ * `exp` is at most 5 minutes after `iat` (or after now, without `iat`); `jti` makes it single use.
+ * What Auth0 answers for each failed check is not documented: every one is a failed client
+ * authentication (401 `invalid_client`) whose description names the check, for the developer.
+ */
+import { constants, createPublicKey, generateKeyPairSync, type KeyObject, verify } from "node:crypto";
+
+export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+export const ASSERTION_ALGS = ["RS256", "RS384", "PS256"] as const;
+export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
+
+/** Auth0 accepts assertions that live at most 5 minutes. */
+const MAX_LIFETIME_SECONDS = 300;
+/** Tolerated clock difference for `iat` and `nbf` in the future. */
+const SKEW_SECONDS = 30;
+/** Used `jti`s kept until their assertion expires; more than this many live ones is refused. */
+const MAX_LIVE_JTIS = 100_000;
+
+/** The credential of the Private Key JWT client: its public key, and the private key when the mock made it. */
+export interface AssertionCredential {
+  publicKey: KeyObject;
+  alg: AssertionAlg;
+  /** PKCS#8 PEM, only for the key pair the mock generated (none when the user configured a public key). */
+  privateKeyPem?: string;
+}
+
+let generated: { publicKey: KeyObject; privateKeyPem: string } | undefined;
+
+/**
+ * The credential for a configured public key (PEM), or the process-wide key pair the mock generates
+ * on first use (RSA keys take tens of milliseconds to make; tests build many apps).
+ */
+export function assertionCredential(publicKeyPem: string, alg: AssertionAlg): AssertionCredential {
+  if (publicKeyPem !== "") return { publicKey: createPublicKey(publicKeyPem), alg };
+  if (!generated) {
+    const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    generated = {
+      publicKey: pair.publicKey,
+      privateKeyPem: pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    };
+  }
+  return { ...generated, alg };
+}
+
+/** True when a PEM is an RSA public key node:crypto can read (for configuration checks). */
+export function isRsaPublicKeyPem(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === "rsa";
+  } catch {
+    return false;
+  }
+}
+
+const VERIFY: Record<AssertionAlg, { hash: string; pss: boolean }> = {
+  RS256: { hash: "sha256", pss: false },
+  RS384: { hash: "sha384", pss: false },
+  PS256: { hash: "sha256", pss: true },
+};
+
+function jsonPart(part: string | undefined): Record<string, unknown> | undefined {
+  if (part === undefined || !/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks assertions and remembers the `jti`s it accepted until they expire. */
+export class AssertionVerifier {
+  readonly #used = new Map<string, number>();
+
+  /**
+   * Why the assertion fails for this client, or undefined when it authenticates it. `audience` is the
+   * tenant's URL with its trailing slash; `nowMs` the mock's clock.
+   */
+  check(
+    assertion: string,
+    client: { clientId: string; credential: AssertionCredential },
+    audience: string,
+    nowMs: number,
+  ): string | undefined {
+    const parts = assertion.split(".");
+    if (parts.length !== 3) return "not a compact JWS";
+    const [h, p, s = ""] = parts;
+    const header = jsonPart(h);
+    const payload = jsonPart(p);
+    if (!header || !payload) return "header or payload is not base64url JSON";
+    const { alg } = client.credential;
+    if (header.alg !== alg) return `alg must be ${alg}`;
+    const { hash, pss } = VERIFY[alg];
+    const key = pss
+      ? { key: client.credential.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+      : client.credential.publicKey;
+    if (!verify(hash, Buffer.from(`${h}.${p}`), key, Buffer.from(s, "base64url"))) return "bad signature";
+    if (payload.iss !== client.clientId || payload.sub !== client.clientId)
+      return "iss and sub must be the client_id";
+    const aud = payload.aud;
+    if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience))))
+      return `aud must be ${audience}`;
+    const now = nowMs / 1000;
+    const exp = payload.exp;
+    if (typeof exp !== "number" || exp <= now) return "expired or without exp";
+    const iat = typeof payload.iat === "number" ? payload.iat : undefined;
+    if (iat !== undefined && iat > now + SKEW_SECONDS) return "iat in the future";
+    if (typeof payload.nbf === "number" && payload.nbf > now + SKEW_SECONDS) return "not yet valid (nbf)";
+    if (exp - (iat ?? now) > MAX_LIFETIME_SECONDS) return "lives longer than 5 minutes";
+    const jti = payload.jti;
+    if (typeof jti !== "string" || jti === "") return "without jti";
+    const entry = `${client.clientId}\u0000${jti}`;
+    this.#sweep(nowMs);
+    if (this.#used.has(entry)) return "jti already used";
+    if (this.#used.size >= MAX_LIVE_JTIS) return "too many live assertions";
+    this.#used.set(entry, exp * 1000);
+    return undefined;
+  }
+
+  clear(): void {
+    this.#used.clear();
+  }
+
+  #sweep(nowMs: number): void {
+    // Maps iterate in insertion order; expiries are near-monotonic, so the scan stops early.
+    for (const [jti, expiresAt] of this.#used) {
+      if (expiresAt > nowMs) break;
+      this.#used.delete(jti);
+    }
+  }
+}
