@@ -76,6 +76,7 @@ const SECRET_FIELDS: Record<string, SecretKind> = {
   id_token: "id_token",
   refresh_token: "refresh_token",
   client_secret: "client_secret",
+  client_assertion: "client_assertion",
   password: "password",
   phone_number: "phone",
   secret: "secret",

@@ -173,6 +173,7 @@ export const test = base.extend<
       },
     });
     if (target.clientSecret !== undefined) client.secret("client_secret", target.clientSecret);
+    if (target.privateKeyJwt) client.secret("private_key", target.privateKeyJwt.privateKeyPem);
     await use(client);
     const records = client.findings.map((f) =>
       toRecord(f, title, testInfo.project.name, (s) => client.mask(s)),

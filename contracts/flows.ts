@@ -6,6 +6,7 @@
 import { test } from "@playwright/test";
 import { maskPhone } from "../scripts/report/mask.ts";
 import type { ApiClient, ApiResponse } from "./api-client.ts";
+import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./client-assertion.ts";
 import { expect } from "./matchers.ts";
 import type { InboxMessage, Target } from "./targets/target.ts";
 
@@ -31,17 +32,51 @@ export interface User {
   userId?: string;
 }
 
-/** The client credentials every `/oauth/token` and `/mfa/challenge` body carries (a public client: its id alone). */
-export function clientAuth(target: Target): { client_id: string; client_secret?: string } {
+/**
+ * The client credentials every `/oauth/token` and `/mfa/challenge` body carries: the secret, a fresh
+ * client_assertion (a Private Key JWT client), or the client_id alone (a public client).
+ */
+export function clientAuth(target: Target): Record<string, string> & { client_id: string } {
+  if (target.clientAssertion) {
+    return {
+      client_id: target.clientId,
+      client_assertion: target.clientAssertion(),
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+    };
+  }
   return target.clientSecret === undefined
     ? { client_id: target.clientId }
     : { client_id: target.clientId, client_secret: target.clientSecret };
+}
+
+/**
+ * The same target as seen by its Private Key JWT client: every flow then sends a fresh assertion for
+ * `audience` (the tenant's URL with its trailing slash: the issuer).
+ */
+export function asPrivateKeyJwtClient(target: Target, audience: string): Target | undefined {
+  const client = target.privateKeyJwt;
+  if (client === undefined) return undefined;
+  return {
+    ...target,
+    clientId: client.clientId,
+    clientSecret: undefined,
+    clientAssertion: () => signClientAssertion({ ...client, audience }),
+  };
 }
 
 /** The same target as seen by its public client: every flow then sends the client_id alone. */
 export function asPublicClient(target: Target): Target | undefined {
   if (target.publicClientId === undefined) return undefined;
   return { ...target, clientId: target.publicClientId, clientSecret: undefined };
+}
+
+/** The target's issuer (`https://<domain>/` on Auth0), from its OpenID configuration. */
+export async function issuerOf({ api }: FlowContext): Promise<string> {
+  // Through the client, so that a global 429 is waited out like any other answer.
+  const res = await api.get("/.well-known/openid-configuration");
+  expect(res.status, "OpenID configuration").toBe(200);
+  const { issuer } = res.body as { issuer: string };
+  return issuer.endsWith("/") ? issuer : `${issuer}/`;
 }
 
 /** Boxed step with a masked phone in its title. */
@@ -84,13 +119,9 @@ export function login({ api, target }: FlowContext, user: User, opts: LoginOptio
   });
 }
 
-/** The MFA API's audience, `<issuer>mfa/`, from the target's OpenID configuration. */
-async function mfaAudience({ api }: FlowContext): Promise<string> {
-  // Through the client, so that a global 429 is waited out like any other answer.
-  const res = await api.get("/.well-known/openid-configuration");
-  expect(res.status, "OpenID configuration").toBe(200);
-  const { issuer } = res.body as { issuer: string };
-  return `${issuer.endsWith("/") ? issuer : `${issuer}/`}mfa/`;
+/** The MFA API's audience, `<issuer>mfa/`. */
+async function mfaAudience(ctx: FlowContext): Promise<string> {
+  return `${await issuerOf(ctx)}mfa/`;
 }
 
 /** Scopes of an MFA API access token that may enroll, list and delete. */

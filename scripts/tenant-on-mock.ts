@@ -87,6 +87,10 @@ async function runTenant(opts: {
       onError: (error) => console.error(`action-runner: ${error}`),
     });
     const config = (await (await fetch(`${mock.url}/__mock/config`)).json()) as Record<string, string>;
+    const privateKeyJwt = (await (await fetch(`${mock.url}/__mock/private-key-jwt`)).json()) as Record<
+      string,
+      string
+    >;
     // A developer's .env.tenant must not leak into this run: an empty env file stands in for it.
     fs.writeFileSync(envFile, "");
     const env: NodeJS.ProcessEnv = {
@@ -96,6 +100,9 @@ async function runTenant(opts: {
       AUTH0_CLIENT_ID: config.client_id,
       AUTH0_CLIENT_SECRET: config.client_secret,
       AUTH0_PUBLIC_CLIENT_ID: config.public_client_id,
+      AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: privateKeyJwt.client_id,
+      AUTH0_PRIVATE_KEY_JWT_KEY: privateKeyJwt.private_key,
+      AUTH0_PRIVATE_KEY_JWT_ALG: privateKeyJwt.alg,
       AUTH0_CONNECTION: config.connection,
       AUTH0_AUDIENCE: config.audience ?? "",
       // The mock grants Management API tokens to the clients it knows: its default client.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +14,10 @@ import {
 } from "./config.ts";
 
 const SECRET = "s".repeat(40);
+const RSA_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ format: "pem", type: "pkcs8" })
+  .toString();
+
 const valid: Record<string, string> = {
   AUTH0_DOMAIN: "dev-abc123.us.auth0.com",
   AUTH0_CLIENT_ID: "client-id",
@@ -111,6 +116,30 @@ describe("parseTenantConfig rejects, naming the variable and its purpose", () =>
       patch: { TENANT_CODE_TIMEOUT_SECONDS: "0" },
       expect: [/TENANT_CODE_TIMEOUT_SECONDS is malformed/],
     },
+    {
+      name: "a Private Key JWT client without its key",
+      patch: { AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt" },
+      expect: [/^AUTH0_PRIVATE_KEY_JWT_KEY is missing/],
+    },
+    {
+      name: "a Private Key JWT key without its client",
+      patch: { AUTH0_PRIVATE_KEY_JWT_KEY: RSA_KEY },
+      expect: [/^AUTH0_PRIVATE_KEY_JWT_CLIENT_ID is missing/],
+    },
+    {
+      name: "a Private Key JWT key that is not PEM",
+      patch: { AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt", AUTH0_PRIVATE_KEY_JWT_KEY: "secret" },
+      expect: [/^AUTH0_PRIVATE_KEY_JWT_KEY is malformed \(not a PEM private key\)/],
+    },
+    {
+      name: "a Private Key JWT algorithm Auth0 does not offer",
+      patch: {
+        AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt",
+        AUTH0_PRIVATE_KEY_JWT_KEY: RSA_KEY,
+        AUTH0_PRIVATE_KEY_JWT_ALG: "HS256",
+      },
+      expect: [/^AUTH0_PRIVATE_KEY_JWT_ALG is malformed/],
+    },
   ];
   for (const row of rows) {
     test(row.name, () => {
@@ -161,6 +190,28 @@ describe("parseTenantConfig accepts", () => {
         assert.equal(c.codeTimeoutMs, 5000);
         assert.deepEqual(tenantSecrets(c), ["client-secret-value", "m2m-secret-value", SECRET]);
       },
+    },
+    {
+      name: "a public client and a Private Key JWT client (alg PS256); the key counts as a secret",
+      patch: {
+        AUTH0_PUBLIC_CLIENT_ID: "native",
+        AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt",
+        AUTH0_PRIVATE_KEY_JWT_KEY: RSA_KEY,
+        AUTH0_PRIVATE_KEY_JWT_ALG: "PS256",
+      },
+      check: (c) => {
+        assert.equal(c.publicClientId, "native");
+        assert.deepEqual(c.privateKeyJwt, { clientId: "pkjwt", privateKeyPem: RSA_KEY.trim(), alg: "PS256" });
+        assert.ok(tenantSecrets(c).includes(RSA_KEY.trim()));
+      },
+    },
+    {
+      name: "a Private Key JWT key on one line, its line breaks written as \\n",
+      patch: {
+        AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt",
+        AUTH0_PRIVATE_KEY_JWT_KEY: RSA_KEY.trim().replace(/\n/g, "\\n"),
+      },
+      check: (c) => assert.equal(c.privateKeyJwt?.privateKeyPem, RSA_KEY.trim()),
     },
     {
       name: "http sink on localhost",

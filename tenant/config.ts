@@ -2,6 +2,7 @@
  * Tenant configuration: read once from the environment and an env file, validated, with an error
  * that names every missing or malformed variable and what it is for.
  */
+import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 
@@ -14,6 +15,8 @@ export interface TenantConfig {
   clientSecret: string;
   /** A Native application (authentication method None) for the public-client flow; absent: skipped. */
   publicClientId?: string;
+  /** An application with Private Key JWT authentication and its signing key; absent: that flow is skipped. */
+  privateKeyJwt?: { clientId: string; privateKeyPem: string; alg: "RS256" | "RS384" | "PS256" };
   connection: string;
   audience?: string;
   management: { clientId: string; clientSecret: string };
@@ -64,6 +67,19 @@ function checkInteger(min: number, max: number): (v: string) => string | undefin
   };
 }
 
+/** A PEM as given, or with its line breaks written as `\n` (one-line CI secrets). */
+function pem(v: string): string {
+  return v.includes("\n") ? v : v.replace(/\\n/g, "\n");
+}
+
+function checkPrivateKey(v: string): string | undefined {
+  try {
+    return createPrivateKey(pem(v)).asymmetricKeyType === "rsa" ? undefined : "not an RSA key";
+  } catch {
+    return "not a PEM private key";
+  }
+}
+
 function checkSecret(v: string): string | undefined {
   return v.length < 32 ? "too short: use at least 32 random characters (openssl rand -hex 32)" : undefined;
 }
@@ -89,6 +105,26 @@ export const TENANT_VARIABLES: readonly VariableSpec[] = [
       "client id of a Native application (Token Endpoint Authentication Method None; Password and MFA " +
       "grant types, the connection enabled) for the public-client flow (optional: without it that test is skipped)",
     required: false,
+  },
+  {
+    name: "AUTH0_PRIVATE_KEY_JWT_CLIENT_ID",
+    purpose:
+      "client id of an application with Private Key JWT authentication (Password and MFA grant types, " +
+      "the connection enabled) for that flow (optional: without it that test is skipped)",
+    required: false,
+  },
+  {
+    name: "AUTH0_PRIVATE_KEY_JWT_KEY",
+    purpose:
+      "the PEM private key of that application's credential (required with AUTH0_PRIVATE_KEY_JWT_CLIENT_ID)",
+    required: false,
+    check: checkPrivateKey,
+  },
+  {
+    name: "AUTH0_PRIVATE_KEY_JWT_ALG",
+    purpose: "the credential's algorithm: RS256 (default), RS384 or PS256",
+    required: false,
+    check: (v) => (["RS256", "RS384", "PS256"].includes(v) ? undefined : "not RS256, RS384 or PS256"),
   },
   {
     name: "AUTH0_CONNECTION",
@@ -178,6 +214,16 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
   const sinkSecret = value("SINK_SECRET");
   if (sinkUrl && !sinkSecret)
     problems.push("SINK_SECRET is missing: SINK_URL is set, and the sink only accepts signed codes");
+  const pkjwtId = value("AUTH0_PRIVATE_KEY_JWT_CLIENT_ID");
+  const pkjwtKey = value("AUTH0_PRIVATE_KEY_JWT_KEY");
+  if (pkjwtId && !pkjwtKey)
+    problems.push(
+      "AUTH0_PRIVATE_KEY_JWT_KEY is missing: AUTH0_PRIVATE_KEY_JWT_CLIENT_ID is set, and its assertions need the key",
+    );
+  if (pkjwtKey && !pkjwtId)
+    problems.push(
+      "AUTH0_PRIVATE_KEY_JWT_CLIENT_ID is missing: AUTH0_PRIVATE_KEY_JWT_KEY is set but names no application",
+    );
   if (sinkSecret && !sinkUrl)
     problems.push("SINK_URL is missing: SINK_SECRET is set but there is no sink to read codes from");
   if (problems.length) throw new TenantConfigError(problems);
@@ -194,6 +240,15 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
     clientId: req("AUTH0_CLIENT_ID"),
     clientSecret: req("AUTH0_CLIENT_SECRET"),
     ...(publicClientId ? { publicClientId } : {}),
+    ...(pkjwtId && pkjwtKey
+      ? {
+          privateKeyJwt: {
+            clientId: pkjwtId,
+            privateKeyPem: pem(pkjwtKey),
+            alg: (value("AUTH0_PRIVATE_KEY_JWT_ALG") ?? "RS256") as "RS256" | "RS384" | "PS256",
+          },
+        }
+      : {}),
     connection: req("AUTH0_CONNECTION"),
     ...(audience ? { audience } : {}),
     management: { clientId: req("AUTH0_MGMT_CLIENT_ID"), clientSecret: req("AUTH0_MGMT_CLIENT_SECRET") },
@@ -247,7 +302,12 @@ export function readTenantEnv(
 
 /** The secret values of a configuration, for `reports/.secrets.json` and leak scans. */
 export function tenantSecrets(c: TenantConfig): string[] {
-  return [c.clientSecret, c.management.clientSecret, ...(c.sink ? [c.sink.secret] : [])];
+  return [
+    c.clientSecret,
+    c.management.clientSecret,
+    ...(c.sink ? [c.sink.secret] : []),
+    ...(c.privateKeyJwt ? [c.privateKeyJwt.privateKeyPem] : []),
+  ];
 }
 
 export interface SinkListenConfig {

@@ -10,6 +10,7 @@ import {
   enroll,
   enrolledUser,
   expect,
+  type FlowContext,
   listAuthenticators,
   login,
   newSession,
@@ -43,11 +44,15 @@ export function challengeFlow(channel: Channel): void {
     api,
     target,
   }) => {
-    const ctx = { api, target };
-    const user = await enrolledUser(ctx, channel);
-    const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
-    const tokens = await verify(ctx, user.mfaToken, oobCode, user.phone, channel);
-    expect(tokens.body.token_type).toBe("Bearer");
-    expect(tokens.body.access_token).toEqual(expect.any(String));
+    await enrollChallengeVerify({ api, target }, channel);
   });
+}
+
+/** A user enrolled with the channel logs in again: challenge, the code from the phone, tokens. */
+export async function enrollChallengeVerify(ctx: FlowContext, channel: Channel): Promise<void> {
+  const user = await enrolledUser(ctx, channel);
+  const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
+  const tokens = await verify(ctx, user.mfaToken, oobCode, user.phone, channel);
+  expect(tokens.body.token_type).toBe("Bearer");
+  expect(tokens.body.access_token).toEqual(expect.any(String));
 }

@@ -4,6 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import { maskText } from "../../scripts/report/mask.ts";
+import type { AssertionAlg } from "../client-assertion.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 
 /** The part of `GET /__mock/config` the suites need. */
@@ -75,12 +76,26 @@ class OutboxInbox implements Inbox {
 /** Builds the mock target for a running mock; reads the default client from the control API. */
 export async function createMockTarget(baseURL: string): Promise<Target> {
   const config = await control<MockConfigView>(baseURL, "GET", "/config");
+  const privateKeyJwt = await control<{ client_id: string; alg: AssertionAlg; private_key: string }>(
+    baseURL,
+    "GET",
+    "/private-key-jwt",
+  ).catch(() => undefined); // 404: the mock was given a public key whose private key is not ours
   return {
     name: "mock",
     baseURL,
     clientId: config.client_id,
     clientSecret: config.client_secret,
     publicClientId: config.public_client_id,
+    ...(privateKeyJwt
+      ? {
+          privateKeyJwt: {
+            clientId: privateKeyJwt.client_id,
+            privateKeyPem: privateKeyJwt.private_key,
+            alg: privateKeyJwt.alg,
+          },
+        }
+      : {}),
     connection: config.connection,
     audience: config.audience || undefined,
     capabilities: { clock: true, control: true, sendsRealSms: false },

@@ -2,6 +2,7 @@
  * A target is what the suites run against: the mock or a real tenant. Suites take a target and
  * never branch on which one it is, except to skip what a target cannot do (with the reason).
  */
+import type { AssertionAlg } from "../client-assertion.ts";
 
 /** One message a target "sent" to a phone, as Auth0's send-phone-message Action receives it. */
 export interface InboxMessage {
@@ -27,6 +28,13 @@ export interface Capabilities {
   sendsRealSms: boolean;
 }
 
+/** A confidential client that authenticates with a client_assertion signed with this key. */
+export interface PrivateKeyJwtClient {
+  clientId: string;
+  privateKeyPem: string;
+  alg: AssertionAlg;
+}
+
 /** A target: base URL, the client the suites use, users, an inbox for codes, clean-up. */
 export interface Target {
   name: "mock" | "tenant";
@@ -36,6 +44,10 @@ export interface Target {
   clientSecret: string | undefined;
   /** A public client of the target (a native app's), when there is one: see `asPublicClient`. */
   publicClientId?: string;
+  /** A Private Key JWT client of the target and its signing key, when there is one: see `asPrivateKeyJwtClient`. */
+  privateKeyJwt?: PrivateKeyJwtClient;
+  /** Set on a target seen as its Private Key JWT client: a fresh client_assertion per call. */
+  clientAssertion?: () => string;
   connection: string;
   audience?: string;
   capabilities: Capabilities;

@@ -102,6 +102,7 @@ export async function createTenantTarget(
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     ...(config.publicClientId ? { publicClientId: config.publicClientId } : {}),
+    ...(config.privateKeyJwt ? { privateKeyJwt: config.privateKeyJwt } : {}),
     connection: config.connection,
     ...(config.audience ? { audience: config.audience } : {}),
     capabilities: { clock: false, control: false, sendsRealSms: !config.sink, inbox: Boolean(config.sink) },

@@ -170,6 +170,9 @@ export interface paths {
          *     alone ("client_secret: Required when the Token Endpoint Authentication Method is Post or
          *     Basic"). [U] A secret sent by a public client: the mock refuses it like a wrong one (401
          *     `invalid_client`), so an app cannot pass against it with a request Auth0 may refuse.
+         *     A `client_assertion` must carry the credential's `alg`, `iss` = `sub` = the client_id, `aud`
+         *     the tenant's URL with its trailing slash, an `exp` at most 5 minutes after `iat`, and a `jti`
+         *     used once. [U] The answer to a failed check: 401 `invalid_client`.
          *
          *     Decisions and unknowns:
          *

@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 /** What a secret is; the leak check names the kind (never the value) when it finds one. */
 export type SecretKind =
   | "client_secret"
+  | "client_assertion"
+  | "private_key"
   | "mfa_token"
   | "oob_code"
   | "binding_code"
