@@ -99,21 +99,30 @@ export interface LoginOptions {
   scope?: string;
 }
 
+/** POST /oauth/token with the password-realm grant; the raw answer (no status expectation). */
+export function passwordRealm(
+  { api, target }: FlowContext,
+  user: User,
+  opts: LoginOptions = {},
+): Promise<ApiResponse> {
+  const audience = opts.audience ?? target.audience;
+  return api.post("/oauth/token", {
+    form: {
+      grant_type: GRANT.passwordRealm,
+      ...clientAuth(target),
+      username: user.username,
+      password: user.password,
+      realm: target.connection,
+      scope: opts.scope ?? "openid profile",
+      ...(audience ? { audience } : {}),
+    },
+  });
+}
+
 /** Logs in with the password-realm grant and returns the mfa_token of the 403 mfa_required answer. */
-export function login({ api, target }: FlowContext, user: User, opts: LoginOptions = {}): Promise<string> {
+export function login(ctx: FlowContext, user: User, opts: LoginOptions = {}): Promise<string> {
   return step("log in (password-realm) and get an mfa_token", async () => {
-    const audience = opts.audience ?? target.audience;
-    const res = await api.post("/oauth/token", {
-      form: {
-        grant_type: GRANT.passwordRealm,
-        ...clientAuth(target),
-        username: user.username,
-        password: user.password,
-        realm: target.connection,
-        scope: opts.scope ?? "openid profile",
-        ...(audience ? { audience } : {}),
-      },
-    });
+    const res = await passwordRealm(ctx, user, opts);
     expect(res).toBeError(403, "mfa_required");
     return res.body.mfa_token as string;
   });

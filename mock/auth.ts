@@ -98,6 +98,7 @@ function assertedClient(
     { clientId: client.clientId, credential },
     audience,
     rt.clock.now(),
+    !rt.deviates("client-assertion-replayable"),
   );
   return reason === undefined ? client : fail(401, "invalid_client", `Invalid client_assertion: ${reason}.`);
 }

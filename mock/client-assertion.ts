@@ -79,13 +79,15 @@ export class AssertionVerifier {
 
   /**
    * Why the assertion fails for this client, or undefined when it authenticates it. `audience` is the
-   * tenant's URL with its trailing slash; `nowMs` the mock's clock.
+   * tenant's URL with its trailing slash; `nowMs` the mock's clock; `singleUse` false (a deviation
+   * only) lets a jti be used again.
    */
   check(
     assertion: string,
     client: { clientId: string; credential: AssertionCredential },
     audience: string,
     nowMs: number,
+    singleUse = true,
   ): string | undefined {
     const parts = assertion.split(".");
     if (parts.length !== 3) return "not a compact JWS";
@@ -114,6 +116,7 @@ export class AssertionVerifier {
     if (exp - (iat ?? now) > MAX_LIFETIME_SECONDS) return "lives longer than 5 minutes";
     const jti = payload.jti;
     if (typeof jti !== "string" || jti === "") return "without jti";
+    if (!singleUse) return undefined;
     const entry = `${client.clientId}\u0000${jti}`;
     this.#sweep(nowMs);
     if (this.#used.has(entry)) return "jti already used";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "../contracts/client-assertion.ts";
 import { deviationNames } from "./faults.ts";
-import { Harness, json, OOB, phone, RECOVERY } from "./testing.ts";
+import { Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 
 /**
  * One probe per deviation: it runs a flow over the app's HTTP surface and answers what a client
@@ -85,6 +86,33 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
   "delete-returns-200": async (h) => {
     const { token, enrolled } = await h.mfaAccessToken("remove:authenticators");
     return (await h.remove(token, enrolled.ids[0] ?? "")).status;
+  },
+  "client-assertion-replayable": async (h) => {
+    const { client_id, alg, private_key } = json(
+      await h.app.request("/__mock/private-key-jwt"),
+    ) as unknown as {
+      client_id: string;
+      alg: "RS256";
+      private_key: string;
+    };
+    const assertion = signClientAssertion({
+      clientId: client_id,
+      audience: h.app.config().issuer,
+      privateKeyPem: private_key,
+      alg,
+      now: T0,
+    });
+    const u = await h.user();
+    const body = {
+      grant_type: "password",
+      username: u.username,
+      password: u.password,
+      client_id,
+      client_assertion: assertion,
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+    };
+    await h.app.request("/oauth/token", { body });
+    return (await h.app.request("/oauth/token", { body })).status;
   },
   "public-client-needs-secret": async (h) => {
     const u = await h.user();

@@ -86,6 +86,11 @@ export const deviations: readonly Deviation[] = [
     breaks: 'token responses carry token_type "bearer" instead of "Bearer" (§4.5).',
   },
   {
+    name: "client-assertion-replayable",
+    breaks:
+      "a client_assertion is accepted again with the same jti, though Auth0 documents it as single use.",
+  },
+  {
     name: "public-client-needs-secret",
     breaks:
       "the public client (authentication method None) is refused without a client_secret, though Auth0 requires one only for Post and Basic.",
