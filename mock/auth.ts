@@ -1,7 +1,7 @@
 /**
  * Who is calling: client authentication (client_secret_post, client_secret_basic, a client_assertion
- * for the Private Key JWT client, or none for the public client), mfa_tokens in a body, and bearer tokens on /mfa/* (an mfa_token, or an access
- * token for the MFA API audience).
+ * for the Private Key JWT client, or none for the public client), mfa_tokens in a body, and bearer
+ * tokens on /mfa/* (an mfa_token, or an access token for the MFA API audience).
  * Every failure is one of the reference's answers (auth0-mfa-api.md §1.5, §4.6); an unknown token
  * and another user's token are indistinguishable from the outside.
  */
@@ -63,8 +63,9 @@ export function authenticateClient(
   if (id === undefined) return missing("client_id");
   const client = rt.state.clients.get(id);
   const assertion = str(fields, "client_assertion");
-  if (assertion !== undefined || client?.assertion)
+  if (assertion !== undefined || client?.assertion) {
     return assertedClient(rt, fields, client, assertion, secret);
+  }
   // A public client has no secret: what Auth0 answers when one is sent anyway is unknown, and failing
   // like a wrong one keeps an app from passing here with a request Auth0 may refuse. A missing secret
   // fails for a confidential client (str() reads "" as missing).
