@@ -49,6 +49,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       : `  client_secret  ${c.clientSecret}   (generated for this run; not a tenant secret)`,
   );
   console.log(`  public client  ${c.publicClientId}   (a native app's: client_id only, no secret)`);
+  const keyFrom = c.privateKeyJwtPublicKey ? "your key" : `key: ${server.url}/__mock/private-key-jwt`;
+  console.log(
+    `  private key JWT ${c.privateKeyJwtClientId}   (${c.privateKeyJwtAlg} client_assertion; ${keyFrom})`,
+  );
   console.log(`  connection     ${c.connection}`);
   console.log(`  profile        ${c.profile}, seed ${c.seed}, ${c.users} seeded users`);
   console.log(`  control API    ${c.control ? `${server.url}/__mock/health` : "off"}`);
