@@ -377,6 +377,40 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(verified.status, 200, verified.body);
   });
 
+  it("an assertion may name the issuer or https://<domain>/, as Auth0's SDKs build it from the domain", async () => {
+    const h = new Harness({ domain: "tenant.example.com", issuer: "http://127.0.0.1:9/" });
+    const key = json(await h.app.request("/__mock/private-key-jwt")) as unknown as {
+      client_id: string;
+      private_key: string;
+    };
+    const user = await h.user();
+    const login = (audience: string) =>
+      h.app.request("/oauth/token", {
+        body: {
+          grant_type: "password",
+          username: user.username,
+          password: user.password,
+          client_id: key.client_id,
+          client_assertion_type: CLIENT_ASSERTION_TYPE,
+          client_assertion: signClientAssertion({
+            clientId: key.client_id,
+            audience,
+            privateKeyPem: key.private_key,
+            alg: "RS256",
+            now: T0,
+          }),
+        },
+      });
+    assertError(await login("http://127.0.0.1:9/"), 403, "mfa_required");
+    assertError(await login("https://tenant.example.com/"), 403, "mfa_required");
+    assertError(
+      await login("https://tenant.example.com/oauth/token"),
+      401,
+      "invalid_client",
+      "Invalid client_assertion: aud must be http://127.0.0.1:9/.",
+    );
+  });
+
   it("with a configured public key the private key is the user's: the control API has none to give", async () => {
     const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({
       format: "pem",

@@ -91,13 +91,14 @@ function assertedClient(
     return fail(401, "invalid_client", messages.clientAuth);
   }
   if (str(fields, "client_assertion_type") === undefined) return missing("client_assertion_type");
+  // The tenant's URL: the issuer, or https://<domain>/ as Auth0's SDKs build it from the domain.
   const issuer = rt.config.issuer;
-  const audience = issuer.endsWith("/") ? issuer : `${issuer}/`;
+  const audiences = [issuer.endsWith("/") ? issuer : `${issuer}/`, `https://${rt.config.domain}/`];
   const credential = client.assertion();
   const reason = rt.assertions.check(
     assertion,
     { clientId: client.clientId, credential },
-    audience,
+    audiences,
     rt.clock.now(),
     !rt.deviates("client-assertion-replayable"),
   );

@@ -25,7 +25,7 @@ function check(alg: AssertionAlg, o: Partial<AssertionOptions> = {}, verifier = 
   return verifier.check(
     assertion,
     { clientId, credential: assertionCredential(publicKeyPem, alg) },
-    AUD,
+    [AUD],
     NOW,
   );
 }
@@ -69,7 +69,7 @@ describe("AssertionVerifier", () => {
     const credential = assertionCredential(publicKeyPem, "RS256");
     for (const junk of ["", "a.b", "a.b.c.d", "!!.??.--", "e30.e30.", `${"x".repeat(10)}..`]) {
       assert.notEqual(
-        new AssertionVerifier().check(junk, { clientId, credential }, AUD, NOW),
+        new AssertionVerifier().check(junk, { clientId, credential }, [AUD], NOW),
         undefined,
         junk,
       );
@@ -80,10 +80,13 @@ describe("AssertionVerifier", () => {
     const verifier = new AssertionVerifier();
     const assertion = signClientAssertion({ clientId, audience: AUD, privateKeyPem, alg: "RS256", now: NOW });
     const credential = assertionCredential(publicKeyPem, "RS256");
-    assert.equal(verifier.check(assertion, { clientId, credential }, AUD, NOW), undefined);
-    assert.match(verifier.check(assertion, { clientId, credential }, AUD, NOW + 1000) ?? "", /already used/);
+    assert.equal(verifier.check(assertion, { clientId, credential }, [AUD], NOW), undefined);
+    assert.match(
+      verifier.check(assertion, { clientId, credential }, [AUD], NOW + 1000) ?? "",
+      /already used/,
+    );
     verifier.clear();
-    assert.equal(verifier.check(assertion, { clientId, credential }, AUD, NOW + 1000), undefined);
+    assert.equal(verifier.check(assertion, { clientId, credential }, [AUD], NOW + 1000), undefined);
   });
 
   it("without a configured key, the mock's own pair is made once and its private key is given out", () => {

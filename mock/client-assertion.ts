@@ -92,14 +92,14 @@ export class AssertionVerifier {
   readonly #used = new Map<string, number>();
 
   /**
-   * Why the assertion fails for this client, or undefined when it authenticates it. `audience` is the
-   * tenant's URL with its trailing slash; `nowMs` the mock's clock; `singleUse` false (a deviation
+   * Why the assertion fails for this client, or undefined when it authenticates it. `audiences` are
+   * the tenant's URLs with their trailing slash (the first one is named in the refusal); `nowMs` the mock's clock; `singleUse` false (a deviation
    * only) lets a jti be used again.
    */
   check(
     assertion: string,
     client: { clientId: string; credential: AssertionCredential },
-    audience: string,
+    audiences: readonly string[],
     nowMs: number,
     singleUse = true,
   ): string | undefined {
@@ -119,8 +119,9 @@ export class AssertionVerifier {
     if (payload.iss !== client.clientId || payload.sub !== client.clientId)
       return "iss and sub must be the client_id";
     const aud = payload.aud;
-    if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience))))
-      return `aud must be ${audience}`;
+    const named = Array.isArray(aud) ? aud : [aud];
+    if (!named.some((a) => typeof a === "string" && audiences.includes(a)))
+      return `aud must be ${audiences[0]}`;
     const now = nowMs / 1000;
     const exp = payload.exp;
     if (typeof exp !== "number" || exp <= now) return "expired or without exp";
