@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MockRequest, MockResponse } from "./app.ts";
+import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { type Enrolled, Harness, json, OOB, RECOVERY } from "./testing.ts";
 
 const SEED = 0x5eed_f022;
@@ -638,6 +639,11 @@ describe("fuzz: mutated requests never crash the mock or touch a bystander", () 
   });
 });
 
+/** A JWS header and payload of `alg: none`, for the Private Key JWT client. */
+const UNSIGNED = [{ alg: "none" }, { iss: "mockPrivateKeyJwtClient000000000", exp: 9e9 }]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+  .join(".");
+
 describe("fuzz rows: edge cases pinned as ordinary requests", () => {
   const json_ = { "content-type": "application/json" };
   const form = { "content-type": "application/x-www-form-urlencoded" };
@@ -726,6 +732,20 @@ describe("fuzz rows: edge cases pinned as ordinary requests", () => {
       },
       status: 401,
     },
+    ...[
+      ["a client_assertion that is not a JWS", "client_assertion=%00%FF.."],
+      ["a client_assertion with an alg of none", `client_assertion=${UNSIGNED}.`],
+      ["a client_assertion of 60 KiB", `client_assertion=${"a.".repeat(30_000)}a`],
+    ].map(([name, field]) => ({
+      name: String(name),
+      req: {
+        method: "POST",
+        url: "/oauth/token",
+        headers: form,
+        body: `grant_type=password&username=a&password=b&client_id=mockPrivateKeyJwtClient000000000&client_assertion_type=${encodeURIComponent(CLIENT_ASSERTION_TYPE)}&${field}`,
+      },
+      status: 401,
+    })),
     {
       name: "a 20,000-character path",
       req: { method: "GET", url: `/${"a/".repeat(10_000)}`, headers: {}, body: "" },
