@@ -75,7 +75,8 @@ const signs = result.signsPerSecond;
 console.log(
   "\nNot in the table (inherent cost): the mfa-oob row uses a wrong binding code, so it runs the whole grant " +
     "but signs nothing. A successful answer signs an access token and, with scope openid, an id token (RS256): " +
-    `at ${signs} signatures per second on one core, at most about ${Math.round(signs / 2)} successful token answers per second.`,
+    `at ${signs} signatures per second on one core, at most about ${Math.round(signs / 2)} successful token answers per second. ` +
+    `A Private Key JWT client's client_assertion costs one RSA verification: ${result.assertionChecksPerSecond} checks per second on one core.`,
 );
 if (result.memory) {
   const [small, large] = result.memory;

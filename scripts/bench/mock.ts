@@ -25,6 +25,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { signClientAssertion } from "../../contracts/client-assertion.ts";
 
 export interface Side {
   rps: number;
@@ -55,6 +56,8 @@ export interface MemoryRow {
 export interface MockBench {
   throughput: ThroughputRow[];
   signsPerSecond: number;
+  /** Private Key JWT client_assertion checks per second on one core (claims and RSA signature). */
+  assertionChecksPerSecond: number;
   memory: MemoryRow[] | undefined;
   /** Seconds of each measured run, rounds per side, connections, warm-up seconds per server. */
   settings: { seconds: number; rounds: number; connections: number; warmupSeconds: number };
@@ -146,6 +149,7 @@ export async function benchMock(
       }
     }
     const signsPerSecond = (await mock.ask("sign")) as number;
+    const assertionChecksPerSecond = (await mock.ask("verify")) as number;
     let memory: MemoryRow[] | undefined;
     if (opts.memory !== false) {
       memory = [];
@@ -157,7 +161,7 @@ export async function benchMock(
         memory.push({ requests: target, rssMiB: (await mock.ask("rss")) as number });
       }
     }
-    return { throughput, signsPerSecond, memory, settings };
+    return { throughput, signsPerSecond, assertionChecksPerSecond, memory, settings };
   } finally {
     await mock.stop();
     await testMode.stop();
@@ -214,6 +218,17 @@ function median(values: number[]): number {
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/** How many times `work` runs per second, over one second. */
+function perSecond(work: () => void): number {
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < 1000) {
+    work();
+    n++;
+  }
+  return Math.round(n / ((performance.now() - start) / 1000));
 }
 
 /** CPU time of this process so far (user + system), in µs. */
@@ -340,20 +355,38 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
   const tokenRes = await send("/oauth/token", JSON.parse(token));
   if (ch.res.status !== 200 || tokenRes.res.status !== 403)
     throw new Error("bench fixture answers unexpectedly");
+  // One client_assertion of the Private Key JWT client, checked again and again (jti reuse allowed,
+  // so the figure is the check itself: JSON, claims and the RSA signature).
+  const credential = app.runtime.state.clients.get(c.privateKeyJwtClientId)?.assertion?.();
+  const key = JSON.parse((await app.request("/__mock/private-key-jwt")).body) as { private_key: string };
+  const assertion = signClientAssertion({
+    clientId: c.privateKeyJwtClientId,
+    audience: c.issuer,
+    privateKeyPem: key.private_key,
+    alg: c.privateKeyJwtAlg,
+    lifetimeSeconds: 300,
+  });
+  const verifyAssertion = () => {
+    if (!credential) throw new Error("bench: no Private Key JWT client");
+    const reason = app.runtime.assertions.check(
+      assertion,
+      { clientId: c.privateKeyJwtClientId, credential },
+      [c.issuer],
+      app.clock.now(),
+      false,
+    );
+    if (reason) throw new Error(`bench: the assertion fails: ${reason}`);
+  };
   process.on("message", (msg: { ask: string }) => {
     if (msg.ask === "cpu") {
       process.send?.({ reply: cpuMicros() });
     } else if (msg.ask === "rss") {
       app.runtime.state.sweep(app.clock.now());
       process.send?.({ reply: rssMiB() });
+    } else if (msg.ask === "verify") {
+      process.send?.({ reply: perSecond(() => verifyAssertion()) });
     } else {
-      const start = performance.now();
-      let n = 0;
-      while (performance.now() - start < 1000) {
-        app.runtime.signer.sign({ sub: "bench" }, 600, Date.now());
-        n++;
-      }
-      process.send?.({ reply: Math.round(n / ((performance.now() - start) / 1000)) });
+      process.send?.({ reply: perSecond(() => app.runtime.signer.sign({ sub: "bench" }, 600, Date.now())) });
     }
   });
   process.on("SIGTERM", () => {
