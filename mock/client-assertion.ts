@@ -8,8 +8,8 @@
  * authentication (401 `invalid_client`) whose description names the check, for the developer.
  */
 import { constants, createPublicKey, generateKeyPairSync, type KeyObject, verify } from "node:crypto";
+import { BASE64URL, parseJsonPart } from "./jwt.ts";
 
-export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 export const ASSERTION_ALGS = ["RS256", "RS384", "PS256"] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
@@ -61,18 +61,6 @@ const VERIFY: Record<AssertionAlg, { hash: string; pss: boolean }> = {
   PS256: { hash: "sha256", pss: true },
 };
 
-function jsonPart(part: string | undefined): Record<string, unknown> | undefined {
-  if (part === undefined || !/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A signature check that answers false, never throws, whatever bytes the caller sent. */
 function verifies(
   hash: string,
@@ -105,9 +93,9 @@ export class AssertionVerifier {
   ): string | undefined {
     const parts = assertion.split(".");
     if (parts.length !== 3) return "not a compact JWS";
-    const [h, p, s = ""] = parts;
-    const header = jsonPart(h);
-    const payload = jsonPart(p);
+    const [h = "", p = "", s = ""] = parts;
+    const header = BASE64URL.test(h) ? parseJsonPart(h) : null;
+    const payload = BASE64URL.test(p) ? parseJsonPart(p) : null;
     if (!header || !payload) return "header or payload is not base64url JSON";
     const { alg } = client.credential;
     if (header.alg !== alg) return `alg must be ${alg}`;

@@ -8,8 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CLIENT_ASSERTION_TYPE } from "../contracts/client-assertion.ts";
 import type { MockRequest, MockResponse } from "./app.ts";
-import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
+import { createRng } from "./random.ts";
 import { type Enrolled, Harness, json, OOB, RECOVERY } from "./testing.ts";
 
 const SEED = 0x5eed_f022;
@@ -18,18 +19,6 @@ const REQUESTS = 20_000;
 const WALL_BUDGET_MS = 120_000;
 const MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp";
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
-
-/** mulberry32: small, seeded, deterministic; the run's choices replay for the same SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Dice {
   constructor(readonly next: () => number) {}
@@ -128,7 +117,7 @@ class Fuzzer {
     mfaTokenTtlSeconds: 7200,
     codeTtlSeconds: 7200,
   });
-  readonly d = new Dice(rng(SEED));
+  readonly d = new Dice(createRng(SEED)); // seeded: the run's choices replay for the same SEED
   readonly actors: Actor[] = [];
   bystander!: Enrolled;
   bystanderOob = "";

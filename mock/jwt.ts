@@ -37,7 +37,8 @@ function base64urlJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-function parseJsonPart(part: string): Record<string, unknown> | null {
+/** A base64url JSON object part of a compact JWS (header or payload), or null. */
+export function parseJsonPart(part: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
     return value !== null && typeof value === "object" && !Array.isArray(value)
@@ -48,7 +49,7 @@ function parseJsonPart(part: string): Record<string, unknown> | null {
   }
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+export const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export class TokenSigner {
   readonly #issuer: string;

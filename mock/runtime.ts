@@ -3,7 +3,7 @@
  * clock, limiter, outbox, signer and state. Handlers are plain functions of (runtime, input), so the
  * hot path builds no closures.
  */
-import { AssertionVerifier, assertionCredential } from "./client-assertion.ts";
+import { type AssertionCredential, AssertionVerifier, assertionCredential } from "./client-assertion.ts";
 import { Clock } from "./clock.ts";
 import type { MockConfig } from "./config.ts";
 import { TokenSigner } from "./jwt.ts";
@@ -89,13 +89,18 @@ export class Runtime {
 
   private freshState(): MockState {
     const c = this.config;
+    // Made on first use and kept: a configured PEM is parsed once, not on every assertion.
+    let credential: AssertionCredential | undefined;
     return new MockState(c.seed, c.users, [
       { clientId: c.clientId, clientSecret: c.clientSecret, name: "Default App" },
       { clientId: c.publicClientId, clientSecret: undefined, name: "Native App" },
       {
         clientId: c.privateKeyJwtClientId,
         clientSecret: undefined,
-        assertion: () => assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg),
+        assertion: () => {
+          credential ??= assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg);
+          return credential;
+        },
         name: "Private Key JWT App",
       },
     ]);

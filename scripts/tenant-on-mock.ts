@@ -22,6 +22,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { control } from "../contracts/targets/mock.ts";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import { loadActionHandler, type PhoneTrigger, startActionRunner } from "../tenant/action-runner.ts";
@@ -86,11 +87,8 @@ async function runTenant(opts: {
       onFailed: (_m, error) => console.error(`action-runner: the Action failed on ${error}`),
       onError: (error) => console.error(`action-runner: ${error}`),
     });
-    const config = (await (await fetch(`${mock.url}/__mock/config`)).json()) as Record<string, string>;
-    const privateKeyJwt = (await (await fetch(`${mock.url}/__mock/private-key-jwt`)).json()) as Record<
-      string,
-      string
-    >;
+    const config = await control<Record<string, string>>(mock.url, "GET", "/config");
+    const privateKeyJwt = await control<Record<string, string>>(mock.url, "GET", "/private-key-jwt");
     // A developer's .env.tenant must not leak into this run: an empty env file stands in for it.
     fs.writeFileSync(envFile, "");
     const env: NodeJS.ProcessEnv = {

@@ -8,12 +8,10 @@
  *    beside the contract outputs when CONTRACTS_REPORT_DIR moves them).
  */
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import path from "node:path";
-import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import { planMessages, testsFromPlaywrightJson } from "./budget.ts";
 import { loadTenantConfig, TenantConfigError } from "./config.ts";
-import { computeDrift, readDriftInputs, staleBaselineWarning } from "./drift.ts";
+import { writeDriftReport } from "./drift-report.ts";
 
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 const argv = process.argv.slice(2);
@@ -63,18 +61,7 @@ function main(): number {
   // CONTRACTS_REPORT_DIR moved them (the tenant-on-mock run keeps its own).
   const contractsDir =
     process.env.CONTRACTS_REPORT_DIR ?? path.join(process.env.REPORTS_DIR ?? "reports", "contracts");
-  const driftFile = path.join(path.dirname(contractsDir), "drift.json");
-  const drift = computeDrift({
-    ...readDriftInputs(path.dirname(contractsDir), fs, contractsDir),
-    currentMockSource: mockSourceFingerprint(),
-  });
-  fs.mkdirSync(path.dirname(driftFile), { recursive: true });
-  fs.writeFileSync(driftFile, `${JSON.stringify(drift, null, 2)}\n`);
-  console.log(
-    `drift: ${drift.summary.descriptionDrifts} from the description, ${drift.summary.stepDrifts} from the mock over ${drift.summary.comparedSteps} compared step(s) (${driftFile})`,
-  );
-  const stale = staleBaselineWarning(drift);
-  if (stale) console.warn(stale);
+  writeDriftReport(path.dirname(contractsDir), contractsDir);
   return run.status ?? 1;
 }
 
