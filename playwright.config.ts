@@ -8,6 +8,7 @@
  * CONTRACTS_MOCK_DEVIATIONS starts the mocks with named deviations (npm run mutation sets both).
  */
 import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import type { Options } from "./contracts/fixtures.ts";
@@ -30,13 +31,17 @@ if (!process.env.CONTRACTS_MOCK_PORT) {
 const port = Number(process.env.CONTRACTS_MOCK_PORT);
 process.env.CONTRACTS_MOCK_URL = `http://127.0.0.1:${port}`;
 
-export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, Pick<Options, "targetName">>({
+export default defineConfig<
+  Pick<Options, "privateMock" | "waitOutRateLimits">,
+  Pick<Options, "targetName" | "tenantTarget">
+>({
   testDir: "contracts",
   testMatch: "**/*.spec.ts",
   // Each test creates its own user, so tests are independent; clock moves use a private mock.
   fullyParallel: true,
-  // HTTP-bound: more workers than cores keeps the mock busy without starving the runner.
-  workers: process.env.CI ? 4 : 6,
+  // HTTP-bound: more workers than cores keeps the mock busy without starving the runner; two per
+  // core in CI (three elsewhere), capped so a large machine does not start dozens of mocks.
+  workers: Math.min(availableParallelism() * (process.env.CI ? 2 : 3), 8),
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
@@ -70,6 +75,13 @@ export default defineConfig<Pick<Options, "privateMock" | "waitOutRateLimits">, 
   },
   projects: [
     { name: "mock", use: { targetName: "mock" } },
-    { name: "tenant", use: { targetName: "tenant" } },
+    {
+      name: "tenant",
+      use: {
+        targetName: "tenant",
+        // Loaded lazily: a mock run never pays for the tenant adapter and the Management API SDK.
+        tenantTarget: async (env) => (await import("./tenant/target.ts")).createTenantTarget(env),
+      },
+    },
   ],
 });

@@ -11,8 +11,8 @@ import {
   type ResponseLike,
   validateResponse,
 } from "../openapi/validate.ts";
-import { maskText } from "../scripts/report/mask.ts";
-import { recordSecrets, type SecretKind } from "../scripts/report/secrets.ts";
+import { maskText } from "../redaction/mask.ts";
+import { recordSecrets, type SecretKind } from "../redaction/secrets.ts";
 
 /** A request as the suites write it; exactly one of json, form or body (raw) at most. */
 export interface ApiRequest {

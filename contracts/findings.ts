@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import type { Finding } from "../openapi/validate.ts";
-import { metaFileOf, type ObservationsMeta, type StepObservation } from "../tenant/drift.ts";
+import { metaFileOf, type ObservationsMeta, type StepObservation } from "./observations.ts";
 
 /** One finding as the report composer reads it (`reports/contracts/findings.json` is an array of these). */
 export interface FindingRecord {

@@ -11,9 +11,9 @@
  */
 import { test as base } from "@playwright/test";
 import type { Finding } from "../openapi/validate.ts";
-import { observeResponse } from "../tenant/drift.ts";
 import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
+import { observeResponse } from "./observations.ts";
 import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
 import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
 import { readTenantEnv, type Target, type TenantEnv } from "./targets/target.ts";
@@ -29,10 +29,19 @@ export interface Options {
   privateMock: boolean;
   /** Wait out global 429s instead of failing (false in the rate-limit specs, which assert on them). */
   waitOutRateLimits: boolean;
+  /**
+   * Builds the tenant target. The tenant part implements it and sits beside this one, so it is
+   * handed in by playwright.config.ts (the composition root) instead of imported from here.
+   */
+  tenantTarget: TenantTargetFactory | undefined;
 }
+
+/** Builds a tenant target from the basic variables (undefined when they did not validate). */
+export type TenantTargetFactory = (env: TenantEnv | undefined) => Promise<Target>;
 
 interface WorkerFixtures {
   targetName: Options["targetName"];
+  tenantTarget: Options["tenantTarget"];
   sharedTarget: Target;
   privateMocks: { target(): Promise<Target> };
   ledger: WorkerLedger;
@@ -46,7 +55,10 @@ interface TestFixtures {
 }
 
 /** Builds the target a project names; the tenant's environment is validated first. */
-async function createTarget(name: Options["targetName"]): Promise<Target> {
+async function createTarget(
+  name: Options["targetName"],
+  tenantTarget: TenantTargetFactory | undefined,
+): Promise<Target> {
   if (name === "mock") {
     const url = process.env.CONTRACTS_MOCK_URL;
     if (!url) throw new Error("CONTRACTS_MOCK_URL is not set: run the suites through playwright.config.ts");
@@ -61,11 +73,11 @@ async function createTarget(name: Options["targetName"]): Promise<Target> {
   } catch (error) {
     envError = error;
   }
-  // Loaded lazily: a mock run never pays for the tenant adapter and the Management API SDK.
-  const { createTenantTarget } = await import("./targets/tenant.ts").catch((error: unknown) => {
+  if (!tenantTarget)
+    throw envError ?? new Error("no tenant target: set `tenantTarget` in the project's `use`");
+  return tenantTarget(env).catch((error: unknown) => {
     throw envError ?? error;
   });
-  return createTenantTarget(env);
 }
 
 /** Turns a finding into the record findings.json holds, masked. */
@@ -88,12 +100,13 @@ export const test = base.extend<
   WorkerFixtures
 >({
   targetName: ["mock", { scope: "worker", option: true }],
+  tenantTarget: [undefined, { scope: "worker", option: true }],
   privateMock: [false, { option: true }],
   waitOutRateLimits: [true, { option: true }],
 
   sharedTarget: [
-    async ({ targetName }, use) => {
-      await use(await createTarget(targetName));
+    async ({ targetName, tenantTarget }, use) => {
+      await use(await createTarget(targetName, tenantTarget));
     },
     { scope: "worker" },
   ],

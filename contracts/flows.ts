@@ -4,7 +4,7 @@
  * numbers appear masked.
  */
 import { test } from "@playwright/test";
-import { maskPhone } from "../scripts/report/mask.ts";
+import { maskPhone } from "../redaction/mask.ts";
 import type { ApiClient, ApiResponse } from "./api-client.ts";
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./client-assertion.ts";
 import { expect } from "./matchers.ts";

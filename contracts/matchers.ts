@@ -5,7 +5,7 @@
  */
 import { expect as baseExpect } from "@playwright/test";
 import { formatFinding, type OperationId, validateResponse } from "../openapi/validate.ts";
-import { maskText } from "../scripts/report/mask.ts";
+import { maskText } from "../redaction/mask.ts";
 import type { ApiResponse } from "./api-client.ts";
 
 /** Masks a text with the secrets the response's test saw, or by shape when it has none. */

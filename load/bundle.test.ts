@@ -9,8 +9,8 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { build, transform } from "esbuild";
-import { BUNDLE_TARGET, bundleOptions, listScenarios } from "../scripts/build-load.ts";
 import { scenarioNames } from "./lib/plan.ts";
+import { BUNDLE_TARGET, bundleOptions, listScenarios } from "./tooling/build.ts";
 
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 

@@ -11,11 +11,11 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { MockConfig } from "../mock/config.ts";
 import { startMockServer } from "../mock/server.ts";
-import { buildLoad } from "../scripts/build-load.ts";
-import { findK6 } from "../scripts/load/find-k6.ts";
-import { runK6 } from "../scripts/load/run-k6.ts";
 import { scenarioNames } from "./lib/plan.ts";
 import type { LoadSummary } from "./lib/summary.ts";
+import { buildLoad } from "./tooling/build.ts";
+import { findK6 } from "./tooling/find-k6.ts";
+import { runK6 } from "./tooling/run-k6.ts";
 
 const k6 = findK6();
 const skip = k6

@@ -3,7 +3,7 @@
  * --host says otherwise), prints its base URL and the default client's credentials, and stops cleanly
  * on SIGINT or SIGTERM. Options come from flags and MOCK_* variables (see --help).
  */
-import { maskSecret } from "../scripts/report/mask.ts";
+import { maskSecret } from "../redaction/mask.ts";
 import { ConfigError, parseArgs, usage } from "./config.ts";
 import { deviationNames } from "./faults.ts";
 import { startMockServer } from "./server.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
-import { type AssertionOptions, signClientAssertion } from "../contracts/client-assertion.ts";
+import { type AssertionOptions, signClientAssertion } from "./assertion-signer.ts";
 import {
   type AssertionAlg,
   AssertionVerifier,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "../contracts/client-assertion.ts";
+import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./assertion-signer.ts";
 import { deviationNames } from "./faults.ts";
 import { Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 

@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CLIENT_ASSERTION_TYPE } from "../contracts/client-assertion.ts";
 import type { MockRequest, MockResponse } from "./app.ts";
+import { CLIENT_ASSERTION_TYPE } from "./assertion-signer.ts";
 import { createRng } from "./random.ts";
 import { type Enrolled, Harness, json, OOB, RECOVERY } from "./testing.ts";
 

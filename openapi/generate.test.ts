@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { generate, writeGenerated } from "../scripts/generate.ts";
+import { generate, writeGenerated } from "./generate.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const checkedIn = path.join(here, "generated");

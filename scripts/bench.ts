@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the mock's figures against bare node:http (scripts/bench/mock.ts) and, when that
- * module exists, response-validation timings (scripts/bench/validation.ts). Everything runs on
+ * `npm run bench`: the mock's figures against bare node:http (mock/bench/throughput.ts) and, when that
+ * module exists, response-validation timings (openapi/bench.ts). Everything runs on
  * 127.0.0.1, is bounded in time, stops by itself and prints a markdown table with the machine, the
  * Node version and the date. `--quick` skips the memory step (1,100,000 requests);
  * `--seconds N` sets the length of each throughput run (default 3).
@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { benchMock } from "./bench/mock.ts";
+import { benchMock } from "../mock/bench/throughput.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -90,7 +90,7 @@ if (result.memory) {
 
 const validationModule = fileURLToPath(new URL("./bench/validation.ts", import.meta.url));
 if (existsSync(validationModule)) {
-  const { benchValidation } = (await import("./bench/validation.ts")) as {
+  const { benchValidation } = (await import("../openapi/bench.ts")) as {
     benchValidation(): Promise<
       Array<{ operation: string; case: string; medianMicros: number; runs: number }>
     >;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { recordSecrets } from "./report/secrets.ts";
+import { recordSecrets } from "../redaction/secrets.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "check-leaks-"));
 after(() => rmSync(root, { recursive: true, force: true }));

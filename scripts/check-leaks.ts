@@ -4,9 +4,9 @@
  * secret's kind and masked form, never the value.
  */
 import { parseArgs } from "node:util";
-import { publicFiles } from "./report/environment.ts";
-import { checkLeaks } from "./report/leaks.ts";
-import { readSecretEntries, reportsDir } from "./report/secrets.ts";
+import { checkLeaks } from "../redaction/leaks.ts";
+import { publicFiles } from "../redaction/public-files.ts";
+import { readSecretEntries, reportsDir } from "../redaction/secrets.ts";
 
 const { values } = parseArgs({
   options: { dir: { type: "string" }, "require-secrets": { type: "boolean", default: false } },

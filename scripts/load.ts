@@ -13,13 +13,13 @@ import { guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
 import { planScenario } from "../load/lib/plan.ts";
 import type { LoadSummary } from "../load/lib/summary.ts";
+import { parseLoadArgs, UsageError } from "../load/tooling/args.ts";
+import { buildLoad } from "../load/tooling/build.ts";
+import { findK6, installHelp } from "../load/tooling/find-k6.ts";
+import { runK6 } from "../load/tooling/run-k6.ts";
 import { startMockServer } from "../mock/server.ts";
-import { buildLoad } from "./build-load.ts";
-import { parseLoadArgs, UsageError } from "./load/args.ts";
-import { findK6, installHelp } from "./load/find-k6.ts";
-import { renderLoadHtml } from "./load/html.ts";
-import { runK6 } from "./load/run-k6.ts";
-import { recordSecrets, reportsDir, type SecretKind } from "./report/secrets.ts";
+import { recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
+import { renderLoadHtml } from "../report/load-page.ts";
 
 /** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */
 const EMBEDDED = "http://127.0.0.1:0";

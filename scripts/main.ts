@@ -11,19 +11,20 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { checkReportInBrowser, findChromium } from "./report/browser.ts";
-import { composeReport } from "./report/compose.ts";
-import { gitCommit, k6Version, publicFiles, REPO_ROOT, versions } from "./report/environment.ts";
-import type { Stage } from "./report/html.ts";
-import { checkLeaks } from "./report/leaks.ts";
-import { createMasker, maskText } from "./report/mask.ts";
+import { checkLeaks } from "../redaction/leaks.ts";
+import { createMasker, maskText } from "../redaction/mask.ts";
+import { publicFiles } from "../redaction/public-files.ts";
 import {
   compactSecrets,
   readSecretEntries,
   readSecrets,
   recordSecrets,
   reportsDir,
-} from "./report/secrets.ts";
+} from "../redaction/secrets.ts";
+import { checkReportInBrowser, findChromium } from "../report/browser.ts";
+import { composeReport } from "../report/compose.ts";
+import { gitCommit, k6Version, REPO_ROOT, versions } from "../report/environment.ts";
+import type { Stage } from "../report/html.ts";
 
 /** The short load pass: one scenario that exercises the rate limiter, briefly. */
 const LOAD_SCENARIOS = (process.env.START_LOAD_SCENARIOS ?? "challenge-over-limit")
@@ -123,7 +124,7 @@ const contracts = await stage("contract suites (Playwright, project mock)", asyn
 let k6: string | undefined;
 let loadSkipped: string | undefined;
 await stage("load pass (k6)", async () => {
-  const { findK6, installHelp } = await import("./load/find-k6.ts");
+  const { findK6, installHelp } = await import("../load/tooling/find-k6.ts");
   k6 = findK6();
   if (!k6) {
     loadSkipped = `The load pass did not run: k6 is not installed. ${installHelp}\nThen run \`npm start\` again, or one scenario with \`npm run load -- <scenario>\`.`;

@@ -5,10 +5,10 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { findK6 } from "./load/find-k6.ts";
-import { composeReport } from "./report/compose.ts";
-import { gitCommit, k6Version, versions } from "./report/environment.ts";
-import { reportsDir } from "./report/secrets.ts";
+import { findK6 } from "../load/tooling/find-k6.ts";
+import { reportsDir } from "../redaction/secrets.ts";
+import { composeReport } from "../report/compose.ts";
+import { gitCommit, k6Version, versions } from "../report/environment.ts";
 
 const { values } = parseArgs({
   options: { dir: { type: "string" }, target: { type: "string" }, "base-url": { type: "string" } },

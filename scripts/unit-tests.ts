@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 
-const roots = ["openapi", "mock", "contracts", "load", "scripts", "tenant"];
+const roots = ["openapi", "mock", "contracts", "tenant", "load", "report", "redaction", "cli", "scripts"];
 const skip = new Set(["node_modules", "generated", "dist"]);
 
 /** Lists `*.test.ts` files below a folder, sorted, skipping generated and installed code. */

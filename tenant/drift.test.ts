@@ -6,8 +6,6 @@ import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import {
   compareStep,
   computeDrift,
-  fieldPointers,
-  observeResponse,
   readDriftInputs,
   type StepObservation,
   staleBaselineWarning,
@@ -124,26 +122,6 @@ describe("compareStep", () => {
       );
     });
   }
-});
-
-test("observeResponse keeps the shape and no values", () => {
-  const o = observeResponse("tenant", "t", "challenge", 2, {
-    status: 200,
-    headers: { "content-type": "application/json", Date: "x", "x-ratelimit-limit": "10" },
-    body: { oob_code: "Fe26.2*secret", challenge_type: "oob", list: [{ a: 1 }, { b: 2 }] },
-  });
-  assert.deepEqual(o, {
-    project: "tenant",
-    test: "t",
-    step: "challenge#2",
-    operation: "challenge",
-    status: 200,
-    fields: ["/challenge_type", "/list", "/list/-/a", "/list/-/b", "/oob_code"],
-    headers: ["content-type", "x-ratelimit-limit"],
-    contentType: "application/json",
-  });
-  assert.doesNotMatch(JSON.stringify(o), /secret/);
-  assert.deepEqual(fieldPointers({ "a/b": { "c~": 1 } }), ["/a~1b", "/a~1b/c~0"]);
 });
 
 describe("the mock baseline's provenance", () => {

@@ -9,13 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "../contracts/targets/tenant.ts";
 import { startMockServer } from "../mock/server.ts";
 import { eventFor, fakeApi, loadActionHandler } from "./action-runner.ts";
 import { parseTenantConfig, type TenantConfig } from "./config.ts";
 import type { InboxMessage } from "./inbox.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { startSink } from "./sink.ts";
+import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "./target.ts";
 
 const SINK_SECRET = "e2e-sink-secret-0123456789abcdef0123456789";
 type Json = Record<string, unknown>;

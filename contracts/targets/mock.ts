@@ -3,7 +3,7 @@
  * HTTP like any client; nothing here imports the mock's code.
  */
 import { randomInt } from "node:crypto";
-import { maskText } from "../../scripts/report/mask.ts";
+import { maskText } from "../../redaction/mask.ts";
 import type { AssertionAlg } from "../client-assertion.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 

@@ -3,11 +3,12 @@
  * image from anywhere). Every value that came from a run passes through `text()`, which masks it
  * with the run's secrets and escapes it, so a finding cannot inject markup or leak a secret.
  */
+
+import { createMasker } from "../redaction/mask.ts";
 import { escapeHtml } from "./escape.ts";
 import type { HistoryEntry } from "./history.ts";
 import type { JUnitTotals } from "./junit.ts";
 import { envelopeAccuracy, envelopeAt, type LoadResult } from "./load.ts";
-import { createMasker } from "./mask.ts";
 import { type Cell, CHECKS, cellId, type FindingRow, type Matrix, type TestRow } from "./matrix.ts";
 import { barChart, COLORS, fmt, lineChart, stackedBars } from "./svg.ts";
 

@@ -1,17 +1,12 @@
 /**
  * Benchmark of response validation: the median time of one `validateResponse` call per operation
  * (status, headers, content type and body), in microseconds. Goal: under 5 µs for a list of three
- * authenticators. `scripts/bench.ts` calls `benchValidation()`; run this file directly to print it.
+ * authenticators. `npm run bench` (scripts/bench.ts) calls `benchValidation()`; run this file directly to print it.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { auth0PageAuthenticators, response } from "../../openapi/examples.ts";
-import {
-  formatFinding,
-  type OperationId,
-  type ResponseLike,
-  validateResponse,
-} from "../../openapi/validate.ts";
+import { auth0PageAuthenticators, response } from "./examples.ts";
+import { formatFinding, type OperationId, type ResponseLike, validateResponse } from "./validate.ts";
 
 /** One benchmark figure. */
 export interface Row {

@@ -19,13 +19,13 @@
  * - Memory: resident size of the mock after 100,000 and after 1,000,000 challenge requests, each
  *   read after a full garbage collection (so it measures what is kept, not garbage not yet collected).
  *
- * `scripts/bench.ts` calls `benchMock()`; `--serve mock|bare` is the child's entry.
+ * `npm run bench` (scripts/bench.ts) calls `benchMock()`; `--serve mock|bare` is the child's entry.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { signClientAssertion } from "../../contracts/client-assertion.ts";
+import { signClientAssertion } from "../assertion-signer.ts";
 
 export interface Side {
   rps: number;
@@ -304,7 +304,7 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
     process.on("SIGTERM", () => process.exit(0));
     return;
   }
-  const { startMockServer } = await import("../../mock/server.ts");
+  const { startMockServer } = await import("../server.ts");
   const server = await startMockServer({
     port: 0,
     config: { profile: "off", validateResponses: mode === "validate-responses", users: 1 },

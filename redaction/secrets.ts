@@ -58,7 +58,7 @@ export function reportsDir(opts: RegistryOptions = {}): string {
   return (
     opts.dir ??
     process.env.REPORTS_DIR ??
-    path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "reports")
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "reports")
   );
 }
 

@@ -2,18 +2,18 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { parseTenantConfig } from "../tenant/config.ts";
-import { createManagementClient, TenantUsers } from "../tenant/management.ts";
-import { createMockApp } from "./app.ts";
-import { TokenSigner } from "./jwt.ts";
+import { createMockApp } from "../mock/app.ts";
+import { TokenSigner } from "../mock/jwt.ts";
 import {
   authenticationMethods,
   handleManagement,
   type ManagementContext,
   type ManagementRequest,
   type ManagementResponse,
-} from "./management.ts";
-import type { Client, User } from "./state.ts";
+} from "../mock/management.ts";
+import type { Client, User } from "../mock/state.ts";
+import { parseTenantConfig } from "./config.ts";
+import { createManagementClient, TenantUsers } from "./management.ts";
 
 const domain = "tenant.mock.test";
 const client = { clientId: "m2m", clientSecret: "m2m-secret-0123456789", name: "M2M" } satisfies Client;

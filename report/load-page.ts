@@ -3,7 +3,7 @@
  * schema conformance, the rate-limit envelope and the ramp's knee. Self-contained (no script, no
  * external asset); every value is escaped. The summary holds no secret, by construction.
  */
-import type { LoadSummary } from "../../load/lib/summary.ts";
+import type { LoadSummary } from "../load/lib/summary.ts";
 
 function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

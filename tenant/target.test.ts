@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fictionalNumbers } from "./tenant.ts";
+import { fictionalNumbers } from "./target.ts";
 
 test("workers running at once draw from disjoint slices of the fictional range, each number once per 100", () => {
   const slices = [0, 1, 5].map((i) => {

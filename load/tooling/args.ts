@@ -2,7 +2,7 @@
  * Command line of `npm run load -- <scenario> [options] [-- k6 arguments]`, parsed into the LOAD_*
  * variables the scenarios read. Errors carry the usage text.
  */
-import { isScenarioName, type ScenarioName, scenarioNames } from "../../load/lib/plan.ts";
+import { isScenarioName, type ScenarioName, scenarioNames } from "../lib/plan.ts";
 
 export interface LoadArgs {
   scenario: ScenarioName;

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { readSecrets } from "../redaction/secrets.ts";
 import { composeReport } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
-import { readSecrets } from "./secrets.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "compose-"));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -15,13 +15,13 @@ import {
 } from "node:fs";
 import path from "node:path";
 import type { JSONReport } from "@playwright/test/reporter";
+import { createMasker } from "../redaction/mask.ts";
+import { readSecrets } from "../redaction/secrets.ts";
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
 import { overallOk, type ReportModel, renderReport, type Stage } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
 import { type LoadResult, parseLoadSummary } from "./load.ts";
-import { createMasker } from "./mask.ts";
 import { buildMatrices, parseFindings, type TestRow, testRows } from "./matrix.ts";
-import { readSecrets } from "./secrets.ts";
 
 export interface ComposeOptions {
   /** Folder with the inputs; the outputs are written into it too. */

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { deflateRawSync, gzipSync } from "node:zlib";
-import { publicFiles } from "./environment.ts";
 import { checkLeaks, scanForLeaks } from "./leaks.ts";
+import { publicFiles } from "./public-files.ts";
 import type { SecretEntry } from "./secrets.ts";
 import { readZip } from "./zip.ts";
 

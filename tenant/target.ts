@@ -4,12 +4,12 @@
  * phone-message Action through the sink, both configured by tenant/config.ts.
  */
 import { randomInt } from "node:crypto";
-import { recordSecrets } from "../../scripts/report/secrets.ts";
-import { loadTenantConfig, type TenantConfig, tenantSecrets } from "../../tenant/config.ts";
-import { createHttpInbox, type Inbox } from "../../tenant/inbox.ts";
-import { createManagementClient, TenantUsers } from "../../tenant/management.ts";
-import { sinkReadToken } from "../../tenant/signature.ts";
-import type { Capabilities, Target, TenantEnv } from "./target.ts";
+import type { Capabilities, Target, TenantEnv } from "../contracts/targets/target.ts";
+import { recordSecrets } from "../redaction/secrets.ts";
+import { loadTenantConfig, type TenantConfig, tenantSecrets } from "./config.ts";
+import { createHttpInbox, type Inbox } from "./inbox.ts";
+import { createManagementClient, TenantUsers } from "./management.ts";
+import { sinkReadToken } from "./signature.ts";
 
 /** The tenant target, with what a fixture needs to skip a test for a stated reason. */
 export interface TenantTarget extends Target {

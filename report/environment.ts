@@ -1,11 +1,11 @@
 /** Facts about the machine and checkout for the report: versions, git commit, where k6 is. */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The repository root (two folders above this file). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The repository root (one folder above this file). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Runs a command and returns its trimmed stdout, or undefined when it fails or takes over 5 s. */
 function run(cmd: string, args: string[]): string | undefined {
@@ -53,41 +53,4 @@ export function versions(k6?: string): Array<[string, string]> {
   const own = packageVersion(path.join(REPO_ROOT, "package.json"));
   if (own) out.push(["auth0-mfa-harness", own]);
   return out;
-}
-
-/** Absolute paths of the files git tracks in this repository (none outside a git checkout). */
-function trackedFiles(): string[] {
-  const out = run("git", ["ls-files", "-z"]);
-  return out
-    ? out
-        .split("\0")
-        .filter(Boolean)
-        .map((f) => path.join(REPO_ROOT, f))
-    : [];
-}
-
-/** Where Playwright keeps the template of its HTML report (inlined into every report it writes). */
-const PLAYWRIGHT_REPORT_TEMPLATE = path.join(
-  REPO_ROOT,
-  "node_modules",
-  "playwright-core",
-  "lib",
-  "vite",
-  "htmlReport",
-);
-
-/**
- * Files whose text is public: the repository's tracked files and the installed Playwright HTML
- * report template. The template's stylesheet and script hold dozens of standalone 6-digit numbers
- * (colours such as `#454545`), so a recorded 6-digit code can equal one by chance; such a value
- * is not a leak of ours, and treating it as one made the leak check fail at random.
- */
-export function publicFiles(): string[] {
-  let template: string[] = [];
-  try {
-    template = readdirSync(PLAYWRIGHT_REPORT_TEMPLATE).map((f) => path.join(PLAYWRIGHT_REPORT_TEMPLATE, f));
-  } catch {
-    // No Playwright installed: nothing of its template can be in the reports either.
-  }
-  return [...trackedFiles(), ...template];
 }
