@@ -79,8 +79,9 @@ export default defineConfig<
       name: "tenant",
       use: {
         targetName: "tenant",
-        // Loaded lazily: a mock run never pays for the tenant adapter and the Management API SDK.
-        tenantTarget: async (env) => (await import("./tenant/target.ts")).createTenantTarget(env),
+        // Loaded lazily: a mock run never pays for the tenant adapter and the Management API SDK. In an
+        // object: Playwright would take a bare function for a fixture of its own.
+        tenantTarget: { create: async (env) => (await import("./tenant/target.ts")).createTenantTarget(env) },
       },
     },
   ],

@@ -9,7 +9,7 @@ import { generatedRows } from "./negative-cases.ts";
 test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, () => {
   for (const channel of ["sms", "voice"] as const) {
     test(`enrolling ${channel} answers 200 with an oob_code, binding_method prompt and one recovery code`, {
-      tag: "@sends-sms",
+      tag: ["@sends-sms", "@check:status", "@check:body"],
     }, async ({ api, target }) => {
       const { mfaToken } = await newSession({ api, target });
       const phone = target.phoneNumber();
@@ -27,7 +27,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
   }
 
   test("client_id is optional, and accepted when it names the token's client (A4)", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:status"],
   }, async ({ api, target }) => {
     const { mfaToken } = await newSession({ api, target });
     const res = await api.post("/mfa/associate", {
@@ -44,7 +44,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
   });
 
   test("an mfa_token cannot enroll once an authenticator is active: 403 User is already enrolled. (A19)", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:errors"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const { mfaToken } = await newSession(ctx);
@@ -59,7 +59,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
   });
 
   test("recovery codes come with the first enrollment only; an MFA API token may enroll more (A7, §10.11)", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:status", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms", { mfaApi: true });
@@ -75,7 +75,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     expect(more.body.recovery_codes === undefined, "no recovery codes once a factor is active").toBe(true);
   });
 
-  test.describe("negative cases generated from the description", () => {
+  test.describe("negative cases generated from the description", { tag: ["@check:errors"] }, () => {
     for (const row of generatedRows("associateAuthenticator")) {
       test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
         const { mfaToken } = await newSession({ api, target });
@@ -90,7 +90,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     }
   });
 
-  test.describe("negative cases from the reference", () => {
+  test.describe("negative cases from the reference", { tag: ["@check:errors"] }, () => {
     const phones: [string, string][] = [
       ["without the leading +", "14155550123"],
       ["with spaces", "+1 415 555 0123"],
@@ -114,25 +114,31 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
       });
     }
 
-    const bearerRows: { name: string; bearer?: (valid: string) => string; status: number; error: string }[] =
-      [
-        { name: "no Authorization header", status: 401, error: "invalid_grant" },
-        {
-          name: "an unknown mfa_token",
-          bearer: () => "Fe26.2**0123456789abcdefghijklmnopqrstuvwxyz",
-          status: 401,
-          error: "invalid_grant",
-        },
-        { name: "a malformed mfa_token", bearer: () => "not a token", status: 401, error: "invalid_grant" },
-        {
-          name: "a tampered mfa_token",
-          bearer: (valid) => tamper(valid),
-          status: 401,
-          error: "invalid_grant",
-        },
-      ];
+    const bearerRows: {
+      name: string;
+      bearer?: (valid: string) => string;
+      status: number;
+      error: string;
+      tag?: string[];
+    }[] = [
+      { name: "no Authorization header", status: 401, error: "invalid_grant" },
+      {
+        name: "an unknown mfa_token",
+        bearer: () => "Fe26.2**0123456789abcdefghijklmnopqrstuvwxyz",
+        status: 401,
+        error: "invalid_grant",
+      },
+      { name: "a malformed mfa_token", bearer: () => "not a token", status: 401, error: "invalid_grant" },
+      {
+        name: "a tampered mfa_token",
+        bearer: (valid) => tamper(valid),
+        status: 401,
+        error: "invalid_grant",
+        tag: ["@check:security"],
+      },
+    ];
     for (const row of bearerRows) {
-      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+      test(`${row.name} → ${row.status} ${row.error}`, { tag: row.tag ?? [] }, async ({ api, target }) => {
         const { mfaToken } = await newSession({ api, target });
         const res = await api.post("/mfa/associate", {
           ...(row.bearer ? { bearer: row.bearer(mfaToken) } : {}),

@@ -33,14 +33,17 @@ function pathOf(id: string): string {
 }
 
 test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
-  test("a user without authenticators gets 200 []", async ({ api, target }) => {
+  test("a user without authenticators gets 200 []", { tag: ["@check:status", "@check:body"] }, async ({
+    api,
+    target,
+  }) => {
     const { mfaToken } = await newSession({ api, target });
     const res = await listAuthenticators({ api, target }, mfaToken);
     expect(res.body).toEqual([]);
   });
 
   test("an sms enrollment is listed inactive, as an sms/voice pair on one device, until confirmed (A13)", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const { mfaToken } = await newSession(ctx);
@@ -64,7 +67,7 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
   });
 
   test("name is the masked phone number: X for everything but the last 4 digits (A14)", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const { mfaToken } = await newSession(ctx);
@@ -83,15 +86,21 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
   });
 
   test("an MFA API access token (read:authenticators) lists the authenticators too", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@check:status"],
   }, async ({ api, target }) => {
     const user = await enrolledUser({ api, target }, "sms", { mfaApi: true });
     const res = await listAuthenticators({ api, target }, user.accessToken);
     expect(phoneItems(res).map((a) => a.id)).toContain(user.authenticatorId);
   });
 
-  test.describe("negative cases", () => {
-    const rows: { name: string; bearer?: (valid: string) => string; status: number; error: string }[] = [
+  test.describe("negative cases", { tag: ["@check:errors"] }, () => {
+    const rows: {
+      name: string;
+      bearer?: (valid: string) => string;
+      status: number;
+      error: string;
+      tag?: string[];
+    }[] = [
       { name: "no Authorization header", status: 401, error: "invalid_grant" },
       { name: "a malformed mfa_token", bearer: () => "not-a-token", status: 401, error: "invalid_grant" },
       {
@@ -100,10 +109,16 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
         status: 401,
         error: "invalid_grant",
       },
-      { name: "a tampered mfa_token", bearer: (valid) => tamper(valid), status: 401, error: "invalid_grant" },
+      {
+        name: "a tampered mfa_token",
+        bearer: (valid) => tamper(valid),
+        status: 401,
+        error: "invalid_grant",
+        tag: ["@check:security"],
+      },
     ];
     for (const row of rows) {
-      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+      test(`${row.name} → ${row.status} ${row.error}`, { tag: row.tag ?? [] }, async ({ api, target }) => {
         const { mfaToken } = await newSession({ api, target });
         const res = await api.get("/mfa/authenticators", row.bearer ? { bearer: row.bearer(mfaToken) } : {});
         expect(res).toBeError(row.status, row.error);
@@ -113,10 +128,9 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
 });
 
 test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-sms"] }, () => {
-  test("an MFA API access token deletes an authenticator: 204 without a body, and its voice pair goes too (A13)", async ({
-    api,
-    target,
-  }) => {
+  test("an MFA API access token deletes an authenticator: 204 without a body, and its voice pair goes too (A13)", {
+    tag: ["@check:status", "@check:body"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms", { mfaApi: true });
     const res = await api.delete(pathOf(user.authenticatorId), { bearer: user.accessToken });
@@ -126,7 +140,10 @@ test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-
     expect(left, "neither sms nor voice is left").toEqual([]);
   });
 
-  test("an mfa_token cannot delete: 403 (DOC-MANAGE)", async ({ api, target }) => {
+  test("an mfa_token cannot delete: 403 (DOC-MANAGE)", { tag: ["@check:errors"] }, async ({
+    api,
+    target,
+  }) => {
     const user = await enrolledUser({ api, target }, "sms");
     const res = await api.delete(pathOf(user.authenticatorId), { bearer: user.mfaToken });
     expect(res.status).toBe(403);
@@ -139,6 +156,7 @@ test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-
     bearer?: (token: string) => string | undefined;
     status: number;
     error: string;
+    tag?: string[];
   }[] = [
     {
       name: "an unknown authenticator id",
@@ -160,10 +178,13 @@ test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-
       bearer: (t) => tamper(t),
       status: 401,
       error: "invalid_grant",
+      tag: ["@check:security"],
     },
   ];
   for (const row of rows) {
-    test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+    test(`${row.name} → ${row.status} ${row.error}`, {
+      tag: ["@check:errors", ...(row.tag ?? [])],
+    }, async ({ api, target }) => {
       const user = await enrolledUser({ api, target }, "sms", { mfaApi: true });
       const bearer = row.bearer ? row.bearer(user.accessToken) : user.accessToken;
       const res = await api.delete(
@@ -174,7 +195,7 @@ test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-
     });
   }
 
-  test("a deleted authenticator id → 404 not_found", async ({ api, target }) => {
+  test("a deleted authenticator id → 404 not_found", { tag: ["@check:errors"] }, async ({ api, target }) => {
     const user = await enrolledUser({ api, target }, "sms", { mfaApi: true });
     const first = await api.delete(pathOf(user.authenticatorId), { bearer: user.accessToken });
     expect(first.status).toBe(204);

@@ -17,10 +17,9 @@ import { generatedRows } from "./negative-cases.ts";
 
 test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
   for (const channel of ["sms", "voice"] as const) {
-    test(`a ${channel} challenge answers oob_code and binding_method prompt, and sends a ${channel} code`, async ({
-      api,
-      target,
-    }) => {
+    test(`a ${channel} challenge answers oob_code and binding_method prompt, and sends a ${channel} code`, {
+      tag: ["@check:status", "@check:body"],
+    }, async ({ api, target }) => {
       const ctx = { api, target };
       const user = await enrolledUser(ctx, channel);
       // The pair shares the phone: challenge the authenticator of the channel under test.
@@ -47,9 +46,13 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     },
   ];
   for (const v of variants) {
-    test(`accepted: ${v.name}`, async ({ api, target }) => {
+    test(`accepted: ${v.name}`, { tag: ["@check:status"] }, async ({ api, target }) => {
       const user = await enrolledUser({ api, target }, "sms");
-      const fields = { ...clientAuth(target), mfa_token: user.mfaToken, ...v.body(user.authenticatorId) };
+      const fields = {
+        ...(await clientAuth(target)),
+        mfa_token: user.mfaToken,
+        ...v.body(user.authenticatorId),
+      };
       const res = await api.post("/mfa/challenge", v.form ? { form: fields } : { json: fields });
       expect(res.status).toBe(200);
       expect(res).toConform("challenge");
@@ -57,12 +60,12 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     });
   }
 
-  test.describe("negative cases generated from the description", () => {
+  test.describe("negative cases generated from the description", { tag: ["@check:errors"] }, () => {
     for (const row of generatedRows("challenge")) {
       test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
         const user = await enrolledUser({ api, target }, "sms");
         const valid = {
-          ...clientAuth(target),
+          ...(await clientAuth(target)),
           mfa_token: user.mfaToken,
           challenge_type: "oob",
           authenticator_id: user.authenticatorId,
@@ -73,13 +76,14 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     }
   });
 
-  test.describe("negative cases from the reference", () => {
+  test.describe("negative cases from the reference", { tag: ["@check:errors"] }, () => {
     type Row = {
       name: string;
       spoil: (valid: Record<string, string>) => Record<string, string>;
       status: number;
       error: string;
       description?: RegExp;
+      tag?: string[];
     };
     const rows: Row[] = [
       {
@@ -106,6 +110,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
         spoil: (v) => ({ ...v, mfa_token: tamper(v.mfa_token ?? "") }),
         status: 401,
         error: "invalid_grant",
+        tag: ["@check:security"],
       },
       {
         name: "a wrong client_secret",
@@ -127,10 +132,10 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
       },
     ];
     for (const row of rows) {
-      test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
+      test(`${row.name} → ${row.status} ${row.error}`, { tag: row.tag ?? [] }, async ({ api, target }) => {
         const user = await enrolledUser({ api, target }, "sms");
         const valid = {
-          ...clientAuth(target),
+          ...(await clientAuth(target)),
           mfa_token: user.mfaToken,
           challenge_type: "oob",
           authenticator_id: user.authenticatorId,
@@ -152,7 +157,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
       expect(del.status).toBe(204);
       const res = await api.post("/mfa/challenge", {
         json: {
-          ...clientAuth(target),
+          ...(await clientAuth(target)),
           mfa_token: user.mfaToken,
           challenge_type: "oob",
           authenticator_id: user.authenticatorId,
@@ -167,7 +172,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     }) => {
       const { mfaToken } = await newSession({ api, target });
       const res = await api.post("/mfa/challenge", {
-        json: { ...clientAuth(target), mfa_token: mfaToken, challenge_type: "oob" },
+        json: { ...(await clientAuth(target)), mfa_token: mfaToken, challenge_type: "oob" },
       });
       expect([400, 401]).toContain(res.status);
       expect(["association_required", "unsupported_challenge_type"]).toContain(res.body?.error);

@@ -37,7 +37,9 @@ export interface Options {
 }
 
 /** Builds a tenant target from the basic variables (undefined when they did not validate). */
-export type TenantTargetFactory = (env: TenantEnv | undefined) => Promise<Target>;
+export interface TenantTargetFactory {
+  create(env: TenantEnv | undefined): Promise<Target>;
+}
 
 interface WorkerFixtures {
   targetName: Options["targetName"];
@@ -75,7 +77,7 @@ async function createTarget(
   }
   if (!tenantTarget)
     throw envError ?? new Error("no tenant target: set `tenantTarget` in the project's `use`");
-  return tenantTarget(env).catch((error: unknown) => {
+  return tenantTarget.create(env).catch((error: unknown) => {
     throw envError ?? error;
   });
 }

@@ -36,11 +36,11 @@ export interface User {
  * The client credentials every `/oauth/token` and `/mfa/challenge` body carries: the secret, a fresh
  * client_assertion (a Private Key JWT client), or the client_id alone (a public client).
  */
-export function clientAuth(target: Target): Record<string, string> & { client_id: string } {
+export async function clientAuth(target: Target): Promise<Record<string, string> & { client_id: string }> {
   if (target.clientAssertion) {
     return {
       client_id: target.clientId,
-      client_assertion: target.clientAssertion(),
+      client_assertion: await target.clientAssertion(),
       client_assertion_type: CLIENT_ASSERTION_TYPE,
     };
   }
@@ -100,7 +100,7 @@ export interface LoginOptions {
 }
 
 /** POST /oauth/token with the password-realm grant; the raw answer (no status expectation). */
-export function passwordRealm(
+export async function passwordRealm(
   { api, target }: FlowContext,
   user: User,
   opts: LoginOptions = {},
@@ -109,7 +109,7 @@ export function passwordRealm(
   return api.post("/oauth/token", {
     form: {
       grant_type: GRANT.passwordRealm,
-      ...clientAuth(target),
+      ...(await clientAuth(target)),
       username: user.username,
       password: user.password,
       realm: target.connection,
@@ -192,7 +192,7 @@ export function readCode(
 }
 
 /** POST /oauth/token mfa-oob with a binding code; returns the raw answer (no status expectation). */
-export function exchangeOob(
+export async function exchangeOob(
   { api, target }: FlowContext,
   mfaToken: string,
   oobCode: string,
@@ -201,7 +201,7 @@ export function exchangeOob(
   return api.post("/oauth/token", {
     form: {
       grant_type: GRANT.oob,
-      ...clientAuth(target),
+      ...(await clientAuth(target)),
       mfa_token: mfaToken,
       oob_code: oobCode,
       ...(bindingCode === undefined ? {} : { binding_code: bindingCode }),
@@ -245,7 +245,7 @@ export function challenge(
   return step(`challenge ${authenticatorId.split("|")[0]}`, async () => {
     const response = await api.post("/mfa/challenge", {
       json: {
-        ...clientAuth(target),
+        ...(await clientAuth(target)),
         mfa_token: mfaToken,
         challenge_type: "oob",
         authenticator_id: authenticatorId,

@@ -1,5 +1,5 @@
 /**
- * `npm run mutation`: proof that the contract suites can fail. Runs the whole mock suite once
+ * The mutation run (`npm run mutation`): proof that the contract suites can fail. Runs the whole mock suite once
  * without faults (the baseline), then once per named deviation of the mock (mock/faults.ts), each
  * with the mocks started with that deviation, and checks that each one makes at least one test
  * fail that passed in the baseline, with an error or finding that names the deviation's symptom.
@@ -137,7 +137,8 @@ interface FaultOutcome {
   seconds: number;
 }
 
-function main(): number {
+/** Runs the baseline and every fault, prints the score, writes the summary; answers the exit code. */
+export function runMutation(): number {
   mkdirSync(root, { recursive: true });
   console.log(
     `mutation: baseline run (no fault), then ${deviations.length} faults, one whole-suite run each`,
@@ -208,5 +209,3 @@ function main(): number {
   console.log(`\nmutation score: ${caught}/${outcomes.length} faults caught → reports/mutation/summary.json`);
   return caught === outcomes.length ? 0 : 1;
 }
-
-process.exitCode = main();

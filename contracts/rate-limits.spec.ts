@@ -69,11 +69,11 @@ async function essentials({ target }: FlowContext): Promise<void> {
   await control(target.baseURL, "PUT", "/config", { profile: "essentials" });
 }
 
-test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
+test.describe("rate limits", { tag: ["@check:rate-limits", "@check:headers"] }, () => {
   test.use({ privateMock: true, waitOutRateLimits: false });
 
   test("x-ratelimit-remaining never rises without a refill, and the global 429s conform", {
-    tag: "@mock-only",
+    tag: ["@mock-only", "@op:listAuthenticators"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     await essentials(ctx);
@@ -106,10 +106,9 @@ test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
     });
   });
 
-  test("the mfa-oob exchange is limited per mfa_token: 12, then 429; another session of the user is not", async ({
-    api,
-    target,
-  }) => {
+  test("the mfa-oob exchange is limited per mfa_token: 12, then 429; another session of the user is not", {
+    tag: ["@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const { user, mfaToken } = await newSession(ctx);
     for (let i = 1; i <= 12; i++) {
@@ -124,7 +123,7 @@ test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
   });
 
   test("exchange refills follow the clock: one per 5 s, all 12 after a minute", {
-    tag: "@mock-only",
+    tag: ["@mock-only", "@op:token"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     await essentials(ctx);
@@ -142,14 +141,14 @@ test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
   });
 
   test("a user gets 10 SMS or voice messages (the enrollment's included), then 429 invalid_request", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@op:challenge"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     // The enrollment sent message 1; challenges send 2 to 10.
     for (let i = 2; i <= 10; i++) await challenge(ctx, user.mfaToken, user.authenticatorId);
     const body = {
-      ...clientAuth(target),
+      ...(await clientAuth(target)),
       mfa_token: user.mfaToken,
       challenge_type: "oob",
       authenticator_id: user.authenticatorId,
@@ -162,10 +161,9 @@ test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
     expect(voice, "voice messages share the user's bucket").toBeError(429, "invalid_request", TOO_MANY_SMS);
   });
 
-  test("the message limit refills one message per hour", { tag: ["@mock-only", "@sends-sms"] }, async ({
-    api,
-    target,
-  }) => {
+  test("the message limit refills one message per hour", {
+    tag: ["@mock-only", "@sends-sms", "@op:challenge"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     await essentials(ctx);
     const user = await enrolledUser(ctx, "sms");
@@ -175,7 +173,7 @@ test.describe("rate limits", { tag: "@check:rate-limits" }, () => {
     const mfaToken = await login(ctx, user.user);
     await challenge(ctx, mfaToken, user.authenticatorId);
     const body = {
-      ...clientAuth(target),
+      ...(await clientAuth(target)),
       mfa_token: mfaToken,
       challenge_type: "oob",
       authenticator_id: user.authenticatorId,

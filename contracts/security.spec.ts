@@ -21,10 +21,10 @@ import {
 } from "./fixtures.ts";
 
 /** Challenge body for `authenticator_id` with this mfa_token. */
-function challengeBody(ctx: FlowContext, mfaToken: string, authenticatorId: string) {
+async function challengeBody(ctx: FlowContext, mfaToken: string, authenticatorId: string) {
   return {
     json: {
-      ...clientAuth(ctx.target),
+      ...(await clientAuth(ctx.target)),
       mfa_token: mfaToken,
       challenge_type: "oob",
       authenticator_id: authenticatorId,
@@ -45,7 +45,9 @@ function shapeWithoutId(
 }
 
 test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"] }, () => {
-  test("another user's mfa_token lists only its own authenticators", async ({ api, target }) => {
+  test("another user's mfa_token lists only its own authenticators", {
+    tag: ["@op:listAuthenticators"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const alice = await enrolledUser(ctx, "sms");
     const { mfaToken: bob } = await newSession(ctx);
@@ -54,24 +56,25 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
     expect(JSON.stringify(list.body).includes(alice.authenticatorId.split("|")[1] ?? "-")).toBe(false);
   });
 
-  test("challenging another user's authenticator gets the unknown-id answer: existence is not revealed (A18)", async ({
-    api,
-    target,
-  }) => {
+  test("challenging another user's authenticator gets the unknown-id answer: existence is not revealed (A18)", {
+    tag: ["@op:challenge"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const alice = await enrolledUser(ctx, "sms");
     const bob = await enrolledUser(ctx, "sms");
-    const foreign = await api.post("/mfa/challenge", challengeBody(ctx, bob.mfaToken, alice.authenticatorId));
+    const foreign = await api.post(
+      "/mfa/challenge",
+      await challengeBody(ctx, bob.mfaToken, alice.authenticatorId),
+    );
     const unknownId = alice.authenticatorId.replace(/dev_.*/, "dev_AAAAAAAAAAAAAAAA");
-    const unknown = await api.post("/mfa/challenge", challengeBody(ctx, bob.mfaToken, unknownId));
+    const unknown = await api.post("/mfa/challenge", await challengeBody(ctx, bob.mfaToken, unknownId));
     expect(unknown).toBeError(400, "invalid_request");
     expect(shapeWithoutId(foreign, alice.authenticatorId)).toEqual(shapeWithoutId(unknown, unknownId));
   });
 
-  test("another user's mfa_token cannot confirm an enrollment, and the owner still can", async ({
-    api,
-    target,
-  }) => {
+  test("another user's mfa_token cannot confirm an enrollment, and the owner still can", {
+    tag: ["@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const { mfaToken: alice } = await newSession(ctx);
     const phone = target.phoneNumber();
@@ -86,10 +89,9 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
     expect(own.status, "alice's confirmation still works").toBe(200);
   });
 
-  test("another user's access token cannot delete an authenticator: 404 like an unknown id", async ({
-    api,
-    target,
-  }) => {
+  test("another user's access token cannot delete an authenticator: 404 like an unknown id", {
+    tag: ["@op:deleteAuthenticator"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const alice = await enrolledUser(ctx, "sms", { mfaApi: true });
     const bob = await enrolledUser(ctx, "sms", { mfaApi: true });
@@ -110,7 +112,9 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
 });
 
 test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, () => {
-  test("a binding code is single use: a replay of an accepted code fails (A6)", async ({ api, target }) => {
+  test("a binding code is single use: a replay of an accepted code fails (A6)", {
+    tag: ["@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
@@ -121,10 +125,9 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
     expect(replay).toBeError(403, "invalid_grant");
   });
 
-  test("a code is bound to its oob_code: the code of one challenge does not complete another (A6)", async ({
-    api,
-    target,
-  }) => {
+  test("a code is bound to its oob_code: the code of one challenge does not complete another (A6)", {
+    tag: ["@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const one = await challenge(ctx, user.mfaToken, user.authenticatorId);
@@ -137,10 +140,9 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
     expect(one.oobCode === two.oobCode, "each challenge has its own oob_code").toBe(false);
   });
 
-  test("a tampered access token (payload changed, signature kept) is refused: 401", async ({
-    api,
-    target,
-  }) => {
+  test("a tampered access token (payload changed, signature kept) is refused: 401", {
+    tag: ["@op:listAuthenticators"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms", { mfaApi: true });
     const [h, p, s] = user.accessToken.split(".");
@@ -153,10 +155,9 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
     expect(flipped).toBeError(401, "invalid_grant");
   });
 
-  test("brute force locks out: after 10 wrong codes even the right code gets 429 invalid_request (§10.9)", async ({
-    api,
-    target,
-  }) => {
+  test("brute force locks out: after 10 wrong codes even the right code gets 429 invalid_request (§10.9)", {
+    tag: ["@op:token", "@check:rate-limits"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
@@ -181,17 +182,19 @@ test.describe("expiry and refills on the clock", {
   // These move the clock: they run against this worker's private mock (see fixtures.ts).
   test.use({ privateMock: true });
 
-  test("an mfa_token expires after 10 minutes: expired_token on list, challenge and exchange (A5)", async ({
-    api,
-    target,
-  }) => {
+  test("an mfa_token expires after 10 minutes: expired_token on list, challenge and exchange (A5)", {
+    tag: ["@op:listAuthenticators", "@op:challenge", "@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     await target.advanceClock?.(601);
     const list = await api.get("/mfa/authenticators", { bearer: user.mfaToken });
     expect([401, 403]).toContain(list.status);
     expect(list.body?.error).toBe("expired_token");
-    const ch = await api.post("/mfa/challenge", challengeBody(ctx, user.mfaToken, user.authenticatorId));
+    const ch = await api.post(
+      "/mfa/challenge",
+      await challengeBody(ctx, user.mfaToken, user.authenticatorId),
+    );
     expect(ch.body?.error).toBe("expired_token");
     const exchange = await exchangeOob(
       ctx,
@@ -202,7 +205,9 @@ test.describe("expiry and refills on the clock", {
     expect(exchange).toBeError(403, "expired_token", "mfa_token is expired");
   });
 
-  test("a token still works just before it expires (no early expiry)", async ({ api, target }) => {
+  test("a token still works just before it expires (no early expiry)", {
+    tag: ["@op:challenge", "@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     await target.advanceClock?.(540);
@@ -210,7 +215,10 @@ test.describe("expiry and refills on the clock", {
     await verify(ctx, user.mfaToken, oobCode, user.phone);
   });
 
-  test("an oob_code expires after 5 minutes: 403 expired_token (A6, §10.21)", async ({ api, target }) => {
+  test("an oob_code expires after 5 minutes: 403 expired_token (A6, §10.21)", { tag: ["@op:token"] }, async ({
+    api,
+    target,
+  }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
@@ -220,7 +228,9 @@ test.describe("expiry and refills on the clock", {
     expect(late).toBeError(403, "expired_token", "oob_code is expired");
   });
 
-  test("a lockout refills one attempt every 6 minutes (§5.1)", async ({ api, target }) => {
+  test("a lockout refills one attempt every 6 minutes (§5.1)", {
+    tag: ["@op:token", "@op:challenge", "@check:rate-limits"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const first = await challenge(ctx, user.mfaToken, user.authenticatorId);

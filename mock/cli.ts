@@ -28,18 +28,15 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(usage());
     return 0;
   }
-  const { config, port, host } = parsed;
-  const issuerGiven =
-    argv.some((a) => a.startsWith("--issuer") || a.startsWith("--domain")) ||
-    Boolean(process.env.MOCK_ISSUER || process.env.MOCK_DOMAIN);
+  const { config, port, host, given } = parsed;
+  const issuerGiven = given.has("issuer") || given.has("domain");
   // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
   const { issuer: _issuer, domain: _domain, ...rest } = config;
   const server = await startMockServer({ port, host, config: issuerGiven ? config : rest });
   const c = server.app.config();
   // A generated client secret is the mock's own, not any tenant's, and the user's app needs it, so
   // it is printed; one the user passed in may be a real tenant's, so it is masked.
-  const secretGiven =
-    argv.some((a) => a.startsWith("--client-secret")) || Boolean(process.env.MOCK_CLIENT_SECRET);
+  const secretGiven = given.has("client_secret");
   console.log(`Auth0 MFA mock listening on ${server.url}`);
   console.log(`  issuer         ${c.issuer}`);
   console.log(`  client_id      ${c.clientId}`);

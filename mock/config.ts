@@ -5,23 +5,12 @@
  * cannot drift apart. Every value is validated; a ConfigError names the flag, variable or field and
  * says what is allowed.
  */
-import type { OperationId } from "../openapi/validate.ts";
+import { type CommandSpec, helpText, OptionError, type OptionSpec, readOptions } from "../cli/options.ts";
+import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 import { ASSERTION_ALGS, type AssertionAlg, isRsaPublicKeyPem } from "./client-assertion.ts";
 import { randomString } from "./random.ts";
 import { isProfileName, type ProfileName, profileNames } from "./rate-limit-profiles.ts";
 
-// The operation ids as a value, because error-rate keys are validated at run time; the type below
-// fails to compile if this list and the description's operations drift apart.
-const operationIds = [
-  "associateAuthenticator",
-  "listAuthenticators",
-  "deleteAuthenticator",
-  "challenge",
-  "token",
-] as const satisfies readonly OperationId[];
-const everyOperationListed: Exclude<OperationId, (typeof operationIds)[number]> extends never ? true : never =
-  true;
-void everyOperationListed;
 const faultStatuses = [429, 500, 502, 503] as const;
 type FaultStatus = (typeof faultStatuses)[number];
 
@@ -242,7 +231,7 @@ const errorRate: Parser = (value, text) => {
   }
   const out: Faults["errorRate"] = {};
   for (const [op, status, share] of entries) {
-    if (!(operationIds as readonly string[]).includes(op)) {
+    if (!isOperationId(op)) {
       throw new Expected(`an operation id: one of ${operationIds.join(", ")}`, text ? "" : `.${op}`, op);
     }
     if (!(faultStatuses as readonly unknown[]).includes(status)) {
@@ -358,76 +347,75 @@ function read(config: MockConfig, f: Field): unknown {
 
 // ---- flags and environment ----
 
-interface CliOption {
-  flag: string;
-  env: string;
-  field: Field;
-}
-
 const portField: Field = { json: "port", key: "port", parse: integer(0, 65_535) };
 const hostField: Field = {
   json: "host",
   key: "host",
   parse: string({ pattern: /^[^\s/]+$/, allowed: 'a host name or IP address (e.g. "127.0.0.1")' }),
 };
-const cliOptions: CliOption[] = [
-  { flag: "--port", env: "MOCK_PORT", field: portField },
-  { flag: "--host", env: "MOCK_HOST", field: hostField },
-  ...fields
-    .filter((f) => f.cli !== false)
-    .map((field) => ({ flag: flagOf(field), env: envOf(field), field })),
-];
+const cliFields: Field[] = [portField, hostField, ...fields.filter((f) => f.cli !== false)];
+
+/** The command line: one option per field, `--latency-ms` and `MOCK_LATENCY_MS` for "faults.latency_ms". */
+function mockCommand(): CommandSpec {
+  const defaults = toPublicConfig(defaultConfig()) as Record<string, unknown>;
+  const faults = defaults.faults as Record<string, unknown>;
+  const shown = (f: Field): unknown =>
+    f === portField
+      ? DEFAULT_PORT
+      : f === hostField
+        ? DEFAULT_HOST
+        : f.secret
+          ? "(random)"
+          : f.json.startsWith("faults.")
+            ? faults[f.json.slice(7)]
+            : defaults[f.json];
+  const options: Record<string, OptionSpec> = {};
+  for (const f of cliFields) {
+    options[flagOf(f).slice(2)] = {
+      type: f.parse === boolean ? "boolean" : "string",
+      env: envOf(f),
+      defaultText: JSON.stringify(shown(f)),
+      parse: (text, where) => parseAs(f, where, text, true),
+    };
+  }
+  return {
+    usage: "Usage: auth0-mfa-mock [options]   (flags override MOCK_* environment variables)",
+    options,
+    notes: [`  --profile: ${profileNames.join(", ")}; --error-rate: <operation>=<status>:<share>,...`],
+  };
+}
 
 /**
  * Reads flags (`--port 4010`, `--port=4010`, `--flag`/`--no-flag` for switches) over environment
- * variables (`MOCK_PORT`, ...; empty means unset) over the defaults. `help` is true for -h/--help.
+ * variables (`MOCK_PORT`, ...; empty means unset) over the defaults. `help` is true for -h/--help;
+ * `given` holds the fields a flag or variable set (by JSON key).
  */
 export function parseArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
-): { config: MockConfig; port: number; host: string; help: boolean } {
+): { config: MockConfig; port: number; host: string; help: boolean; given: Set<string> } {
+  let read: ReturnType<typeof readOptions>;
+  try {
+    read = readOptions(mockCommand(), argv, env);
+  } catch (e) {
+    throw e instanceof OptionError ? new ConfigError(e.message, e.option) : e;
+  }
   const config = defaultConfig();
   let port = DEFAULT_PORT;
   let host = DEFAULT_HOST;
-  let issuerSet = false;
-  const apply = ({ field }: CliOption, where: string, raw: string) => {
-    const value = parseAs(field, where, raw, true);
-    if (field === portField) port = value as number;
-    else if (field === hostField) host = value as string;
-    else assign(config, field, value);
-    if (field.json === "issuer") issuerSet = true;
-  };
-  for (const option of cliOptions) {
-    const raw = env[option.env];
-    if (raw !== undefined && raw !== "") apply(option, option.env, raw);
+  const given = new Set<string>();
+  for (const f of cliFields) {
+    const name = flagOf(f).slice(2);
+    if (read.sources[name] === undefined) continue;
+    given.add(f.json);
+    const value: unknown = read.values[name];
+    if (f === portField) port = value as number;
+    else if (f === hostField) host = value as string;
+    else assign(config, f, value);
   }
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "-h" || arg === "--help") {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith("--"))
-      throw new ConfigError(`unexpected argument ${show(arg)}; options start with --`, arg);
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const negated = name.startsWith("--no-");
-    const option = cliOptions.find((o) => o.flag === name || (negated && o.flag === `--${name.slice(5)}`));
-    if (!option) throw new ConfigError(`${name}: unknown option; run with --help for the list`, name);
-    if (option.field.parse === boolean) {
-      if (negated && eq !== -1) throw new ConfigError(`${name} takes no value`, name);
-      apply(option, name, negated ? "false" : eq === -1 ? "true" : arg.slice(eq + 1));
-      continue;
-    }
-    if (negated) throw new ConfigError(`${name}: unknown option; only switches have a --no- form`, name);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new ConfigError(`${name} needs a value`, name);
-    apply(option, name, value);
-  }
-  if (!issuerSet) config.issuer = issuerFor(config.domain);
+  if (!given.has("issuer")) config.issuer = issuerFor(config.domain);
   checkClients(config);
-  return { config, port, host, help };
+  return { config, port, host, help: read.help, given };
 }
 
 /** The clients' ids must differ: one client authenticates one way. */
@@ -445,30 +433,7 @@ export function checkClients(config: MockConfig): void {
 
 /** The --help text: every flag with its environment variable and default. */
 export function usage(): string {
-  const defaults = toPublicConfig(defaultConfig()) as Record<string, unknown>;
-  const faults = defaults.faults as Record<string, unknown>;
-  const lines = cliOptions.map(({ flag, env, field }) => {
-    const switchable = field.parse === boolean ? `${flag}, --no-${flag.slice(2)}` : `${flag} <value>`;
-    const d =
-      field === portField
-        ? DEFAULT_PORT
-        : field === hostField
-          ? DEFAULT_HOST
-          : field.secret
-            ? "(random)"
-            : field.json.startsWith("faults.")
-              ? faults[field.json.slice(7)]
-              : defaults[field.json];
-    return `  ${switchable.padEnd(47)} ${env.padEnd(34)} default ${JSON.stringify(d)}`;
-  });
-  return [
-    "Usage: auth0-mfa-mock [options]   (flags override MOCK_* environment variables)",
-    "",
-    ...lines,
-    "",
-    `  --profile: ${profileNames.join(", ")}; --error-rate: <operation>=<status>:<share>,...`,
-    `  ${"-h, --help".padEnd(47)} this text`,
-  ].join("\n");
+  return helpText(mockCommand());
 }
 
 // ---- JSON: GET and PUT /__mock/config ----

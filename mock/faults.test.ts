@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./assertion-signer.ts";
-import { deviationNames } from "./faults.ts";
+import { checkDeviationNames, deviationNames, UnknownDeviationError } from "./faults.ts";
 import { Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 
 /**
@@ -133,6 +133,20 @@ describe("named deviations (faults.ts)", () => {
   it("every deviation has a probe", () => {
     assert.deepEqual(Object.keys(probes).sort(), [...deviationNames].sort());
     assert.ok(deviationNames.length >= 10);
+  });
+
+  it("an unknown name is refused, naming it, where it came from and every known name", () => {
+    assert.deepEqual(checkDeviationNames(["no-retry-after"], "X"), ["no-retry-after"]);
+    assert.deepEqual(checkDeviationNames([], "X"), []);
+    assert.throws(
+      () => checkDeviationNames(["no-retry-after", "no-retry-afterr"], "SOME_SETTING"),
+      (error: unknown) => {
+        assert.ok(error instanceof UnknownDeviationError);
+        assert.match(error.message, /^SOME_SETTING: unknown deviation "no-retry-afterr"; known: /);
+        for (const name of deviationNames) assert.ok(error.message.includes(name), name);
+        return true;
+      },
+    );
   });
 
   for (const name of deviationNames) {

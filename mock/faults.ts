@@ -100,6 +100,22 @@ export const deviations: readonly Deviation[] = [
 /** Deviation names, for config validation and the control API. */
 export const deviationNames: readonly string[] = deviations.map((d) => d.name);
 
+/** Raised for a deviation name that is not one of `deviationNames`; the message names it and lists the known ones. */
+export class UnknownDeviationError extends Error {
+  override name = "UnknownDeviationError";
+}
+
+/** Returns the names when each is a known deviation; otherwise throws naming `source`, the unknown name and the known ones. */
+export function checkDeviationNames(names: readonly string[], source: string): string[] {
+  const unknown = names.find((n) => !deviationNames.includes(n));
+  if (unknown !== undefined) {
+    throw new UnknownDeviationError(
+      `${source}: unknown deviation "${unknown}"; known: ${deviationNames.join(", ")}`,
+    );
+  }
+  return [...names];
+}
+
 /** An injected 429 or 5xx for this operation when its configured share says so. */
 export function injectedError(rt: Runtime, op: OperationId): Reply | undefined {
   const rule = rt.config.faults.errorRate[op];

@@ -6,6 +6,10 @@
 import type { Clock } from "./clock.ts";
 import { randomString } from "./random.ts";
 
+/**
+ * One message "sent" to a phone: the one shape of it. The tenant's code sink lists the same fields,
+ * and the suites' inbox reads part of it (contracts/targets/target.ts, tenant/inbox.ts).
+ */
 export interface OutboxMessage {
   id: string;
   recipient: string;

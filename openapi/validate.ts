@@ -14,6 +14,14 @@ import * as compiled from "./generated/validators.js";
 export type { OperationId } from "./generated/operations.ts";
 
 /** One way in which a request or response departs from the description. */
+/** The description's operation ids, in its order: the one list every part takes them from. */
+export const operationIds: readonly OperationId[] = Object.keys(operations) as OperationId[];
+
+/** True when a string names an operation of the description. */
+export function isOperationId(value: string): value is OperationId {
+  return (operationIds as readonly string[]).includes(value);
+}
+
 export interface Finding {
   operation: string;
   status?: number;

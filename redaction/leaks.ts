@@ -3,12 +3,12 @@
  * under a folder, including inside zips, gzip files and base64 blobs (the Playwright HTML report
  * embeds its data as a base64 zip; the JSON reporter inlines attachments as base64).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
+import { unzipSync } from "fflate";
 import { isWholeToken, maskPhone, maskSecret, maskText } from "./mask.ts";
-import { REGISTRY_FILES, type SecretEntry } from "./secrets.ts";
-import { isZip, readZip } from "./zip.ts";
+import type { SecretEntry } from "./secrets.ts";
 
 export interface LeakHit {
   /** Path relative to the scanned folder, with `!inner/name` for each archive or blob level. */
@@ -77,22 +77,21 @@ const MAX_DEPTH = 4;
 const MIN_BLOB = 24;
 const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
 
-/** Scans every file below `dir` (skipping the registry itself) for every secret; hits name the file and kind only. */
+/** Scans every file below `dir`, dot-files included, for every secret; hits name the file and kind only. */
 export function scanForLeaks(dir: string, secrets: readonly SecretEntry[]): LeakScan {
   const scan: Scan = { matcher: new Matcher(secrets), secrets, hits: [] };
-  const files = listFiles(dir).filter((f) => !REGISTRY_FILES.includes(path.relative(dir, f)));
   let scanned = 0;
-  for (const file of files) {
+  for (const file of listFiles(dir)) {
     let buf: Buffer;
     try {
-      buf = readFileSync(file);
+      buf = readFileSync(path.join(dir, file));
     } catch (error) {
       // Another run may remove its files while we scan (Playwright clears test-results): gone is not leaking.
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       throw error;
     }
     scanned++;
-    scanBuffer(buf, path.relative(dir, file).split(path.sep).join("/"), scan, 0);
+    scanBuffer(buf, file.split(path.sep).join("/"), scan, 0);
   }
   return { files: scanned, secrets: secrets.length, hits: scan.hits };
 }
@@ -139,21 +138,24 @@ function maskEntry(entry: SecretEntry): string {
   return entry.kind === "phone" ? maskPhone(entry.value) : maskSecret(entry.value);
 }
 
-/** Every file below a folder, recursively, sorted; a missing folder has none. */
+/** Every file below a folder, recursively, sorted, relative to it; a missing folder has none. */
 function listFiles(dir: string): string[] {
-  let entries: import("node:fs").Dirent[];
+  let names: string[];
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    names = readdirSync(dir, { recursive: true, encoding: "utf8" });
   } catch {
     return [];
   }
-  return entries
-    .flatMap((e) => {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) return listFiles(p);
-      return e.isFile() ? [p] : [];
-    })
-    .sort();
+  return names.filter((name) => isFile(path.join(dir, name))).sort();
+}
+
+/** True for a regular file (not a folder or a link to elsewhere); false when it has gone meanwhile. */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** The forms a secret can take in a file: raw, URL-, JSON- and HTML-encoded; a phone also without its "+". */
@@ -180,7 +182,15 @@ function scanBuffer(buf: Buffer, where: string, scan: Scan, depth: number): void
   if (depth > MAX_DEPTH) return;
   if (isZip(buf)) {
     try {
-      for (const entry of readZip(buf)) scanBuffer(entry.data, `${where}!${entry.name}`, scan, depth + 1);
+      const entries = unzipSync(buf, { filter: (file) => !file.name.endsWith("/") });
+      for (const [name, data] of Object.entries(entries)) {
+        scanBuffer(
+          Buffer.from(data.buffer, data.byteOffset, data.length),
+          `${where}!${name}`,
+          scan,
+          depth + 1,
+        );
+      }
       return;
     } catch {
       // Not a zip we can read: fall through and scan its bytes as they are.
@@ -208,6 +218,11 @@ function scanBuffer(buf: Buffer, where: string, scan: Scan, depth: number): void
       scanBuffer(blob, `${where}!base64@${match.index}`, scan, depth + 1);
     }
   }
+}
+
+/** True when a buffer starts like a zip archive (a local file header). */
+function isZip(buf: Buffer): boolean {
+  return buf.length >= 22 && buf.readUInt32LE(0) === 0x04034b50;
 }
 
 /** True when a decoded blob is printable text (so it is worth scanning), not random bytes. */

@@ -3,14 +3,14 @@
  * a recorded value found in one of them is not a leak of ours.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root (one folder above this file). */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Absolute paths of the files git tracks in this repository (none outside a git checkout). */
+/** Absolute paths of the files git tracks in this repository and the working tree still has (none outside a git checkout). */
 function trackedFiles(): string[] {
   let out: string | undefined;
   try {
@@ -27,6 +27,7 @@ function trackedFiles(): string[] {
         .split("\0")
         .filter(Boolean)
         .map((f) => path.join(REPO_ROOT, f))
+        .filter((f) => existsSync(f))
     : [];
 }
 

@@ -53,15 +53,24 @@ test("composes the page, the merged JUnit and the history from the fixtures", ()
 
 test("nothing from a finding or test can inject markup, and nothing secret shows", () => {
   const dir = staged("escaping");
+  const results = path.join(dir, "contracts", "results.json");
+  const pw = JSON.parse(readFileSync(results, "utf8"));
+  pw.suites[0].specs[0].title = "associate <script>alert(2)</script> sms";
+  writeFileSync(results, JSON.stringify(pw));
   const { indexPath, junitPath } = composeReport({ reportsDir: dir, now: at(1) });
   const html = readFileSync(indexPath, "utf8");
   const rows: Array<[string, string]> = [
     ["img from a finding", "<img src=x"],
     ["script from a finding", "<script>alert"],
+    ["script from a test title", "<script>alert(2)"],
     ["markup from an error message", "<b>missing</b>"],
   ];
   for (const [name, raw] of rows) assert.ok(!html.includes(raw), `${name} is rendered raw`);
-  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"), "the finding is shown escaped");
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)>"), "the finding is shown escaped");
+  assert.ok(
+    html.includes("associate &lt;script>alert(2)&lt;/script> sms"),
+    "the test title is shown escaped",
+  );
   for (const secret of readSecrets({ dir })) {
     assert.ok(!html.includes(secret), `page holds a secret (${secret.length} chars)`);
     assert.ok(!readFileSync(junitPath, "utf8").includes(secret), "JUnit holds a secret");

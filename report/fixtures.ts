@@ -1,7 +1,8 @@
 /** Lays the sample inputs of `fixtures/` out as a run would leave them under a reports folder (for tests). */
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { recordSecrets, type SecretKind } from "../redaction/secrets.ts";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 
@@ -16,7 +17,10 @@ export function stageFixtures(dir: string, opts: { load?: boolean } = {}): void 
   copy("findings.json", "contracts/findings.json");
   copy("checked.json", "contracts/checked.json");
   copy("unit-junit.xml", "junit/unit.xml");
-  copy("secrets.jsonl", ".secrets.jsonl");
+  for (const line of readFileSync(path.join(FIXTURES, "secrets.jsonl"), "utf8").split("\n").filter(Boolean)) {
+    const entry = JSON.parse(line) as { kind: SecretKind; value: string };
+    recordSecrets([entry.value], entry.kind, { dir });
+  }
   copy("history.json", "history.json");
   copy("playwright-html", "contracts/html");
   if (opts.load !== false) copy("load", "load");

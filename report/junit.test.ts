@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { countTests, mergeJUnit } from "./junit.ts";
+import { addSuite, countTests, mergeJUnit } from "./junit.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
@@ -49,4 +49,26 @@ test("merges unit, contracts and load inputs with their sources and totals", () 
   assert.match(xml, /<testsuite name="broken" tests="1" failures="1"/);
   // The result parses again to the same totals.
   assert.deepEqual(countTests(xml), totals);
+});
+
+test("adds a suite of cases to a document, escaping what it writes", () => {
+  const cases = [
+    { name: "a <b> & c", classname: "tenant-on-mock", seconds: 1.23456 },
+    { name: "d", classname: "tenant-on-mock", seconds: 0, failure: 'no "drift" <here>' },
+  ];
+  const added = addSuite(fixture("contracts-junit.xml"), "tenant-on-mock drift", cases);
+  assert.deepEqual(countTests(added), { tests: 14, failures: 2, errors: 0, skipped: 1 });
+  assert.match(added, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites/);
+  assert.match(
+    added,
+    /<testsuite name="tenant-on-mock drift" tests="2" failures="1" errors="0" skipped="0">\n<testcase name="a &lt;b&gt; &amp; c" classname="tenant-on-mock" time="1.235"\/>/,
+  );
+  assert.match(
+    added,
+    /<failure message="no &quot;drift&quot; &lt;here&gt;"\/><\/testcase>\n<\/testsuite>\n<\/testsuites>\n$/,
+  );
+  // Without a document (the runner died), the suite stands alone.
+  const alone = addSuite("", "drift", cases);
+  assert.deepEqual(countTests(alone), { tests: 2, failures: 1, errors: 0, skipped: 0 });
+  assert.match(alone, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites>\n<testsuite name="drift"/);
 });

@@ -1,9 +1,10 @@
 /**
- * Merges JUnit files (Node's test runner, Playwright, k6) into one for CI test summaries. Each
- * input's suites are kept as they are, their names prefixed with where they came from; loose
- * `<testcase>`s (Node's reporter writes them straight under `<testsuites>`) get a suite of their own.
- * Only the element structure is parsed; text and attributes pass through (masked by the caller).
+ * JUnit, read and written with fast-xml-parser: counting cases (the figures `npm test` prints),
+ * merging the files of Node's test runner, Playwright and k6 into one for CI test summaries, and
+ * adding a suite of cases to a file. Documents are parsed in order, so text, CDATA and attributes
+ * pass through; the builder escapes what is written.
  */
+import { XMLBuilder, XMLParser } from "fast-xml-parser";
 
 export interface JUnitInput {
   /** Where the file came from, e.g. "unit", "contracts", "load/challenge-over-limit". */
@@ -18,101 +19,124 @@ export interface JUnitTotals {
   skipped: number;
 }
 
-/** Tags, comments, CDATA and processing instructions; attribute values may hold `>`. */
-const TOKEN =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<\/?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/g;
-
-interface Element {
+/** One case to write: a failure message makes it fail. */
+export interface JUnitCase {
   name: string;
-  openTag: string;
-  start: number;
-  end: number;
+  classname: string;
+  seconds: number;
+  failure?: string;
 }
 
-/** The direct children elements of the element spanning [from, to) (or of the document). */
-function children(xml: string, from = 0, to = xml.length): Element[] {
-  const out: Element[] = [];
-  let depth = 0;
-  let current: Omit<Element, "end"> | undefined;
-  TOKEN.lastIndex = from;
-  for (let m = TOKEN.exec(xml); m && m.index < to; m = TOKEN.exec(xml)) {
-    const tag = m[0];
-    if (!/^<\/?[A-Za-z]/.test(tag)) continue;
-    const name = /^<\/?([A-Za-z][\w:.-]*)/.exec(tag)?.[1] ?? "";
-    if (tag.startsWith("</")) {
-      depth--;
-      if (depth === 0 && current) {
-        out.push({ ...current, end: m.index + tag.length });
-        current = undefined;
-      }
-    } else if (tag.endsWith("/>")) {
-      if (depth === 0) out.push({ name, openTag: tag, start: m.index, end: m.index + tag.length });
-    } else {
-      if (depth === 0) current = { name, openTag: tag, start: m.index };
-      depth++;
+/** A node of a document parsed in order: `{ <element>: children, ":@": attributes }`, or text. */
+type XmlNode = { [name: string]: XmlNode[] } & { ":@"?: Record<string, string> };
+
+const OPTIONS = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  cdataPropName: "#cdata",
+  commentPropName: "#comment",
+  // Numeric character references (Playwright writes some) are decoded, and escaped again on output.
+  htmlEntities: true,
+  suppressEmptyNode: true,
+} as const;
+const parser = new XMLParser(OPTIONS);
+const builder = new XMLBuilder(OPTIONS);
+const HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const TOTALS = ["tests", "failures", "errors", "skipped"] as const;
+
+/** The document's top-level nodes; none when it is not XML at all. */
+function parse(xml: string): XmlNode[] {
+  try {
+    return parser.parse(xml) as XmlNode[];
+  } catch {
+    return [];
+  }
+}
+
+/** The element name of a node; undefined for text, CDATA, comments and the declaration. */
+function nameOf(node: XmlNode): string | undefined {
+  const name = Object.keys(node).find((k) => k !== ":@");
+  return name === undefined || /^[#?]/.test(name) ? undefined : name;
+}
+
+function childrenOf(node: XmlNode): XmlNode[] {
+  const name = nameOf(node);
+  return name === undefined ? [] : (node[name] ?? []);
+}
+
+function element(name: string, attributes: Record<string, string>, children: XmlNode[] = []): XmlNode {
+  return { [name]: children, ":@": attributes } as XmlNode;
+}
+
+const newline = (): XmlNode => ({ "#text": "\n" }) as unknown as XmlNode;
+
+/** The nodes with a newline between each and around them, so the written file reads line by line. */
+function lines(nodes: XmlNode[]): XmlNode[] {
+  return [newline(), ...nodes.flatMap((n) => [n, newline()])];
+}
+
+function countNodes(nodes: XmlNode[], totals: JUnitTotals): JUnitTotals {
+  for (const node of nodes) {
+    const name = nameOf(node);
+    if (name === "testcase") {
+      totals.tests++;
+      const inner = childrenOf(node).map(nameOf);
+      if (inner.includes("failure")) totals.failures++;
+      else if (inner.includes("error")) totals.errors++;
+      else if (inner.includes("skipped")) totals.skipped++;
+    } else if (name !== undefined) {
+      countNodes(childrenOf(node), totals);
     }
   }
-  return out;
+  return totals;
 }
 
 /** Counts test cases and their outcomes inside a piece of JUnit. */
 export function countTests(xml: string): JUnitTotals {
-  const totals: JUnitTotals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const visit = (from: number, to: number) => {
-    for (const el of children(xml, from, to)) {
-      if (el.name === "testcase") {
-        totals.tests++;
-        const inner = children(xml, el.start + el.openTag.length, el.end).map((c) => c.name);
-        if (inner.includes("failure")) totals.failures++;
-        else if (inner.includes("error")) totals.errors++;
-        else if (inner.includes("skipped")) totals.skipped++;
-      } else if (!el.openTag.endsWith("/>")) {
-        visit(el.start + el.openTag.length, el.end);
-      }
-    }
-  };
-  visit(0, xml.length);
-  return totals;
+  return countNodes(parse(xml), { tests: 0, failures: 0, errors: 0, skipped: 0 });
 }
 
-/** Escapes a value for an XML attribute. */
-function xmlAttr(value: string): string {
-  return (
-    value
-      .replace(/&/g, "&amp;")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;")
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+/** The totals as attribute values. */
+function totalsAttributes(totals: JUnitTotals): Record<string, string> {
+  return Object.fromEntries(TOTALS.map((k) => [k, String(totals[k])]));
+}
+
+/** A suite with its counts recomputed from its cases and its name prefixed with the source. */
+function relabel(suite: XmlNode, source: string): XmlNode {
+  const { name, tests, failures, errors, skipped, ...rest } = suite[":@"] ?? {};
+  const counted = countNodes([suite], { tests: 0, failures: 0, errors: 0, skipped: 0 });
+  return element(
+    "testsuite",
+    { name: name ? `${source} › ${name}` : source, ...totalsAttributes(counted), ...rest },
+    childrenOf(suite),
   );
 }
 
-/** Sets (or adds) an attribute on an opening tag. */
-function withAttr(openTag: string, name: string, value: string): string {
-  const re = new RegExp(`\\s${name}="[^"]*"`);
-  const attr = ` ${name}="${xmlAttr(value)}"`;
-  if (re.test(openTag)) return openTag.replace(re, attr);
-  return openTag.replace(/\s*(\/?)>$/, `${attr}$1>`);
-}
-
-/** Rewrites a suite's counts from its contents and prefixes its name with the source. */
-function relabel(xml: string, suite: Element, source: string): string {
-  const body = xml.slice(suite.start + suite.openTag.length, suite.end);
-  const totals = countTests(xml.slice(suite.start, suite.end));
-  const name = /\sname="([^"]*)"/.exec(suite.openTag)?.[1];
-  let open = withAttr(suite.openTag, "name", name ? `${source} › ${decode(name)}` : source);
-  for (const [k, v] of Object.entries(totals)) open = withAttr(open, k, String(v));
-  return suite.openTag.endsWith("/>") ? open : `${open}${body}`;
-}
-
-/** Undoes attribute escaping so a name is not escaped twice. */
-function decode(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+/** The suites of one input: its own (relabelled), loose cases in a suite of their own, or a failing case. */
+function suitesOf({ source, xml }: JUnitInput): XmlNode[] {
+  const root = parse(xml).find((n) => nameOf(n) === "testsuites" || nameOf(n) === "testsuite");
+  if (!root) {
+    const failure = element("failure", { message: "no testsuite element in the input" });
+    const testcase = element("testcase", { name: `${source}: JUnit input`, classname: source }, [failure]);
+    return [
+      element("testsuite", { name: source, tests: "1", failures: "1", errors: "0", skipped: "0" }, [
+        testcase,
+      ]),
+    ];
+  }
+  const top = nameOf(root) === "testsuite" ? [root] : childrenOf(root);
+  const suites = top.filter((n) => nameOf(n) === "testsuite").map((s) => relabel(s, source));
+  // Node's reporter writes cases straight under <testsuites>.
+  const loose = top.filter((n) => nameOf(n) === "testcase");
+  if (loose.length) {
+    const totals = countNodes(loose, { tests: 0, failures: 0, errors: 0, skipped: 0 });
+    suites.push(element("testsuite", { name: source, ...totalsAttributes(totals) }, lines(loose)));
+  }
+  return suites;
 }
 
 /** Merges JUnit documents into one `<testsuites>` with totals; an unparsable input becomes a failing case. */
@@ -120,33 +144,31 @@ export function mergeJUnit(
   inputs: JUnitInput[],
   name = "auth0-mfa-harness",
 ): { xml: string; totals: JUnitTotals } {
-  const suites: string[] = [];
-  for (const { source, xml } of inputs) {
-    const root = children(xml).find((el) => el.name === "testsuites" || el.name === "testsuite");
-    if (!root) {
-      suites.push(
-        `<testsuite name="${xmlAttr(source)}" tests="1" failures="1" errors="0" skipped="0">` +
-          `<testcase name="${xmlAttr(`${source}: JUnit input`)}" classname="${xmlAttr(source)}">` +
-          `<failure message="no testsuite element in the input"/></testcase></testsuite>`,
-      );
-      continue;
-    }
-    const top =
-      root.name === "testsuite" ? [root] : children(xml, root.start + root.openTag.length, root.end);
-    const loose = top.filter((el) => el.name === "testcase");
-    for (const suite of top.filter((el) => el.name === "testsuite")) suites.push(relabel(xml, suite, source));
-    if (loose.length) {
-      const body = loose.map((el) => xml.slice(el.start, el.end)).join("\n");
-      const t = countTests(body);
-      suites.push(
-        `<testsuite name="${xmlAttr(source)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}">\n${body}\n</testsuite>`,
-      );
-    }
-  }
-  const all = suites.join("\n");
-  const totals = countTests(all);
-  const xml =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlAttr(name)}" tests="${totals.tests}" ` +
-    `failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">\n${all}\n</testsuites>\n`;
-  return { xml, totals };
+  const suites = inputs.flatMap(suitesOf);
+  const totals = countNodes(suites, { tests: 0, failures: 0, errors: 0, skipped: 0 });
+  const root = element("testsuites", { name, ...totalsAttributes(totals) }, lines(suites));
+  return { xml: `${HEADER}${builder.build([root])}\n`, totals };
+}
+
+/** Adds a suite of cases to a JUnit document's `<testsuites>` (a new document when it has none). */
+export function addSuite(xml: string, suiteName: string, cases: JUnitCase[]): string {
+  const testcases = cases.map((c) =>
+    element(
+      "testcase",
+      { name: c.name, classname: c.classname, time: c.seconds.toFixed(3) },
+      c.failure === undefined ? [] : [element("failure", { message: c.failure })],
+    ),
+  );
+  const failures = cases.filter((c) => c.failure !== undefined).length;
+  const suite = element(
+    "testsuite",
+    { name: suiteName, tests: String(cases.length), failures: String(failures), errors: "0", skipped: "0" },
+    lines(testcases),
+  );
+  const doc = parse(xml);
+  const root = doc.find((n) => nameOf(n) === "testsuites");
+  if (!root) return `${HEADER}${builder.build([element("testsuites", {}, lines([suite]))])}\n`;
+  childrenOf(root).push(suite, newline());
+  const withoutDeclaration = doc.filter((n) => !Object.hasOwn(n, "?xml"));
+  return `${HEADER}${builder.build(withoutDeclaration).trim()}\n`;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { envelopeAccuracy, envelopeAt, parseEnvelope, parseLoadSummary } from "./load.ts";
+import { envelope } from "../load/lib/rate-limits.ts";
+import { envelopeAccuracy, parseEnvelope, parseLoadSummary } from "./load.ts";
 
 test("reads both k6 summary shapes", () => {
   const handleSummary = {
@@ -49,7 +50,9 @@ test("garbage in gives an empty result, not a crash", () => {
 });
 
 test("envelope: burst + refill × elapsed, and accuracy", () => {
-  assert.equal(envelopeAt({ burst: 20, refillPerSecond: 5 }, 30), 170);
+  // One envelope for the load runner and the report: negative elapsed time counts as none.
+  assert.equal(envelope({ burst: 20, refillPerSecond: 5 }, 30), 170);
+  assert.equal(envelope({ burst: 20, refillPerSecond: 5 }, -3), 20);
   const rows: Array<[string, unknown, number | undefined]> = [
     ["computed from totals", { burst: 20, refillPerSecond: 5, admitted: 85, durationSeconds: 30 }, 50],
     [

@@ -3,21 +3,32 @@
  * `--summary-export` shape) and an optional envelope file (see reports/README.md "Load results").
  */
 
-export interface Envelope {
-  burst: number;
-  refillPerSecond: number;
-  /** Which bucket ("global", "mfa_token", ...). */
-  key?: string;
-  /** admitted / what a faithful bucket admits × 100, as the load runner computed it. */
-  accuracyPercent?: number;
-  tolerancePercent?: number;
-  withinTolerance?: boolean;
-  admitted?: number;
-  limited?: number;
-  durationSeconds?: number;
-  /** Counts per interval; `t` in seconds from the start, at the end of the interval. */
-  timeline?: Array<{ t: number; admitted: number; limited: number }>;
-}
+import type { Knee, StageResult } from "../load/lib/knee.ts";
+import { envelope } from "../load/lib/rate-limits.ts";
+import type { EnvelopeSummary, HarnessSummary } from "../load/lib/summary.ts";
+
+/**
+ * A scenario's rate-limit envelope as the report reads it: the `envelope` block of the summary (see
+ * load/lib/summary.ts) or an envelope file, where only the bucket is required, plus a timeline.
+ */
+export type Envelope = Pick<EnvelopeSummary, "burst" | "refillPerSecond"> &
+  Partial<
+    Pick<
+      EnvelopeSummary,
+      | "key"
+      | "accuracyPercent"
+      | "tolerancePercent"
+      | "withinTolerance"
+      | "attempts"
+      | "admitted"
+      | "limited"
+      | "expected"
+      | "durationSeconds"
+    >
+  > & {
+    /** Counts per interval; `t` in seconds from the start, at the end of the interval. */
+    timeline?: Array<{ t: number; admitted: number; limited: number }>;
+  };
 
 export interface Threshold {
   metric: string;
@@ -25,17 +36,14 @@ export interface Threshold {
   ok: boolean;
 }
 
-/** What the harness adds to k6's summary (`harness` block, see load/lib/summary.ts). */
-export interface Harness {
-  target?: string;
-  host?: string;
-  profile?: string;
-  passed?: boolean;
-  schema?: { checked: number; conforming: number; findings: number };
+/** The summary's `harness` block (load/lib/summary.ts) as the report reads it: every field optional. */
+export type Harness = Partial<
+  Pick<HarnessSummary, "target" | "host" | "profile" | "passed" | "schema" | "finishedAt" | "figures">
+> & {
   /** Ramp: per-stage rate, p95 and errors, and the first stage past the knee. */
-  stages?: Array<{ rate: number; requests: number; errors: number; p95?: number }>;
-  knee?: { stage: number; rate: number; lastGoodRate?: number; reason: string } | null;
-}
+  stages?: StageResult[];
+  knee?: Knee | null;
+};
 
 export interface LoadResult {
   scenario: string;
@@ -84,7 +92,7 @@ const LATENCY_KEYS: Array<[string, string]> = [
 export function parseLoadSummary(
   scenario: string,
   summary: unknown,
-  envelope?: unknown,
+  envelopeFile?: unknown,
   files: string[] = [],
 ): LoadResult {
   const root = (typeof summary === "object" && summary !== null ? summary : {}) as Record<string, unknown>;
@@ -106,7 +114,7 @@ export function parseLoadSummary(
   const admitted = counter(metrics, "admitted") ?? (limited !== undefined ? requests - limited : undefined);
   const failed = valuesOf(metrics, "http_req_failed");
   const checks = valuesOf(metrics, "checks");
-  const env = parseEnvelope(envelope ?? root.envelope);
+  const env = parseEnvelope(envelopeFile ?? root.envelope);
   const harness = parseHarness(root.harness);
   return {
     scenario,
@@ -171,8 +179,10 @@ export function parseEnvelope(raw: unknown): Envelope | undefined {
         return t === undefined ? [] : [{ t, admitted: num(q.admitted) ?? 0, limited: num(q.limited) ?? 0 }];
       })
     : undefined;
+  const attempts = num(r.attempts);
   const admitted = num(r.admitted);
   const limited = num(r.limited);
+  const expected = num(r.expected);
   const durationSeconds = num(r.durationSeconds) ?? num(r.elapsedSeconds);
   const accuracyPercent = num(r.accuracyPercent);
   const tolerancePercent = num(r.tolerancePercent);
@@ -183,16 +193,13 @@ export function parseEnvelope(raw: unknown): Envelope | undefined {
     ...(accuracyPercent !== undefined ? { accuracyPercent } : {}),
     ...(tolerancePercent !== undefined ? { tolerancePercent } : {}),
     ...(typeof r.withinTolerance === "boolean" ? { withinTolerance: r.withinTolerance } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
     ...(admitted !== undefined ? { admitted } : {}),
     ...(limited !== undefined ? { limited } : {}),
+    ...(expected !== undefined ? { expected } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
     ...(timeline?.length ? { timeline } : {}),
   };
-}
-
-/** Most requests a token bucket admits in `seconds`: burst + refill × elapsed. */
-export function envelopeAt(env: Pick<Envelope, "burst" | "refillPerSecond">, seconds: number): number {
-  return env.burst + env.refillPerSecond * seconds;
 }
 
 /** Reads the harness block leniently; unknown fields are ignored. */
@@ -219,10 +226,16 @@ function parseHarness(raw: unknown): Harness | undefined {
       })
     : undefined;
   const found = knee?.found as Harness["knee"] | undefined;
+  const figures = Object.entries((h.figures ?? {}) as Record<string, unknown>).flatMap(([k, v]) => {
+    const n = num(v);
+    return n === undefined ? [] : [[k, n] as const];
+  });
   return {
     ...str("target"),
     ...str("host"),
     ...str("profile"),
+    ...str("finishedAt"),
+    ...(figures.length ? { figures: Object.fromEntries(figures) } : {}),
     ...(typeof h.passed === "boolean" ? { passed: h.passed } : {}),
     ...(schema && num(schema.checked) !== undefined
       ? {
@@ -245,5 +258,5 @@ export function envelopeAccuracy(result: LoadResult): number | undefined {
   const admitted = env?.admitted ?? result.admitted;
   const seconds = env?.durationSeconds ?? result.durationSeconds;
   if (!env || admitted === undefined || seconds <= 0) return undefined;
-  return (admitted / envelopeAt(env, seconds)) * 100;
+  return (admitted / envelope(env, seconds)) * 100;
 }

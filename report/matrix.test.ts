@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   buildMatrices,
@@ -7,138 +8,150 @@ import {
   checkOfFinding,
   checksOf,
   type FindingRow,
+  type MatrixProblem,
+  matrixProblems,
   operationsOf,
   parseFindings,
   type TestRow,
   testRows,
 } from "./matrix.ts";
 
-type A = { type: string; description?: string };
-
-test("the operations of a test: annotations and tags, else title and file", () => {
-  const rows: Array<{
-    name: string;
-    annotations?: A[];
-    tags?: string[];
-    file: string;
-    title: string;
-    ops: string[];
-  }> = [
+test("a test's tags name its cells: every @op: and @check: the description and the matrix know", () => {
+  const rows: Array<{ name: string; tags: string[]; ops: string[]; checks: Check[] }> = [
     {
-      name: "annotations and tags both count, before the file",
-      annotations: [{ type: "operation", description: "token" }],
-      tags: ["@op:challenge"],
-      file: "associate.spec.ts",
-      title: "x",
-      ops: ["token", "challenge"],
-    },
-    {
-      name: "several tags",
-      tags: ["@op:challenge", "@op:token", "@sends-sms"],
-      file: "flows/sms.spec.ts",
-      title: "x",
-      ops: ["challenge", "token"],
-    },
-    {
-      name: "operation id in the title",
-      file: "flows.spec.ts",
-      title: "deleteAuthenticator removes the pair",
-      ops: ["deleteAuthenticator"],
-    },
-    {
-      name: "plain word is not an id",
-      file: "flows.spec.ts",
-      title: "enroll, then challenge and verify",
-      ops: ["flows"],
-    },
-    {
-      name: "file: associate",
-      file: "contracts/associate.spec.ts",
-      title: "enrolls",
-      ops: ["associateAuthenticator"],
-    },
-    {
-      name: "file: authenticators list",
-      file: "authenticators.spec.ts",
-      title: "lists pairs",
-      ops: ["listAuthenticators"],
-    },
-    {
-      name: "file: authenticators delete",
-      file: "authenticators.spec.ts",
-      title: "DELETE answers 204",
-      ops: ["deleteAuthenticator"],
-    },
-    { name: "file: token", file: "token.spec.ts", title: "mfa-oob", ops: ["token"] },
-    {
-      name: "path in the title",
-      file: "rate-limits.spec.ts",
-      title: "POST /oauth/token 429",
-      ops: ["token"],
-    },
-  ];
-  for (const r of rows)
-    assert.deepEqual(operationsOf(r.annotations ?? [], r.tags ?? [], r.file, r.title), r.ops, r.name);
-});
-
-test("the checks of a test: annotations and tags, else file and title words", () => {
-  const rows: Array<{
-    name: string;
-    annotations?: A[];
-    tags?: string[];
-    file: string;
-    title: string;
-    checks: Check[];
-  }> = [
-    {
-      name: "annotations",
-      annotations: [
-        { type: "check", description: "status" },
-        { type: "check", description: "body" },
-      ],
-      file: "a.spec.ts",
-      title: "x",
-      checks: ["status", "body"],
-    },
-    {
-      name: "unknown check ignored",
-      annotations: [{ type: "check", description: "vibes" }],
-      file: "a.spec.ts",
-      title: "x",
-      checks: ["status"],
-    },
-    { name: "tag", tags: ["@check:headers"], file: "a.spec.ts", title: "x", checks: ["headers"] },
-    {
-      name: "rate-limit file",
-      file: "contracts/rate-limits.spec.ts",
-      title: "remaining never rises",
-      checks: ["rate-limits"],
-    },
-    { name: "security file", file: "security.spec.ts", title: "codes are single use", checks: ["security"] },
-    {
-      name: "429 in title",
-      file: "challenge.spec.ts",
-      title: "over the limit answers 429",
-      checks: ["rate-limits"],
-    },
-    { name: "foreign", file: "challenge.spec.ts", title: "a foreign authenticator id", checks: ["security"] },
-    {
-      name: "negative",
-      file: "token.spec.ts",
-      title: "wrong binding code → 403 invalid_grant",
+      name: "one cell",
+      tags: ["@op:challenge", "@check:errors"],
+      ops: ["challenge"],
       checks: ["errors"],
     },
     {
-      name: "headers",
-      file: "token.spec.ts",
-      title: "content-type is application/json",
-      checks: ["headers"],
+      name: "several operations and checks (a flow)",
+      tags: ["@op:associateAuthenticator", "@op:token", "@check:status", "@check:body", "@sends-sms"],
+      ops: ["associateAuthenticator", "token"],
+      checks: ["status", "body"],
     },
-    { name: "body", file: "token.spec.ts", title: "the response schema holds", checks: ["body"] },
-    { name: "default", file: "token.spec.ts", title: "mfa-oob answers 200", checks: ["status"] },
+    {
+      name: "a describe's tag and the test's own, repeated",
+      tags: ["@check:rate-limits", "@check:headers", "@op:token", "@check:rate-limits"],
+      ops: ["token"],
+      checks: ["rate-limits", "headers"],
+    },
+    { name: "capability tags are no cell", tags: ["@mock-only", "@sends-sms"], ops: [], checks: [] },
+    {
+      name: "unknown values are left out (matrixProblems reports them)",
+      tags: ["@op:chalenge", "@check:vibes", "@op:listAuthenticators", "@check:security"],
+      ops: ["listAuthenticators"],
+      checks: ["security"],
+    },
+    { name: "the title or file guesses nothing", tags: [], ops: [], checks: [] },
   ];
-  for (const r of rows)
-    assert.deepEqual(checksOf(r.annotations ?? [], r.tags ?? [], r.file, r.title), r.checks, r.name);
+  for (const r of rows) {
+    assert.deepEqual(operationsOf(r.tags), r.ops, r.name);
+    assert.deepEqual(checksOf(r.tags), r.checks, r.name);
+  }
+});
+
+/** A row as testRows makes it from a spec with these tags. */
+function tagged(title: string, tags: string[], project = "mock"): TestRow {
+  return {
+    id: title,
+    project,
+    file: "a.spec.ts",
+    title,
+    outcome: "passed",
+    durationMs: 1,
+    operations: operationsOf(tags),
+    checks: checksOf(tags),
+    tags,
+  };
+}
+
+test("a test the matrix cannot place is a problem: untagged, half tagged, or an unknown tag", () => {
+  const rows: Array<{ name: string; tags: string[]; problems: Array<MatrixProblem["kind"]>; says?: RegExp }> =
+    [
+      { name: "tagged", tags: ["@op:challenge", "@check:status"], problems: [] },
+      {
+        name: "a flow over several cells",
+        tags: ["@op:challenge", "@op:token", "@check:status"],
+        problems: [],
+      },
+      { name: "untagged", tags: [], problems: ["untagged", "untagged"], says: /no @op:.*no @check:/s },
+      { name: "capability tag only", tags: ["@sends-sms"], problems: ["untagged", "untagged"] },
+      { name: "no check", tags: ["@op:token"], problems: ["untagged"], says: /no @check:<check> tag/ },
+      {
+        name: "no operation",
+        tags: ["@check:headers"],
+        problems: ["untagged"],
+        says: /no @op:<operationId> tag/,
+      },
+      {
+        name: "unknown operation beside a known one",
+        tags: ["@op:challenge", "@op:chalenge", "@check:status"],
+        problems: ["unknown-tag"],
+        says: /unknown operation in @op:chalenge \(the description has associateAuthenticator, .*token\)/,
+      },
+      {
+        name: "unknown operation alone",
+        tags: ["@op:flows", "@check:status"],
+        problems: ["unknown-tag", "untagged"],
+      },
+      {
+        name: "unknown check",
+        tags: ["@op:token", "@check:status", "@check:header"],
+        problems: ["unknown-tag"],
+        says: /unknown check in @check:header/,
+      },
+    ];
+  for (const r of rows) {
+    const problems = matrixProblems([tagged("t", r.tags)]);
+    assert.deepEqual(
+      problems.map((p) => p.kind),
+      r.problems,
+      r.name,
+    );
+    if (r.says) assert.match(problems.map((p) => p.message).join("\n"), r.says, r.name);
+    for (const p of problems)
+      assert.match(p.message, /^a\.spec\.ts › t: /, `${r.name}: the message names the test`);
+  }
+});
+
+test("a test run in several projects is one problem; a row without tags is untagged", () => {
+  const { tags: _none, ...bare } = tagged("bare", []);
+  assert.equal(matrixProblems([tagged("t", [], "mock"), tagged("t", [], "tenant")]).length, 2);
+  assert.deepEqual(
+    matrixProblems([bare]).map((p) => p.kind),
+    ["untagged", "untagged"],
+  );
+});
+
+/** The fixture: Playwright's JSON report of a small run, tagged as the suites tag their tests. */
+const fixture = testRows(
+  JSON.parse(readFileSync(new URL("./fixtures/playwright-results.json", import.meta.url), "utf8")),
+);
+
+test("the fixture run: every test in a cell, the rate-limit header tests fill the headers column", () => {
+  assert.deepEqual(matrixProblems(fixture), []);
+  const [m] = buildMatrices(fixture, []);
+  assert.ok(m);
+  const headers = (op: string) => m.cells.get(cellId("mock", op, "headers"))?.tests.map((t) => t.title) ?? [];
+  assert.deepEqual(headers("token"), ["every 429 on token conforms"]);
+  assert.deepEqual(headers("challenge"), [
+    "POST /mfa/challenge › rate-limit headers present",
+    "the per-user SMS limit holds on challenge",
+  ]);
+  const flow = fixture.find((t) => t.title === "enroll by SMS, then challenge and verify");
+  assert.deepEqual(flow?.operations, ["associateAuthenticator", "listAuthenticators", "challenge", "token"]);
+  for (const op of flow?.operations ?? [])
+    assert.ok(m.cells.get(cellId("mock", op, "status"))?.tests.includes(flow as TestRow), `flow in ${op}`);
+  assert.deepEqual(m.rows, [
+    "associateAuthenticator",
+    "listAuthenticators",
+    "deleteAuthenticator",
+    "challenge",
+    "token",
+  ]);
+  const placed = new Set([...m.cells.values()].flatMap((c) => c.tests));
+  assert.equal(placed.size, fixture.length, "no test outside a cell");
 });
 
 test("a finding lands in the cell of its location", () => {
@@ -189,7 +202,6 @@ test("cell states: fail on a failed test or a finding, skip when all skipped, pa
       row({ operations: ["challenge"], checks: ["body"], outcome: "skipped" }),
       row({ operations: ["challenge"], checks: ["errors"], outcome: "flaky" }),
       row({ operations: ["token"], checks: ["body"] }),
-      row({ operations: ["flows"], checks: ["status"] }),
     ],
     [finding],
   );
@@ -205,8 +217,8 @@ test("cell states: fail on a failed test or a finding, skip when all skipped, pa
     ],
     ["fail", "skip", "pass", "fail", "none"],
   );
-  assert.deepEqual(m.rows.at(-1), "flows");
-  assert.equal(m.rows.length, 6);
+  assert.equal(m.rows.at(-1), "token", "the description's operations, in its order");
+  assert.equal(m.rows.length, 5);
 });
 
 test("one matrix per project", () => {
@@ -244,7 +256,7 @@ test("Playwright's nested suites flatten into rows with outcome, tags and errors
               {
                 title: "answers 429",
                 ok: false,
-                tags: ["@op:challenge"],
+                tags: ["op:challenge", "check:headers", "sends-sms"],
                 id: "1",
                 file: "a.spec.ts",
                 line: 2,
@@ -272,7 +284,7 @@ test("Playwright's nested suites flatten into rows with outcome, tags and errors
                         retry: 0,
                         startTime: "2026-01-01T00:00:00Z",
                         attachments: [],
-                        annotations: [{ type: "check", description: "headers" }],
+                        annotations: [],
                       },
                     ],
                   },
@@ -294,6 +306,7 @@ test("Playwright's nested suites flatten into rows with outcome, tags and errors
       durationMs: 12,
       operations: ["challenge"],
       checks: ["headers"],
+      tags: ["@op:challenge", "@check:headers", "@sends-sms"],
       error: "Error: boom\nExpected: 1",
     },
   ]);

@@ -1,21 +1,24 @@
 /**
  * The conformance matrix: operation × check, from Playwright's JSON results and the suites'
- * findings. How a test maps to its cells is documented in reports/README.md ("The conformance
- * matrix"): annotations first, then tags, then the spec file and title.
+ * findings. Each contract test declares its cells with tags, `@op:<operationId>` and
+ * `@check:<check>` (several of each allowed, on the test or its describe); nothing is guessed from
+ * titles or files, so renaming a test cannot move it. A test without both kinds of tag, or with an
+ * operation or check the description does not have, is a problem that fails the run
+ * (`matrixProblems`).
  */
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest } from "@playwright/test/reporter";
+import { type OperationId, operations } from "../openapi/generated/operations.ts";
 
-const OPERATIONS = [
-  "associateAuthenticator",
-  "listAuthenticators",
-  "deleteAuthenticator",
-  "challenge",
-  "token",
-] as const;
+/** The description's operations, in its order: the rows of every matrix. */
+const OPERATIONS = Object.keys(operations) as OperationId[];
+const isOperation = (v: string): v is OperationId => (OPERATIONS as readonly string[]).includes(v);
 export const CHECKS = ["status", "body", "headers", "errors", "security", "rate-limits"] as const;
 export type Check = (typeof CHECKS)[number];
-/** Row for tests whose operation cannot be told (whole flows without annotations). */
+const isCheck = (v: string): v is Check => (CHECKS as readonly string[]).includes(v);
+/** Row for findings that name no operation. */
 const FLOWS = "flows";
+const OP_TAG = "@op:";
+const CHECK_TAG = "@check:";
 
 export type Outcome = "passed" | "failed" | "skipped" | "flaky";
 
@@ -28,6 +31,8 @@ export interface TestRow {
   durationMs: number;
   operations: string[];
   checks: Check[];
+  /** Every tag of the test, with its `@` (the `@op:` and `@check:` ones included, known or not). */
+  tags?: string[];
   /** First error line, for failed tests (masked and escaped by the page). */
   error?: string;
 }
@@ -58,6 +63,15 @@ export interface Matrix {
   cells: Map<string, Cell>;
 }
 
+/** A contract test the matrix cannot place: it fails the run. */
+export interface MatrixProblem {
+  kind: "untagged" | "unknown-tag";
+  file: string;
+  title: string;
+  /** What is wrong and how to fix it, naming the test. */
+  message: string;
+}
+
 /** The key of a cell in `Matrix.cells`, also its anchor on the page. */
 export function cellId(project: string, operation: string, check: string): string {
   return `cell-${project}-${operation}-${check}`.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -80,11 +94,8 @@ export function testRows(report: Pick<JSONReport, "suites">): TestRow[] {
 /** One Playwright test as a row of the matrix. */
 function toRow(spec: JSONReportSpec, test: JSONReportTest, titles: string[]): TestRow {
   const title = [...titles, spec.title].join(" › ");
-  const annotations = [
-    ...(test.annotations ?? []),
-    ...(test.results ?? []).flatMap((r) => r.annotations ?? []),
-  ];
-  const tags = spec.tags ?? [];
+  // Playwright's JSON report drops the leading `@` of tags (describe tags are inherited).
+  const tags = [...new Set((spec.tags ?? []).map((t) => (t.startsWith("@") ? t : `@${t}`)))];
   const last = test.results?.at(-1);
   const error = test.results
     ?.flatMap((r) => r.errors ?? [])
@@ -97,8 +108,9 @@ function toRow(spec: JSONReportSpec, test: JSONReportTest, titles: string[]): Te
     title,
     outcome: outcomeOf(test),
     durationMs: (test.results ?? []).reduce((sum, r) => sum + (r.duration ?? 0), 0),
-    operations: operationsOf(annotations, tags, spec.file, title),
-    checks: checksOf(annotations, tags, spec.file, title),
+    operations: operationsOf(tags),
+    checks: checksOf(tags),
+    tags,
     ...(error && last ? { error: errorHead(error) } : {}),
   };
 }
@@ -125,64 +137,39 @@ function errorHead(message: string): string {
   return lines.slice(0, 5).join("\n").slice(0, 600);
 }
 
-type Annotation = { type: string; description?: string };
-
-/** The values of annotations of a type plus `@<type>:<value>` tags. */
-function declared(annotations: Annotation[], tags: string[], type: string): string[] {
-  const fromAnnotations = annotations
-    .filter((a) => a.type === type && a.description)
-    .map((a) => a.description ?? "");
-  const prefix = `@${type === "operation" ? "op" : type}:`;
-  const fromTags = tags.map((t) => (t.startsWith("@") ? t : `@${t}`)).filter((t) => t.startsWith(prefix));
-  return [
-    ...new Set([...fromAnnotations, ...fromTags.map((t) => t.slice(prefix.length))].map((v) => v.trim())),
-  ];
+/** The values of the tags with a prefix (`@op:`, `@check:`), in order, once each. */
+function tagValues(tags: readonly string[], prefix: string): string[] {
+  return [...new Set(tags.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length).trim()))];
 }
 
-/** The operations a test exercises: declared, else guessed from its spec file or title. */
-export function operationsOf(
-  annotations: Annotation[],
-  tags: string[],
-  file: string,
-  title: string,
-): string[] {
-  const explicit = declared(annotations, tags, "operation");
-  if (explicit.length) return explicit;
-  // Only the compound ids: "challenge" and "token" are ordinary words in flow titles.
-  const inTitle = OPERATIONS.filter((op) => /[A-Z]/.test(op) && new RegExp(`\\b${op}\\b`).test(title));
-  if (inTitle.length) return inTitle;
-  const base = file.split(/[\\/]/).at(-1) ?? "";
-  if (base.startsWith("associate")) return ["associateAuthenticator"];
-  if (base.startsWith("authenticators")) {
-    return /\bDELETE\b|\bdelet/i.test(title) ? ["deleteAuthenticator"] : ["listAuthenticators"];
+/** The operations a test declares with `@op:` tags that the description has. */
+export function operationsOf(tags: readonly string[]): OperationId[] {
+  return tagValues(tags, OP_TAG).filter(isOperation);
+}
+
+/** The checks a test declares with `@check:` tags that the matrix has. */
+export function checksOf(tags: readonly string[]): Check[] {
+  return tagValues(tags, CHECK_TAG).filter(isCheck);
+}
+
+/** What keeps each test out of the matrix: no `@op:` or `@check:` tag, or one naming nothing known. */
+export function matrixProblems(tests: readonly TestRow[]): MatrixProblem[] {
+  const problems = new Map<string, MatrixProblem>();
+  const add = (t: TestRow, kind: MatrixProblem["kind"], what: string) => {
+    const message = `${t.file} › ${t.title}: ${what}`;
+    problems.set(message, { kind, file: t.file, title: t.title, message });
+  };
+  for (const t of tests) {
+    const tags = t.tags ?? [];
+    for (const op of tagValues(tags, OP_TAG).filter((v) => !isOperation(v)))
+      add(t, "unknown-tag", `unknown operation in @op:${op} (the description has ${OPERATIONS.join(", ")})`);
+    for (const c of tagValues(tags, CHECK_TAG).filter((v) => !isCheck(v)))
+      add(t, "unknown-tag", `unknown check in @check:${c} (the matrix has ${CHECKS.join(", ")})`);
+    if (t.operations.length === 0) add(t, "untagged", "no @op:<operationId> tag: the matrix cannot place it");
+    if (t.checks.length === 0) add(t, "untagged", "no @check:<check> tag: the matrix cannot place it");
   }
-  if (base.startsWith("challenge")) return ["challenge"];
-  if (base.startsWith("token")) return ["token"];
-  if (/\/mfa\/associate\b/.test(title)) return ["associateAuthenticator"];
-  if (/\/mfa\/challenge\b/.test(title)) return ["challenge"];
-  if (/\/oauth\/token\b/.test(title)) return ["token"];
-  return [FLOWS];
-}
-
-/** Title words that name a check, most specific first. */
-const CHECK_WORDS: Array<[Check, RegExp]> = [
-  ["rate-limits", /\b429\b|rate[ -]?limit|x-ratelimit|retry-after|too_many|bucket|lock ?out|brute/i],
-  ["security", /foreign|another user|other user|tamper|expired|replay|single[ -]use|isolat|secur|forg/i],
-  ["errors", /\berror|invalid|wrong|missing|malformed|unknown|bad |reject|refus|negative|\b4\d\d\b/i],
-  ["headers", /header|content-type/i],
-  ["body", /schema|body|shape|field/i],
-];
-
-/** The checks a test makes: declared, else from its spec file (security, rate limits) or title words. */
-export function checksOf(annotations: Annotation[], tags: string[], file: string, title: string): Check[] {
-  const explicit = declared(annotations, tags, "check").filter((c): c is Check =>
-    (CHECKS as readonly string[]).includes(c),
-  );
-  if (explicit.length) return explicit;
-  const base = file.split(/[\\/]/).at(-1) ?? "";
-  if (base.startsWith("rate-limit")) return ["rate-limits"];
-  if (base.startsWith("security")) return ["security"];
-  return [CHECK_WORDS.find(([, re]) => re.test(title))?.[0] ?? "status"];
+  // The same test in several projects is one problem.
+  return [...problems.values()];
 }
 
 /** The cell a finding belongs to, from its location (and, for headers, which header). */
@@ -210,7 +197,7 @@ export function buildMatrices(tests: TestRow[], findings: FindingRow[]): Matrix[
     const myFindings = findings.filter((f) => (f.project ?? projects[0]) === project);
     const extra = [
       ...new Set([...mine.flatMap((t) => t.operations), ...myFindings.map((f) => f.operation)]),
-    ].filter((op) => !(OPERATIONS as readonly string[]).includes(op));
+    ].filter((op) => !isOperation(op));
     const rows = [...OPERATIONS, ...extra.sort()];
     const cells = new Map<string, Cell>();
     for (const operation of rows) {

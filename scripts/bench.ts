@@ -8,16 +8,24 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { readCommandLine } from "../cli/options.ts";
 import { benchMock } from "../mock/bench/throughput.ts";
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const secondsArg = args.indexOf("--seconds");
-const seconds = secondsArg === -1 ? 3 : Number(args[secondsArg + 1]);
-if (!(seconds >= 1 && seconds <= 60)) {
-  console.error("bench: --seconds must be a number from 1 to 60");
-  process.exit(2);
-}
+const command = {
+  usage: "Usage: npm run bench -- [options]",
+  options: {
+    quick: { type: "boolean", description: "skip the memory step (1,100,000 requests)" },
+    seconds: {
+      type: "number",
+      min: 1,
+      max: 60,
+      default: 3,
+      value: "N",
+      description: "length of each throughput run",
+    },
+  },
+} as const;
+const { quick, seconds } = readCommandLine(command, { prefix: "bench: " }).values;
 
 const cpus = os.cpus();
 const load = () =>

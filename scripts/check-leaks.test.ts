@@ -37,6 +37,7 @@ test("fails on a planted leak, naming file and kind but not the value", () => {
 test("passes a clean folder and says how much it scanned", () => {
   const dir = path.join(root, "clean");
   recordSecrets([SECRET, "+14155550199"], "secret", { dir });
+  mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "index.html"), "<p>+•••••••0123</p>");
   const result = run(dir);
   assert.equal(result.status, 0, result.stderr);

@@ -3,18 +3,26 @@
  * reports folder holds a secret the run recorded (see reports/README.md). Prints the file and the
  * secret's kind and masked form, never the value.
  */
-import { parseArgs } from "node:util";
+import { readCommandLine } from "../cli/options.ts";
 import { checkLeaks } from "../redaction/leaks.ts";
 import { publicFiles } from "../redaction/public-files.ts";
-import { readSecretEntries, reportsDir } from "../redaction/secrets.ts";
+import { readSecretEntries, registryDir, reportsDir } from "../redaction/secrets.ts";
 
-const { values } = parseArgs({
-  options: { dir: { type: "string" }, "require-secrets": { type: "boolean", default: false } },
+const { values } = readCommandLine({
+  usage: "Usage: npm run check:leaks -- [options]",
+  options: {
+    dir: {
+      type: "string",
+      value: "<dir>",
+      description: "the reports folder (default reports, or REPORTS_DIR)",
+    },
+    "require-secrets": { type: "boolean", description: "fail when the run recorded no secrets" },
+  },
 });
 const dir = reportsDir(values.dir ? { dir: values.dir } : {});
 const secrets = readSecretEntries({ dir });
 if (secrets.length === 0) {
-  const message = `check:leaks: no secrets recorded in ${dir}/.secrets.jsonl: nothing to look for`;
+  const message = `check:leaks: no secrets recorded for ${dir} (in ${registryDir({ dir })}): nothing to look for`;
   if (values["require-secrets"]) {
     console.error(`${message} (a run that used secrets must record them; see reports/README.md)`);
     process.exit(1);

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { readSecretEntries } from "../redaction/secrets.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "load-runner-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +53,7 @@ test("runs k6 against the embedded mock and keeps its exit code, summary, page a
   const out = path.join(dir, "reports", "load", "wrong-codes");
   assert.ok(existsSync(path.join(out, "summary.json")));
   assert.match(readFileSync(path.join(out, "index.html"), "utf8"), /wrong-codes: <span class="bad">failed/);
-  const registry = readFileSync(path.join(dir, "reports", ".secrets.jsonl"), "utf8");
+  const registry = JSON.stringify(readSecretEntries({ dir: path.join(dir, "reports") }));
   assert.match(registry, /"kind":"mfa_token","value":"mfa-token-from-setup"/);
   assert.match(registry, /"kind":"client_secret"/);
 });

@@ -25,7 +25,7 @@ import { renderLoadHtml } from "../report/load-page.ts";
 const EMBEDDED = "http://127.0.0.1:0";
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseLoadArgs(argv);
+  const args = parseLoadArgs(argv, process.env);
   const env: Record<string, string> = { ...definedEnv(), ...args.env };
   const target = env.LOAD_TARGET ?? "mock";
   if (target === "tenant" && !env.LOAD_BASE_URL) {
@@ -124,6 +124,10 @@ function writeHtml(summaryPath: string, htmlPath: string): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError && error.exitCode === 0) {
+      console.log(error.message);
+      process.exit(0);
+    }
     const expected = error instanceof UsageError || error instanceof OptionError;
     console.error(expected ? (error as Error).message : error);
     process.exit(2);

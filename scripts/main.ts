@@ -4,15 +4,15 @@
  * pass (only when k6 is installed; otherwise the report says so, with how to install it) → report →
  * the report in Chromium (when installed) → leak check. Every stage runs even when an earlier one
  * failed, the report is always written, and the exit code is 1 when any stage failed.
- * Child output is streamed line by line through the masker, so no secret reaches the console.
+ * Child output is streamed line by line through the masker (redaction/masked-command.ts), so no
+ * secret reaches the console; the stages are timed and recorded by report/stages.ts.
  */
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { checkLeaks } from "../redaction/leaks.ts";
-import { createMasker, maskText } from "../redaction/mask.ts";
+import { maskText } from "../redaction/mask.ts";
+import { runMasked } from "../redaction/masked-command.ts";
 import { publicFiles } from "../redaction/public-files.ts";
 import {
   compactSecrets,
@@ -24,7 +24,7 @@ import {
 import { checkReportInBrowser, findChromium } from "../report/browser.ts";
 import { composeReport } from "../report/compose.ts";
 import { gitCommit, k6Version, REPO_ROOT, versions } from "../report/environment.ts";
-import type { Stage } from "../report/html.ts";
+import { byExitCode, type StageOutcome, stageRunner } from "../report/stages.ts";
 
 /** The short load pass: one scenario that exercises the rate limiter, briefly. */
 const LOAD_SCENARIOS = (process.env.START_LOAD_SCENARIOS ?? "challenge-over-limit")
@@ -34,61 +34,14 @@ const LOAD_DURATION = process.env.START_LOAD_DURATION ?? "15s";
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const dir = reportsDir();
 const startedAt = new Date();
-const stages: Stage[] = [];
-const total = 7;
-let step = 0;
 
 /** Prints a line with every known secret and secret-shaped value masked. */
 function say(line: string): void {
   console.log(maskText(line, readSecrets({ dir })));
 }
 
-/** Runs a command, streaming its output masked and indented; resolves with its exit code. */
-function runCommand(cmd: string, args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    // The registry grows while the child runs: re-read it now and then, not per line.
-    let mask = createMasker(readSecrets({ dir }));
-    const refresh = setInterval(() => {
-      mask = createMasker(readSecrets({ dir }));
-    }, 2000);
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => console.log(`    ${mask(line)}`));
-    }
-    child.on("error", (error) => {
-      console.log(`    could not run ${cmd}: ${error.message}`);
-    });
-    child.on("close", (code) => {
-      clearInterval(refresh);
-      resolve(code ?? 1);
-    });
-  });
-}
-
-/** Runs one stage: prints its start and outcome, records it for the report; never throws. */
-async function stage(name: string, body: () => Promise<Omit<Stage, "name" | "durationMs">>): Promise<Stage> {
-  step++;
-  say(`\n[${step}/${total}] ${name} …`);
-  const t0 = Date.now();
-  let result: Omit<Stage, "name" | "durationMs">;
-  try {
-    result = await body();
-  } catch (error) {
-    result = { status: "failed", note: error instanceof Error ? error.message : String(error) };
-  }
-  const done: Stage = { name, durationMs: Date.now() - t0, ...result };
-  stages.push(done);
-  const mark = done.status === "passed" ? "✔" : done.status === "failed" ? "✖" : "–";
-  say(
-    `${mark} ${name}: ${done.status} in ${((done.durationMs ?? 0) / 1000).toFixed(1)} s${done.note ? ` (${done.note})` : ""}`,
-  );
-  return done;
-}
-
-/** The verdict of a command's exit code. */
-function byExitCode(code: number, failNote?: string): Omit<Stage, "name" | "durationMs"> {
-  return code === 0 ? { status: "passed" } : { status: "failed", note: failNote ?? `exit code ${code}` };
-}
+const { stages, stage } = stageRunner(7, say);
+const runCommand = (cmd: string, args: string[]) => runMasked(cmd, args, { cwd: REPO_ROOT, dir });
 
 say(
   `npm start: contract and load run against the embedded mock; outputs in ${path.relative(REPO_ROOT, dir) || dir}/`,
@@ -188,7 +141,7 @@ await stage("report renders in Chromium", async () => {
 });
 
 /** Scans reports/ for every recorded secret; messages name files and kinds, never values. */
-function leakCheck(): Omit<Stage, "name" | "durationMs"> {
+function leakCheck(): StageOutcome {
   const scan = checkLeaks(dir, readSecretEntries({ dir }), publicFiles());
   for (const hit of scan.hits) say(`    leak: ${hit.file}: ${hit.kind} ${hit.masked} …${hit.context}…`);
   if (scan.hits.length) {
@@ -216,7 +169,7 @@ try {
   process.exitCode = 1;
 }
 if (leakStage?.status === "passed") {
-  let final: Omit<Stage, "name" | "durationMs">;
+  let final: StageOutcome;
   try {
     final = leakCheck();
   } catch (error) {

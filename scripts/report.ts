@@ -4,14 +4,23 @@
  * Exits 1 when the composed run failed (a failed test, a finding, a failed threshold).
  */
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { readCommandLine } from "../cli/options.ts";
 import { findK6 } from "../load/tooling/find-k6.ts";
 import { reportsDir } from "../redaction/secrets.ts";
 import { composeReport } from "../report/compose.ts";
 import { gitCommit, k6Version, versions } from "../report/environment.ts";
 
-const { values } = parseArgs({
-  options: { dir: { type: "string" }, target: { type: "string" }, "base-url": { type: "string" } },
+const { values } = readCommandLine({
+  usage: "Usage: npm run report -- [options]",
+  options: {
+    dir: {
+      type: "string",
+      value: "<dir>",
+      description: "the reports folder (default reports, or REPORTS_DIR)",
+    },
+    target: { type: "string", value: "<name>", description: "the target the run used, as the page names it" },
+    "base-url": { type: "string", value: "<url>", description: "the target's base URL" },
+  },
 });
 /** Runs a lookup that may throw (a K6_BIN that is not executable): the report then says "not installed". */
 function safely<T>(lookup: () => T): T | undefined {

@@ -8,6 +8,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { OptionError, readCommandLine } from "../cli/options.ts";
+import { countTests } from "../report/junit.ts";
 
 interface Stage {
   name: string;
@@ -45,28 +47,34 @@ interface Counts {
 
 /** Counts the test cases of a JUnit file: failed (failure or error), skipped, or passed. */
 export function countJUnit(xml: string): Counts {
-  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
-  // Each case runs from its opening tag to the next one; self-closing cases have no children.
-  for (const chunk of xml.split(/<testcase\b/).slice(1)) {
-    const body = chunk.split(/<\/testcase>|<testcase\b/)[0] ?? "";
-    if (/^[^>]*\/>/.test(chunk)) counts.passed++;
-    else if (/<(failure|error)\b/.test(body)) counts.failed++;
-    else if (/<skipped\b/.test(body)) counts.skipped++;
-    else counts.passed++;
-  }
-  return counts;
+  const t = countTests(xml);
+  return {
+    passed: t.tests - t.failures - t.errors - t.skipped,
+    failed: t.failures + t.errors,
+    skipped: t.skipped,
+  };
 }
 
-function selectedStages(argv: string[]): Stage[] {
-  const i = argv.indexOf("--only");
-  if (i < 0) return stages;
-  const names = (argv[i + 1] ?? "").split(",").filter(Boolean);
-  const unknown = names.filter((n) => !stages.some((s) => s.name === n));
-  if (unknown.length || names.length === 0) {
-    console.error(`--only takes a comma-separated list of: ${stages.map((s) => s.name).join(", ")}`);
-    process.exit(2);
+/** `--only`: stage names, each one known. */
+function stageNames(text: string, where: string): string[] {
+  const names = text.split(",").filter(Boolean);
+  if (names.length === 0 || names.some((n) => !stages.some((s) => s.name === n))) {
+    throw new OptionError(
+      `${where} takes a comma-separated list of: ${stages.map((s) => s.name).join(", ")}`,
+      where,
+    );
   }
-  return stages.filter((s) => names.includes(s.name));
+  return names;
+}
+
+const command = {
+  usage: "Usage: npm test -- [options]",
+  options: { only: { type: "string", value: "<stage,...>", parse: stageNames, description: "run a subset" } },
+} as const;
+
+function selectedStages(argv: string[]): Stage[] {
+  const names = readCommandLine(command, { argv }).values.only;
+  return names ? stages.filter((s) => names.includes(s.name)) : stages;
 }
 
 function main(): number {

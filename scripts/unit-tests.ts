@@ -4,7 +4,8 @@
  * Writes JUnit to reports/junit/unit.xml so the combined report and CI can read it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 const roots = ["openapi", "mock", "contracts", "tenant", "load", "report", "redaction", "cli", "scripts"];
@@ -12,18 +13,15 @@ const skip = new Set(["node_modules", "generated", "dist"]);
 
 /** Lists `*.test.ts` files below a folder, sorted, skipping generated and installed code. */
 function findTests(dir: string): string[] {
-  let entries: import("node:fs").Dirent[];
+  let names: string[];
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    names = readdirSync(dir, { recursive: true, encoding: "utf8" });
   } catch {
     return [];
   }
-  return entries
-    .flatMap((e) => {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) return skip.has(e.name) ? [] : findTests(p);
-      return e.name.endsWith(".test.ts") ? [p] : [];
-    })
+  return names
+    .filter((name) => name.endsWith(".test.ts") && !name.split(path.sep).some((part) => skip.has(part)))
+    .map((name) => path.join(dir, name))
     .sort();
 }
 
@@ -39,6 +37,7 @@ mkdirSync("reports/junit", { recursive: true });
 const junit = filters.length
   ? `reports/junit/unit-${filters.join("-").replace(/\W+/g, "_")}.xml`
   : "reports/junit/unit.xml";
+const secretsDir = mkdtempSync(path.join(tmpdir(), "unit-secrets-"));
 const result = spawnSync(
   process.execPath,
   [
@@ -52,6 +51,8 @@ const result = spawnSync(
     `--test-reporter-destination=${junit}`,
     ...files,
   ],
-  { stdio: "inherit" },
+  // What the tests record goes to a registry of their own, removed afterwards, not the user's cache.
+  { stdio: "inherit", env: { ...process.env, HARNESS_SECRETS_DIR: secretsDir } },
 );
+rmSync(secretsDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

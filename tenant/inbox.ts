@@ -2,29 +2,13 @@
  * Reads codes from an outbox over HTTP: the mock's `GET /__mock/outbox` or the sink's `GET /outbox`
  * (same query, same fields), so a suite has one code path for both targets.
  */
+import type { Inbox } from "../contracts/targets/target.ts";
+import type { OutboxMessage } from "../mock/outbox.ts";
 
-/** A message as the mock's outbox and the sink list it (fields of Auth0's send-phone-message event). */
-export interface InboxMessage {
-  id: string;
-  recipient: string;
-  code: string;
-  text: string;
-  action: "enrollment" | "second-factor-authentication";
-  message_type: "sms" | "voice";
-  created_at: string;
-}
+/** A message as the mock's outbox and the sink list it: the mock's outbox message, one shape for both. */
+export type InboxMessage = OutboxMessage;
 
-/** The code a suite waits for (the Inbox of contracts/targets/target.ts). */
-export interface InboxCode {
-  code: string;
-  message_type: "sms" | "voice";
-  action: string;
-  id: string;
-}
-
-export interface Inbox {
-  nextCode(recipient: string, opts?: { after?: string; timeoutMs?: number }): Promise<InboxCode>;
-}
+export type { Inbox } from "../contracts/targets/target.ts";
 
 export interface HttpInboxOptions {
   /** Full URL of the list endpoint, e.g. `http://127.0.0.1:8787/outbox`. */

@@ -1,7 +1,7 @@
 /**
  * `npm run test:tenant-on-mock`: the tenant path, proven with the real contract suites and no tenant.
  * A mock plays the tenant: the suites' `tenant` project runs through `npm run test:tenant`'s runner
- * (tenant/run-contracts.ts: configuration check, message budget, drift) with users created and
+ * (runTenantContracts: configuration check, message budget, drift) with users created and
  * deleted through the auth0 SDK against the mock's /api/v2, and every code delivered the tenant's
  * way: the mock's outbox → the Action runner → the shipped phone-message Action → the signed sink →
  * the tenant target's inbox. Then:
@@ -12,10 +12,8 @@
  * 2. a mock with a named deviation (associate-status-201) must show that step drift, in a second,
  *    narrowed run: the drift report can fail.
  *
- * Writes reports/tenant/junit.xml (the suites' cases plus the two drift checks), reports/tenant/drift.json
- * and reports/tenant/deviant/drift.json; exits non-zero when anything failed.
- * Options: --with-mock (run the mock project here too instead of reading the contracts stage's
- * observations), --budget N (TENANT_SMS_BUDGET, default 300), any other argument goes to Playwright.
+ * Writes reports/tenant/drift.json and reports/tenant/deviant/drift.json, and answers the checks and
+ * the suites' JUnit, to which the caller adds the checks (reports/tenant/junit.xml).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,23 +34,39 @@ const DEVIATION = { name: "associate-status-201", operation: "associateAuthentic
 /** The second run needs one enrollment step, so one test: the stage stays short. */
 const DEVIANT_GREP = "enrolling sms answers 200";
 
-const argv = process.argv.slice(2);
-const withMock = argv.includes("--with-mock");
-const budgetAt = argv.indexOf("--budget");
-const budget = budgetAt >= 0 ? (argv[budgetAt + 1] ?? "") : "300";
-const playwrightArgs = argv.filter(
-  (a, i) => a !== "--with-mock" && (budgetAt < 0 || (i !== budgetAt && i !== budgetAt + 1)),
-);
+export interface TenantOnMockOptions {
+  /** Run the mock project here too instead of reading the contracts stage's observations. */
+  withMock: boolean;
+  /** TENANT_SMS_BUDGET of the runs. */
+  budget: number;
+  /** Passed to Playwright. */
+  playwrightArgs: string[];
+  /** The command that runs `npm run test:tenant` (the budgeted runner), arguments follow it. */
+  runner: string[];
+}
 
-interface Check {
+/** One drift check, a case of its own in the JUnit. */
+export interface Check {
   name: string;
   failure?: string;
   seconds: number;
 }
 
+export interface TenantOnMockResult {
+  /** True when the suites and every check passed. */
+  ok: boolean;
+  checks: Check[];
+  /** The suites' JUnit ("" when the runner wrote none). */
+  suitesXml: string;
+  /** Where the JUnit with the checks belongs. */
+  junitPath: string;
+}
+
 /** One tenant run against a fresh mock: mock, sink and Action runner up, the runner, everything down. */
 async function runTenant(opts: {
   dir: string;
+  runner: string[];
+  budget: number;
   deviations: string[];
   trigger: PhoneTrigger;
   args: string[];
@@ -108,10 +122,10 @@ async function runTenant(opts: {
       AUTH0_MGMT_CLIENT_SECRET: config.client_secret,
       SINK_URL: sink.url,
       SINK_SECRET: secret,
-      TENANT_SMS_BUDGET: budget,
+      TENANT_SMS_BUDGET: String(opts.budget),
       TENANT_CODE_TIMEOUT_SECONDS: "10",
       TENANT_ENV_FILE: envFile,
-      // The suites' outputs and the drift go here; the secrets registry stays reports/.secrets.jsonl,
+      // The suites' outputs and the drift go here; the secrets registry stays the one of reports/,
       // so the leak check looks for this run's passwords, codes and numbers too.
       CONTRACTS_REPORT_DIR: contractsDir,
     };
@@ -120,17 +134,11 @@ async function runTenant(opts: {
     delete env.CONTRACTS_SEND_SMS;
     const out = opts.log ? fs.openSync(opts.log, "w") : undefined;
     const status = await new Promise<number>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "tenant/run-contracts.ts",
-          ...(opts.baseline ? [] : ["--with-mock"]),
-          ...opts.args,
-        ],
-        { stdio: out === undefined ? "inherit" : ["ignore", out, out], env },
-      );
+      const [command, ...runnerArgs] = opts.runner as [string, ...string[]];
+      const child = spawn(command, [...runnerArgs, ...(opts.baseline ? [] : ["--with-mock"]), ...opts.args], {
+        stdio: out === undefined ? "inherit" : ["ignore", out, out],
+        env,
+      });
       child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
     if (out !== undefined) fs.closeSync(out);
@@ -148,29 +156,9 @@ async function runTenant(opts: {
   }
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
-}
-
-/** Adds the drift checks to the suites' JUnit as a suite of their own (the file `npm test` counts). */
-function writeJUnit(suitesXml: string, checks: Check[]): void {
-  const failures = checks.filter((c) => c.failure).length;
-  const cases = checks
-    .map(
-      (c) =>
-        `<testcase name="${escapeXml(c.name)}" classname="tenant-on-mock" time="${c.seconds.toFixed(3)}">` +
-        (c.failure ? `<failure message="${escapeXml(c.failure)}"/>` : "") +
-        "</testcase>",
-    )
-    .join("\n");
-  const suite = `<testsuite name="tenant-on-mock drift" tests="${checks.length}" failures="${failures}" errors="0" skipped="0">\n${cases}\n</testsuite>`;
-  const xml = suitesXml.includes("</testsuites>")
-    ? suitesXml.replace(/<\/testsuites>\s*$/, `${suite}\n</testsuites>\n`)
-    : `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suite}\n</testsuites>\n`;
-  fs.writeFileSync(path.join(OUT, "junit.xml"), xml);
-}
-
-async function main(): Promise<number> {
+/** Runs the tenant path against a faithful mock, then against a deviant one, and checks the drift of each. */
+export async function runTenantOnMock(options: TenantOnMockOptions): Promise<TenantOnMockResult> {
+  const { withMock, budget, playwrightArgs, runner } = options;
   const started = Date.now();
   const saved = path.join(BASELINE, "observations", "mock.jsonl");
   // A baseline recorded against another version of the mock would show the mock's change as drift.
@@ -192,6 +180,8 @@ async function main(): Promise<number> {
   let t0 = Date.now();
   const faithful = await runTenant({
     dir: OUT,
+    runner,
+    budget,
     deviations: [],
     trigger: "send-phone-message",
     args: playwrightArgs,
@@ -235,6 +225,8 @@ async function main(): Promise<number> {
   const deviant = await runTenant({
     log: deviantLog,
     dir: path.join(OUT, "deviant"),
+    runner,
+    budget,
     deviations: [DEVIATION.name],
     trigger: "custom-phone-provider",
     args: ["--grep", DEVIANT_GREP],
@@ -257,19 +249,15 @@ async function main(): Promise<number> {
   } catch {
     // The runner refused to start or died: the checks below still say so.
   }
-  writeJUnit(suitesXml, checks);
   // The deviant run's suites fail on purpose; only its drift check counts, so its reports go.
   fs.rmSync(path.join(OUT, "deviant", "contracts"), { recursive: true, force: true });
   for (const c of checks)
     console.log(`${c.failure ? "✗" : "✓"} ${c.name}${c.failure ? `: ${c.failure}` : ""}`);
   console.log(`tenant-on-mock: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return faithful.status === 0 && checks.every((c) => !c.failure) ? 0 : 1;
+  return {
+    ok: faithful.status === 0 && checks.every((c) => !c.failure),
+    checks,
+    suitesXml,
+    junitPath: path.join(OUT, "junit.xml"),
+  };
 }
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`tenant-on-mock: ${e instanceof Error ? e.message : e}`);
-    process.exit(1);
-  },
-);

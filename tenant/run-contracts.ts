@@ -1,9 +1,9 @@
 /**
- * `npm run test:tenant [-- <playwright args>]`: the contract suites against a real tenant, safely.
+ * The contract suites against a real tenant, safely (`npm run test:tenant`):
  * 1. validates the tenant configuration (every problem named with its variable);
  * 2. lists the selected tests and plans their SMS/voice messages: over TENANT_SMS_BUDGET, it refuses
  *    to start, before anything is sent;
- * 3. runs `playwright test --project=tenant` with the same arguments (`--with-mock`: the mock project too);
+ * 3. runs `playwright test --project=tenant` with the given arguments (with the mock project too, on request);
  * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too;
  *    beside the contract outputs when CONTRACTS_REPORT_DIR moves them).
  */
@@ -14,18 +14,22 @@ import { loadTenantConfig, TenantConfigError } from "./config.ts";
 import { writeDriftReport } from "./drift-report.ts";
 
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
-const argv = process.argv.slice(2);
-// `--with-mock` also runs the mock project in the same run: the baseline for the per-step drift.
-const withMock = argv.includes("--with-mock");
-const args = argv.filter(
-  (a, i, all) =>
-    a !== "--with-mock" && a !== "--env-file" && all[i - 1] !== "--env-file" && !a.startsWith("--env-file="),
-);
 
-function main(): number {
+export interface TenantContractsOptions {
+  /** Also run the mock project in the same run: the baseline for the per-step drift. */
+  withMock: boolean;
+  /** The env file named on the command line (`--env-file`), if any. */
+  envFile?: string;
+  /** Passed to Playwright, for both the listing and the run. */
+  playwrightArgs: string[];
+}
+
+/** Checks the configuration and the budget, runs the suites, writes the drift; answers the exit code. */
+export function runTenantContracts(options: TenantContractsOptions): number {
+  const args = options.playwrightArgs;
   let config: ReturnType<typeof loadTenantConfig>;
   try {
-    config = loadTenantConfig();
+    config = loadTenantConfig({ argv: options.envFile === undefined ? [] : ["--env-file", options.envFile] });
   } catch (e) {
     console.error(e instanceof TenantConfigError ? e.message : e);
     return 2;
@@ -52,7 +56,7 @@ function main(): number {
   console.log(`tenant budget: ${plan.summary}`);
   if (!plan.ok) return 3;
 
-  const projects = withMock ? ["--project=mock", "--project=tenant"] : ["--project=tenant"];
+  const projects = options.withMock ? ["--project=mock", "--project=tenant"] : ["--project=tenant"];
   const run = spawnSync(npx, ["playwright", "test", ...projects, ...args], {
     stdio: "inherit",
     env: { ...process.env, TENANT_PLANNED_MESSAGES: String(plan.planned) },
@@ -64,5 +68,3 @@ function main(): number {
   writeDriftReport(path.dirname(contractsDir), contractsDir);
   return run.status ?? 1;
 }
-
-process.exit(main());

@@ -5,11 +5,12 @@
  * it as its `event` and posts it, signed, to a real sink, and the tenant target's inbox reads it back.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startMockServer } from "../mock/server.ts";
+import { readSecretEntries } from "../redaction/secrets.ts";
 import { eventFor, fakeApi, loadActionHandler } from "./action-runner.ts";
 import { parseTenantConfig, type TenantConfig } from "./config.ts";
 import type { InboxMessage } from "./inbox.ts";
@@ -179,7 +180,7 @@ describe("tenant path against the mock", () => {
     assert.equal(gone.body.error, "invalid_grant");
 
     // What the run used is in the secrets registry, so reports can mask it.
-    const registry = readFileSync(path.join(reportsDir, ".secrets.jsonl"), "utf8");
+    const registry = JSON.stringify(readSecretEntries({ dir: reportsDir }));
     for (const value of [config.clientSecret, user.password, phone, enrollCode.code])
       assert.ok(registry.includes(value));
   });

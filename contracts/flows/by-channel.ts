@@ -21,7 +21,14 @@ import {
 /** Enroll: mfa_required, associate, the code from the phone, confirm with mfa-oob, listed active. */
 export function enrollFlow(channel: Channel): void {
   test(`enroll by ${channel}: associate, confirm with the code, listed active`, {
-    tag: "@sends-sms",
+    tag: [
+      "@sends-sms",
+      "@op:token",
+      "@op:associateAuthenticator",
+      "@op:listAuthenticators",
+      "@check:status",
+      "@check:body",
+    ],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const { user, mfaToken } = await newSession(ctx);
@@ -40,10 +47,17 @@ export function enrollFlow(channel: Channel): void {
 
 /** Log in with the channel as the second factor: challenge, the code from the phone, verify with mfa-oob. */
 export function challengeFlow(channel: Channel): void {
-  test(`challenge by ${channel}: challenge, read the code, verify`, { tag: "@sends-sms" }, async ({
-    api,
-    target,
-  }) => {
+  test(`challenge by ${channel}: challenge, read the code, verify`, {
+    tag: [
+      "@sends-sms",
+      "@op:token",
+      "@op:associateAuthenticator",
+      "@op:listAuthenticators",
+      "@op:challenge",
+      "@check:status",
+      "@check:body",
+    ],
+  }, async ({ api, target }) => {
     await enrollChallengeVerify({ api, target }, channel);
   });
 }

@@ -31,15 +31,18 @@ test.describe("Private Key JWT", { tag: "@check:security" }, () => {
   test.skip(({ target }) => target.privateKeyJwt === undefined, NO_CLIENT);
 
   test("a Private Key JWT client (client_assertion, no secret) enrolls by sms, then challenges and verifies", {
-    tag: "@sends-sms",
+    tag: ["@sends-sms", "@op:token", "@op:associateAuthenticator", "@op:listAuthenticators", "@op:challenge"],
   }, async ({ api, target }) => {
     await enrollChallengeVerify({ api, target: await signingClient({ api, target }) }, "sms");
   });
 
-  test("a client_assertion is single use: sent again, it is refused", async ({ api, target }) => {
+  test("a client_assertion is single use: sent again, it is refused", { tag: ["@op:token"] }, async ({
+    api,
+    target,
+  }) => {
     const signing = await signingClient({ api, target });
-    const once = clientAuth(signing).client_assertion as string;
-    const replaying = { ...signing, clientAssertion: () => once };
+    const once = (await clientAuth(signing)).client_assertion as string;
+    const replaying = { ...signing, clientAssertion: async () => once };
     const ctx = { api, target: replaying };
     const user = await createUser(ctx);
     await login(ctx, user);

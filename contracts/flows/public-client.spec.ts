@@ -6,7 +6,14 @@ import { asPublicClient, test } from "../fixtures.ts";
 import { enrollChallengeVerify } from "./by-channel.ts";
 
 test("a public client (client_id, no secret) enrolls by sms, then challenges and verifies", {
-  tag: ["@sends-sms", "@check:security"],
+  tag: [
+    "@sends-sms",
+    "@check:security",
+    "@op:token",
+    "@op:associateAuthenticator",
+    "@op:listAuthenticators",
+    "@op:challenge",
+  ],
 }, async ({ api, target }) => {
   const native = asPublicClient(target);
   test.skip(

@@ -4,10 +4,17 @@
  */
 import { clientAuth, enrolledUser, expect, GRANT, login, test } from "../fixtures.ts";
 
-test("recovery code: tokens and a new code; the old code stops working", { tag: "@sends-sms" }, async ({
-  api,
-  target,
-}) => {
+test("recovery code: tokens and a new code; the old code stops working", {
+  tag: [
+    "@sends-sms",
+    "@op:token",
+    "@op:associateAuthenticator",
+    "@op:listAuthenticators",
+    "@check:status",
+    "@check:body",
+    "@check:security",
+  ],
+}, async ({ api, target }) => {
   const ctx = { api, target };
   const user = await enrolledUser(ctx, "sms");
   const [first] = user.recoveryCodes;
@@ -15,11 +22,11 @@ test("recovery code: tokens and a new code; the old code stops working", { tag: 
   const redeem = (mfaToken: string, code: string) =>
     test.step(
       "redeem a recovery code",
-      () =>
+      async () =>
         api.post("/oauth/token", {
           form: {
             grant_type: GRANT.recoveryCode,
-            ...clientAuth(target),
+            ...(await clientAuth(target)),
             mfa_token: mfaToken,
             recovery_code: code,
           },

@@ -1,8 +1,11 @@
 /**
  * The mock target: users, codes and the clock through the mock's control API (`/__mock`), over
- * HTTP like any client; nothing here imports the mock's code.
+ * HTTP like any client; of the mock's code it uses only the shape of an outbox message and the
+ * list of named deviations.
  */
 import { randomInt } from "node:crypto";
+import { checkDeviationNames } from "../../mock/faults.ts";
+import type { OutboxMessage } from "../../mock/outbox.ts";
 import { maskText } from "../../redaction/mask.ts";
 import type { AssertionAlg } from "../client-assertion.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
@@ -15,11 +18,6 @@ export interface MockConfigView {
   connection: string;
   audience?: string;
   [key: string]: unknown;
-}
-
-interface OutboxMessage extends InboxMessage {
-  recipient: string;
-  created_at: string;
 }
 
 /** Calls the control API; a failure names the call and status, never the answer (it may hold the client secret). */
@@ -38,12 +36,16 @@ export async function control<T>(baseURL: string, method: string, path: string, 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** The deviations a run injects, from CONTRACTS_MOCK_DEVIATIONS (comma-separated; set by `npm run mutation`). */
+/**
+ * The deviations a run injects, from CONTRACTS_MOCK_DEVIATIONS (comma-separated; set by `npm run mutation`).
+ * Throws an UnknownDeviationError naming an unknown name and the known ones.
+ */
 export function deviationsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return (env.CONTRACTS_MOCK_DEVIATIONS ?? "")
+  const names = (env.CONTRACTS_MOCK_DEVIATIONS ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  return checkDeviationNames(names, "CONTRACTS_MOCK_DEVIATIONS");
 }
 
 /** An inbox over the outbox endpoint; remembers the last message returned per recipient. */

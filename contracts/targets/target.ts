@@ -2,15 +2,11 @@
  * A target is what the suites run against: the mock or a real tenant. Suites take a target and
  * never branch on which one it is, except to skip what a target cannot do (with the reason).
  */
+import type { OutboxMessage } from "../../mock/outbox.ts";
 import type { AssertionAlg } from "../client-assertion.ts";
 
-/** One message a target "sent" to a phone, as Auth0's send-phone-message Action receives it. */
-export interface InboxMessage {
-  code: string;
-  message_type: "sms" | "voice";
-  action: string;
-  id: string;
-}
+/** What a suite reads of a message a target "sent" to a phone (the mock's outbox and the sink share the shape). */
+export type InboxMessage = Pick<OutboxMessage, "code" | "message_type" | "action" | "id">;
 
 /** Reads codes sent to phones: the mock's outbox, or the tenant's sink. */
 export interface Inbox {
@@ -47,7 +43,7 @@ export interface Target {
   /** A Private Key JWT client of the target and its signing key, when there is one: see `asPrivateKeyJwtClient`. */
   privateKeyJwt?: PrivateKeyJwtClient;
   /** Set on a target seen as its Private Key JWT client: a fresh client_assertion per call. */
-  clientAssertion?: () => string;
+  clientAssertion?: () => Promise<string>;
   connection: string;
   audience?: string;
   capabilities: Capabilities;

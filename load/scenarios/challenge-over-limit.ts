@@ -10,9 +10,15 @@ import { Counter, Rate, Trend } from "k6/metrics";
 import type { Options } from "k6/options";
 import { isAnswer, RATE_LIMITED } from "../lib/answers.ts";
 import { challenge } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import {
+  commonOptions,
+  commonThresholds,
+  constantArrival,
+  guarded,
+  load,
+  summaryHandler,
+} from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
-import { formatDuration } from "../lib/options.ts";
 import { admittedBounds, type Bucket, envelopeAccuracy } from "../lib/rate-limits.ts";
 import { metricValue } from "../lib/summary.ts";
 
@@ -30,16 +36,7 @@ const requestTime = new Trend("request_time");
 
 export const options: Options = {
   ...commonOptions,
-  scenarios: {
-    [MAIN]: {
-      executor: "constant-arrival-rate",
-      rate: plan.rate,
-      timeUnit: "1s",
-      duration: formatDuration(plan.durationSeconds),
-      preAllocatedVUs: Math.max(4, Math.ceil(plan.rate / 2)),
-      maxVUs: Math.max(20, plan.rate * 2),
-    },
-  },
+  scenarios: constantArrival(plan, 4),
   thresholds: {
     ...commonThresholds(opts, "challenge"),
     admitted: [`count>=${bounds.min}`, `count<=${bounds.max}`],
@@ -50,9 +47,7 @@ export const options: Options = {
 };
 
 /** Enrols enough users that no one reaches the per-user SMS limit. */
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 export default guarded((data: SetupData): void => {
   const user = iterationUser(data);

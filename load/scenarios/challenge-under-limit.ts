@@ -6,26 +6,22 @@ import { check } from "k6";
 import { Counter } from "k6/metrics";
 import type { Options } from "k6/options";
 import { challenge, field } from "../lib/k6/client.ts";
-import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
+import {
+  commonOptions,
+  commonThresholds,
+  constantArrival,
+  guarded,
+  load,
+  summaryHandler,
+} from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
-import { formatDuration } from "../lib/options.ts";
 
 const { opts, plan } = load("challenge-under-limit");
 const rateLimited = new Counter("rate_limited");
 
 export const options: Options = {
   ...commonOptions,
-  scenarios: {
-    [MAIN]: {
-      executor: "constant-arrival-rate",
-      rate: plan.rate,
-      timeUnit: "1s",
-      duration: formatDuration(plan.durationSeconds),
-      // A challenge takes a few ms on loopback; the headroom covers a slower tenant.
-      preAllocatedVUs: Math.max(2, Math.ceil(plan.rate / 2)),
-      maxVUs: Math.max(10, plan.rate * 2),
-    },
-  },
+  scenarios: constantArrival(plan, 2),
   thresholds: {
     ...commonThresholds(opts, "challenge"),
     rate_limited: ["count==0"],
@@ -34,9 +30,7 @@ export const options: Options = {
 };
 
 /** Enrols the users the run needs (each gets fewer messages than the per-user burst). */
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 export default guarded((data: SetupData): void => {
   const user = iterationUser(data);

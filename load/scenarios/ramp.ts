@@ -57,9 +57,7 @@ export const options: Options = {
   },
 };
 
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 export default guarded((data: SetupData): void => {
   const step = String(stageAt(plan.stages, (Date.now() - exec.scenario.startTime) / 1000));

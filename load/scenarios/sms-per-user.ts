@@ -34,9 +34,7 @@ export const options: Options = flowOptions(opts, "challenge", "10m", [
   "sms_refill_ok",
 ]);
 
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 const refusedWithAuth0sAnswer = (r: ApiResult) =>
   r.status === opts.lockoutStatus && isAnswer(r.body, TOO_MANY_SMS);

@@ -43,9 +43,7 @@ export const options: Options = flowOptions(opts, "token", `${opts.iterations * 
   "polite_client_ok",
 ]);
 
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 export default guarded((data: SetupData): void => {
   const settings = vuSettings(data);

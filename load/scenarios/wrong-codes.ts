@@ -41,9 +41,7 @@ export const options: Options = flowOptions(opts, "token", `${opts.iterations * 
   "failed_codes_refill_ok",
 ]);
 
-export function setup(): SetupData {
-  return prepareTarget(opts, plan.users);
-}
+export const setup = (): SetupData => prepareTarget(opts, plan.users);
 
 /** A six-digit code that is not `code`. */
 function wrongCode(code: string): string {

@@ -150,6 +150,11 @@ function evaluate(expr: string, values: Record<string, number>): boolean {
   }
 }
 
+/** An exception in the init context or in setup: k6 stops before the first iteration with 107. */
+function initFailure(error: unknown): SimResult {
+  return { exitCode: 107, outputs: {}, failedThresholds: [], iterationErrors: [String(error)], requests: 0 };
+}
+
 /** Runs one scenario in simulation with the given LOAD_* environment. */
 export async function simulate(
   scenario: string,
@@ -195,27 +200,14 @@ export async function simulate(
     try {
       mod = (await import(pathToFileURL(outfile).href)) as ScenarioModule;
     } catch (error) {
-      // An exception in the init context: k6 stops before setup with 107.
-      return {
-        exitCode: 107,
-        outputs: {},
-        failedThresholds: [],
-        iterationErrors: [String(error)],
-        requests: 0,
-      };
+      return initFailure(error);
     }
     const started = clock.now();
     let setupData: unknown;
     try {
       setupData = mod.setup ? JSON.parse(JSON.stringify(mod.setup() ?? null)) : undefined;
     } catch (error) {
-      return {
-        exitCode: 107,
-        outputs: {},
-        failedThresholds: [],
-        iterationErrors: [String(error)],
-        requests: 0,
-      };
+      return initFailure(error);
     }
     const [name, cfg] = Object.entries(mod.options.scenarios)[0] as [string, ScenarioConfig];
     state.exec.scenario = name;

@@ -23,7 +23,7 @@ test("bad command lines are refused with the usage", () => {
     [[], /name one scenario/],
     [["ramp", "wrong-codes"], /name one scenario/],
     [["nope"], /unknown scenario "nope"/],
-    [["ramp", "--speed", "3"], /unknown option --speed/],
+    [["ramp", "--speed", "3"], /--speed: unknown option/],
     [["ramp", "--duration"], /--duration needs a value/],
     [["ramp", "--target", "prod"], /--target must be mock or tenant/],
   ];

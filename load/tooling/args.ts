@@ -1,7 +1,8 @@
 /**
  * Command line of `npm run load -- <scenario> [options] [-- k6 arguments]`, parsed into the LOAD_*
- * variables the scenarios read. Errors carry the usage text.
+ * variables the scenarios read (a flag beats its variable). Errors carry the usage text.
  */
+import { type CommandSpec, helpText, OptionError, readOptions } from "../../cli/options.ts";
 import { isScenarioName, type ScenarioName, scenarioNames } from "../lib/plan.ts";
 
 export interface LoadArgs {
@@ -12,48 +13,59 @@ export interface LoadArgs {
   k6Args: string[];
 }
 
-export const usage = `usage: npm run load -- <scenario> [--target mock|tenant] [--duration 30s] [--profile essentials]
-                     [--vus N] [--iterations N] [-- <k6 run arguments>]
-scenarios: ${scenarioNames.join(", ")}
-Any non-loopback target needs LOAD_ALLOW_HOST=<its host name> and LOAD_SMS_BUDGET=<messages>.`;
+/** `--target`: checked here so a wrong one stops the run before anything is built. */
+function target(text: string, where: string): string {
+  if (text !== "mock" && text !== "tenant") throw new OptionError(`${where} must be mock or tenant`, where);
+  return text;
+}
 
-export class UsageError extends Error {}
+const command = {
+  usage: "usage: npm run load -- <scenario> [options] [-- <k6 run arguments>]",
+  positionals: true,
+  rest: true,
+  options: {
+    target: { type: "string", env: "LOAD_TARGET", value: "mock|tenant", parse: target, defaultText: "mock" },
+    duration: { type: "string", env: "LOAD_DURATION", value: "30s" },
+    profile: { type: "string", env: "LOAD_PROFILE", value: "essentials" },
+    vus: { type: "string", env: "LOAD_VUS", value: "N" },
+    iterations: { type: "string", env: "LOAD_ITERATIONS", value: "N" },
+  },
+  notes: [
+    `scenarios: ${scenarioNames.join(", ")}`,
+    "Any non-loopback target needs LOAD_ALLOW_HOST=<its host name> and LOAD_SMS_BUDGET=<messages>.",
+  ],
+} satisfies CommandSpec;
 
-const flags: Record<string, string> = {
-  "--target": "LOAD_TARGET",
-  "--duration": "LOAD_DURATION",
-  "--profile": "LOAD_PROFILE",
-  "--vus": "LOAD_VUS",
-  "--iterations": "LOAD_ITERATIONS",
-};
+export const usage = helpText(command);
 
-/** Parses the arguments after `npm run load --`. */
-export function parseLoadArgs(argv: string[]): LoadArgs {
-  const dash = argv.indexOf("--");
-  const own = dash === -1 ? argv : argv.slice(0, dash);
-  const k6Args = dash === -1 ? [] : argv.slice(dash + 1);
-  const env: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < own.length; i++) {
-    const arg = own[i] as string;
-    const [flag, inline] = arg.startsWith("--")
-      ? (arg.split(/=(.*)/s) as [string, string | undefined])
-      : [arg, undefined];
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
+/** A refused command line, or (exit code 0) the help that was asked for. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses the arguments after `npm run load --`; LOAD_* variables in `env` are checked too. */
+export function parseLoadArgs(argv: string[], env: Record<string, string | undefined> = {}): LoadArgs {
+  let read: ReturnType<typeof readOptions<typeof command.options>>;
+  try {
+    read = readOptions(command, argv, env);
+  } catch (e) {
+    throw e instanceof OptionError ? new UsageError(`${e.message}\n${usage}`) : e;
+  }
+  if (read.help) throw new UsageError(usage, 0);
+  const flags: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(command.options)) {
+    const value = read.values[name as keyof typeof command.options];
+    if (read.sources[name as keyof typeof command.options]?.startsWith("--") && value !== undefined) {
+      flags[spec.env] = value;
     }
-    const variable = flags[flag];
-    if (!variable) throw new UsageError(`unknown option ${flag}\n${usage}`);
-    const value = inline ?? own[++i];
-    if (value === undefined || value === "") throw new UsageError(`${flag} needs a value\n${usage}`);
-    env[variable] = value;
   }
-  if (positional.length !== 1) throw new UsageError(`name one scenario\n${usage}`);
-  const scenario = positional[0];
+  if (read.positionals.length !== 1) throw new UsageError(`name one scenario\n${usage}`);
+  const scenario = read.positionals[0];
   if (!isScenarioName(scenario)) throw new UsageError(`unknown scenario "${scenario}"\n${usage}`);
-  if (env.LOAD_TARGET !== undefined && env.LOAD_TARGET !== "mock" && env.LOAD_TARGET !== "tenant") {
-    throw new UsageError(`--target must be mock or tenant\n${usage}`);
-  }
-  return { scenario, env, k6Args };
+  return { scenario, env: flags, k6Args: read.rest };
 }

@@ -5,7 +5,7 @@
 import { Counter } from "k6/metrics";
 import type { Options } from "k6/options";
 import { guardTarget } from "../guard.ts";
-import { type LoadOptions, readLoadOptions } from "../options.ts";
+import { formatDuration, type LoadOptions, readLoadOptions } from "../options.ts";
 import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
 import {
   buildSummary,
@@ -61,6 +61,23 @@ export function commonThresholds(opts: LoadOptions, mainRequest?: string): Recor
   if (mainRequest)
     thresholds[`http_req_duration{scenario:${MAIN},name:${mainRequest}}`] = [`p(95)<${opts.p95Ms}`];
   return thresholds;
+}
+
+/**
+ * The main scenario at a constant arrival rate for the plan's duration; VUs scale with the rate, from
+ * `minVUs` pre-allocated (a challenge takes a few ms on loopback; the headroom covers a slower tenant).
+ */
+export function constantArrival(plan: ScenarioPlan, minVUs: number): NonNullable<Options["scenarios"]> {
+  return {
+    [MAIN]: {
+      executor: "constant-arrival-rate",
+      rate: plan.rate,
+      timeUnit: "1s",
+      duration: formatDuration(plan.durationSeconds),
+      preAllocatedVUs: Math.max(minVUs, Math.ceil(plan.rate / 2)),
+      maxVUs: Math.max(minVUs * 5, plan.rate * 2),
+    },
+  };
 }
 
 /** Options every scenario shares: room for the setup to enrol its users, the trend stats read, tags. */

@@ -1,29 +1,39 @@
 /**
  * `npm run action-runner -- --mock <url> --action <file> [--trigger <t>] [--secret NAME]...`:
- * runs a phone-message Action (yours or the harness's) for every message a running mock sends,
+ * runs a phone-message Action (tenant/action-runner.ts) (yours or the harness's) for every message a running mock sends,
  * until SIGINT/SIGTERM. Secrets are read from the environment (and .env.tenant) by name, so no
  * value appears on a command line; SINK_URL and SINK_SECRET are passed when set.
  */
-import { parseArgs } from "node:util";
-import { HANDLER_NAMES, loadActionHandler, type PhoneTrigger, startActionRunner } from "./action-runner.ts";
-import { readTenantEnv } from "./config.ts";
+import { type CommandSpec, helpText, readCommandLine } from "../cli/options.ts";
+import {
+  HANDLER_NAMES,
+  loadActionHandler,
+  type PhoneTrigger,
+  startActionRunner,
+} from "../tenant/action-runner.ts";
+import { readTenantEnv } from "../tenant/config.ts";
 
-const USAGE = `usage: npm run action-runner -- --mock <mock base URL> --action <Action file> [--trigger send-phone-message|custom-phone-provider] [--secret NAME]...`;
-
-async function main(): Promise<number | undefined> {
-  const { values } = parseArgs({
-    options: {
-      mock: { type: "string" },
-      action: { type: "string" },
-      trigger: { type: "string" },
-      secret: { type: "string", multiple: true, default: [] },
-      "env-file": { type: "string" },
-      help: { type: "boolean", default: false },
+const command = {
+  usage: "usage: npm run action-runner -- --mock <mock base URL> --action <Action file> [options]",
+  options: {
+    mock: { type: "string", value: "<url>", description: "the running mock's base URL" },
+    action: { type: "string", value: "<file>", description: "the Action's file" },
+    trigger: {
+      type: "string",
+      value: "send-phone-message|custom-phone-provider",
+      description: "default: the one the file's handler is for",
     },
-  });
-  if (values.help || !values.mock || !values.action) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
+    secret: { type: "string", multiple: true, value: "NAME", description: "a secret to pass, by name" },
+    "env-file": { type: "string", value: "<path>", description: "settings (default .env.tenant)" },
+  },
+} satisfies CommandSpec;
+
+/** Starts the runner and wires the signals; answers the exit code when it does not run. */
+async function main(): Promise<number | undefined> {
+  const { values } = readCommandLine(command, { env: {} });
+  if (!values.mock || !values.action) {
+    console.error(helpText(command));
+    return 2;
   }
   const triggers = Object.keys(HANDLER_NAMES) as PhoneTrigger[];
   if (values.trigger && !triggers.includes(values.trigger as PhoneTrigger)) {
@@ -45,13 +55,14 @@ async function main(): Promise<number | undefined> {
     console.error(`${values.action} exports neither ${Object.values(HANDLER_NAMES).join(" nor ")}`);
     return 2;
   }
-  const env = readTenantEnv();
-  const names = new Set(["SINK_URL", "SINK_SECRET", ...(values.secret ?? [])]);
+  const envFile = values["env-file"];
+  const env = readTenantEnv({ argv: envFile === undefined ? [] : ["--env-file", envFile] });
+  const names = new Set(["SINK_URL", "SINK_SECRET", ...values.secret]);
   const secrets: Record<string, string> = {};
   for (const name of names) {
     const value = env[name];
     if (value !== undefined) secrets[name] = value;
-    else if (values.secret?.includes(name)) {
+    else if (values.secret.includes(name)) {
       console.error(`--secret ${name}: ${name} is not set in the environment or the env file`);
       return 2;
     }

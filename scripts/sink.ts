@@ -1,19 +1,37 @@
 /**
- * `npm run sink [-- --env-file <path>]`: runs the code sink until SIGINT/SIGTERM.
+ * `npm run sink [-- --env-file <path>]`: runs the code sink (tenant/sink.ts) until SIGINT/SIGTERM.
  * `npm run sink -- --read-token` prints the bearer token that reads its outbox, and exits.
  * Listens on 127.0.0.1 by default; expose it to Auth0 through a tunnel (see tenant/README.md).
  */
-import { parseSinkListenConfig, readTenantEnv, TenantConfigError } from "./config.ts";
-import { sinkReadToken } from "./signature.ts";
-import { startSink } from "./sink.ts";
+import { type CommandSpec, readCommandLine } from "../cli/options.ts";
+import { parseSinkListenConfig, readTenantEnv, TenantConfigError } from "../tenant/config.ts";
+import { sinkReadToken } from "../tenant/signature.ts";
+import { startSink } from "../tenant/sink.ts";
+
+const command = {
+  usage: "Usage: npm run sink -- [options]",
+  options: {
+    "env-file": {
+      type: "string",
+      value: "<path>",
+      description: "the settings (default .env.tenant; TENANT_ENV_FILE)",
+    },
+    "read-token": { type: "boolean", description: "print the bearer token that reads the outbox, and exit" },
+  },
+} satisfies CommandSpec;
 
 function maskPhone(phone: string): string {
   return phone.replace(/\d(?=\d{4})/g, "X");
 }
 
+/** Starts the sink (or prints its read token) with the settings of the env file and the environment. */
 async function main(): Promise<void> {
-  const config = parseSinkListenConfig(readTenantEnv());
-  if (process.argv.includes("--read-token")) {
+  const { values } = readCommandLine(command);
+  const envFile = values["env-file"];
+  const config = parseSinkListenConfig(
+    readTenantEnv({ argv: envFile === undefined ? [] : ["--env-file", envFile] }),
+  );
+  if (values["read-token"]) {
     // For CI: the bearer token that reads GET /outbox (mask it before use: it grants reading codes).
     process.stdout.write(`${sinkReadToken(config.secret)}\n`);
     return;

@@ -1,0 +1,364 @@
+/**
+ * Load results: the table of scenarios, throughput, and one card per scenario (latency, the
+ * rate-limit envelope, the ramp's knee, thresholds, figures). The one renderer of load data: the
+ * report's load section and the page of a single load run both use it.
+ */
+import { envelope } from "../../load/lib/rate-limits.ts";
+import { BarChart, COLORS, fmt, LineChart, StackedBars } from "../charts.tsx";
+import { envelopeAccuracy, type LoadResult } from "../load.ts";
+import { Badge } from "./badge.tsx";
+import { fmtMs, formatDuration, formatTime } from "./format.ts";
+
+/** The p(95) bound of an `http_req_duration` threshold like `p(95)<500`, for the chart's reference line. */
+function p95Threshold(r: LoadResult): number | undefined {
+  const t = r.thresholds.find(
+    (x) => x.metric === "http_req_duration" && /p\(95\)\s*<=?\s*[\d.]+/.test(x.expression),
+  );
+  const m = t && /p\(95\)\s*<=?\s*([\d.]+)/.exec(t.expression);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+/** Admitted and refused requests of a scenario, or all its requests when it counted no 429. */
+function admittedParts(r: LoadResult) {
+  return r.limited !== undefined
+    ? [
+        { label: "admitted", value: r.admitted ?? r.requests - r.limited, color: COLORS.teal },
+        { label: "429", value: r.limited, color: COLORS.amber },
+      ]
+    : [{ label: "requests", value: r.requests, color: COLORS.blue }];
+}
+
+/** The thresholds cell of the scenario table: how many held, or which failed. */
+function ThresholdVerdict(props: { result: LoadResult }) {
+  const all = props.result.thresholds;
+  const failed = all.filter((t) => !t.ok);
+  if (all.length === 0) return <>–</>;
+  if (failed.length === 0) return <Badge state="pass">{all.length} ok</Badge>;
+  return (
+    <>
+      <Badge state="fail">{failed.length} failed</Badge>
+      {failed.map((t) => (
+        <>
+          {" "}
+          <code>
+            {t.metric}: {t.expression}
+          </code>
+        </>
+      ))}
+    </>
+  );
+}
+
+/** One row per scenario: volume, latency percentiles, 429s, envelope accuracy, thresholds. */
+function ScenarioTable(props: { results: LoadResult[] }) {
+  return (
+    <div class="scroll">
+      <table class="load">
+        <thead>
+          <tr>
+            <th>scenario</th>
+            {["requests", "req/s", "p50", "p95", "p99", "429s", "admitted / envelope"].map((h) => (
+              <th class="num">{h}</th>
+            ))}
+            <th>thresholds</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.results.map((r) => {
+            const p = (label: string) => fmtMs(r.latency.find((l) => l.label === label)?.ms);
+            const acc = envelopeAccuracy(r);
+            const cells = [
+              fmt(r.requests),
+              fmt(r.rps),
+              p("p(50)"),
+              p("p(95)"),
+              p("p(99)"),
+              r.limited !== undefined ? fmt(r.limited) : "–",
+              acc !== undefined ? `${acc.toFixed(1)}%` : "–",
+            ];
+            return (
+              <tr>
+                <th scope="row">
+                  <a href={`#load-${r.scenario}`}>{r.scenario}</a>
+                </th>
+                {cells.map((c) => (
+                  <td class="num">{c}</td>
+                ))}
+                <td>
+                  <ThresholdVerdict result={r} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What the load runner adds: verdict, target, profile, schema checks under load, when it finished. */
+function HarnessFacts(props: { result: LoadResult }) {
+  const h = props.result.harness;
+  if (!h) return null;
+  const facts = [
+    h.target ? `target ${h.target}${h.host ? ` (${h.host})` : ""}` : "",
+    h.profile ? `rate-limit profile ${h.profile}` : "",
+    h.schema ? `${fmt(h.schema.checked)} responses schema-checked, ${fmt(h.schema.findings)} findings` : "",
+    h.finishedAt ? `finished ${formatTime(h.finishedAt)}` : "",
+  ].filter(Boolean);
+  return (
+    <p>
+      {h.passed === undefined ? null : (
+        <>
+          <Badge state={h.passed ? "pass" : "fail"}>
+            {h.passed ? "thresholds held" : "thresholds failed"}
+          </Badge>{" "}
+        </>
+      )}
+      <span class="muted">{facts.join(" · ")}</span>
+    </p>
+  );
+}
+
+/** Ramp: p95 per offered rate, and the knee when one was found. */
+function KneeFigure(props: { result: LoadResult }) {
+  const r = props.result;
+  const stages = r.harness?.stages;
+  if (!stages?.length) return null;
+  const knee = r.harness?.knee;
+  const caption = knee
+    ? `Knee at ${fmt(knee.rate)} req/s${knee.lastGoodRate !== undefined ? ` (last good ${fmt(knee.lastGoodRate)} req/s)` : ""}: ${knee.reason}`
+    : "Every stage held: no knee within the ramp.";
+  return (
+    <figure>
+      <LineChart
+        title={`${r.scenario}: p95 latency and errors per offered rate`}
+        xLabel="offered rate (req/s)"
+        unit=" ms"
+        series={[
+          {
+            name: "p95",
+            color: COLORS.violet,
+            points: stages.flatMap((s) => (s.p95 === undefined ? [] : [{ x: s.rate, y: s.p95 }])),
+          },
+          {
+            name: "errors",
+            color: COLORS.red,
+            points: stages.map((s) => ({ x: s.rate, y: s.errors })),
+            dashed: true,
+          },
+        ]}
+      />
+      <figcaption>{caption}</figcaption>
+    </figure>
+  );
+}
+
+/** Cumulative admitted and 429 counts from an envelope timeline, each starting at 0. */
+function cumulative(timeline: Array<{ t: number; admitted: number; limited: number }>) {
+  const adm = [{ x: 0, y: 0 }];
+  const lim = [{ x: 0, y: 0 }];
+  let admitted = 0;
+  let limited = 0;
+  for (const p of timeline) {
+    admitted += p.admitted;
+    limited += p.limited;
+    adm.push({ x: p.t, y: admitted });
+    lim.push({ x: p.t, y: limited });
+  }
+  return { adm, lim };
+}
+
+/** Admitted requests against the token-bucket envelope (burst + refill × elapsed), over time when a timeline exists. */
+function EnvelopeFigure(props: { result: LoadResult }) {
+  const r = props.result;
+  const env = r.envelope;
+  if (!env) {
+    if (r.limited === undefined) return null;
+    return (
+      <figure>
+        <BarChart title={`${r.scenario}: admitted and 429`} unit="" bars={admittedParts(r)} />
+        <figcaption>No envelope file for this scenario.</figcaption>
+      </figure>
+    );
+  }
+  const acc = envelopeAccuracy(r);
+  const tolerance =
+    env.withinTolerance === undefined || env.tolerancePercent === undefined
+      ? ""
+      : ` (${env.withinTolerance ? "within" : "outside"} ±${env.tolerancePercent}%)`;
+  if (env.timeline?.length) {
+    const { adm, lim } = cumulative(env.timeline);
+    const end = env.timeline.at(-1)?.t ?? 0;
+    return (
+      <figure>
+        <LineChart
+          title={`${r.scenario}: admitted requests against the token-bucket envelope`}
+          xLabel="seconds since start"
+          unit=""
+          series={[
+            {
+              name: `envelope (burst ${fmt(env.burst)} + ${fmt(env.refillPerSecond)}/s)`,
+              color: COLORS.red,
+              points: [0, end].map((x) => ({ x, y: envelope(env, x) })),
+              dashed: true,
+            },
+            { name: "admitted (cumulative)", color: COLORS.teal, points: adm, area: true },
+            { name: "429 (cumulative)", color: COLORS.amber, points: lim },
+          ]}
+        />
+        <figcaption>
+          Admitted stays under the dashed envelope
+          {acc !== undefined ? `; at the end: ${acc.toFixed(1)}% of it${tolerance}` : ""}.
+        </figcaption>
+      </figure>
+    );
+  }
+  const seconds = env.durationSeconds ?? r.durationSeconds;
+  const attempts = env.attempts !== undefined ? ` of ${fmt(env.attempts)} attempts` : "";
+  return (
+    <figure>
+      <BarChart
+        title={`${r.scenario}: admitted against the envelope`}
+        unit=""
+        bars={[
+          {
+            label: "envelope",
+            value: envelope(env, seconds),
+            color: COLORS.red,
+            note: `burst ${fmt(env.burst)} + ${fmt(env.refillPerSecond)}/s × ${fmt(seconds)} s`,
+          },
+          { label: "admitted", value: env.admitted ?? r.admitted ?? 0, color: COLORS.teal },
+          { label: "429", value: env.limited ?? r.limited ?? 0, color: COLORS.amber },
+        ]}
+      />
+      <figcaption>
+        Envelope = burst + refill × elapsed
+        {acc !== undefined ? `; admitted${attempts} = ${acc.toFixed(1)}% of it${tolerance}` : ""}.
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Every threshold of the scenario with its verdict, and the harness's figures, as one small table. */
+function ThresholdsAndFigures(props: { result: LoadResult }) {
+  const r = props.result;
+  const figures = Object.entries(r.harness?.figures ?? {});
+  if (r.thresholds.length === 0 && figures.length === 0) return null;
+  return (
+    <table class="thresholds">
+      <thead>
+        <tr>
+          <th>threshold or figure</th>
+          <th>result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.thresholds.map((t) => (
+          <tr>
+            <td>
+              <code>
+                {t.metric}: {t.expression}
+              </code>
+            </td>
+            <td>
+              <Badge state={t.ok ? "pass" : "fail"}>{t.ok ? "ok" : "failed"}</Badge>
+            </td>
+          </tr>
+        ))}
+        {figures.map(([name, value]) => (
+          <tr>
+            <td>{name}</td>
+            <td class="num">{fmt(value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One scenario: volume, the runner's verdict, latency, envelope and knee charts, thresholds, files. */
+export function ScenarioCard(props: { result: LoadResult }) {
+  const r = props.result;
+  const threshold = p95Threshold(r);
+  return (
+    <article class="scenario" id={`load-${r.scenario}`}>
+      <h3>{r.scenario}</h3>
+      <p class="muted">
+        {`${fmt(r.requests)} requests in ${formatDuration(r.durationSeconds * 1000)} · ${fmt(r.rps)} req/s`}
+        {r.failedShare !== undefined ? ` · ${(r.failedShare * 100).toFixed(2)}% failed` : ""}
+        {r.checksPassed !== undefined
+          ? ` · checks ${r.checksPassed} passed, ${r.checksFailed ?? 0} failed`
+          : ""}
+      </p>
+      <HarnessFacts result={r} />
+      <div class="charts">
+        <figure>
+          {r.latency.length ? (
+            <BarChart
+              title={`${r.scenario}: latency percentiles`}
+              unit=" ms"
+              bars={r.latency.map((l) => ({
+                label: l.label,
+                value: l.ms,
+                color: l.label === "p(95)" ? COLORS.violet : COLORS.blue,
+              }))}
+              {...(threshold !== undefined
+                ? { reference: { value: threshold, label: `p95 threshold ${fmt(threshold)} ms` } }
+                : {})}
+            />
+          ) : (
+            <p class="muted">No http_req_duration in the summary.</p>
+          )}
+          <figcaption>Latency of http_req_duration.</figcaption>
+        </figure>
+        <EnvelopeFigure result={r} />
+        <KneeFigure result={r} />
+      </div>
+      <ThresholdsAndFigures result={r} />
+      {r.files.length ? (
+        <p class="files">
+          {r.files.map((f, i) => (
+            <>
+              {i ? " · " : ""}
+              <a href={encodeURI(f)}>{f.split("/").at(-1)}</a>
+            </>
+          ))}
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+/** The report's load section: the scenario table, throughput, and a card per scenario. */
+export function LoadSection(props: { load: { results: LoadResult[]; note?: string } }) {
+  const { results, note } = props.load;
+  if (results.length === 0) {
+    return (
+      <section id="load">
+        <h2>Load</h2>
+        <p class="notice pre">{note ?? "No load results: nothing under reports/load/*/summary.json."}</p>
+      </section>
+    );
+  }
+  return (
+    <section id="load">
+      <h2>Load</h2>
+      <ScenarioTable results={results} />
+      <figure class="wide">
+        <StackedBars
+          title="Requests per scenario: admitted and refused with 429"
+          unit=""
+          groups={results.map((r) => ({ label: r.scenario, parts: admittedParts(r) }))}
+        />
+        <figcaption>Throughput: every request of each scenario; 429s in amber.</figcaption>
+      </figure>
+      <div class="scenarios">
+        {results.map((r) => (
+          <ScenarioCard result={r} />
+        ))}
+      </div>
+      {note ? <p class="notice">{note}</p> : null}
+    </section>
+  );
+}

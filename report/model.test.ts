@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { FindingRow, Matrix } from "./matrix.ts";
+import { maskModel, overallOk, type ReportModel } from "./model.ts";
+
+const secret = "tok-0123456789abcdef";
+const finding: FindingRow = {
+  test: `uses ${secret}`,
+  operation: "challenge",
+  location: "body",
+  pointer: "/oob_code",
+  expected: "string",
+  actual: `"${secret}" sent to +15550100123`,
+  message: "mismatch",
+};
+const matrix: Matrix = {
+  project: "mock",
+  rows: ["challenge"],
+  cells: new Map([
+    [
+      "cell-mock-challenge-body",
+      { operation: "challenge", check: "body", tests: [], findings: [finding], state: "fail" },
+    ],
+  ]),
+};
+const model: ReportModel = {
+  title: "t",
+  run: { id: "r", target: "mock", startedAt: "", generatedAt: "", versions: [["Node.js", "v20"]] },
+  stages: [],
+  contracts: {
+    available: true,
+    tests: [],
+    findings: [finding],
+    matrices: [matrix],
+    errors: [`boom ${secret}`],
+  },
+  load: { results: [] },
+  junit: { totals: { tests: 0, failures: 0, errors: 0, skipped: 0 }, sources: [] },
+  history: [],
+  links: [],
+  secrets: [secret],
+};
+
+test("masking reaches every string of the model once, and leaves the secrets out", () => {
+  const masked = maskModel(model);
+  const json = JSON.stringify(masked, (_, v) => (v instanceof Map ? [...v] : v));
+  assert.ok(!json.includes(secret), json);
+  assert.ok(!json.includes("+15550100123"), "phone numbers are masked");
+  assert.ok(json.includes("+•••••••0123"));
+  assert.equal("secrets" in masked, false);
+  assert.equal(model.contracts.findings[0], finding, "the input model is left as it was");
+  assert.ok(finding.actual.includes(secret));
+});
+
+test("a finding stays one object in its cell and in the findings list", () => {
+  const masked = maskModel(model);
+  const cell = masked.contracts.matrices[0]?.cells.get("cell-mock-challenge-body");
+  assert.ok(cell);
+  assert.equal(cell.findings[0], masked.contracts.findings[0]);
+});
+
+test("a finding fails the run", () => {
+  assert.equal(overallOk(maskModel(model)), false);
+  assert.equal(overallOk(maskModel({ ...model, contracts: { ...model.contracts, findings: [] } })), true);
+});
