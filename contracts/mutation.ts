@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { deviations } from "../mock/faults.ts";
+import { deviations } from "../mock/deviations.ts";
 
 /** What a failure must mention for the fault to count as caught (tested against the test title, its errors and its findings). */
 const SYMPTOMS: Record<string, RegExp> = {

@@ -14,7 +14,8 @@ import { challenge } from "./challenge.ts";
 import type { Clock } from "./clock.ts";
 import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./config.ts";
 import { control } from "./control.ts";
-import { deviateTokenBody, deviationNames, injectedError } from "./faults.ts";
+import { checkDeviationNames } from "./deviations.ts";
+import { deviateTokenBody, injectedError } from "./faults.ts";
 import { handleManagement } from "./management.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Take } from "./rate-limit.ts";
@@ -106,9 +107,12 @@ function completeConfig(partial: Partial<MockConfig> | undefined): MockConfig {
   if (partial?.domain !== undefined && partial.issuer === undefined)
     config.issuer = `https://${partial.domain}/`;
   checkClients(config);
-  const unknown = config.faults.deviations.find((d) => !deviationNames.includes(d));
-  if (unknown !== undefined)
-    throw new ConfigError(`faults.deviations: unknown deviation "${unknown}"`, "deviations");
+  // Given in code, not parsed: the parser's check has not seen these names.
+  try {
+    checkDeviationNames(config.faults.deviations, "faults.deviations");
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error), "deviations");
+  }
   return config;
 }
 

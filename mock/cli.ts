@@ -5,7 +5,6 @@
  */
 import { maskSecret } from "../redaction/mask.ts";
 import { ConfigError, parseArgs, usage } from "./config.ts";
-import { deviationNames } from "./faults.ts";
 import { startMockServer } from "./server.ts";
 
 /** Parses the command line, starts the server and wires the signals; answers the exit code on failure. */
@@ -13,12 +12,6 @@ async function main(argv: string[]): Promise<number | undefined> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv, process.env);
-    const unknown = parsed.config.faults.deviations.find((d) => !deviationNames.includes(d));
-    if (unknown !== undefined) {
-      throw new ConfigError(
-        `--deviations: unknown deviation "${unknown}"; known: ${deviationNames.join(", ")}`,
-      );
-    }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`auth0-mfa-mock: ${err.message}`);

@@ -209,7 +209,16 @@ describe("parseArgs", () => {
     },
     { argv: ["--error-rate", "token=404:0.1"], option: "--error-rate", says: "one of 429, 500, 502, 503" },
     { argv: ["--error-rate", "token=500:1.5"], option: "--error-rate", says: "a number from 0 to 1" },
-    { argv: ["--deviations", "a,,b"], option: "--deviations[1]", says: "a non-empty name" },
+    {
+      argv: ["--deviations", "no-retry-after,,binding-code-reusable"],
+      option: "--deviations[1]",
+      says: "a non-empty name",
+    },
+    {
+      argv: ["--deviations", "no-retry-after,no-retry-afterr"],
+      option: "--deviations[1]",
+      says: "a known deviation (GET /__mock/deviations): associate-status-201",
+    },
     { argv: ["--latency-ms", "60001"], option: "--latency-ms", says: "an integer from 0 to 60000" },
     { argv: ["--max-body-bytes", "10"], option: "--max-body-bytes", says: "an integer from 1024" },
     { argv: ["--client-secret", ""], option: "--client-secret", says: "non-empty" },
@@ -296,7 +305,7 @@ describe("toPublicConfig and mergeConfig", () => {
 
   it("round-trips: PUT of what GET answered changes nothing", () => {
     const c = mergeConfig(base, {
-      faults: { error_rate: { challenge: { status: 503, share: 0.5 } }, deviations: ["x"] },
+      faults: { error_rate: { challenge: { status: 503, share: 0.5 } }, deviations: ["no-retry-after"] },
     });
     assert.deepEqual(mergeConfig(c, toPublicConfig(c)), c);
     assert.deepEqual(mergeConfig(c, JSON.parse(JSON.stringify(toPublicConfig(c)))), c);
@@ -334,7 +343,7 @@ describe("toPublicConfig and mergeConfig", () => {
 
   it("replaces error_rate and deviations whole (so {} and [] clear them)", () => {
     const c = mergeConfig(base, {
-      faults: { error_rate: { token: { status: 500, share: 1 } }, deviations: ["a"] },
+      faults: { error_rate: { token: { status: 500, share: 1 } }, deviations: ["binding-code-reusable"] },
     });
     const cleared = mergeConfig(c, { faults: { error_rate: {}, deviations: [] } });
     assert.deepEqual(cleared.faults, base.faults);
@@ -410,7 +419,12 @@ describe("toPublicConfig and mergeConfig", () => {
       says: "an array of deviation names",
     },
     {
-      patch: { faults: { deviations: ["ok", 3] } },
+      patch: { faults: { deviations: ["binding-code-reusable", "made-up"] } },
+      option: "faults.deviations[1]",
+      says: "a known deviation",
+    },
+    {
+      patch: { faults: { deviations: ["no-retry-after", 3] } },
       option: "faults.deviations[1]",
       says: "a non-empty name",
     },

@@ -8,6 +8,7 @@
 import { type CommandSpec, helpText, OptionError, type OptionSpec, readOptions } from "../cli/options.ts";
 import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 import { ASSERTION_ALGS, type AssertionAlg, isRsaPublicKeyPem } from "./client-assertion.ts";
+import { deviationNames } from "./deviations.ts";
 import { randomString } from "./random.ts";
 import { isProfileName, type ProfileName, profileNames } from "./rate-limit-profiles.ts";
 
@@ -197,6 +198,12 @@ const deviations: Parser = (value, text) => {
     const name = typeof item === "string" ? item.trim() : "";
     if (name === "" || name.length > 100)
       throw new Expected(`a non-empty name of at most 100 characters`, `[${i}]`, item);
+    if (!deviationNames.includes(name))
+      throw new Expected(
+        `a known deviation (GET /__mock/deviations): ${deviationNames.join(", ")}`,
+        `[${i}]`,
+        item,
+      );
     return name;
   });
 };

@@ -5,7 +5,7 @@
  */
 import { assertionCredential } from "./client-assertion.ts";
 import { ConfigError, mergeConfig, toPublicConfig } from "./config.ts";
-import { deviationNames, deviations } from "./faults.ts";
+import { deviations } from "./deviations.ts";
 import { fail, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import { CapacityError } from "./state.ts";
@@ -67,14 +67,6 @@ function putConfig(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
   } catch (err) {
     if (err instanceof ConfigError) return fail(400, "invalid_config", err.message);
     throw err;
-  }
-  const unknown = next.faults.deviations.find((d) => !deviationNames.includes(d));
-  if (unknown !== undefined) {
-    return fail(
-      400,
-      "invalid_config",
-      `faults.deviations: unknown deviation "${unknown}"; see GET /__mock/deviations.`,
-    );
   }
   rt.reconfigure(next);
   return ok(toPublicConfig(rt.config));

@@ -166,3 +166,19 @@ test("a malformed input is treated as missing", () => {
   assert.equal(r.model.contracts.available, false);
   assert.equal(r.model.history.length, 1);
 });
+
+test("a test without its matrix cell fails the run, and the page says which", () => {
+  const dir = staged("untagged", { load: false });
+  const results = path.join(dir, "contracts", "results.json");
+  const pw = JSON.parse(readFileSync(results, "utf8"));
+  const spec = pw.suites[0].specs[0];
+  spec.tags = [];
+  for (const t of spec.tests) t.tags = [];
+  spec.title = "a renamed test with no cell";
+  writeFileSync(results, JSON.stringify(pw));
+  const r = composeReport({ reportsDir: dir, now: at(1) });
+  assert.equal(r.ok, false);
+  assert.equal(r.matrixProblems.length, 2, r.matrixProblems.join("\n")); // no @op:, no @check:
+  assert.match(r.matrixProblems[0] ?? "", /a renamed test with no cell/);
+  assert.match(readFileSync(r.indexPath, "utf8"), /conformance matrix/);
+});

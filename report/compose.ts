@@ -21,7 +21,7 @@ import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from ".
 import { overallOk, type ReportModel, renderReport, type Stage } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
 import { type LoadResult, parseLoadSummary } from "./load.ts";
-import { buildMatrices, parseFindings, type TestRow, testRows } from "./matrix.ts";
+import { buildMatrices, matrixProblems, parseFindings, type TestRow, testRows } from "./matrix.ts";
 
 export interface ComposeOptions {
   /** Folder with the inputs; the outputs are written into it too. */
@@ -49,6 +49,8 @@ export interface ComposeResult {
   junitPath: string;
   historyPath: string;
   model: ReportModel;
+  /** Tests the matrix cannot place (no @op:/@check: tag, or one naming nothing): they fail the run. */
+  matrixProblems: string[];
 }
 
 /** Reads a JSON file, or undefined when it is missing or malformed (the page then says it is missing). */
@@ -140,6 +142,9 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const pw = readJson(path.join(dir, "contracts", "results.json")) as Partial<JSONReport> | undefined;
   const tests = pw && Array.isArray(pw.suites) ? testRows({ suites: pw.suites }) : [];
   const findings = parseFindings(readJson(path.join(dir, "contracts", "findings.json")));
+  // A test without its cell (or with a tag naming no operation or check) fails the run: the matrix
+  // would silently leave it out.
+  const unplaced = matrixProblems(tests).map((p) => p.message);
   const checked = readJson(path.join(dir, "contracts", "checked.json")) as { checked?: unknown } | undefined;
   const projects = [...new Set(tests.map((t) => t.project))];
   const metadata = (pw?.config?.metadata ?? {}) as Record<string, unknown>;
@@ -181,14 +186,22 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
       ...(opts.commit ? { commit: opts.commit } : {}),
       versions: opts.versions ?? [["Node.js", process.version]],
     },
-    stages: opts.stages ?? [],
+    stages: [
+      ...(opts.stages ?? []),
+      ...(unplaced.length
+        ? [{ name: "conformance matrix", status: "failed" as const, note: unplaced.join("\n") }]
+        : []),
+    ],
     contracts: {
       available: pw !== undefined,
       tests,
       findings,
       matrices: buildMatrices(tests, findings),
       ...(typeof checked?.checked === "number" ? { checkedResponses: checked.checked } : {}),
-      errors: (pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
+      errors: [
+        ...(pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
+        ...unplaced,
+      ],
     },
     load: { results: load, ...(opts.loadSkipped ? { note: opts.loadSkipped } : {}) },
     junit: {
@@ -242,5 +255,5 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   writeAtomic(junitPath, merged.xml);
   writeAtomic(historyPath, `${JSON.stringify(model.history, null, 1)}\n`);
   writeAtomic(indexPath, renderReport(model));
-  return { ok: entry.ok, indexPath, junitPath, historyPath, model };
+  return { ok: entry.ok, indexPath, junitPath, historyPath, model, matrixProblems: unplaced };
 }

@@ -186,7 +186,7 @@ export function checkOfFinding(f: Pick<FindingRow, "location" | "pointer">): Che
   }
 }
 
-/** Builds one matrix per project: every operation row (plus flows when used) × every check. */
+/** One matrix per project: the description's operations (and any other a finding names) × every check. */
 export function buildMatrices(tests: TestRow[], findings: FindingRow[]): Matrix[] {
   const projects = [
     ...new Set([...tests.map((t) => t.project), ...findings.flatMap((f) => f.project ?? [])]),

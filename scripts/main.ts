@@ -125,7 +125,11 @@ function compose() {
 let composed: ReturnType<typeof compose> | undefined;
 await stage("report", async () => {
   composed = compose();
-  return { status: "passed", note: path.relative(REPO_ROOT, composed.indexPath) };
+  const where = path.relative(REPO_ROOT, composed.indexPath);
+  const unplaced = composed.matrixProblems;
+  return unplaced.length
+    ? { status: "failed", note: `${where}; ${unplaced.length} test(s) without a matrix cell: ${unplaced[0]}` }
+    : { status: "passed", note: where };
 });
 const indexPath = composed?.indexPath ?? path.join(dir, "index.html");
 

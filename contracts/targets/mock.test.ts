@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { deviationNames } from "../../mock/faults.ts";
+import { deviationNames } from "../../mock/deviations.ts";
 import { deviationsFromEnv } from "./mock.ts";
 
 test("CONTRACTS_MOCK_DEVIATIONS: comma-separated known names, blanks ignored", () => {

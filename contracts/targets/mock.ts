@@ -4,7 +4,7 @@
  * list of named deviations.
  */
 import { randomInt } from "node:crypto";
-import { checkDeviationNames } from "../../mock/faults.ts";
+import { checkDeviationNames } from "../../mock/deviations.ts";
 import type { OutboxMessage } from "../../mock/outbox.ts";
 import { maskText } from "../../redaction/mask.ts";
 import type { AssertionAlg } from "../client-assertion.ts";

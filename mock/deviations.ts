@@ -1,0 +1,112 @@
+/**
+ * The named deviations from Auth0 that `faults.deviations` accepts. Each makes the mock wrong in one
+ * way a client can see over HTTP (mock/faults.ts and the handlers apply them); the contract suites'
+ * mutation run switches them on one at a time and must catch every one. A module of its own, without
+ * imports, so the configuration parser can refuse an unknown name where it reads one.
+ */
+
+export interface Deviation {
+  name: string;
+  /** The Auth0 behaviour the deviation violates, and how a client sees it. */
+  breaks: string;
+}
+
+/** Every named deviation; the names are what `faults.deviations` accepts. */
+export const deviations: readonly Deviation[] = [
+  { name: "associate-status-201", breaks: "POST /mfa/associate succeeds with 201 instead of 200 (§1.3)." },
+  {
+    name: "list-renames-oob_channel",
+    breaks: "GET /mfa/authenticators items carry `oob_channels` instead of `oob_channel` (A2, §10.25).",
+  },
+  {
+    name: "missing-ratelimit-headers",
+    breaks: "x-ratelimit-limit/remaining/reset are missing from every response (A11, §10.28).",
+  },
+  {
+    name: "binding-code-reusable",
+    breaks: "an oob_code + binding_code accepted once is accepted again: replay returns tokens (A6, §10.22).",
+  },
+  {
+    name: "wrong-mfa-required-status",
+    breaks: "the password grants answer mfa_required with 401 instead of 403 (A1, §10.1).",
+  },
+  { name: "unmasked-phone-in-list", breaks: "list item `name` is the full phone number, not masked (A14)." },
+  {
+    name: "missing-binding-method",
+    breaks: 'associate and challenge answers for sms/voice lack binding_method: "prompt" (§1.3, §3.2).',
+  },
+  {
+    name: "expires-in-string",
+    breaks: "token responses carry expires_in as a string, not an integer (A17).",
+  },
+  {
+    name: "wrong-content-type",
+    breaks: "responses are text/html instead of application/json (A15, §10.29).",
+  },
+  { name: "no-retry-after", breaks: "429 answers lack the retry-after header (A11)." },
+  {
+    name: "lockout-never-triggers",
+    breaks: 'the 11th wrong code still answers "Invalid binding_code.", never the lockout (A9, §10.9).',
+  },
+  {
+    name: "foreign-authenticator-reveals-existence",
+    breaks: "challenging another user's authenticator_id answers 403 instead of the unknown-id 400 (A18).",
+  },
+  {
+    name: "expired-mfa-token-accepted",
+    breaks: "an mfa_token past its lifetime still works instead of expired_token (A5, §10.20).",
+  },
+  {
+    name: "oob-code-never-expires",
+    breaks: "an oob_code older than 5 minutes is still exchanged instead of expired_token (A6, §10.21).",
+  },
+  {
+    name: "recovery-code-not-rotated",
+    breaks: "mfa-recovery-code returns no new recovery_code and the used one keeps working (A7, §10.19).",
+  },
+  {
+    name: "already-enrolled-not-enforced",
+    breaks: "an mfa_token may associate again after a factor is active, instead of 403 (A19, §10.10).",
+  },
+  {
+    name: "sms-voice-not-paired",
+    breaks: "enrolling sms with voice enabled creates one authenticator instead of the sms/voice pair (A13).",
+  },
+  {
+    name: "delete-returns-200",
+    breaks: "DELETE /mfa/authenticators/{id} answers 200 {} instead of 204 (§2.2).",
+  },
+  {
+    name: "token-type-lowercase",
+    breaks: 'token responses carry token_type "bearer" instead of "Bearer" (§4.5).',
+  },
+  {
+    name: "client-assertion-replayable",
+    breaks:
+      "a client_assertion is accepted again with the same jti, though Auth0 documents it as single use.",
+  },
+  {
+    name: "public-client-needs-secret",
+    breaks:
+      "the public client (authentication method None) is refused without a client_secret, though Auth0 requires one only for Post and Basic.",
+  },
+];
+
+/** Deviation names, for config validation and the control API. */
+export const deviationNames: readonly string[] = deviations.map((d) => d.name);
+
+/** Raised for a deviation name that is not one of `deviationNames`; the message names it and lists the known ones. */
+export class UnknownDeviationError extends Error {
+  override name = "UnknownDeviationError";
+}
+
+/** Returns the names when each is a known deviation; otherwise throws naming `source`, the unknown name and the known ones. */
+export function checkDeviationNames(names: readonly string[], source: string): string[] {
+  const unknown = names.find((n) => !deviationNames.includes(n));
+  if (unknown !== undefined) {
+    throw new UnknownDeviationError(
+      `${source}: unknown deviation "${unknown}"; known: ${deviationNames.join(", ")}`,
+    );
+  }
+  return [...names];
+}
