@@ -58,8 +58,8 @@ export default defineConfig<
   // Traces would hold request bodies (tokens, codes); the fixtures attach a masked transcript instead.
   use: { trace: "off" },
   webServer: {
-    // Enterprise: its per-user and per-session MFA limits are essentials' (reference §5.1), but its
-    // global bucket (100/s) lets six workers share one tenant without waiting out 429s most of the
+    // Enterprise: its per-user and per-session MFA limits are essentials' (docs/behaviour.md#plan-limits),
+    // but its global bucket (100/s) lets six workers share one tenant without waiting out 429s most of the
     // run. rate-limits.spec.ts checks the essentials numbers on a private mock.
     command: [
       "npx",

@@ -1,6 +1,7 @@
 /**
- * POST /mfa/associate: enrolling sms and voice authenticators (reference §1, Part A A2, A4, A7,
- * A19, A20) and its negative cases, as tables.
+ * POST /mfa/associate: enrolling sms and voice authenticators (docs/behaviour.md#enrollment,
+ * #oob-channel, #associate-client-id, #recovery-codes, #already-enrolled, #phone-numbers) and its
+ * negative cases, as tables.
  */
 
 import { confirm, enroll, enrolledUser, expect, newSession, readCode, tamper, test } from "./fixtures.ts";
@@ -18,7 +19,8 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
       expect(response.body.oob_channel).toBe(channel);
       expect(response.body.binding_method).toBe("prompt");
       expect(response.body.oob_code as unknown).toMatchSecretly(/^[!-~]+$/);
-      // A7: recovery codes are on by default; one 24-character code on the first enrollment.
+      // docs/behaviour.md#recovery-codes: recovery codes are on by default; one 24-character code on the
+      // first enrollment.
       expect(response.body.recovery_codes?.length, "one recovery code").toBe(1);
       expect(response.body.recovery_codes?.[0] as unknown).toMatchSecretly(/^[A-Z0-9]{24}$/);
       const message = await readCode({ api, target }, phone, { action: "enrollment", message_type: channel });
@@ -26,7 +28,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     });
   }
 
-  test("client_id is optional, and accepted when it names the token's client (A4)", {
+  test("client_id is optional, and accepted when it names the token's client (docs/behaviour.md#associate-client-id)", {
     tag: ["@sends-sms", "@check:status"],
   }, async ({ api, target }) => {
     const { mfaToken } = await newSession({ api, target });
@@ -43,7 +45,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     expect(res).toConform("associateAuthenticator");
   });
 
-  test("an mfa_token cannot enroll once an authenticator is active: 403 User is already enrolled. (A19)", {
+  test("an mfa_token cannot enroll once an authenticator is active: 403 User is already enrolled. (docs/behaviour.md#already-enrolled)", {
     tag: ["@sends-sms", "@check:errors"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -58,7 +60,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     expect(again).toBeError(403, "access_denied", "User is already enrolled.");
   });
 
-  test("recovery codes come with the first enrollment only; an MFA API token may enroll more (A7, §10.11)", {
+  test("recovery codes come with the first enrollment only; an MFA API token may enroll more (docs/behaviour.md#recovery-codes, #already-enrolled)", {
     tag: ["@sends-sms", "@check:status", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -90,7 +92,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
     }
   });
 
-  test.describe("negative cases from the reference", { tag: ["@check:errors"] }, () => {
+  test.describe("negative cases from docs/behaviour.md", { tag: ["@check:errors"] }, () => {
     const phones: [string, string][] = [
       ["without the leading +", "14155550123"],
       ["with spaces", "+1 415 555 0123"],
@@ -100,7 +102,7 @@ test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, (
       ["starting with +0", "+04155550123"],
     ];
     for (const [name, phone] of phones) {
-      test(`phone number ${name} → 400 invalid_request "The phone number is invalid." (A20)`, async ({
+      test(`phone number ${name} → 400 invalid_request "The phone number is invalid." (docs/behaviour.md#phone-numbers)`, async ({
         api,
         target,
       }) => {

@@ -1,6 +1,7 @@
 /**
- * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (reference §2, A13, A14, A18):
- * listing, activation, sms/voice pairing, masking, deletion and their negative cases.
+ * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (docs/behaviour.md#listing, #removal,
+ * #sms-voice-pair, #masked-name, #authenticator-lookup): listing, activation, sms/voice pairing, masking,
+ * deletion and their negative cases.
  */
 import {
   type ApiResponse,
@@ -27,7 +28,7 @@ function phoneItems(res: ApiResponse): Item[] {
   return (res.body as Item[]).filter((a) => a.oob_channel === "sms" || a.oob_channel === "voice");
 }
 
-/** The path of an authenticator, percent-encoded as the reference recorded it. */
+/** The path of an authenticator, percent-encoded as Auth0's recording has it (docs/behaviour.md#removal). */
 function pathOf(id: string): string {
   return `/mfa/authenticators/${encodeURIComponent(id)}`;
 }
@@ -42,7 +43,7 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
     expect(res.body).toEqual([]);
   });
 
-  test("an sms enrollment is listed inactive, as an sms/voice pair on one device, until confirmed (A13)", {
+  test("an sms enrollment is listed inactive, as an sms/voice pair on one device, until confirmed (docs/behaviour.md#sms-voice-pair)", {
     tag: ["@sends-sms", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -66,7 +67,7 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
     expect(after.map((a) => a.active)).toEqual([true, true]);
   });
 
-  test("name is the masked phone number: X for everything but the last 4 digits (A14)", {
+  test("name is the masked phone number: X for everything but the last 4 digits (docs/behaviour.md#masked-name)", {
     tag: ["@sends-sms", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -128,7 +129,7 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
 });
 
 test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-sms"] }, () => {
-  test("an MFA API access token deletes an authenticator: 204 without a body, and its voice pair goes too (A13)", {
+  test("an MFA API access token deletes an authenticator: 204 without a body, and its voice pair goes too (docs/behaviour.md#sms-voice-pair)", {
     tag: ["@check:status", "@check:body"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -140,7 +141,7 @@ test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-
     expect(left, "neither sms nor voice is left").toEqual([]);
   });
 
-  test("an mfa_token cannot delete: 403 (DOC-MANAGE)", { tag: ["@check:errors"] }, async ({
+  test("an mfa_token cannot delete: 403 (docs/behaviour.md#removal)", { tag: ["@check:errors"] }, async ({
     api,
     target,
   }) => {

@@ -1,6 +1,7 @@
 /**
- * POST /mfa/challenge (reference §3, A3, A16, A18): sms and voice challenges, both request content
- * types, optional challenge_type, and the negative cases as tables.
+ * POST /mfa/challenge (docs/behaviour.md#challenge-answer, #challenge-type, #request-media-types,
+ * #authenticator-lookup): sms and voice challenges, both request content types, optional challenge_type, and
+ * the negative cases as tables.
  */
 
 import {
@@ -35,13 +36,16 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
 
   const variants: { name: string; body: (id: string) => Record<string, string>; form?: boolean }[] = [
     {
-      name: "form-urlencoded body (A16)",
+      name: "form-urlencoded body (docs/behaviour.md#request-media-types)",
       body: (id) => ({ challenge_type: "oob", authenticator_id: id }),
       form: true,
     },
-    { name: "challenge_type left out (A3: any type)", body: (id) => ({ authenticator_id: id }) },
     {
-      name: 'challenge_type "oob otp" (A3: a whitespace-separated list)',
+      name: "challenge_type left out (docs/behaviour.md#challenge-type: any type)",
+      body: (id) => ({ authenticator_id: id }),
+    },
+    {
+      name: 'challenge_type "oob otp" (docs/behaviour.md#challenge-type: a whitespace-separated list)',
       body: (id) => ({ challenge_type: "oob otp", authenticator_id: id }),
     },
   ];
@@ -76,7 +80,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     }
   });
 
-  test.describe("negative cases from the reference", { tag: ["@check:errors"] }, () => {
+  test.describe("negative cases from docs/behaviour.md", { tag: ["@check:errors"] }, () => {
     type Row = {
       name: string;
       spoil: (valid: Record<string, string>) => Record<string, string>;
@@ -87,7 +91,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
     };
     const rows: Row[] = [
       {
-        name: "an unknown authenticator_id (A18)",
+        name: "an unknown authenticator_id (docs/behaviour.md#authenticator-lookup)",
         spoil: (v) => ({ ...v, authenticator_id: "sms|dev_AAAAAAAAAAAAAAAA" }),
         status: 400,
         error: "invalid_request",
@@ -145,7 +149,7 @@ test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
       });
     }
 
-    test("a deleted authenticator_id → 400 invalid_request, like an unknown one (A18)", async ({
+    test("a deleted authenticator_id → 400 invalid_request, like an unknown one (docs/behaviour.md#authenticator-lookup)", async ({
       api,
       target,
     }) => {

@@ -1,7 +1,7 @@
 /**
  * Negative rows generated from the description: for an operation's request schema (a grant's
  * variant for /oauth/token), one row per required field dropped, one per property given a wrong
- * type, an empty body and a wrong content type. Hand-written rows from the reference live in the
+ * type, an empty body and a wrong content type. Hand-written rows from docs/behaviour.md live in the
  * specs next to the behaviour they test.
  */
 import { readFileSync } from "node:fs";

@@ -1,7 +1,8 @@
 /**
- * Rate limits (reference §5, A9 to A12): every 429 conforms (body, headers, reset in the future,
- * retry-after); x-ratelimit-remaining never rises inside a window without a refill; the
- * per-mfa_token exchange limit and the per-user message limit hold; refills follow the clock.
+ * Rate limits (docs/behaviour.md#plan-limits, #per-user-limits, #limit-metadata, #throttled-answer): every
+ * 429 conforms (body, headers, reset in the future, retry-after); x-ratelimit-remaining never rises inside a
+ * window without a refill; the per-mfa_token exchange limit and the per-user message limit hold; refills
+ * follow the clock.
  *
  * Every test runs against this worker's private mock (fixtures.ts): its global bucket sees no other
  * test's traffic and its clock can move. The client hands 429s to the test instead of waiting.
@@ -21,7 +22,10 @@ import {
 } from "./fixtures.ts";
 import { control } from "./targets/mock.ts";
 
-/** Refill rates of the essentials plan by bucket size (reference A10; 10 is both the message and the failed-code bucket: the faster counts). */
+/**
+ * Refill rates of the essentials plan by bucket size (docs/behaviour.md#plan-limits; 10 is both the message
+ * and the failed-code bucket: the faster counts).
+ */
 const REFILL_PER_SECOND_BY_LIMIT: Record<number, number> = { 25: 25, 12: 12 / 60, 10: 1 / 360 };
 const BOGUS_OOB_CODE = "Fe26.2**0123456789abcdefghijklmnopqrstuvwxyz";
 const TOO_MANY_SMS = "Too many SMS sent by the user. Wait for some minutes before retrying.";

@@ -1,6 +1,7 @@
 /**
- * Security properties (reference A5, A6, A18, §10.9, §10.20 to §10.22): isolation between users,
- * single-use codes, expiry, tampering and brute-force lockout.
+ * Security properties (docs/behaviour.md#mfa-token-lifetime, #binding-codes, #authenticator-lookup,
+ * #per-user-limits, #failure-answers): isolation between users, single-use codes, expiry, tampering and
+ * brute-force lockout.
  */
 import {
   challenge,
@@ -56,7 +57,7 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
     expect(JSON.stringify(list.body).includes(alice.authenticatorId.split("|")[1] ?? "-")).toBe(false);
   });
 
-  test("challenging another user's authenticator gets the unknown-id answer: existence is not revealed (A18)", {
+  test("challenging another user's authenticator gets the unknown-id answer: existence is not revealed (docs/behaviour.md#authenticator-lookup)", {
     tag: ["@op:challenge"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -112,7 +113,7 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
 });
 
 test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, () => {
-  test("a binding code is single use: a replay of an accepted code fails (A6)", {
+  test("a binding code is single use: a replay of an accepted code fails (docs/behaviour.md#binding-codes)", {
     tag: ["@op:token"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -125,7 +126,7 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
     expect(replay).toBeError(403, "invalid_grant");
   });
 
-  test("a code is bound to its oob_code: the code of one challenge does not complete another (A6)", {
+  test("a code is bound to its oob_code: the code of one challenge does not complete another (docs/behaviour.md#binding-codes)", {
     tag: ["@op:token"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -155,7 +156,7 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
     expect(flipped).toBeError(401, "invalid_grant");
   });
 
-  test("brute force locks out: after 10 wrong codes even the right code gets 429 invalid_request (§10.9)", {
+  test("brute force locks out: after 10 wrong codes even the right code gets 429 invalid_request (docs/behaviour.md#per-user-limits)", {
     tag: ["@op:token", "@check:rate-limits"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -182,7 +183,7 @@ test.describe("expiry and refills on the clock", {
   // These move the clock: they run against this worker's private mock (see fixtures.ts).
   test.use({ privateMock: true });
 
-  test("an mfa_token expires after 10 minutes: expired_token on list, challenge and exchange (A5)", {
+  test("an mfa_token expires after 10 minutes: expired_token on list, challenge and exchange (docs/behaviour.md#mfa-token-lifetime)", {
     tag: ["@op:listAuthenticators", "@op:challenge", "@op:token"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -215,10 +216,9 @@ test.describe("expiry and refills on the clock", {
     await verify(ctx, user.mfaToken, oobCode, user.phone);
   });
 
-  test("an oob_code expires after 5 minutes: 403 expired_token (A6, §10.21)", { tag: ["@op:token"] }, async ({
-    api,
-    target,
-  }) => {
+  test("an oob_code expires after 5 minutes: 403 expired_token (docs/behaviour.md#binding-codes)", {
+    tag: ["@op:token"],
+  }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");
     const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
@@ -228,7 +228,7 @@ test.describe("expiry and refills on the clock", {
     expect(late).toBeError(403, "expired_token", "oob_code is expired");
   });
 
-  test("a lockout refills one attempt every 6 minutes (§5.1)", {
+  test("a lockout refills one attempt every 6 minutes (docs/behaviour.md#plan-limits)", {
     tag: ["@op:token", "@op:challenge", "@check:rate-limits"],
   }, async ({ api, target }) => {
     const ctx = { api, target };

@@ -1,5 +1,6 @@
 /**
- * POST /oauth/token (reference §4, A1, A8, A15 to A17): mfa_required from the password grants, the
+ * POST /oauth/token (docs/behaviour.md#token-grants, #mfa-required, #code-mismatch-status,
+ * #response-media-types, #request-media-types, #issued-tokens): mfa_required from the password grants, the
  * mfa-oob grant in both content types, JWTs verifiable through the JWKS, and negative cases as tables.
  */
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
@@ -58,7 +59,7 @@ test.describe("token", { tag: "@op:token" }, () => {
     { name: "password", fields: () => ({ grant_type: "password" }) },
   ];
   for (const grant of passwordGrants) {
-    test(`the ${grant.name} grant answers 403 mfa_required with an mfa_token (A1)`, {
+    test(`the ${grant.name} grant answers 403 mfa_required with an mfa_token (docs/behaviour.md#mfa-required)`, {
       tag: ["@check:errors", "@check:headers"],
     }, async ({ api, target }) => {
       const user = await createUser({ api, target });
@@ -91,7 +92,7 @@ test.describe("token", { tag: "@op:token" }, () => {
     expect(res).toBeError(403, "invalid_grant");
   });
 
-  test("mfa-oob accepts a JSON body too (A16), and its tokens are RS256 JWTs verifiable through the JWKS (A17)", {
+  test("mfa-oob accepts a JSON body too (docs/behaviour.md#request-media-types), and its tokens are RS256 JWTs verifiable through the JWKS (docs/behaviour.md#issued-tokens)", {
     tag: ["@sends-sms", "@check:status", "@check:body", "@check:security"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
@@ -140,7 +141,7 @@ test.describe("token", { tag: "@op:token" }, () => {
     }
   });
 
-  test.describe("mfa-oob: negative cases from the reference", {
+  test.describe("mfa-oob: negative cases from docs/behaviour.md", {
     tag: ["@sends-sms", "@check:errors"],
   }, () => {
     type Row = {

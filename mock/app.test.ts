@@ -5,8 +5,8 @@ import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./assertion-signer.t
 import { TokenSigner } from "./jwt.ts";
 import { assertError, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 
-describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
-  it("§10.1 password and password-realm answer 403 mfa_required with an mfa_token; wrong password is invalid_grant", async () => {
+describe("SMS and voice flows (docs/behaviour.md)", () => {
+  it("password and password-realm answer 403 mfa_required with an mfa_token; wrong password is invalid_grant (docs/behaviour.md#mfa-required)", async () => {
     const h = new Harness();
     const user = await h.user();
     const pw = await h.token({ grant_type: "password", username: user.username, password: user.password });
@@ -16,7 +16,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(body.error, "mfa_required");
     assert.equal(body.error_description, "Multifactor authentication required");
     assert.match(String(body.mfa_token), /^\S{20,}$/);
-    // Early Access in Auth0 (§10.30): off unless switched on.
+    // Early Access in Auth0 (docs/behaviour.md#mfa-requirements): off unless switched on.
     assert.equal(body.mfa_requirements, undefined);
     const realm = await h.token({
       grant_type: "http://auth0.com/oauth/grant-type/password-realm",
@@ -31,7 +31,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assertError(unknown, 403, "invalid_grant", "Wrong email or password.");
   });
 
-  it("§10.30 mfa_requirements lists challenge for enrolled users and is absent when disabled", async () => {
+  it("mfa_requirements lists challenge for enrolled users and is absent when disabled (docs/behaviour.md#mfa-requirements)", async () => {
     const h = new Harness({ mfaRequirements: true });
     const { user } = await h.enrolled();
     const res = await h.token({ grant_type: "password", username: user.username, password: user.password });
@@ -44,7 +44,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(json(r).mfa_requirements, undefined);
   });
 
-  it("§10.2 a user without factors lists []", async () => {
+  it("a user without factors lists [] (docs/behaviour.md#listing)", async () => {
     const h = new Harness();
     const mfa = await h.mfaToken(await h.user());
     const res = await h.list(mfa);
@@ -54,7 +54,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
   });
 
   for (const channel of ["sms", "voice"] as const) {
-    it(`§10.4/6/7/26 ${channel}: associate, inactive pair listed, confirm with the code, active pair`, async () => {
+    it(`${channel}: associate, inactive pair listed, confirm with the code, active pair (docs/behaviour.md#enrollment, #issued-tokens, #sms-voice-pair)`, async () => {
       const h = new Harness();
       const mfa = await h.mfaToken(await h.user());
       const number = phone();
@@ -87,7 +87,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
         assert.ok(String(a.name).endsWith(number.slice(-4)));
       }
       const [first, second] = phones.map((a) => String(a.id).split("|")[1]);
-      assert.equal(first, second, "sms and voice share one device id (A13)");
+      assert.equal(first, second, "sms and voice share one device id (docs/behaviour.md#sms-voice-pair)");
 
       const confirmed = await h.oob(mfa, String(body.oob_code), sent.code);
       assert.equal(confirmed.status, 200, confirmed.body);
@@ -103,7 +103,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     });
   }
 
-  it("§10.7 tokens are RS256 JWTs verifiable with the mock's JWKS and issuer", async () => {
+  it("tokens are RS256 JWTs verifiable with the mock's JWKS and issuer (docs/behaviour.md#issued-tokens)", async () => {
     const h = new Harness();
     const user = await h.user();
     const mfa = await h.mfaToken(user);
@@ -128,7 +128,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(discovery.issuer, h.app.config().issuer);
   });
 
-  it("§10.8 a wrong binding code is invalid_grant 'Invalid binding_code.' (403)", async () => {
+  it("a wrong binding code is invalid_grant 'Invalid binding_code.' (403) (docs/behaviour.md#code-mismatch-status)", async () => {
     const h = new Harness();
     const mfa = await h.mfaToken(await h.user());
     const number = phone();
@@ -139,7 +139,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal((await h.oob(mfa, oob, code)).status, 200, "the right code still works after a wrong one");
   });
 
-  it("§10.10 an mfa_token may not associate once a factor is active; §10.11 an enroll access token may", async () => {
+  it("an mfa_token may not associate once a factor is active; an enroll access token may (docs/behaviour.md#already-enrolled)", async () => {
     const h = new Harness();
     const { token, enrolled } = await h.mfaAccessToken(
       "openid enroll read:authenticators remove:authenticators",
@@ -156,14 +156,14 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(json(await h.list(token)).filter((a) => a.active).length, 5);
   });
 
-  it("§10.12 an invalid bearer on associate and list is 401 invalid_grant", async () => {
+  it("an invalid bearer on associate and list is 401 invalid_grant (docs/behaviour.md#failure-answers)", async () => {
     const h = new Harness();
     const text = "The mfa_token provided is invalid. Try getting a new token.";
     assertError(await h.list("garbage"), 401, "invalid_grant", text);
     assertError(await h.associatePhone("a.b.c", "sms", phone()), 401, "invalid_grant", text);
   });
 
-  it("§10.14 challenge sends a new code with action second-factor-authentication; §10.3 type optional or a list", async () => {
+  it("challenge sends a new code with action second-factor-authentication; type optional or a list (docs/behaviour.md#challenge-answer, #challenge-type)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     const voiceId = e.ids.find((id) => id.startsWith("voice|")) ?? "";
@@ -190,7 +190,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     );
   });
 
-  it("A11 a CORS preflight carries the rate-limit headers and takes nothing from the global bucket", async () => {
+  it("a CORS preflight carries the rate-limit headers and takes nothing from the global bucket (docs/behaviour.md#limit-metadata)", async () => {
     const h = new Harness({ profile: "essentials" });
     const before = await h.app.request("/mfa/authenticators");
     const preflight = await h.app.request("/mfa/challenge", {
@@ -204,7 +204,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.match(String(preflight.headers["x-ratelimit-reset"]), /^\d{10}$/);
   });
 
-  it("§10.15/16 challenge and token accept form bodies", async () => {
+  it("challenge and token accept form bodies (docs/behaviour.md#request-media-types)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     const form = { "content-type": "application/x-www-form-urlencoded" };
@@ -473,7 +473,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(json(tokens).token_type, "Bearer");
   });
 
-  it("§10.19 a recovery code returns tokens and a new code; the old one stops working", async () => {
+  it("a recovery code returns tokens and a new code; the old one stops working (docs/behaviour.md#recovery-codes)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     assert.ok(e.recoveryCode);
@@ -488,7 +488,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(again.status, 200);
   });
 
-  it("§10.20 an expired mfa_token is expired_token; a tampered one is Malformed mfa_token", async () => {
+  it("an expired mfa_token is expired_token; a tampered one is Malformed mfa_token (docs/behaviour.md#mfa-token-lifetime, #failure-answers)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     const tampered = `${e.mfaToken.slice(0, -2)}xx`;
@@ -513,7 +513,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assertError(await h.list(e.mfaToken), 403, "expired_token", "mfa_token is expired");
   });
 
-  it("§10.21 an oob_code older than 5 minutes is expired_token 'oob_code is expired'", async () => {
+  it("an oob_code older than 5 minutes is expired_token 'oob_code is expired' (docs/behaviour.md#binding-codes)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     const ch = json(await h.challenge(e.mfaToken));
@@ -522,7 +522,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assertError(res, 403, "expired_token", "oob_code is expired");
   });
 
-  it("§10.22 a code is single use: replaying an accepted oob_code + binding_code fails", async () => {
+  it("a code is single use: replaying an accepted oob_code + binding_code fails (docs/behaviour.md#binding-codes)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
     const ch = json(await h.challenge(e.mfaToken));
@@ -536,7 +536,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     );
   });
 
-  it("§4.6 mismatched, malformed and missing oob_code / binding_code, and client errors", async () => {
+  it("mismatched, malformed and missing oob_code / binding_code, and client errors (docs/behaviour.md#failure-answers)", async () => {
     const h = new Harness();
     const a = await h.enrolled();
     const b = await h.enrolled();
@@ -576,7 +576,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assert.equal(viaBasic.status, 200, viaBasic.body);
   });
 
-  it("§10.23/24 delete needs remove:authenticators: mfa_token refused, 204, unknown 404, sms deletes voice", async () => {
+  it("delete needs remove:authenticators: mfa_token refused, 204, unknown 404, sms deletes voice (docs/behaviour.md#removal)", async () => {
     const h = new Harness();
     const { token, enrolled } = await h.mfaAccessToken("remove:authenticators read:authenticators");
     const smsId = enrolled.ids.find((id) => id.startsWith("sms|")) ?? "";
@@ -592,7 +592,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     assertError(await h.remove(readOnly.token, readOnly.enrolled.ids[0] ?? ""), 403, "access_denied");
   });
 
-  it("§10.25 list item invariants hold for every item", async () => {
+  it("list item invariants hold for every item (docs/behaviour.md#listing)", async () => {
     const h = new Harness();
     const e = await h.enrolled("voice");
     for (const a of json(await h.list(e.mfaToken))) {
@@ -602,7 +602,7 @@ describe("SMS and voice flows (auth0-mfa-api.md §10)", () => {
     }
   });
 
-  it("A20 a phone number that is not E.164 is 'The phone number is invalid.'; disabled channels are refused", async () => {
+  it("a phone number that is not E.164 is 'The phone number is invalid.'; disabled channels are refused (docs/behaviour.md#phone-numbers)", async () => {
     const h = new Harness({ voiceEnabled: false });
     const mfa = await h.mfaToken(await h.user());
     for (const number of ["+1 555 123456", "5551234567", "+0123456789", "+1"]) {

@@ -4,7 +4,8 @@
  *
  * One request goes: route → tenant rate limit → body size → injected fault → body parsing →
  * request validation → handler → (test mode) response validation → deviations → headers. Every
- * answer on an Auth0 path carries the rate-limit headers (A11); a 429 also carries retry-after.
+ * answer on an Auth0 path carries the rate-limit headers (docs/behaviour.md#limit-metadata); a 429 also
+ * carries retry-after.
  */
 import { associate } from "./associate.ts";
 import { withBasicClientId } from "./auth.ts";
@@ -267,7 +268,7 @@ function rateLimitHeaders(headers: Record<string, string>, take: Take): void {
 /**
  * CORS preflight, so a browser app (e.g. auth0-spa-js) can call the mock from another origin. It is
  * not an API call, so it takes nothing from the buckets, but it carries their headers like every
- * other answer (A11).
+ * other answer (docs/behaviour.md#limit-metadata).
  */
 function preflight(rt: Runtime, req: MockRequest): MockResponse {
   const limit = peekGlobal(rt);

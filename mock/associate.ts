@@ -1,6 +1,6 @@
 /**
- * POST /mfa/associate (auth0-mfa-api.md §1): enrolls an SMS or voice authenticator, inactive until an
- * mfa-oob exchange with the code that was "sent" confirms it.
+ * POST /mfa/associate (docs/behaviour.md#enrollment): enrolls an SMS or voice authenticator, inactive until
+ * an mfa-oob exchange with the code that was "sent" confirms it.
  */
 import { authenticateClient, bearer } from "./auth.ts";
 import { type Fields, str } from "./body.ts";
@@ -18,7 +18,8 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   if (!record) return fail(401, "invalid_grant", messages.invalidBearer); // bearer() always binds one for enroll
   const clientId = str(fields, "client_id");
   if (clientId !== undefined) {
-    // A4: client_id is optional; when sent it must be the token's client (and its secret, if sent, right).
+    // docs/behaviour.md#associate-client-id: client_id is optional; when sent it must be the token's client
+    // (and its secret, if sent, right).
     if (str(fields, "client_secret") !== undefined) {
       const client = authenticateClient(rt, fields, undefined);
       if ("status" in client) return client;

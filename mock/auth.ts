@@ -2,7 +2,7 @@
  * Who is calling: client authentication (client_secret_post, client_secret_basic, a client_assertion
  * for the Private Key JWT client, or none for the public client), mfa_tokens in a body, and bearer
  * tokens on /mfa/* (an mfa_token, or an access token for the MFA API audience).
- * Every failure is one of the reference's answers (auth0-mfa-api.md §1.5, §4.6); an unknown token
+ * Every failure is one of the answers of docs/behaviour.md#failure-answers; an unknown token
  * and another user's token are indistinguishable from the outside.
  */
 import { type Fields, str } from "./body.ts";
@@ -147,7 +147,8 @@ export interface BearerCaller {
 
 /**
  * Resolves `Authorization: Bearer …` on /mfa/*: an mfa_token, or an access token this mock issued
- * for the MFA audience carrying `scope`. Anything else is a 401 with the reference's text.
+ * for the MFA audience carrying `scope`. Anything else is a 401 with the text of
+ * docs/behaviour.md#failure-answers.
  */
 export function bearer(rt: Runtime, authorization: string | undefined, scope: Scope): BearerCaller | Reply {
   if (authorization === undefined || !/^bearer\s+\S/i.test(authorization)) {

@@ -1,6 +1,6 @@
 /**
- * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (auth0-mfa-api.md §2). A caller only
- * ever sees and deletes its own user's authenticators; another user's id answers exactly like an
+ * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (docs/behaviour.md#listing, #removal). A caller
+ * only ever sees and deletes its own user's authenticators; another user's id answers exactly like an
  * unknown one.
  */
 import { bearer } from "./auth.ts";
@@ -36,7 +36,7 @@ export function deleteAuthenticator(rt: Runtime, authorization: string | undefin
   const caller = bearer(rt, authorization, "remove:authenticators");
   if ("status" in caller) return caller;
   if (caller.via === "mfa_token") {
-    // DOC-MANAGE: an mfa_token may list but not delete; the status is a guess (reference §2.2: [U]).
+    // An mfa_token may list but not delete; the status is a guess (docs/behaviour.md#removal).
     return fail(
       403,
       "access_denied",
@@ -51,7 +51,8 @@ export function deleteAuthenticator(rt: Runtime, authorization: string | undefin
   }
   if (!AUTHENTICATOR_ID.test(id))
     return fail(400, "invalid_request", `The authenticator_id "${id}" is invalid.`);
-  // Unknown and other users' ids answer alike (A18): only the caller's own list is searched.
+  // Unknown and other users' ids answer alike (docs/behaviour.md#authenticator-lookup): only the caller's own
+  // list is searched.
   if (!rt.state.deleteAuthenticator(caller.user, id))
     return fail(404, "not_found", "Authenticator not found.");
   return rt.deviates("delete-returns-200") ? ok({}) : { status: 204, body: undefined };

@@ -1,8 +1,8 @@
 /**
  * Request body parsing for the Auth0 paths: JSON everywhere, form encoding also on /oauth/token and
- * /mfa/challenge (A16). A body that is not JSON or not an object gets a 400 `invalid_request`; a
- * non-empty body of another (or no) content type gets a 415 `invalid_request` naming the accepted
- * types. What Auth0 answers there is unknown (its body parser may ignore the body and answer a
+ * /mfa/challenge (docs/behaviour.md#request-media-types). A body that is not JSON or not an object gets a 400
+ * `invalid_request`; a non-empty body of another (or no) content type gets a 415 `invalid_request` naming the
+ * accepted types. What Auth0 answers there is unknown (its body parser may ignore the body and answer a
  * missing parameter); 415 says what is wrong, and the description lists it.
  */
 import { fail, type Reply } from "./reply.ts";

@@ -1,6 +1,6 @@
 /**
- * POST /mfa/challenge (auth0-mfa-api.md §3): sends a new code to an active SMS or voice authenticator
- * of the mfa_token's user and opens the oob transaction that /oauth/token (mfa-oob) completes.
+ * POST /mfa/challenge (docs/behaviour.md#challenge-answer): sends a new code to an active SMS or voice
+ * authenticator of the mfa_token's user and opens the oob transaction that /oauth/token (mfa-oob) completes.
  */
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 import { type Fields, str } from "./body.ts";
@@ -28,7 +28,7 @@ export function challenge(
   if ("status" in caller) return caller;
   const { user, record } = caller;
 
-  // A3: optional; one value or a whitespace-separated list; absent means any.
+  // docs/behaviour.md#challenge-type: optional; one value or a whitespace-separated list; absent means any.
   const typeField = str(fields, "challenge_type");
   const types =
     typeField === undefined ? ANY_TYPE : typeField === "oob" ? OOB_TYPE : typeField.trim().split(/\s+/);
@@ -56,7 +56,8 @@ export function challenge(
     }
   }
   if (authenticatorId !== undefined) {
-    // A18: unknown, inactive and other users' ids get one answer, so existence never leaks.
+    // docs/behaviour.md#authenticator-lookup: unknown, inactive and other users' ids get one answer, so
+    // existence never leaks.
     if (!target) return unknownAuthenticator(rt, user, authenticatorId);
   } else {
     if (first === undefined) return fail(400, "association_required", messages.notEnrolled);

@@ -22,7 +22,7 @@ function assertConfigError(call: () => unknown, option: string, says: string): v
 }
 
 describe("defaultConfig", () => {
-  it("follows the reference's Part A", () => {
+  it("follows docs/behaviour.md", () => {
     const c = defaultConfig();
     const { clientSecret, ...rest } = c;
     assert.match(clientSecret, /^[A-Za-z0-9]{64}$/);

@@ -1,5 +1,5 @@
 /**
- * The mock's configuration: defaults from the behaviour reference (Part A), read once from flags and
+ * The mock's configuration: defaults from docs/behaviour.md, read once from flags and
  * environment variables, changed at run time through `PUT /__mock/config`, and shown by
  * `GET /__mock/config`. One table of fields drives all four, so a flag, its variable and its JSON key
  * cannot drift apart. Every value is validated; a ConfigError names the flag, variable or field and
@@ -70,7 +70,7 @@ const DEFAULT_PORT = 4010;
 const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_DOMAIN = "localhost";
 
-/** Defaults per the reference's Part A; the client secret is fresh crypto randomness every call. */
+/** Defaults per docs/behaviour.md; the client secret is fresh crypto randomness every call. */
 export function defaultConfig(): MockConfig {
   return {
     domain: DEFAULT_DOMAIN,
@@ -83,21 +83,22 @@ export function defaultConfig(): MockConfig {
     privateKeyJwtAlg: "RS256",
     connection: "Username-Password-Authentication", // Auth0's default database connection
     audience: "",
-    profile: "essentials", // A10
+    profile: "essentials", // docs/behaviour.md#plan-limits
     seed: 42,
     users: 10,
-    mfaTokenTtlSeconds: 600, // A5
-    codeTtlSeconds: 300, // A6
-    accessTokenTtlSeconds: 86_400, // §4.5 recordings
-    mfaAccessTokenTtlSeconds: 600, // §6: /mfa/ audience tokens live 10 minutes
-    recoveryCodes: true, // A7
+    mfaTokenTtlSeconds: 600, // docs/behaviour.md#mfa-token-lifetime
+    codeTtlSeconds: 300, // docs/behaviour.md#binding-codes
+    accessTokenTtlSeconds: 86_400, // as recorded (docs/behaviour.md#issued-tokens)
+    mfaAccessTokenTtlSeconds: 600, // docs/behaviour.md#issued-tokens: /mfa/ audience tokens live 10 minutes
+    recoveryCodes: true, // docs/behaviour.md#recovery-codes
     voiceEnabled: true,
     smsEnabled: true,
-    // Early Access in Auth0 ("Customize MFA"), so off unless asked for (reference §10.30).
+    // Early Access in Auth0 ("Customize MFA"), so off unless asked for (docs/behaviour.md#mfa-requirements).
     mfaRequirements: false,
-    invalidGrantStatus: 403, // A8
-    lockoutStatus: 429, // A9
-    rateLimitBody: { error: "too_many_requests", error_description: "Rate limit exceeded." }, // A12
+    invalidGrantStatus: 403, // docs/behaviour.md#code-mismatch-status
+    lockoutStatus: 429, // docs/behaviour.md#per-user-limits
+    // docs/behaviour.md#throttled-answer
+    rateLimitBody: { error: "too_many_requests", error_description: "Rate limit exceeded." },
     control: true,
     validateResponses: false,
     maxBodyBytes: 64 * 1024,

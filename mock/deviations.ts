@@ -13,72 +13,94 @@ export interface Deviation {
 
 /** Every named deviation; the names are what `faults.deviations` accepts. */
 export const deviations: readonly Deviation[] = [
-  { name: "associate-status-201", breaks: "POST /mfa/associate succeeds with 201 instead of 200 (§1.3)." },
+  {
+    name: "associate-status-201",
+    breaks: "POST /mfa/associate succeeds with 201 instead of 200 (docs/behaviour.md#enrollment).",
+  },
   {
     name: "list-renames-oob_channel",
-    breaks: "GET /mfa/authenticators items carry `oob_channels` instead of `oob_channel` (A2, §10.25).",
+    breaks:
+      "GET /mfa/authenticators items carry `oob_channels` instead of `oob_channel` (docs/behaviour.md#oob-channel, #listing).",
   },
   {
     name: "missing-ratelimit-headers",
-    breaks: "x-ratelimit-limit/remaining/reset are missing from every response (A11, §10.28).",
+    breaks:
+      "x-ratelimit-limit/remaining/reset are missing from every response (docs/behaviour.md#limit-metadata).",
   },
   {
     name: "binding-code-reusable",
-    breaks: "an oob_code + binding_code accepted once is accepted again: replay returns tokens (A6, §10.22).",
+    breaks:
+      "an oob_code + binding_code accepted once is accepted again: replay returns tokens (docs/behaviour.md#binding-codes).",
   },
   {
     name: "wrong-mfa-required-status",
-    breaks: "the password grants answer mfa_required with 401 instead of 403 (A1, §10.1).",
+    breaks:
+      "the password grants answer mfa_required with 401 instead of 403 (docs/behaviour.md#mfa-required).",
   },
-  { name: "unmasked-phone-in-list", breaks: "list item `name` is the full phone number, not masked (A14)." },
+  {
+    name: "unmasked-phone-in-list",
+    breaks: "list item `name` is the full phone number, not masked (docs/behaviour.md#masked-name).",
+  },
   {
     name: "missing-binding-method",
-    breaks: 'associate and challenge answers for sms/voice lack binding_method: "prompt" (§1.3, §3.2).',
+    breaks:
+      'associate and challenge answers for sms/voice lack binding_method: "prompt" (docs/behaviour.md#enrollment, #challenge-answer).',
   },
   {
     name: "expires-in-string",
-    breaks: "token responses carry expires_in as a string, not an integer (A17).",
+    breaks: "token responses carry expires_in as a string, not an integer (docs/behaviour.md#issued-tokens).",
   },
   {
     name: "wrong-content-type",
-    breaks: "responses are text/html instead of application/json (A15, §10.29).",
+    breaks: "responses are text/html instead of application/json (docs/behaviour.md#response-media-types).",
   },
-  { name: "no-retry-after", breaks: "429 answers lack the retry-after header (A11)." },
+  {
+    name: "no-retry-after",
+    breaks: "429 answers lack the retry-after header (docs/behaviour.md#limit-metadata).",
+  },
   {
     name: "lockout-never-triggers",
-    breaks: 'the 11th wrong code still answers "Invalid binding_code.", never the lockout (A9, §10.9).',
+    breaks:
+      'the 11th wrong code still answers "Invalid binding_code.", never the lockout (docs/behaviour.md#per-user-limits).',
   },
   {
     name: "foreign-authenticator-reveals-existence",
-    breaks: "challenging another user's authenticator_id answers 403 instead of the unknown-id 400 (A18).",
+    breaks:
+      "challenging another user's authenticator_id answers 403 instead of the unknown-id 400 (docs/behaviour.md#authenticator-lookup).",
   },
   {
     name: "expired-mfa-token-accepted",
-    breaks: "an mfa_token past its lifetime still works instead of expired_token (A5, §10.20).",
+    breaks:
+      "an mfa_token past its lifetime still works instead of expired_token (docs/behaviour.md#mfa-token-lifetime, #failure-answers).",
   },
   {
     name: "oob-code-never-expires",
-    breaks: "an oob_code older than 5 minutes is still exchanged instead of expired_token (A6, §10.21).",
+    breaks:
+      "an oob_code older than 5 minutes is still exchanged instead of expired_token (docs/behaviour.md#binding-codes).",
   },
   {
     name: "recovery-code-not-rotated",
-    breaks: "mfa-recovery-code returns no new recovery_code and the used one keeps working (A7, §10.19).",
+    breaks:
+      "mfa-recovery-code returns no new recovery_code and the used one keeps working (docs/behaviour.md#recovery-codes).",
   },
   {
     name: "already-enrolled-not-enforced",
-    breaks: "an mfa_token may associate again after a factor is active, instead of 403 (A19, §10.10).",
+    breaks:
+      "an mfa_token may associate again after a factor is active, instead of 403 (docs/behaviour.md#already-enrolled).",
   },
   {
     name: "sms-voice-not-paired",
-    breaks: "enrolling sms with voice enabled creates one authenticator instead of the sms/voice pair (A13).",
+    breaks:
+      "enrolling sms with voice enabled creates one authenticator instead of the sms/voice pair (docs/behaviour.md#sms-voice-pair).",
   },
   {
     name: "delete-returns-200",
-    breaks: "DELETE /mfa/authenticators/{id} answers 200 {} instead of 204 (§2.2).",
+    breaks: "DELETE /mfa/authenticators/{id} answers 200 {} instead of 204 (docs/behaviour.md#removal).",
   },
   {
     name: "token-type-lowercase",
-    breaks: 'token responses carry token_type "bearer" instead of "Bearer" (§4.5).',
+    breaks:
+      'token responses carry token_type "bearer" instead of "Bearer" (docs/behaviour.md#issued-tokens).',
   },
   {
     name: "client-assertion-replayable",

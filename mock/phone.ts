@@ -7,7 +7,7 @@ import { sixDigitCode } from "./random.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Channel } from "./state.ts";
 
-/** E.164 as A20 states it. */
+/** E.164 as docs/behaviour.md#phone-numbers states it. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** Generates a 6-digit code, records the message (sent at `now`) and answers the code. */

@@ -11,7 +11,8 @@ import {
 } from "./rate-limit-profiles.ts";
 
 type Scope = Exclude<keyof RateLimitProfile, "name">;
-// [profile, scope, burst, seconds until one token refills] from auth0-mfa-api.md §5.1 and A10; null = no bucket.
+// [profile, scope, burst, seconds until one token refills] from docs/behaviour.md#plan-limits; null = no
+// bucket.
 const table: Array<[ProfileName, Scope, number, number] | [ProfileName, Scope, null]> = [
   ["free", "global", 300, 0.2],
   ["free", "oobExchangePerMfaToken", null],

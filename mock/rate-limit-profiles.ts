@@ -1,7 +1,6 @@
 /**
  * The rate limits of each Auth0 plan that touch the MFA API, as token-bucket specs. Numbers come from
- * the behaviour reference (auth0-mfa-api.md §5.1, "Published numbers", sourced from Auth0's rate-limit
- * policy pages for each plan, and Part A decision A10):
+ * docs/behaviour.md#plan-limits, which cites Auth0's rate-limit policy pages for each plan:
  *
  * - global (Authentication API, sum of all endpoints, per tenant): free burst 300 at 300/minute;
  *   essentials/professional burst 25 at 25/second; enterprise burst 100 at 100/second.

@@ -41,8 +41,9 @@ export function ok(body: unknown, status = 200): Reply {
 }
 
 /**
- * The error answers whose text comes from the reference (auth0-mfa-api.md §1.5, §3.3, §4.6),
- * in one place so that a status guessed wrong is corrected once. Statuses marked [U] there are guesses.
+ * The error answers whose text comes from Auth0's sources (docs/behaviour.md#failure-answers),
+ * in one place so that a status guessed wrong is corrected once. Statuses the description marks
+ * [U] are guesses.
  */
 export const messages = {
   invalidBearer: "The mfa_token provided is invalid. Try getting a new token.",

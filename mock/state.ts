@@ -12,7 +12,10 @@ import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 export type Channel = "sms" | "voice";
 
 export interface Authenticator {
-  /** `<kind>|dev_<16 alphanumerics>`; sms and voice enrolled together share the device id (A13). */
+  /**
+   * `<kind>|dev_<16 alphanumerics>`; sms and voice enrolled together share the device id
+   * (docs/behaviour.md#sms-voice-pair).
+   */
   id: string;
   kind: Channel | "recovery-code";
   active: boolean;
@@ -257,7 +260,8 @@ export class MockState {
 
   /**
    * Adds inactive authenticators for a phone: the requested channel and, when the other phone
-   * channel is enabled too, its twin on the same device (A13). Throws CapacityError at the cap.
+   * channel is enabled too, its twin on the same device (docs/behaviour.md#sms-voice-pair). Throws
+   * CapacityError at the cap.
    */
   addPhoneAuthenticators(user: User, channels: Channel[], phone: string, now: number): Authenticator[] {
     this.dropStalePending(user, now);
@@ -290,7 +294,10 @@ export class MockState {
     return user.recoveryCode;
   }
 
-  /** Replaces a used recovery code (§4.4): the old one stops working; answers the new one. */
+  /**
+   * Replaces a used recovery code (docs/behaviour.md#recovery-codes): the old one stops working; answers the
+   * new one.
+   */
   rotateRecoveryCode(user: User): string {
     user.recoveryCode = recoveryCode();
     return user.recoveryCode;
@@ -362,7 +369,10 @@ function deviceOf(id: string): string {
   return bar === -1 ? id : id.slice(bar + 1);
 }
 
-/** Masks a phone number for list names (A14): every character but the last four, `+` included, becomes `X`. */
+/**
+ * Masks a phone number for list names (docs/behaviour.md#masked-name): every character but the last four, `+`
+ * included, becomes `X`.
+ */
 export function maskedPhoneName(phone: string): string {
   return "X".repeat(Math.max(0, phone.length - 4)) + phone.slice(-4);
 }

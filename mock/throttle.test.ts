@@ -5,8 +5,8 @@ import { assertError, Harness, json, phone, T0 } from "./testing.ts";
 const FAILED = "Too many failed codes. Wait for some minutes before retrying.";
 const SMS = "Too many SMS sent by the user. Wait for some minutes before retrying.";
 
-describe("rate limits (A9 to A12)", () => {
-  it("A11 every answer carries x-ratelimit-*, driven by the clock; A12 the 26th request in a second is 429", async () => {
+describe("rate limits (docs/behaviour.md#per-user-limits, #plan-limits, #limit-metadata, #throttled-answer)", () => {
+  it("every answer carries x-ratelimit-*, driven by the clock; the 26th request in a second is 429 (docs/behaviour.md#limit-metadata, #throttled-answer)", async () => {
     const h = new Harness({ profile: "essentials" });
     const seen: number[] = [];
     for (let i = 0; i < 25; i++) {
@@ -29,7 +29,7 @@ describe("rate limits (A9 to A12)", () => {
     assert.equal(refilled.headers["x-ratelimit-remaining"], "24");
   });
 
-  it("A12 the 429 body is configurable", async () => {
+  it("the 429 body is configurable (docs/behaviour.md#throttled-answer)", async () => {
     const h = new Harness({
       profile: "essentials",
       rateLimitBody: { error: "too_many_requests", error_description: "Slow down." },
@@ -38,7 +38,7 @@ describe("rate limits (A9 to A12)", () => {
     assertError(await h.app.request("/nope"), 429, "too_many_requests", "Slow down.");
   });
 
-  it("§10.9 the 11th wrong code locks the user out; the right code is refused too; one attempt per 6 minutes", async () => {
+  it("the 11th wrong code locks the user out; the right code is refused too; one attempt per 6 minutes (docs/behaviour.md#per-user-limits)", async () => {
     const h = new Harness({ profile: "essentials" });
     const { mfaToken: mfa, phone: number } = await h.enrolled();
     const oob = String(json(await h.challenge(mfa)).oob_code);
@@ -76,7 +76,7 @@ describe("rate limits (A9 to A12)", () => {
     assertError(await h.oob(mfa, oob, "999999"), 403, "invalid_request", FAILED);
   });
 
-  it("§10.27 the 11th message within the hour is 'Too many SMS sent by the user.'; one more per hour", async () => {
+  it("the 11th message within the hour is 'Too many SMS sent by the user.'; one more per hour (docs/behaviour.md#per-user-limits)", async () => {
     const h = new Harness({ profile: "essentials" });
     const e = await h.enrolled(); // the enrollment sent message 1
     for (let i = 0; i < 9; i++) {
@@ -97,7 +97,7 @@ describe("rate limits (A9 to A12)", () => {
     assertError(await h.challenge(fresh), 429, "invalid_request", SMS);
   });
 
-  it("§10.18 the mfa-oob exchange is capped at 12 per minute per mfa_token", async () => {
+  it("the mfa-oob exchange is capped at 12 per minute per mfa_token (docs/behaviour.md#plan-limits)", async () => {
     const h = new Harness({ profile: "enterprise" });
     const e = await h.enrolled(); // the confirmation used one exchange
     const ch = json(await h.challenge(e.mfaToken));

@@ -1,14 +1,15 @@
 /**
- * The rate limits of A9 to A12 applied to requests: the tenant's global bucket (its figures go into
- * the `x-ratelimit-*` headers of every answer), the mfa-oob exchange per mfa_token, messages per user
- * and failed codes per user. Which limits exist comes from the profile (`off` has none).
+ * The rate limits of docs/behaviour.md#per-user-limits, #plan-limits, #limit-metadata, #throttled-answer
+ * applied to requests: the tenant's global bucket (its figures go into the `x-ratelimit-*` headers of every
+ * answer), the mfa-oob exchange per mfa_token, messages per user and failed codes per user. Which limits
+ * exist comes from the profile (`off` has none).
  */
 import type { BucketSpec, Take } from "./rate-limit.ts";
 import { fail, messages, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 
-// With the `off` profile the headers still have to be there (A11); they then describe a bucket that
-// never runs dry.
+// With the `off` profile the headers still have to be there (docs/behaviour.md#limit-metadata); they then
+// describe a bucket that never runs dry.
 const UNLIMITED: BucketSpec = { name: "off-global", burst: 1_000_000, refillPerSecond: 1_000_000 };
 const TENANT = "tenant";
 
@@ -25,13 +26,13 @@ export function peekGlobal(rt: Runtime): Take {
 /**
  * Takes one request from the Management API's bucket: on Auth0 it is not the Authentication API's
  * global bucket, so fixtures calling /api/v2 must not drain the MFA endpoints' limit. Its figures are
- * not in the reference: the profile's global spec is reused under its own key.
+ * not in docs/behaviour.md#plan-limits: the profile's global spec is reused under its own key.
  */
 export function takeManagement(rt: Runtime): Take {
   return rt.limiter.take(rt.profile.global ?? UNLIMITED, "management-api");
 }
 
-/** The 429 of A12 (body configurable), carrying the bucket that said no. */
+/** The 429 of docs/behaviour.md#throttled-answer (body configurable), carrying the bucket that said no. */
 export function tooManyRequests(rt: Runtime, take: Take): Reply {
   const body = rt.config.rateLimitBody;
   return { status: 429, body: { error: body.error, error_description: body.error_description }, limit: take };
@@ -45,7 +46,10 @@ export function takeOobExchange(rt: Runtime, mfaToken: string): Reply | undefine
   return take.allowed ? undefined : tooManyRequests(rt, take);
 }
 
-/** Counts one SMS or voice message for a user; the A9 answer when the user is over the limit. */
+/**
+ * Counts one SMS or voice message for a user; the answer of docs/behaviour.md#per-user-limits when the user
+ * is over the limit.
+ */
 export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.messagesPerUser;
   if (!spec) return undefined;
@@ -54,8 +58,8 @@ export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
 }
 
 /**
- * The A9 lockout answer when the user has no failed attempt left; checked before a code is compared,
- * so that even the right code is refused while locked.
+ * The lockout answer of docs/behaviour.md#per-user-limits when the user has no failed attempt left; checked
+ * before a code is compared, so that even the right code is refused while locked.
  */
 export function lockedOut(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.failedCodesPerUser;

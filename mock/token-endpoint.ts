@@ -1,6 +1,6 @@
 /**
  * POST /oauth/token: the password grants that end in `mfa_required`, and the MFA grants that confirm
- * an enrollment or complete a challenge (mfa-oob), or use a recovery code (auth0-mfa-api.md §4).
+ * an enrollment or complete a challenge (mfa-oob), or use a recovery code (docs/behaviour.md#token-grants).
  */
 
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
@@ -74,7 +74,10 @@ function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant
   return fail(status, "mfa_required", messages.mfaRequired, extra);
 }
 
-/** `mfa_requirements` (DOC-ROPG, SDKs): what an unenrolled user may enroll, or an enrolled one may use. */
+/**
+ * `mfa_requirements` (docs/behaviour.md#mfa-requirements): what an unenrolled user may enroll, or an enrolled
+ * one may use.
+ */
 function requirements(user: User): Record<string, unknown> {
   const active = user.authenticators.filter((a) => a.active);
   if (!active.some((a) => a.kind !== "recovery-code")) return { enroll: [{ type: "phone" }] };
@@ -152,7 +155,10 @@ function mfaOtp(rt: Runtime, fields: Fields, client: Client): Reply {
   return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
 }
 
-/** The token response (§4.5): RS256 access token, id token when `openid` was asked for. */
+/**
+ * The token response (docs/behaviour.md#issued-tokens): RS256 access token, id token when `openid` was asked
+ * for.
+ */
 export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
   const c = rt.config;
   const now = rt.clock.now();

@@ -1,7 +1,8 @@
 /**
  * The one place the mock calls the description's validators (openapi/validate.ts): requests before
  * they touch state, and, in test mode (`validateResponses`), every response it sends. Findings of a
- * request become the 400/415 Auth0 would answer, in its wording where the reference gives one.
+ * request become the 400/415 Auth0 would answer, in its wording where docs/behaviour.md#failure-answers gives
+ * one.
  */
 
 import { operations } from "../openapi/generated/operations.ts";

@@ -17,7 +17,10 @@ export function maskSecret(value: string): string {
   return `${prefix}${DOT.repeat(3)}[${value.length}]`;
 }
 
-/** Masks a phone number the way Auth0 masks list names (A14): every digit but the last 4 hidden; `+` and separators kept. */
+/**
+ * Masks a phone number the way Auth0 masks list names (docs/behaviour.md#masked-name): every digit but the
+ * last 4 hidden; `+` and separators kept.
+ */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, "").length;
   let seen = 0;

@@ -1,5 +1,5 @@
 /**
- * Flow: log in with the recovery code (reference §4.4, A7): tokens and a new recovery_code; the
+ * Flow: log in with the recovery code (docs/behaviour.md#recovery-codes): tokens and a new recovery_code; the
  * used code stops working, the new one works.
  */
 import { clientAuth, enrolledUser, expect, GRANT, login, test } from "../fixtures.ts";

@@ -1,8 +1,8 @@
 /**
- * What Auth0 answers when a limit is hit (auth0-mfa-api.md §3.3, §4.6, §5.2, decisions A9, A11, A12)
- * and the invariants every response's rate-limit headers must hold. Each check returns problems as
- * plain sentences (empty = fine), so a k6 check and a unit test read the same result.
- * Pure module: no k6 and no Node imports.
+ * What Auth0 answers when a limit is hit (docs/behaviour.md#failure-answers, #limit-metadata,
+ * #throttled-answer, #per-user-limits) and the invariants every response's rate-limit headers must hold. Each
+ * check returns problems as plain sentences (empty = fine), so a k6 check and a unit test read the same
+ * result. Pure module: no k6 and no Node imports.
  */
 
 export interface ErrorBody {
@@ -10,22 +10,22 @@ export interface ErrorBody {
   error_description: string;
 }
 
-/** The 429 body of a rate limit (A12). */
+/** The 429 body of a rate limit (docs/behaviour.md#throttled-answer). */
 export const RATE_LIMITED: ErrorBody = {
   error: "too_many_requests",
   error_description: "Rate limit exceeded.",
 };
-/** More than 10 messages per user inside an hour (A9, UALA). */
+/** More than 10 messages per user inside an hour (docs/behaviour.md#per-user-limits). */
 export const TOO_MANY_SMS: ErrorBody = {
   error: "invalid_request",
   error_description: "Too many SMS sent by the user. Wait for some minutes before retrying.",
 };
-/** More than 10 wrong codes per user (A9, UALA). */
+/** More than 10 wrong codes per user (docs/behaviour.md#per-user-limits). */
 export const TOO_MANY_FAILED_CODES: ErrorBody = {
   error: "invalid_request",
   error_description: "Too many failed codes. Wait for some minutes before retrying.",
 };
-/** A wrong binding code (A8). */
+/** A wrong binding code (docs/behaviour.md#code-mismatch-status). */
 export const INVALID_BINDING_CODE: ErrorBody = {
   error: "invalid_grant",
   error_description: "Invalid binding_code.",
@@ -91,10 +91,10 @@ function wholeNumber(value: string | undefined): number | undefined {
 }
 
 /**
- * Problems with the rate-limit headers of one response (A11): all three `x-ratelimit-*` present and
- * whole numbers, remaining <= limit; on a 429 remaining is 0, `retry-after` is at least 1 and
- * `x-ratelimit-reset` lies after the moment the request was sent (`sentAtMs`, on the target's clock,
- * give or take `skewMs`).
+ * Problems with the rate-limit headers of one response (docs/behaviour.md#limit-metadata): all three
+ * `x-ratelimit-*` present and whole numbers, remaining <= limit; on a 429 remaining is 0, `retry-after` is at
+ * least 1 and `x-ratelimit-reset` lies after the moment the request was sent (`sentAtMs`, on the target's
+ * clock, give or take `skewMs`).
  */
 export function rateLimitHeaderProblems(
   status: number,

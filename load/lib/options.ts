@@ -26,9 +26,12 @@ export interface LoadOptions {
   schemaMinConformance: number;
   /** How far admitted requests may stray from the token-bucket envelope, in percent. */
   envelopeTolerancePercent: number;
-  /** Status of the lockout answers ("Too many SMS…", "Too many failed codes…"); decision A9. */
+  /**
+   * Status of the lockout answers ("Too many SMS…", "Too many failed codes…");
+   * docs/behaviour.md#per-user-limits.
+   */
   lockoutStatus: number;
-  /** Status of `invalid_grant` for a wrong binding code; decision A8. */
+  /** Status of `invalid_grant` for a wrong binding code; docs/behaviour.md#code-mismatch-status. */
   invalidGrantStatus: number;
   /** Allowed difference between this machine's clock and the target's, for `x-ratelimit-reset`. */
   clockSkewMs: number;

@@ -1,7 +1,7 @@
 /**
  * Auth0's published MFA rate limits and the token-bucket arithmetic the scenarios judge a target by.
  *
- * The numbers are copied from the behaviour reference (auth0-mfa-api.md §5.1 and decision A10), not
+ * The numbers are copied from docs/behaviour.md#plan-limits, not
  * imported from the mock: the load scenarios are an independent oracle, so a mock whose profile drifts
  * from Auth0's documentation fails here instead of agreeing with itself.
  * Pure module: no k6 and no Node imports (unit-tested in Node, bundled into k6 scripts).

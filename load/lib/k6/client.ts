@@ -1,7 +1,8 @@
 /**
  * The MFA API as the scenarios call it, from inside k6: every response is parsed, its rate-limit
- * headers checked (A11) and, for the configured share, checked against the OpenAPI description with
- * the compiled validators bundled in. Results are k6 metrics, so thresholds and the summary see them.
+ * headers checked (docs/behaviour.md#limit-metadata) and, for the configured share, checked against the
+ * OpenAPI description with the compiled validators bundled in. Results are k6 metrics, so thresholds and the
+ * summary see them.
  */
 import http from "k6/http";
 import { Counter, Rate } from "k6/metrics";
@@ -13,7 +14,7 @@ import { findingLine, isSampled } from "../schema-sample.ts";
 const schemaConformance = new Rate("schema_conformance");
 /** Findings (departures from the description) over all checked responses. */
 const schemaFindings = new Counter("schema_findings");
-/** Share of responses whose rate-limit headers hold the A11 invariants. */
+/** Share of responses whose rate-limit headers hold the invariants of docs/behaviour.md#limit-metadata. */
 const rateLimitHeadersOk = new Rate("rate_limit_headers_ok");
 
 export interface ApiResult {
