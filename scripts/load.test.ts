@@ -52,7 +52,9 @@ test("runs k6 against the embedded mock and keeps its exit code, summary, page a
   assert.match(called.base, /^http:\/\/127\.0\.0\.1:\d+$/);
   const out = path.join(dir, "reports", "load", "wrong-codes");
   assert.ok(existsSync(path.join(out, "summary.json")));
-  assert.match(readFileSync(path.join(out, "index.html"), "utf8"), /wrong-codes: <span class="bad">failed/);
+  const page = readFileSync(path.join(out, "index.html"), "utf8");
+  assert.match(page, /<h1>Load: wrong-codes<\/h1>/);
+  assert.match(page, /<span class="badge fail">FAILED<\/span>/);
   const registry = JSON.stringify(readSecretEntries({ dir: path.join(dir, "reports") }));
   assert.match(registry, /"kind":"mfa_token","value":"mfa-token-from-setup"/);
   assert.match(registry, /"kind":"client_secret"/);
