@@ -41,7 +41,7 @@ export default defineConfig<
   fullyParallel: true,
   // HTTP-bound: more workers than cores keeps the mock busy without starving the runner; two per
   // core in CI (three elsewhere), capped so a large machine does not start dozens of mocks.
-  workers: Math.min(availableParallelism() * (process.env.CI ? 2 : 3), 8),
+  workers: Math.min(availableParallelism() * (process.env.CI ? 2 : 3), 6),
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
@@ -51,6 +51,7 @@ export default defineConfig<
     ["junit", { outputFile: path.join(reportDir, "junit.xml"), includeProjectInTestName: true }],
     ["json", { outputFile: path.join(reportDir, "results.json") }],
     ["./contracts/figures-reporter.ts"],
+    ["./contracts/tags-reporter.ts"],
   ],
   outputDir: path.join(reportDir, "test-results"),
   globalSetup: "./contracts/global-setup.ts",
@@ -59,7 +60,7 @@ export default defineConfig<
   use: { trace: "off" },
   webServer: {
     // Enterprise: its per-user and per-session MFA limits are essentials' (docs/behaviour.md#plan-limits),
-    // but its global bucket (100/s) lets six workers share one tenant without waiting out 429s most of the
+    // but its global bucket (100/s) lets up to six workers share one tenant without waiting out 429s most of the
     // run. rate-limits.spec.ts checks the essentials numbers on a private mock.
     command: [
       "npx",

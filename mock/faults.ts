@@ -1,9 +1,8 @@
 /**
  * Faults a user switches on through the config (`faults` in PUT /__mock/config): added latency (in
  * the server adapter and the request helper, never in the synchronous core), a share of 429 or 5xx
- * answers per operation, and NAMED deviations from Auth0. Each deviation makes the mock wrong in one
- * way that a client can see over HTTP; the contract suites' mutation run switches them on one at a
- * time and must catch every one. `breaks` says which expectation each one violates.
+ * answers per operation, and the token-body changes of the named deviations from Auth0 (listed in
+ * mock/deviations.ts; the handlers apply the others where the answer changes).
  */
 
 import type { Reply } from "./reply.ts";

@@ -301,22 +301,19 @@ export async function writeGenerated(outDir: string, check: boolean): Promise<st
   return drifted;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const check = argv.includes("--check");
-  const outIndex = argv.indexOf("--out");
-  const outArg = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  if (outIndex >= 0 && !outArg) throw new Error("--out needs a folder");
-  const outDir = outArg ? path.resolve(outArg) : defaultOut;
-  const changed = await writeGenerated(outDir, check);
-  if (check && changed.length > 0) {
+/** Writes (or with `check`, compares) the generated files; true when they are, or now are, up to date. */
+export async function generateInto(opts: { check: boolean; out?: string }): Promise<boolean> {
+  const changed = await writeGenerated(opts.out ? path.resolve(opts.out) : defaultOut, opts.check);
+  if (opts.check && changed.length > 0) {
     console.error(`generated files are out of date (run \`npm run generate\`):\n  ${changed.join("\n  ")}`);
-    process.exit(1);
+    return false;
   }
   console.log(
-    check
+    opts.check
       ? "generated files are up to date"
       : changed.length
         ? `wrote ${changed.join(", ")}`
         : "generated files already up to date",
   );
+  return true;
 }

@@ -149,7 +149,7 @@ function listFiles(dir: string): string[] {
   return names.filter((name) => isFile(path.join(dir, name))).sort();
 }
 
-/** True for a regular file (not a folder or a link to elsewhere); false when it has gone meanwhile. */
+/** True for a regular file, or a link to one (an archive of the folder may carry its content); false when gone. */
 function isFile(file: string): boolean {
   try {
     return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;

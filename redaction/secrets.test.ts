@@ -127,3 +127,20 @@ test("several processes appending at once lose nothing", () => {
   assert.equal(readSecrets({ dir: d }).length, 600);
   assert.equal(existsSync(d), false, "recording creates no reports folder");
 });
+
+test("an unwritable cache folder falls back to an owner-only folder in the temp dir", () => {
+  const saved = { secrets: process.env.HARNESS_SECRETS_DIR, cache: process.env.XDG_CACHE_HOME };
+  const file = path.join(dir, "a-file");
+  writeFileSync(file, "");
+  try {
+    delete process.env.HARNESS_SECRETS_DIR;
+    process.env.XDG_CACHE_HOME = path.join(file, "cache"); // below a file: cannot be made
+    const root = registriesRoot();
+    assert.ok(root.startsWith(tmpdir()), root);
+    assert.doesNotMatch(root, /a-file/);
+  } finally {
+    process.env.HARNESS_SECRETS_DIR = saved.secrets;
+    if (saved.cache === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved.cache;
+  }
+});

@@ -18,8 +18,10 @@
  */
 import { createHash } from "node:crypto";
 import {
+  accessSync,
   appendFileSync,
   chmodSync,
+  constants,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -29,7 +31,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -95,11 +97,36 @@ export function reportsDir(opts: RegistryOptions = {}): string {
   );
 }
 
-/** The folder that holds every reports folder's registry: `$HARNESS_SECRETS_DIR`, else the user's cache. */
+/** Roots found writable (or not) by this process, so the check runs once per root. */
+const writableRoots = new Map<string, boolean>();
+
+/** True when the folder exists or can be made, and can be written. */
+function writable(dir: string): boolean {
+  let ok = writableRoots.get(dir);
+  if (ok === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      accessSync(dir, constants.W_OK);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    writableRoots.set(dir, ok);
+  }
+  return ok;
+}
+
+/**
+ * The folder that holds every reports folder's registry: `$HARNESS_SECRETS_DIR`, else the user's
+ * cache, else (a read-only home, as in some CI containers) an owner-only folder in the temp dir.
+ * Every process of a run makes the same choice, so they share one registry.
+ */
 export function registriesRoot(): string {
   if (process.env.HARNESS_SECRETS_DIR) return path.resolve(process.env.HARNESS_SECRETS_DIR);
   const cache = process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache");
-  return path.join(cache, "auth0-mfa-harness", "secrets");
+  const root = path.join(cache, "auth0-mfa-harness", "secrets");
+  if (writable(root)) return root;
+  return path.join(tmpdir(), `auth0-mfa-harness-${process.getuid?.() ?? "user"}`, "secrets");
 }
 
 /** The registry folder of a reports folder (outside it; see the module comment). */

@@ -18,10 +18,11 @@ import type { JSONReport } from "@playwright/test/reporter";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets } from "../redaction/secrets.ts";
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
-import { overallOk, type ReportModel, renderReport, type Stage } from "./html.ts";
+import { renderReport } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
 import { type LoadResult, parseLoadSummary } from "./load.ts";
 import { buildMatrices, matrixProblems, parseFindings, type TestRow, testRows } from "./matrix.ts";
+import { overallOk, type ReportModel, type Stage } from "./model.ts";
 
 export interface ComposeOptions {
   /** Folder with the inputs; the outputs are written into it too. */
@@ -198,10 +199,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
       findings,
       matrices: buildMatrices(tests, findings),
       ...(typeof checked?.checked === "number" ? { checkedResponses: checked.checked } : {}),
-      errors: [
-        ...(pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
-        ...unplaced,
-      ],
+      errors: (pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
     },
     load: { results: load, ...(opts.loadSkipped ? { note: opts.loadSkipped } : {}) },
     junit: {

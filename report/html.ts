@@ -9,8 +9,6 @@ import { renderDocument } from "./components/document.tsx";
 import { ReportPage } from "./components/page.tsx";
 import { maskModel, type ReportModel } from "./model.ts";
 
-export { overallOk, type ReportModel, type Stage } from "./model.ts";
-
 /** Renders the whole page. */
 export function renderReport(model: ReportModel): string {
   return renderDocument(h(ReportPage, { model: maskModel(model) }));

@@ -71,4 +71,7 @@ test("adds a suite of cases to a document, escaping what it writes", () => {
   const alone = addSuite("", "drift", cases);
   assert.deepEqual(countTests(alone), { tests: 2, failures: 1, errors: 0, skipped: 0 });
   assert.match(alone, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites>\n<testsuite name="drift"/);
+  // A document with stray markup keeps its suites, the new one after them.
+  const broken = '<testsuites><testsuite name="s"><testcase name="a" x=/></testsuite></testsuites>\n';
+  assert.deepEqual(countTests(addSuite(broken, "drift", cases)), { tests: 3, failures: 1, errors: 0, skipped: 0 });
 });

@@ -165,6 +165,7 @@ export function addSuite(xml: string, suiteName: string, cases: JUnitCase[]): st
     { name: suiteName, tests: String(cases.length), failures: String(failures), errors: "0", skipped: "0" },
     lines(testcases),
   );
+  // The parser is lenient: a document cut short or with stray markup still yields its suites.
   const doc = parse(xml);
   const root = doc.find((n) => nameOf(n) === "testsuites");
   if (!root) return `${HEADER}${builder.build([element("testsuites", {}, lines([suite]))])}\n`;

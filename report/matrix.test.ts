@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { checksOf, operationsOf } from "../contracts/tags.ts";
 import {
   buildMatrices,
   type Check,
   cellId,
   checkOfFinding,
-  checksOf,
   type FindingRow,
   type MatrixProblem,
   matrixProblems,
-  operationsOf,
   parseFindings,
   type TestRow,
   testRows,

@@ -7,18 +7,16 @@
  * (`matrixProblems`).
  */
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest } from "@playwright/test/reporter";
-import { type OperationId, operations } from "../openapi/generated/operations.ts";
+import type { FindingRecord } from "../contracts/findings.ts";
+import { CHECKS, type Check, checksOf, operationsOf, tagProblems } from "../contracts/tags.ts";
+import { isOperationId, operationIds } from "../openapi/validate.ts";
+
+export { CHECKS, type Check };
 
 /** The description's operations, in its order: the rows of every matrix. */
-const OPERATIONS = Object.keys(operations) as OperationId[];
-const isOperation = (v: string): v is OperationId => (OPERATIONS as readonly string[]).includes(v);
-export const CHECKS = ["status", "body", "headers", "errors", "security", "rate-limits"] as const;
-export type Check = (typeof CHECKS)[number];
-const isCheck = (v: string): v is Check => (CHECKS as readonly string[]).includes(v);
+const OPERATIONS = operationIds;
 /** Row for findings that name no operation. */
 const FLOWS = "flows";
-const OP_TAG = "@op:";
-const CHECK_TAG = "@check:";
 
 export type Outcome = "passed" | "failed" | "skipped" | "flaky";
 
@@ -37,17 +35,12 @@ export interface TestRow {
   error?: string;
 }
 
-export interface FindingRow {
-  test: string;
+/** A finding as the suites record it (contracts/findings.ts), read leniently from findings.json. */
+export type FindingRow = Omit<FindingRecord, "project" | "status" | "location"> & {
   project?: string;
-  operation: string;
   status?: number | null;
   location: string;
-  pointer: string;
-  expected: string;
-  actual: string;
-  message: string;
-}
+};
 
 export interface Cell {
   operation: string;
@@ -137,21 +130,6 @@ function errorHead(message: string): string {
   return lines.slice(0, 5).join("\n").slice(0, 600);
 }
 
-/** The values of the tags with a prefix (`@op:`, `@check:`), in order, once each. */
-function tagValues(tags: readonly string[], prefix: string): string[] {
-  return [...new Set(tags.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length).trim()))];
-}
-
-/** The operations a test declares with `@op:` tags that the description has. */
-export function operationsOf(tags: readonly string[]): OperationId[] {
-  return tagValues(tags, OP_TAG).filter(isOperation);
-}
-
-/** The checks a test declares with `@check:` tags that the matrix has. */
-export function checksOf(tags: readonly string[]): Check[] {
-  return tagValues(tags, CHECK_TAG).filter(isCheck);
-}
-
 /** What keeps each test out of the matrix: no `@op:` or `@check:` tag, or one naming nothing known. */
 export function matrixProblems(tests: readonly TestRow[]): MatrixProblem[] {
   const problems = new Map<string, MatrixProblem>();
@@ -160,13 +138,7 @@ export function matrixProblems(tests: readonly TestRow[]): MatrixProblem[] {
     problems.set(message, { kind, file: t.file, title: t.title, message });
   };
   for (const t of tests) {
-    const tags = t.tags ?? [];
-    for (const op of tagValues(tags, OP_TAG).filter((v) => !isOperation(v)))
-      add(t, "unknown-tag", `unknown operation in @op:${op} (the description has ${OPERATIONS.join(", ")})`);
-    for (const c of tagValues(tags, CHECK_TAG).filter((v) => !isCheck(v)))
-      add(t, "unknown-tag", `unknown check in @check:${c} (the matrix has ${CHECKS.join(", ")})`);
-    if (t.operations.length === 0) add(t, "untagged", "no @op:<operationId> tag: the matrix cannot place it");
-    if (t.checks.length === 0) add(t, "untagged", "no @check:<check> tag: the matrix cannot place it");
+    for (const p of tagProblems(t.tags ?? [])) add(t, p.kind, p.what);
   }
   // The same test in several projects is one problem.
   return [...problems.values()];
@@ -197,7 +169,7 @@ export function buildMatrices(tests: TestRow[], findings: FindingRow[]): Matrix[
     const myFindings = findings.filter((f) => (f.project ?? projects[0]) === project);
     const extra = [
       ...new Set([...mine.flatMap((t) => t.operations), ...myFindings.map((f) => f.operation)]),
-    ].filter((op) => !isOperation(op));
+    ].filter((op) => !isOperationId(op));
     const rows = [...OPERATIONS, ...extra.sort()];
     const cells = new Map<string, Cell>();
     for (const operation of rows) {

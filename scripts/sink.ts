@@ -4,6 +4,7 @@
  * Listens on 127.0.0.1 by default; expose it to Auth0 through a tunnel (see tenant/README.md).
  */
 import { type CommandSpec, readCommandLine } from "../cli/options.ts";
+import { maskPhone } from "../redaction/mask.ts";
 import { parseSinkListenConfig, readTenantEnv, TenantConfigError } from "../tenant/config.ts";
 import { sinkReadToken } from "../tenant/signature.ts";
 import { startSink } from "../tenant/sink.ts";
@@ -19,10 +20,6 @@ const command = {
     "read-token": { type: "boolean", description: "print the bearer token that reads the outbox, and exit" },
   },
 } satisfies CommandSpec;
-
-function maskPhone(phone: string): string {
-  return phone.replace(/\d(?=\d{4})/g, "X");
-}
 
 /** Starts the sink (or prints its read token) with the settings of the env file and the environment. */
 async function main(): Promise<void> {

@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { OptionError, readCommandLine } from "../cli/options.ts";
+import { compactSecrets } from "../redaction/secrets.ts";
 import { countTests } from "../report/junit.ts";
 
 interface Stage {
@@ -109,6 +110,8 @@ function main(): number {
       `${counts.failed ? "✗" : "✓"} ${stage.name.padEnd(14)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)`,
     );
   }
+  // Nothing records any more: prune the registry's old days and repeated values.
+  compactSecrets();
   const summary = `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
   console.log(`\n${lines.join("\n")}\n`);
   mkdirSync("reports", { recursive: true });

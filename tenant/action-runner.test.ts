@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { OutboxMessage } from "../mock/outbox.ts";
 import { startMockServer } from "../mock/server.ts";
 import {
   type ActionHandler,
@@ -9,7 +10,6 @@ import {
   sendPhoneMessageEvent,
   startActionRunner,
 } from "./action-runner.ts";
-import type { InboxMessage } from "./inbox.ts";
 import { startSink } from "./sink.ts";
 
 const SINK_SECRET = "runner-test-sink-secret-0123456789abcdef";
@@ -19,7 +19,7 @@ const ctx: EventContext = {
   clientId: "client-1",
   hostname: "dev-tenant.us.auth0.com",
 };
-const message: InboxMessage = {
+const message: OutboxMessage = {
   id: "msg_1",
   recipient: "+447700900123",
   code: "123456",
@@ -91,7 +91,7 @@ describe("the runner between the mock's outbox and an Action", () => {
     await mock?.close();
   });
 
-  const send = (recipient: string, action: InboxMessage["action"], channel: "sms" | "voice" = "sms") =>
+  const send = (recipient: string, action: OutboxMessage["action"], channel: "sms" | "voice" = "sms") =>
     mock.app.outbox.push({
       recipient,
       code: "654321",
@@ -156,7 +156,7 @@ describe("the runner between the mock's outbox and an Action", () => {
       assert.equal(runner.failed, 1);
       assert.equal(runner.delivered, 1);
       assert.equal(failures.length, 1);
-      assert.match(failures[0] ?? "", /to \+XXXXXXXX0003: provider refused code \*{6}$/);
+      assert.match(failures[0] ?? "", /to \+•{8}0003: provider refused code \*{6}$/);
       assert.doesNotMatch(failures[0] ?? "", /654321|447700900003/);
     } finally {
       await runner.stop();

@@ -10,7 +10,8 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { InboxMessage } from "./inbox.ts";
+import type { OutboxMessage } from "../mock/outbox.ts";
+import { maskPhone } from "../redaction/mask.ts";
 
 /** The two Auth0 triggers that deliver phone messages. */
 export type PhoneTrigger = "send-phone-message" | "custom-phone-provider";
@@ -37,7 +38,7 @@ export interface EventContext {
 }
 
 /** The send-phone-message `event`: the message under `message_options`, with its context. */
-export function sendPhoneMessageEvent(m: InboxMessage, ctx: EventContext): Record<string, unknown> {
+export function sendPhoneMessageEvent(m: OutboxMessage, ctx: EventContext): Record<string, unknown> {
   return {
     ...commonEvent(ctx),
     message_options: {
@@ -54,7 +55,7 @@ export function sendPhoneMessageEvent(m: InboxMessage, ctx: EventContext): Recor
  * The custom-phone-provider `event`: the unified experience names the purpose (`otp_enroll`,
  * `otp_verify`) and the channel (`text`, `voice`) and renders the message both ways.
  */
-export function customPhoneProviderEvent(m: InboxMessage, ctx: EventContext): Record<string, unknown> {
+export function customPhoneProviderEvent(m: OutboxMessage, ctx: EventContext): Record<string, unknown> {
   return {
     ...commonEvent(ctx),
     notification: {
@@ -83,7 +84,11 @@ function commonEvent(ctx: EventContext): Record<string, unknown> {
 }
 
 /** The event a trigger's handler receives for one outbox message. */
-export function eventFor(trigger: PhoneTrigger, m: InboxMessage, ctx: EventContext): Record<string, unknown> {
+export function eventFor(
+  trigger: PhoneTrigger,
+  m: OutboxMessage,
+  ctx: EventContext,
+): Record<string, unknown> {
   return trigger === "send-phone-message" ? sendPhoneMessageEvent(m, ctx) : customPhoneProviderEvent(m, ctx);
 }
 
@@ -127,8 +132,8 @@ export interface ActionRunnerOptions {
   /** How often the outbox is read (default 50 ms). */
   pollMs?: number;
   /** Called after each message the Action handled, or threw on (the error names the message, masked). */
-  onDelivered?: (m: InboxMessage) => void;
-  onFailed?: (m: InboxMessage, error: string) => void;
+  onDelivered?: (m: OutboxMessage) => void;
+  onFailed?: (m: OutboxMessage, error: string) => void;
   /** Called when the outbox cannot be read (once per distinct error until a read succeeds). */
   onError?: (error: string) => void;
   fetch?: typeof fetch;
@@ -142,11 +147,6 @@ export interface ActionRunner {
   /** Reads the outbox once more and waits for every delivery in flight; for tests and a clean stop. */
   flush(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Masks all but the last 4 digits of a phone number. */
-function maskRecipient(phone: string): string {
-  return phone.replace(/\d(?=\d{4})/g, "X");
 }
 
 /**
@@ -170,11 +170,11 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
   };
   const api = fakeApi();
   // The cursor: the newest message seen. Message ids carry a sequence, so `after=<id>` survives eviction.
-  let cursor = (await get<InboxMessage[]>("/outbox")).at(-1)?.id;
+  let cursor = (await get<OutboxMessage[]>("/outbox")).at(-1)?.id;
   let delivered = 0;
   let failed = 0;
 
-  const deliver = async (m: InboxMessage) => {
+  const deliver = async (m: OutboxMessage) => {
     try {
       // Auth0 waits for the Action; so does the runner (one message at a time keeps them in order).
       await opts.handler(eventFor(opts.trigger, m, ctx), api);
@@ -183,13 +183,13 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
     } catch (e) {
       failed++;
       const reason = e instanceof Error ? e.message : String(e);
-      opts.onFailed?.(m, `${m.id} to ${maskRecipient(m.recipient)}: ${reason.replaceAll(m.code, "******")}`);
+      opts.onFailed?.(m, `${m.id} to ${maskPhone(m.recipient)}: ${reason.replaceAll(m.code, "******")}`);
     }
   };
 
   const poll = async () => {
     const q = cursor ? `?after=${encodeURIComponent(cursor)}` : "";
-    const fresh = await get<InboxMessage[]>(`/outbox${q}`);
+    const fresh = await get<OutboxMessage[]>(`/outbox${q}`);
     for (const m of fresh) {
       cursor = m.id;
       await deliver(m);

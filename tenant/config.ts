@@ -300,7 +300,7 @@ export function readTenantEnv(
   return { ...fromFile, ...Object.fromEntries(fromEnv) };
 }
 
-/** The secret values of a configuration, for `reports/.secrets.json` and leak scans. */
+/** The secret values of a configuration, for the secrets registry (redaction/secrets.ts) and leak scans. */
 export function tenantSecrets(c: TenantConfig): string[] {
   return [
     c.clientSecret,

@@ -2,14 +2,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { StepObservation } from "../contracts/observations.ts";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
-import {
-  compareStep,
-  computeDrift,
-  readDriftInputs,
-  type StepObservation,
-  staleBaselineWarning,
-} from "./drift.ts";
+import { compareStep, computeDrift, readDriftInputs, staleBaselineWarning } from "./drift.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/drift", import.meta.url));
 

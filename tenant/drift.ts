@@ -18,9 +18,6 @@ import {
   volatile,
 } from "../contracts/observations.ts";
 
-export type { ObservationsMeta, StepObservation };
-export { metaFileOf, readObservationsMeta };
-
 /** One difference from the description on the tenant, grouped across tests. */
 export interface DescriptionDrift {
   operation: string;

@@ -4,11 +4,7 @@
  */
 import type { Inbox } from "../contracts/targets/target.ts";
 import type { OutboxMessage } from "../mock/outbox.ts";
-
-/** A message as the mock's outbox and the sink list it: the mock's outbox message, one shape for both. */
-export type InboxMessage = OutboxMessage;
-
-export type { Inbox } from "../contracts/targets/target.ts";
+import { maskPhone } from "../redaction/mask.ts";
 
 export interface HttpInboxOptions {
   /** Full URL of the list endpoint, e.g. `http://127.0.0.1:8787/outbox`. */
@@ -22,11 +18,6 @@ export interface HttpInboxOptions {
 /** Thrown when no code arrived in time; names the masked recipient and the wait. */
 export class InboxTimeoutError extends Error {
   override name = "InboxTimeoutError";
-}
-
-/** Masks all but the last 4 digits of a phone number, for error messages. */
-function maskRecipient(phone: string): string {
-  return phone.replace(/\d(?=\d{4})/g, "X");
 }
 
 /**
@@ -49,7 +40,7 @@ export function createHttpInbox(opts: HttpInboxOptions): Inbox {
       for (let attempt = 0; attempt < 10_000; attempt++) {
         const res = await doFetch(url, { headers: { accept: "application/json", ...opts.headers } });
         if (!res.ok) throw new Error(`outbox ${url.pathname} answered ${res.status}`);
-        const list = (await res.json()) as InboxMessage[];
+        const list = (await res.json()) as OutboxMessage[];
         const m = list[0];
         if (m) {
           lastSeen.set(recipient, m.id);
@@ -59,7 +50,7 @@ export function createHttpInbox(opts: HttpInboxOptions): Inbox {
         await new Promise((r) => setTimeout(r, pollMs));
       }
       throw new InboxTimeoutError(
-        `no code for ${maskRecipient(recipient)} within ${timeoutMs} ms at ${url.origin}${url.pathname}`,
+        `no code for ${maskPhone(recipient)} within ${timeoutMs} ms at ${url.origin}${url.pathname}`,
       );
     },
   };

@@ -20,11 +20,12 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { metaFileOf, readObservationsMeta } from "../contracts/observations.ts";
 import { control } from "../contracts/targets/mock.ts";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import { loadActionHandler, type PhoneTrigger, startActionRunner } from "./action-runner.ts";
-import { type DriftReport, metaFileOf, readObservationsMeta } from "./drift.ts";
+import type { DriftReport } from "./drift.ts";
 import { startSink } from "./sink.ts";
 
 const OUT = "reports/tenant";

@@ -6,7 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { InboxMessage } from "./inbox.ts";
+import type { OutboxMessage } from "../mock/outbox.ts";
 import {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,
@@ -25,7 +25,7 @@ export interface SinkOptions {
   /** Called once per rejected request, with a reason that carries no secret. */
   onReject?: (reason: string) => void;
   /** Called once per stored message (for a log line; mask what you print). */
-  onAccept?: (message: InboxMessage) => void;
+  onAccept?: (message: OutboxMessage) => void;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -33,12 +33,12 @@ const ACTIONS = new Set(["enrollment", "second-factor-authentication"]);
 
 /** Bounded, ordered message store; ids carry a sequence number so `after` works past eviction. */
 export class SinkStore {
-  private messages: InboxMessage[] = [];
+  private messages: OutboxMessage[] = [];
   private seq = 0;
   constructor(private readonly max: number) {}
 
   /** Stores a message and evicts the oldest beyond the bound. */
-  push(m: Omit<InboxMessage, "id" | "created_at">, nowMs: number): InboxMessage {
+  push(m: Omit<OutboxMessage, "id" | "created_at">, nowMs: number): OutboxMessage {
     this.seq++;
     const stored = {
       id: `msg_${String(this.seq).padStart(8, "0")}`,
@@ -51,8 +51,8 @@ export class SinkStore {
   }
 
   /** Messages oldest first, optionally for one recipient and after a message id or an ISO time. */
-  list(q: { recipient?: string; after?: string } = {}): InboxMessage[] {
-    let after: (m: InboxMessage) => boolean = () => true;
+  list(q: { recipient?: string; after?: string } = {}): OutboxMessage[] {
+    let after: (m: OutboxMessage) => boolean = () => true;
     const seq = q.after?.match(/^msg_(\d+)$/)?.[1];
     if (seq !== undefined) after = (m) => m.id > `msg_${seq.padStart(8, "0")}`;
     else if (q.after && !Number.isNaN(Date.parse(q.after))) {
@@ -72,7 +72,7 @@ export class SinkStore {
 }
 
 /** Validates the Action's JSON; returns the message or a reason. */
-export function parseSinkMessage(body: unknown): Omit<InboxMessage, "id" | "created_at"> | string {
+export function parseSinkMessage(body: unknown): Omit<OutboxMessage, "id" | "created_at"> | string {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return "body is not a JSON object";
   const b = body as Record<string, unknown>;
   if (typeof b.recipient !== "string" || !/^\+[1-9]\d{6,14}$/.test(b.recipient))
@@ -86,7 +86,7 @@ export function parseSinkMessage(body: unknown): Omit<InboxMessage, "id" | "crea
     recipient: b.recipient,
     code: b.code,
     text,
-    action: b.action as InboxMessage["action"],
+    action: b.action as OutboxMessage["action"],
     message_type: b.message_type,
   };
 }

@@ -4,10 +4,10 @@
  * phone-message Action through the sink, both configured by tenant/config.ts.
  */
 import { randomInt } from "node:crypto";
-import type { Capabilities, Target, TenantEnv } from "../contracts/targets/target.ts";
+import type { Capabilities, Inbox, Target, TenantEnv } from "../contracts/targets/target.ts";
 import { recordSecrets } from "../redaction/secrets.ts";
 import { loadTenantConfig, type TenantConfig, tenantSecrets } from "./config.ts";
-import { createHttpInbox, type Inbox } from "./inbox.ts";
+import { createHttpInbox } from "./inbox.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { sinkReadToken } from "./signature.ts";
 

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { OutboxMessage } from "../mock/outbox.ts";
 import { startMockServer } from "../mock/server.ts";
 import { readSecretEntries } from "../redaction/secrets.ts";
 import { eventFor, fakeApi, loadActionHandler } from "./action-runner.ts";
 import { parseTenantConfig, type TenantConfig } from "./config.ts";
-import type { InboxMessage } from "./inbox.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { startSink } from "./sink.ts";
 import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "./target.ts";
@@ -72,7 +72,7 @@ describe("tenant path against the mock", () => {
     hook: "send-phone-message" | "custom-phone-provider",
   ) {
     const outbox = (await call("GET", `/__mock/outbox?recipient=${encodeURIComponent(recipient)}`))
-      .body as unknown as InboxMessage[];
+      .body as unknown as OutboxMessage[];
     const m = outbox.at(-1);
     assert.ok(m, "the mock sent a message");
     // The Action runner's event, as `npm run test:tenant-on-mock` delivers every code.

@@ -2,7 +2,7 @@
  * The stages of a job (`npm start`): each announced with its number, timed, recorded for the report
  * with its outcome, and never allowed to throw, so every stage runs and the report is always written.
  */
-import type { Stage } from "./model.ts";
+import type { Stage } from "../../report/model.ts";
 
 /** What a stage's body answers: its status and an optional note. */
 export type StageOutcome = Omit<Stage, "name" | "durationMs">;

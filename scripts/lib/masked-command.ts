@@ -4,8 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { createMasker } from "./mask.ts";
-import { readSecrets } from "./secrets.ts";
+import { createMasker } from "../../redaction/mask.ts";
+import { readSecrets } from "../../redaction/secrets.ts";
 
 /** Runs a command, printing its output masked and indented; resolves with its exit code. */
 export function runMasked(cmd: string, args: string[], opts: { cwd: string; dir: string }): Promise<number> {
