@@ -1,18 +1,20 @@
 /**
  * The mutation run (`npm run mutation`): proof that the contract suites can fail. Runs the whole mock suite once
- * without faults (the baseline), then once per named deviation of the mock (mock/faults.ts), each
- * with the mocks started with that deviation, and checks that each one makes at least one test
- * fail that passed in the baseline, with an error or finding that names the deviation's symptom.
- * Prints the mutation score (caught / injected) and, per fault, the failing tests.
- * Writes reports/mutation/summary.json; exits 1 unless every fault is caught.
+ * without faults (the baseline, which must pass) and once per named deviation of the mock
+ * (mock/deviations.ts), each run with its own mock started with that deviation, several side by side,
+ * and checks that each fault makes a test fail with an error or finding that names its symptom.
+ * A fault run stops at its first failing test unless `full` is set. Prints the mutation score
+ * (caught / injected) and the elapsed time; writes reports/mutation/summary.json; answers 1 unless
+ * every fault is caught.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { deviations } from "../mock/deviations.ts";
+import { type Deviation, deviations } from "../mock/deviations.ts";
 
 /** What a failure must mention for the fault to count as caught (tested against the test title, its errors and its findings). */
-const SYMPTOMS: Record<string, RegExp> = {
+export const SYMPTOMS: Record<string, RegExp> = {
   "associate-status-201": /\b201\b/,
   "list-renames-oob_channel": /oob_channels?\b/,
   "missing-ratelimit-headers": /x-ratelimit-/,
@@ -34,17 +36,38 @@ const SYMPTOMS: Record<string, RegExp> = {
   "token-type-lowercase": /token_type|Bearer/,
 };
 
-/** One whole-suite run; a broad fault fails most tests, and each failure restarts a worker. */
+/** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */
 const RUN_TIMEOUT_MS = 900_000;
 const PLAYWRIGHT_CLI = path.resolve("node_modules/@playwright/test/cli.js");
 const root = path.resolve("reports/mutation");
 
-interface FailedTest {
+/** How the fault runs are made. */
+export interface MutationOptions {
+  /** Every fault's whole suite, counting every failing test, instead of stopping at the first failure. */
+  full: boolean;
+  /** Fault runs side by side, each with its own mock. */
+  jobs: number;
+  /** Playwright workers in each fault run. */
+  workers: number;
+  /** The deviations to inject (names from mock/deviations.ts); all when empty. */
+  faults?: readonly string[];
+}
+
+/**
+ * Side-by-side runs and workers per run for a machine with `cores` cores. One worker per run: every
+ * worker costs a process start and a private mock of its own (the rate-limit and clock specs), which
+ * on 2 cores took more CPU than the tests it ran; runs side by side fill the cores instead.
+ */
+export function defaultPlan(cores: number): { jobs: number; workers: number } {
+  return { jobs: Math.max(1, Math.min(cores * 2, 16)), workers: 1 };
+}
+
+export interface FailedTest {
   title: string;
   text: string;
 }
 
-interface RunResult {
+export interface RunResult {
   exitCode: number | null;
   seconds: number;
   tests: number;
@@ -85,46 +108,122 @@ function collect(
   for (const child of suite.suites ?? []) collect(child, here, out);
 }
 
-/** Runs the whole mock suite with the given deviations; reads its JSON report and findings. */
-function runSuite(name: string, faults: string[]): RunResult {
+/** A file's JSON, or `fallback` when the run left none. */
+function readJson<T>(file: string, fallback: T): T {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : fallback;
+}
+
+/**
+ * Runs the mock suite with the given deviations (its output in `<dir>/output.txt`); reads its JSON
+ * report and findings. `maxFailures` stops the run after that many failing tests.
+ */
+async function runSuite(
+  name: string,
+  faults: string[],
+  run: { workers?: number; maxFailures?: number },
+): Promise<RunResult> {
   const dir = path.join(root, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
+  const output = openSync(path.join(dir, "output.txt"), "w");
+  // Only the reporters the verdict reads: an HTML report per fault is start-up and writing time.
+  const args = [PLAYWRIGHT_CLI, "test", "--project=mock", "--reporter=dot,json"];
+  if (run.workers) args.push(`--workers=${run.workers}`);
+  if (run.maxFailures) args.push(`--max-failures=${run.maxFailures}`);
   // Playwright's CLI directly (no npx in between), stopped with SIGINT on a timeout: Playwright then
   // stops its workers and the mock it started, which a signal to an npx wrapper would orphan.
-  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, "test", "--project=mock"], {
-    killSignal: "SIGINT",
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       CI: "1",
       CONTRACTS_MOCK_DEVIATIONS: faults.join(","),
       CONTRACTS_REPORT_DIR: dir,
+      // Empty: the config picks a free port, so every run side by side has its own mock.
       CONTRACTS_MOCK_PORT: "",
+      PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(dir, "results.json"),
     },
-    encoding: "utf8",
-    timeout: RUN_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", output, output],
   });
-  const seconds = (Date.now() - started) / 1000;
-  writeFileSync(path.join(dir, "output.txt"), `${run.stdout ?? ""}\n${run.stderr ?? ""}`);
-  const resultsFile = path.join(dir, "results.json");
+  const timer = setTimeout(() => child.kill("SIGINT"), RUN_TIMEOUT_MS);
+  const exitCode = await new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("close", (code) => resolve(code));
+  });
+  clearTimeout(timer);
+  closeSync(output);
   const tests: { title: string; status: string; text: string }[] = [];
-  if (existsSync(resultsFile)) {
-    const report = JSON.parse(readFileSync(resultsFile, "utf8")) as { suites: JsonSuite[] };
-    for (const suite of report.suites) collect(suite, [], tests);
-  }
-  const findingsFile = path.join(dir, "findings.json");
-  const findings = existsSync(findingsFile)
-    ? (JSON.parse(readFileSync(findingsFile, "utf8")) as { test: string; message: string }[])
-    : [];
+  const report = readJson<{ suites: JsonSuite[] }>(path.join(dir, "results.json"), { suites: [] });
+  for (const suite of report.suites) collect(suite, [], tests);
   return {
-    exitCode: run.status,
-    seconds,
+    exitCode,
+    seconds: (Date.now() - started) / 1000,
     tests: tests.length,
     failed: tests.filter((t) => t.status === "unexpected").map(({ title, text }) => ({ title, text })),
-    findings,
+    findings: readJson(path.join(dir, "findings.json"), []),
   };
+}
+
+/** The verdict on one fault run: the evidence when caught, and the new failing tests. */
+export interface Verdict {
+  evidence?: string;
+  failing: string[];
+}
+
+/**
+ * Judges a fault run (the baseline passed, so every failure is new): caught when a test failed with
+ * a title, error or finding that names the symptom (any failure when the fault has none); the
+ * evidence is the line that names it.
+ */
+export function judge(symptom: RegExp | undefined, result: Pick<RunResult, "failed" | "findings">): Verdict {
+  const failing = result.failed.map((f) => f.title);
+  for (const failure of result.failed) {
+    const findingText = result.findings
+      .filter(
+        (f) =>
+          failure.title.endsWith(f.test) || f.test.endsWith(failure.title.split(" › ").slice(1).join(" › ")),
+      )
+      .map((f) => f.message)
+      .join("\n");
+    const text = `${failure.title}\n${failure.text}\n${findingText}`;
+    if (symptom ? symptom.test(text) : text.trim() !== "") {
+      // Prefer the error or finding line that names the symptom; the title is the fallback.
+      const detail = `${failure.text}\n${findingText}`.split("\n");
+      const line = detail.find((l) => symptom?.test(l)) ?? failure.title;
+      return { evidence: `${failure.title}: ${line.trim().slice(0, 200)}`, failing };
+    }
+  }
+  return { failing };
+}
+
+/** Calls `work` on every item, at most `limit` at a time, and answers the results in the items' order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
+}
+
+/**
+ * The order to start the faults in: the slowest of the last run first (unknown ones before them),
+ * so no slow fault starts last and leaves the other lanes idle at the end.
+ */
+export function longestFirst<T extends { name: string }>(
+  items: readonly T[],
+  lastSeconds: ReadonlyMap<string, number>,
+): T[] {
+  const seconds = (item: T) => lastSeconds.get(item.name) ?? Number.POSITIVE_INFINITY;
+  return [...items].sort((a, b) => seconds(b) - seconds(a));
 }
 
 interface FaultOutcome {
@@ -135,77 +234,133 @@ interface FaultOutcome {
   evidence?: string;
   failing: string[];
   seconds: number;
+  /** Runs made: 2 when the first stopped at a failure that did not name the symptom. */
+  runs: number;
+  /** That failure (its report stays in `<fault>/`, the whole suite's in `<fault>.whole/`). */
+  stoppedBy?: string;
 }
 
-/** Runs the baseline and every fault, prints the score, writes the summary; answers the exit code. */
-export function runMutation(): number {
-  mkdirSync(root, { recursive: true });
-  console.log(
-    `mutation: baseline run (no fault), then ${deviations.length} faults, one whole-suite run each`,
-  );
-  const baseline = runSuite("baseline", []);
-  const baselineFailed = new Set(baseline.failed.map((f) => f.title));
-  console.log(
-    `  baseline: ${baseline.tests} tests, ${baseline.failed.length} failed in ${baseline.seconds.toFixed(1)} s` +
-      (baseline.failed.length ? ` (not counted as catches: ${[...baselineFailed].join("; ")})` : ""),
-  );
-  if (baseline.tests === 0) {
-    console.error("mutation: the baseline run produced no results; see reports/mutation/baseline/output.txt");
-    return 1;
+/**
+ * Runs one fault. Stopping at the first failure is only sound when that failure names the symptom: a
+ * test that fails for another reason (a timeout on a busy machine, a side effect of the fault that
+ * another test meets first) would stop the run before the test that catches the fault. So a run that
+ * stops without the symptom is followed by a whole-suite run of the same fault, judged on every
+ * failure: a fault is missed only when the whole suite misses it, and the score is the `full` score.
+ */
+async function runFault({ name, breaks }: Deviation, options: MutationOptions): Promise<FaultOutcome> {
+  const symptom = SYMPTOMS[name];
+  const first = await runSuite(name, [name], {
+    workers: options.workers,
+    maxFailures: options.full ? undefined : 1,
+  });
+  let verdict = judge(symptom, first);
+  let seconds = first.seconds;
+  const stoppedBy = !verdict.evidence && !options.full ? first.failed[0]?.title : undefined;
+  if (stoppedBy) {
+    const whole = await runSuite(`${name}.whole`, [name], { workers: options.workers });
+    verdict = judge(symptom, whole);
+    seconds += whole.seconds;
   }
+  return {
+    fault: name,
+    breaks,
+    caught: verdict.evidence !== undefined,
+    symptom: symptom ? String(symptom) : "(none defined: any new failure counts)",
+    evidence: verdict.evidence,
+    failing: verdict.failing,
+    seconds: Math.round(seconds * 10) / 10,
+    runs: stoppedBy ? 2 : 1,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
+}
 
-  const outcomes: FaultOutcome[] = [];
-  for (const { name, breaks } of deviations) {
-    const result = runSuite(name, [name]);
-    const symptom = SYMPTOMS[name];
-    const newFailures = result.failed.filter((f) => !baselineFailed.has(f.title));
-    let evidence: string | undefined;
-    for (const failure of newFailures) {
-      const findingText = result.findings
-        .filter(
-          (f) =>
-            failure.title.endsWith(f.test) ||
-            f.test.endsWith(failure.title.split(" › ").slice(1).join(" › ")),
-        )
-        .map((f) => f.message)
-        .join("\n");
-      const text = `${failure.title}\n${failure.text}\n${findingText}`;
-      const match = symptom ? symptom.exec(text) : /./.exec(text);
-      if (match) {
-        // Prefer the error or finding line that names the symptom; the title is the fallback.
-        const detail = `${failure.text}\n${findingText}`.split("\n");
-        const line = detail.find((l) => symptom?.test(l)) ?? failure.title;
-        evidence = `${failure.title}: ${line.trim().slice(0, 200)}`;
-        break;
+/** One fault's lines: caught with its evidence, or missed with the deviation the suites let through. */
+function outcomeLines(outcome: FaultOutcome, full: boolean): string {
+  const failing = full || !outcome.caught ? outcome.failing : [];
+  const count = full ? `${outcome.failing.length} failing tests, ` : "";
+  const reruns = outcome.stoppedBy ? `, whole suite run again after: ${outcome.stoppedBy}` : "";
+  return (
+    `  ${outcome.caught ? "caught " : "MISSED "} ${outcome.fault} (${count}${outcome.seconds} s${reruns})` +
+    (outcome.evidence ? `\n      ${outcome.evidence}` : `\n      let through: ${outcome.breaks}`) +
+    failing
+      .slice(0, 6)
+      .map((t) => `\n      - ${t}`)
+      .join("") +
+    (failing.length > 6 ? `\n      … and ${failing.length - 6} more` : "")
+  );
+}
+
+/** Whole seconds as "2 min 41 s". */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+/** Runs the baseline and every fault, prints the score and the time, writes the summary; answers the exit code. */
+export async function runMutation(options: MutationOptions): Promise<number> {
+  const started = Date.now();
+  const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  mkdirSync(root, { recursive: true });
+  const summaryFile = path.join(root, "summary.json");
+  const last = readJson<{ faults?: { fault: string; seconds: number }[] }>(summaryFile, {});
+  const faults = deviations.filter((d) => !options.faults?.length || options.faults.includes(d.name));
+  const mode = options.full ? "whole suite per fault" : "each stopped at its first failing test";
+  console.log(
+    `mutation: baseline (no fault) and ${faults.length} faults (${mode}), ${options.jobs} runs side by side ` +
+      `with ${options.workers} worker${options.workers > 1 ? "s" : ""} each; load average ${loadAverage.join(", ")}`,
+  );
+  // The baseline is the first lane's first run rather than a gate before the faults: the cores stay
+  // busy, and a failing baseline still voids the score below.
+  let baseline: RunResult | undefined;
+  const lastSeconds = new Map((last.faults ?? []).map((f) => [f.fault, f.seconds]));
+  const runs = await mapLimited(
+    [undefined, ...longestFirst(faults, lastSeconds)],
+    options.jobs,
+    async (deviation) => {
+      if (!deviation) {
+        baseline = await runSuite("baseline", [], { workers: options.workers });
+        const failed = baseline.failed.length;
+        console.log(
+          `  baseline: ${baseline.tests} tests, ${failed} failed in ${baseline.seconds.toFixed(1)} s`,
+        );
+        return undefined;
       }
-    }
-    const outcome: FaultOutcome = {
-      fault: name,
-      breaks,
-      caught: evidence !== undefined,
-      symptom: symptom ? String(symptom) : "(none defined: any new failure counts)",
-      evidence,
-      failing: newFailures.map((f) => f.title),
-      seconds: Math.round(result.seconds * 10) / 10,
-    };
-    outcomes.push(outcome);
-    console.log(
-      `  ${outcome.caught ? "caught " : "MISSED "} ${name} (${outcome.failing.length} failing tests, ${outcome.seconds} s)` +
-        (outcome.evidence ? `\n      ${outcome.evidence}` : "") +
-        outcome.failing
-          .slice(0, 6)
-          .map((t) => `\n      - ${t}`)
-          .join("") +
-        (outcome.failing.length > 6 ? `\n      … and ${outcome.failing.length - 6} more` : ""),
-    );
-  }
+      const outcome = await runFault(deviation, options);
+      console.log(outcomeLines(outcome, options.full));
+      return outcome;
+    },
+  );
+  const order = deviations.map((d) => d.name);
+  const outcomes = runs
+    .filter((o) => o !== undefined)
+    .sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));
   const caught = outcomes.filter((o) => o.caught).length;
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  const ran = baseline ?? { tests: 0, failed: [], seconds: 0 };
   const summary = {
     score: { caught, injected: outcomes.length },
-    baseline: { tests: baseline.tests, failed: [...baselineFailed], seconds: baseline.seconds },
+    seconds,
+    mode: options.full ? "full" : "first-failure",
+    jobs: options.jobs,
+    workers: options.workers,
+    machine: { cores: os.availableParallelism(), loadAverage },
+    baseline: { tests: ran.tests, failed: ran.failed.map((f) => f.title), seconds: ran.seconds },
     faults: outcomes,
   };
-  writeFileSync(path.join(root, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\nmutation score: ${caught}/${outcomes.length} faults caught → reports/mutation/summary.json`);
-  return caught === outcomes.length ? 0 : 1;
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  const missed = outcomes.filter((o) => !o.caught).map((o) => o.fault);
+  console.log(
+    `\nmutation score: ${caught}/${outcomes.length} faults caught in ${duration(seconds)} ` +
+      `(${summary.machine.cores} cores) → reports/mutation/summary.json` +
+      (missed.length ? `\nlet through by the suites: ${missed.join(", ")}` : ""),
+  );
+  // A fault counts as caught by a failure the faithful mock does not cause, so the baseline must pass.
+  if (ran.tests === 0 || ran.failed.length > 0) {
+    for (const f of ran.failed) console.error(`      - ${f.title}`);
+    console.error(
+      "mutation: the baseline run failed, so the score proves nothing; see reports/mutation/baseline/output.txt",
+    );
+    return 1;
+  }
+  return missed.length === 0 ? 0 : 1;
 }

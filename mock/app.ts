@@ -1,6 +1,8 @@
 /**
  * The mock as an in-process app: `handle()` is a synchronous function from request to response
  * (no port, no I/O), so tests call it directly and the server adapter is a thin shell around it.
+ * `respond()` is the same answer for the server: when the runtime has a signing pool, a token answer
+ * is finished once its tokens are signed there (every state change is made before that await).
  *
  * One request goes: route → tenant rate limit → body size → injected fault → body parsing →
  * request validation → handler → (test mode) response validation → deviations → headers. Every
@@ -17,6 +19,7 @@ import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./con
 import { control } from "./control.ts";
 import { checkDeviationNames } from "./deviations.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
+import { signature } from "./jwt.ts";
 import { handleManagement } from "./management.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Take } from "./rate-limit.ts";
@@ -25,7 +28,7 @@ import { authenticatorParam, type RouteId, route } from "./router.ts";
 import { Runtime } from "./runtime.ts";
 import { CapacityError } from "./state.ts";
 import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./throttle.ts";
-import { tokenEndpoint } from "./token-endpoint.ts";
+import { signTokens, tokenEndpoint, unsignedTokens } from "./token-endpoint.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./validation.ts";
 import { jwks, openidConfiguration } from "./well-known.ts";
 
@@ -43,9 +46,11 @@ export interface MockResponse {
   body: string;
 }
 export interface MockApp {
-  /** Synchronous core; never throws. */
+  /** Synchronous core; never throws. Signs tokens on this thread. */
   handle(req: MockRequest): MockResponse;
-  /** Test helper; objects are sent as JSON. Applies the latency fault. */
+  /** `handle()`, but a token answer signs on the runtime's signing pool if it has one; never rejects. */
+  respond(req: MockRequest): MockResponse | Promise<MockResponse>;
+  /** Test helper (through `respond()`); objects are sent as JSON. Applies the latency fault. */
   request(
     url: string,
     init?: { method?: string; headers?: Record<string, string>; body?: string | object },
@@ -70,16 +75,35 @@ const INTERNAL_ERROR = JSON.stringify({
 /** Builds an app from a full or partial configuration (camelCase keys); `opts.clock` freezes time in tests. */
 export function createMockApp(config?: Partial<MockConfig> | MockConfig, opts?: { clock?: Clock }): MockApp {
   const rt = new Runtime(completeConfig(config), opts?.clock);
+  const internalError = (req: MockRequest, err: unknown): MockResponse => {
+    console.error(`mock: internal error on ${req.method} ${req.url.split("?")[0]}:`, err);
+    return { status: 500, headers: { "content-type": JSON_MFA }, body: INTERNAL_ERROR };
+  };
   const handle = (req: MockRequest): MockResponse => {
     try {
-      return dispatch(rt, req);
+      const answer = dispatch(rt, req);
+      return answer instanceof Unsigned ? answer.signHere() : answer;
     } catch (err) {
-      console.error(`mock: internal error on ${req.method} ${req.url.split("?")[0]}:`, err);
-      return { status: 500, headers: { "content-type": JSON_MFA }, body: INTERNAL_ERROR };
+      return internalError(req, err);
+    }
+  };
+  const respond = (req: MockRequest): MockResponse | Promise<MockResponse> => {
+    try {
+      const answer = dispatch(rt, req);
+      if (!(answer instanceof Unsigned)) return answer;
+      const pool = rt.signingPool;
+      if (pool === undefined) return answer.signHere();
+      return pool
+        .sign(answer.inputs())
+        .then((signatures) => answer.finish(signatures))
+        .catch((err: unknown) => internalError(req, err));
+    } catch (err) {
+      return internalError(req, err);
     }
   };
   return {
     handle,
+    respond,
     async request(url, init) {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -91,7 +115,7 @@ export function createMockApp(config?: Partial<MockConfig> | MockConfig, opts?: 
       const method = init?.method ?? (body === "" ? "GET" : "POST");
       const latency = rt.config.faults.latencyMs;
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-      return handle({ method, url, headers, body });
+      return respond({ method, url, headers, body });
     },
     config: () => rt.config,
     clock: rt.clock,
@@ -117,7 +141,36 @@ function completeConfig(partial: Partial<MockConfig> | undefined): MockConfig {
   return config;
 }
 
-function dispatch(rt: Runtime, req: MockRequest): MockResponse {
+/**
+ * A token answer whose tokens are still to be signed: the grant is done (and its state changed);
+ * signing and `finish()` (validation, deviations, headers) remain.
+ */
+class Unsigned {
+  constructor(
+    readonly rt: Runtime,
+    readonly op: OperationId,
+    readonly reply: Reply,
+    readonly global: Take,
+    readonly tokens: NonNullable<ReturnType<typeof unsignedTokens>>,
+  ) {}
+
+  inputs(): string[] {
+    return this.tokens.map((t) => t.input);
+  }
+
+  /** The answer, signed on this thread. */
+  signHere(): MockResponse {
+    return this.finish(this.inputs().map(signature));
+  }
+
+  /** The answer with these signatures (in the order of `inputs()`). */
+  finish(signatures: string[]): MockResponse {
+    signTokens(this.reply, this.tokens, signatures);
+    return finish(this.rt, this.op, this.reply, this.global, false);
+  }
+}
+
+function dispatch(rt: Runtime, req: MockRequest): MockResponse | Unsigned {
   const url = req.url;
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
@@ -162,6 +215,10 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse {
     };
   } else {
     reply = fail(404, "not_found", `Not found: ${method} ${path}`);
+  }
+  if (op === "token" && !injected) {
+    const unsigned = unsignedTokens(reply);
+    if (unsigned !== undefined) return new Unsigned(rt, op, reply, global, unsigned);
   }
   return finish(rt, op, reply, global, injected);
 }

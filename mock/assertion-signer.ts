@@ -6,10 +6,9 @@
  * need assertions a well-behaved library refuses to make. The suites build theirs with jose.
  */
 import { constants, createPrivateKey, randomUUID, sign } from "node:crypto";
+import type { AssertionAlg } from "./client-assertion.ts";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-export type AssertionAlg = "RS256" | "RS384" | "PS256";
 
 export interface AssertionOptions {
   clientId: string;

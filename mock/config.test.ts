@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { describe, it } from "node:test";
 import {
   ConfigError,
@@ -54,6 +55,7 @@ describe("defaultConfig", () => {
       control: true,
       validateResponses: false,
       maxBodyBytes: 65_536,
+      signingThreads: availableParallelism(),
       faults: { latencyMs: 0, errorRate: {}, deviations: [] },
     } satisfies Omit<MockConfig, "clientSecret">);
   });
@@ -96,6 +98,19 @@ describe("parseArgs", () => {
     { name: "--seed", argv: ["--seed", "7"], expect: (r) => r.config.seed, is: 7 },
     { name: "MOCK_SEED", argv: [], env: { MOCK_SEED: "8" }, expect: (r) => r.config.seed, is: 8 },
     { name: "--users", argv: ["--users=0"], expect: (r) => r.config.users, is: 0 },
+    {
+      name: "--signing-threads 0",
+      argv: ["--signing-threads", "0"],
+      expect: (r) => r.config.signingThreads,
+      is: 0,
+    },
+    {
+      name: "MOCK_SIGNING_THREADS",
+      argv: [],
+      env: { MOCK_SIGNING_THREADS: "3" },
+      expect: (r) => r.config.signingThreads,
+      is: 3,
+    },
     { name: "--no-control", argv: ["--no-control"], expect: (r) => r.config.control, is: false },
     {
       name: "--validate-responses",
@@ -188,6 +203,8 @@ describe("parseArgs", () => {
     { argv: ["--seed", "-3"], option: "--seed", says: "an integer from 0 to 4294967295" },
     { argv: [], env: { MOCK_SEED: "x" }, option: "MOCK_SEED", says: "an integer" },
     { argv: ["--users", "1e9"], option: "--users", says: "an integer from 0 to 100000" },
+    { argv: ["--signing-threads", "-1"], option: "--signing-threads", says: "an integer from 0 to 256" },
+    { argv: [], env: { MOCK_SIGNING_THREADS: "all" }, option: "MOCK_SIGNING_THREADS", says: "an integer" },
     { argv: ["--domain", "https://t.example.com/"], option: "--domain", says: "without scheme or path" },
     { argv: ["--issuer", "t.example.com"], option: "--issuer", says: "an http(s) URL" },
     { argv: ["--code-ttl-seconds", "0"], option: "--code-ttl-seconds", says: "an integer from 1 to" },
@@ -297,6 +314,7 @@ describe("toPublicConfig and mergeConfig", () => {
       "control",
       "validate_responses",
       "max_body_bytes",
+      "signing_threads",
       "faults",
     ]);
     assert.deepEqual(pub.faults, { latency_ms: 0, error_rate: {}, deviations: [] });
@@ -374,6 +392,11 @@ describe("toPublicConfig and mergeConfig", () => {
     { patch: { issuer: "ftp://x/" }, option: "issuer", says: "an http(s) URL" },
     { patch: { client_secret: null }, option: "client_secret", says: "got a value of type null" },
     { patch: { control: false }, option: "control", says: "cannot be changed at run time" },
+    {
+      patch: { signing_threads: availableParallelism() + 1 },
+      option: "signing_threads",
+      says: "cannot be changed at run time",
+    },
     {
       patch: { rate_limit_body: { error: "x" } },
       option: "rate_limit_body",

@@ -5,6 +5,7 @@
  * cannot drift apart. Every value is validated; a ConfigError names the flag, variable or field and
  * says what is allowed.
  */
+import { availableParallelism } from "node:os";
 import { type CommandSpec, helpText, OptionError, type OptionSpec, readOptions } from "../cli/options.ts";
 import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 import { ASSERTION_ALGS, type AssertionAlg, isRsaPublicKeyPem } from "./client-assertion.ts";
@@ -15,7 +16,7 @@ import { isProfileName, type ProfileName, profileNames } from "./rate-limit-prof
 const faultStatuses = [429, 500, 502, 503] as const;
 type FaultStatus = (typeof faultStatuses)[number];
 
-export type DeviationName = string; // the names are defined and checked by mock/faults.ts
+export type DeviationName = string; // the names are defined in mock/deviations.ts and checked by the parser below
 export interface Faults {
   latencyMs: number;
   errorRate: Partial<Record<OperationId, { status: FaultStatus; share: number }>>;
@@ -52,6 +53,11 @@ export interface MockConfig {
   control: boolean; // /__mock control API on/off
   validateResponses: boolean; // test mode: every response validated, mismatch -> loud failure
   maxBodyBytes: number; // 413 above
+  /**
+   * Worker threads that sign the tokens of the served mock (default: one per core); 0 signs on the
+   * main thread. The in-process app (`handle()`) always signs on its own thread.
+   */
+  signingThreads: number;
   faults: Faults;
 }
 
@@ -102,6 +108,7 @@ export function defaultConfig(): MockConfig {
     control: true,
     validateResponses: false,
     maxBodyBytes: 64 * 1024,
+    signingThreads: availableParallelism(),
     faults: { latencyMs: 0, errorRate: {}, deviations: [] },
   };
 }
@@ -307,6 +314,7 @@ const fields: Field[] = [
   { json: "control", key: "control", parse: boolean, readOnly: true },
   { json: "validate_responses", key: "validateResponses", parse: boolean },
   { json: "max_body_bytes", key: "maxBodyBytes", parse: integer(1024, 16 * 1024 * 1024) },
+  { json: "signing_threads", key: "signingThreads", parse: integer(0, 256), readOnly: true },
   { json: "faults.latency_ms", key: "latencyMs", parse: integer(0, 60_000) },
   { json: "faults.error_rate", key: "errorRate", parse: errorRate },
   { json: "faults.deviations", key: "deviations", parse: deviations },

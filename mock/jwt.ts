@@ -5,6 +5,10 @@
  * Generating a 2048-bit RSA key takes tens of milliseconds, so one key pair is made per process, on
  * first use, and shared by every signer: tests that build many mock apps stay fast. A signer's `iss`
  * is checked on verify, so tokens of two apps with different issuers in one process do not mix.
+ *
+ * Signing is split in two so the RSA work can move to another thread (signing-pool.ts): the signing
+ * input (header and claims, cheap) is built where the claims are, and `signature()` is the costly
+ * part. RS256 (PKCS#1 v1.5) is deterministic, so any thread with the same key makes the same bytes.
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 
@@ -31,6 +35,16 @@ function keyPair(): KeyPair {
     .digest("base64url");
   shared = { privateKey, publicKey, n, e, thumbprint };
   return shared;
+}
+
+/** The process-wide private key, for a thread that signs on this process's behalf. */
+export function signingKey(): KeyObject {
+  return keyPair().privateKey;
+}
+
+/** The base64url RS256 signature of a signing input (`header.payload`) with the process-wide key. */
+export function signature(input: string): string {
+  return sign("sha256", Buffer.from(input), keyPair().privateKey).toString("base64url");
 }
 
 function base64urlJson(value: unknown): string {
@@ -67,10 +81,15 @@ export class TokenSigner {
 
   /** A compact JWS: `claims` plus `iss` (the signer's), `iat` and `exp` (seconds, from `nowMs`). */
   sign(claims: Record<string, unknown>, expiresInSeconds: number, nowMs: number): string {
+    const input = this.signingInput(claims, expiresInSeconds, nowMs);
+    return `${input}.${signature(input)}`;
+  }
+
+  /** What `sign()` signs (`header.payload`); the token is `${input}.${signature(input)}`. */
+  signingInput(claims: Record<string, unknown>, expiresInSeconds: number, nowMs: number): string {
     const iat = Math.floor(nowMs / 1000);
     const payload = base64urlJson({ ...claims, iss: this.#issuer, iat, exp: iat + expiresInSeconds });
-    const input = `${this.#header}.${payload}`;
-    return `${input}.${sign("sha256", Buffer.from(input), this.#keys.privateKey).toString("base64url")}`;
+    return `${this.#header}.${payload}`;
   }
 
   /**

@@ -11,6 +11,7 @@ import { Outbox } from "./outbox.ts";
 import { createRng } from "./random.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { profiles, type RateLimitProfile } from "./rate-limit-profiles.ts";
+import type { SigningPool } from "./signing-pool.ts";
 import { MockState } from "./state.ts";
 
 /** The state and services of one mock app (see the file comment). */
@@ -34,6 +35,11 @@ export class Runtime {
   readonly stats = new Map<string, Map<number, number>>();
   /** The client_assertion `jti`s already used, until they expire. */
   readonly assertions = new AssertionVerifier();
+  /**
+   * Where `respond()` signs tokens: set by the server when `signingThreads` > 0; undefined signs on
+   * the main thread (and `handle()` always does).
+   */
+  signingPool: SigningPool | undefined = undefined;
 
   constructor(config: MockConfig, clock?: Clock) {
     this.config = config;

@@ -1,11 +1,16 @@
 /**
- * node:http shell around the synchronous app: reads the body (refusing more than `maxBodyBytes`
- * early, with a 413), applies the latency fault, writes the app's answer. Loopback by default.
+ * node:http shell around the app: reads the body (refusing more than `maxBodyBytes` early, with a
+ * 413), applies the latency fault, writes the app's answer. Loopback by default.
+ *
+ * Each server owns its signing pool (`signingThreads` worker threads, none with 0): token answers
+ * sign there, everything else stays synchronous. The threads start with the first token answer and
+ * end with close(); an idle pool does not keep the process alive.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createMockApp, type MockApp } from "./app.ts";
+import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
 import type { MockConfig } from "./config.ts";
+import { SigningPool } from "./signing-pool.ts";
 
 const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
 
@@ -18,14 +23,21 @@ export async function startMockServer(opts?: {
   const host = opts?.host ?? "127.0.0.1";
   const app = createMockApp(opts?.config);
   const rt = app.runtime;
+  const threads = rt.config.signingThreads;
+  const pool = threads > 0 ? new SigningPool(threads) : undefined;
+  rt.signingPool = pool;
   const server = createServer((req, res) => onRequest(app, req, res));
   server.on("clientError", onClientError);
   // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: Error) => {
+      void pool?.close();
+      reject(err);
+    };
+    server.once("error", failed);
     server.listen(opts?.port ?? 4010, host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
@@ -39,11 +51,14 @@ export async function startMockServer(opts?: {
   return {
     url,
     app,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      rt.signingPool = undefined;
+      await pool?.close();
+    },
   };
 }
 
@@ -96,15 +111,21 @@ function onEnd(this: Reading): void {
   if (this.refused) return;
   const body = this.chunks !== undefined ? Buffer.concat(this.chunks) : (this.first ?? "");
   const app = this.mockApp;
-  const answer = app.handle({
+  const answer = app.respond({
     method: this.method ?? "GET",
     url: this.url ?? "/",
     headers: this.headers as Record<string, string>,
     body,
   });
+  // Only a token answer signed on the pool is a promise; everything else is written in this tick.
+  if (answer instanceof Promise) void answer.then((a) => deliver(app, this.mockRes, a));
+  else deliver(app, this.mockRes, answer);
+}
+
+function deliver(app: MockApp, res: ServerResponse, answer: MockResponse): void {
   const latency = app.runtime.config.faults.latencyMs;
-  if (latency > 0) setTimeout(write, latency, this.mockRes, answer);
-  else write(this.mockRes, answer);
+  if (latency > 0) setTimeout(write, latency, res, answer);
+  else write(res, answer);
 }
 
 function onError(this: Reading): void {

@@ -155,9 +155,35 @@ function mfaOtp(rt: Runtime, fields: Fields, client: Client): Reply {
   return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
 }
 
+/** A token of an answer, to be signed: the body's field it goes in, and its signing input. */
+export interface UnsignedToken {
+  field: "access_token" | "id_token";
+  input: string;
+}
+
+/**
+ * A token answer whose tokens are not signed yet: the fields hold "" until the app signs them (on
+ * this thread, or on the signing pool when it serves HTTP). Every state change of the grant is done
+ * by then, so awaiting the signatures cannot let a second request redeem the same code.
+ */
+interface TokenReply extends Reply {
+  unsigned: UnsignedToken[];
+}
+
+/** The tokens a reply still has to sign; undefined for every other reply. */
+export function unsignedTokens(reply: Reply): UnsignedToken[] | undefined {
+  return (reply as Partial<TokenReply>).unsigned;
+}
+
+/** Puts the signed tokens into the reply's body (`signatures` in the order of `unsigned`). */
+export function signTokens(reply: Reply, unsigned: UnsignedToken[], signatures: string[]): void {
+  const body = reply.body as Record<string, unknown>;
+  for (const [i, token] of unsigned.entries()) body[token.field] = `${token.input}.${signatures[i]}`;
+}
+
 /**
  * The token response (docs/behaviour.md#issued-tokens): RS256 access token, id token when `openid` was asked
- * for.
+ * for; the tokens are signed by the caller (see TokenReply).
  */
 export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
   const c = rt.config;
@@ -173,30 +199,40 @@ export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
       : openid && !mfaApi
         ? [record.audience, userinfo]
         : record.audience;
-  const body: Record<string, unknown> = {
-    access_token: rt.signer.sign(
-      { sub: user.id, aud, azp: record.clientId, scope, amr: ["mfa"] },
-      expiresIn,
-      now,
-    ),
-  };
+  const unsigned: UnsignedToken[] = [
+    {
+      field: "access_token",
+      input: rt.signer.signingInput(
+        { sub: user.id, aud, azp: record.clientId, scope, amr: ["mfa"] },
+        expiresIn,
+        now,
+      ),
+    },
+  ];
+  // The fields in the order the answer has always had; "" until signed.
+  const body: Record<string, unknown> = { access_token: "" };
   if (openid) {
-    body.id_token = rt.signer.sign(
-      {
-        sub: user.id,
-        aud: record.clientId,
-        name: user.name,
-        nickname: user.username,
-        email: user.email,
-        email_verified: true,
-        amr: ["mfa"],
-      },
-      ID_TOKEN_TTL_SECONDS,
-      now,
-    );
+    body.id_token = "";
+    unsigned.push({
+      field: "id_token",
+      input: rt.signer.signingInput(
+        {
+          sub: user.id,
+          aud: record.clientId,
+          name: user.name,
+          nickname: user.username,
+          email: user.email,
+          email_verified: true,
+          amr: ["mfa"],
+        },
+        ID_TOKEN_TTL_SECONDS,
+        now,
+      ),
+    });
   }
   body.scope = scope;
   body.expires_in = expiresIn;
   body.token_type = "Bearer";
-  return ok(body);
+  const reply: TokenReply = { ...ok(body), unsigned };
+  return reply;
 }

@@ -73,5 +73,10 @@ test("adds a suite of cases to a document, escaping what it writes", () => {
   assert.match(alone, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites>\n<testsuite name="drift"/);
   // A document with stray markup keeps its suites, the new one after them.
   const broken = '<testsuites><testsuite name="s"><testcase name="a" x=/></testsuite></testsuites>\n';
-  assert.deepEqual(countTests(addSuite(broken, "drift", cases)), { tests: 3, failures: 1, errors: 0, skipped: 0 });
+  assert.deepEqual(countTests(addSuite(broken, "drift", cases)), {
+    tests: 3,
+    failures: 1,
+    errors: 0,
+    skipped: 0,
+  });
 });

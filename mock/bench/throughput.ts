@@ -16,16 +16,28 @@
  *   server also reports the CPU time it spent per request (user + system), a figure that depends
  *   far less on what else the machine runs than requests per second do. Every answer's status is
  *   checked, so a mock answering errors cannot look fast.
+ * - The success path: successful mfa-oob exchanges (an access and an ID token signed, RS256), with
+ *   the tokens signed on the main thread (`signingThreads` 0) and on one thread per core, each
+ *   against bare node:http that signs the same two inputs on the same threads (the ceiling) and
+ *   answers a body of the same size. The request replays one challenge with the right code, so the
+ *   mock runs with the `binding-code-reusable` deviation and long code and mfa_token lifetimes: every
+ *   request is a whole successful grant, and the state stays as it was. The two success rows and
+ *   their bare servers alternate in the same rounds, so the scaling (one thread per core ÷ the main
+ *   thread) is a median of the rounds' ratios too.
  * - Memory: resident size of the mock after 100,000 and after 1,000,000 challenge requests, each
  *   read after a full garbage collection (so it measures what is kept, not garbage not yet collected).
  *
  * `npm run bench` (scripts/bench.ts) calls `benchMock()`; `--serve mock|bare` is the child's entry.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import type { ServerResponse } from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { signClientAssertion } from "../assertion-signer.ts";
+import { signature } from "../jwt.ts";
+import { SigningPool } from "../signing-pool.ts";
 
 export interface Side {
   rps: number;
@@ -55,6 +67,11 @@ export interface MemoryRow {
 
 export interface MockBench {
   throughput: ThroughputRow[];
+  /**
+   * Successful mfa-oob req/s on one signing thread per core ÷ on the main thread, for the mock and
+   * for the ceiling (what the machine gave a second thread during the run).
+   */
+  scaling: { threads: number; ratio: number; ceilingRatio: number };
   signsPerSecond: number;
   /** Private Key JWT client_assertion checks per second on one core (claims and RSA signature). */
   assertionChecksPerSecond: number;
@@ -69,6 +86,10 @@ interface Fixture {
   token: string;
   challengeBytes: number;
   tokenBytes: number;
+  /** A successful mfa-oob request (in the success mode), its answer's size, and what it signs. */
+  success: string;
+  successBytes: number;
+  signingInputs: string[];
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -83,71 +104,46 @@ export async function benchMock(
   const rounds = opts.rounds ?? 5;
   const connections = opts.connections ?? 32;
   const settings = { seconds, rounds, connections, warmupSeconds: WARMUP_SECONDS };
+  const cores = os.availableParallelism();
   const mock = await startChild(["--serve", "mock", "0", "0", "plain"]);
   const testMode = await startChild(["--serve", "mock", "0", "0", "validate-responses"]);
+  const oneThread = await startChild(["--serve", "mock", "0", "0", "success", "0"]);
+  const perCore = await startChild(["--serve", "mock", "0", "0", "success", String(cores)]);
   try {
     const fx = mock.fixture as Fixture;
-    const tx = testMode.fixture as Fixture;
-    const endpoints = [
-      {
-        endpoint: "POST /mfa/challenge",
-        fx,
-        server: mock,
-        path: "/mfa/challenge",
-        body: fx.challenge,
-        bytes: fx.challengeBytes,
-        expect: 200,
-      },
-      {
-        endpoint: "POST /oauth/token (mfa-oob)",
-        fx,
-        server: mock,
-        path: "/oauth/token",
-        body: fx.token,
-        bytes: fx.tokenBytes,
-        expect: 403,
-      },
-      {
-        endpoint: "POST /mfa/challenge, responses validated too",
-        fx: tx,
-        server: testMode,
-        path: "/mfa/challenge",
-        body: tx.challenge,
-        bytes: tx.challengeBytes,
-        expect: 200,
-      },
+    const row = (endpoint: string, server: Child, request: Request, signing?: string[]): Row => {
+      const f = server.fixture as Fixture;
+      const path = request === "challenge" ? "/mfa/challenge" : "/oauth/token";
+      const bytes = f[`${request}Bytes`];
+      const expect = request === "token" ? 403 : 200;
+      return { endpoint, fx: f, server, path, body: f[request], bytes, expect, signing };
+    };
+    const success = (server: Child, threads: number, label: string): Row =>
+      row(`POST /oauth/token (mfa-oob, success), ${label}`, server, "success", [
+        "sign",
+        String(threads),
+        JSON.stringify((server.fixture as Fixture).signingInputs),
+      ]);
+    // Rows of one group are measured side by side (their rounds interleave), so the success rows'
+    // scaling compares runs next to each other in time, like each mock with its bare server.
+    const groups: Row[][] = [
+      [row("POST /mfa/challenge", mock, "challenge")],
+      [row("POST /oauth/token (mfa-oob)", mock, "token")],
+      [row("POST /mfa/challenge, responses validated too", testMode, "challenge")],
+      [
+        success(oneThread, 0, "signing on the main thread (1 thread)"),
+        success(perCore, cores, `${cores} signing threads (one per core)`),
+      ],
     ];
-    const throughput: ThroughputRow[] = [];
-    for (const e of endpoints) {
-      const bare = await startChild(["--serve", "bare", String(e.bytes), String(e.expect)]);
-      try {
-        const sides = [
-          { child: e.server, url: `${e.fx.url}${e.path}`, runs: [] as Side[] },
-          { child: bare, url: `${(bare.fixture as { url: string }).url}${e.path}`, runs: [] as Side[] },
-        ];
-        const run = (side: (typeof sides)[number], duration: number) =>
-          measure(side.child, { url: side.url, body: e.body, seconds: duration, connections }, e.expect);
-        // Warm-up: both servers' code is compiled and their heaps sized before anything counts.
-        for (const side of sides) await run(side, WARMUP_SECONDS);
-        // Mock and bare alternate (and swap who goes first each round), and each side keeps its
-        // median round: a neighbour's load spike then shifts both sides instead of one.
-        for (let round = 0; round < rounds; round++) {
-          const order = round % 2 === 0 ? sides : [...sides].reverse();
-          for (const side of order) side.runs.push(await run(side, seconds));
-        }
-        const [ms, bs] = [sides[0]?.runs ?? [], sides[1]?.runs ?? []];
-        const [m, b] = [medianRun(ms), medianRun(bs)];
-        throughput.push({
-          endpoint: e.endpoint,
-          mock: m,
-          bare: b,
-          ratio: round2(median(ms.map((run, i) => run.rps / (bs[i]?.rps ?? Number.NaN)))),
-          cpuRatio: round2(median(ms.map((run, i) => (bs[i]?.cpuMicros ?? Number.NaN) / run.cpuMicros))),
-        });
-      } finally {
-        await bare.stop();
-      }
-    }
+    const measured: Array<{ row: ThroughputRow; runs: Side[][] }> = [];
+    for (const group of groups) measured.push(...(await compareRows(group, settings)));
+    const throughput = measured.map((m) => m.row);
+    const [single, multi] = measured.slice(-2).map((m) => m.runs);
+    const gain = (side: number) =>
+      round2(
+        median((multi?.[side] ?? []).map((run, i) => run.rps / (single?.[side]?.[i]?.rps ?? Number.NaN))),
+      );
+    const scaling = { threads: cores, ratio: gain(0), ceilingRatio: gain(1) };
     const signsPerSecond = (await mock.ask("sign")) as number;
     const assertionChecksPerSecond = (await mock.ask("verify")) as number;
     let memory: MemoryRow[] | undefined;
@@ -161,10 +157,82 @@ export async function benchMock(
         memory.push({ requests: target, rssMiB: (await mock.ask("rss")) as number });
       }
     }
-    return { throughput, signsPerSecond, assertionChecksPerSecond, memory, settings };
+    return { throughput, scaling, signsPerSecond, assertionChecksPerSecond, memory, settings };
   } finally {
-    await mock.stop();
-    await testMode.stop();
+    for (const child of [mock, testMode, oneThread, perCore]) await child.stop();
+  }
+}
+
+/** The fixture's requests: a challenge, an mfa-oob exchange with a wrong code, a successful one. */
+type Request = "challenge" | "token" | "success";
+
+/** One row of the table: a mock request and the bare server it is compared with. */
+interface Row {
+  endpoint: string;
+  fx: Fixture;
+  server: Child;
+  path: string;
+  body: string;
+  bytes: number;
+  expect: number;
+  /** Extra arguments of the bare server: `sign <threads> <inputs>` for the success path. */
+  signing?: string[];
+}
+
+/**
+ * Measures rows side by side: every row's mock and its own bare server, warmed up, then rounds in
+ * which all of them run one after the other (the order reversed every other round), so a
+ * neighbour's load spike shifts every side instead of one. Each side keeps its median round; ratios
+ * are medians of the rounds' ratios.
+ */
+async function compareRows(
+  rows: Row[],
+  o: { seconds: number; rounds: number; connections: number },
+): Promise<Array<{ row: ThroughputRow; runs: Side[][] }>> {
+  const bares: Child[] = [];
+  try {
+    const sides: Array<{ child: Child; url: string; row: Row; runs: Side[] }> = [];
+    for (const row of rows) {
+      const bare = await startChild([
+        "--serve",
+        "bare",
+        String(row.bytes),
+        String(row.expect),
+        ...(row.signing ?? []),
+      ]);
+      bares.push(bare);
+      sides.push({ child: row.server, url: `${row.fx.url}${row.path}`, row, runs: [] });
+      sides.push({ child: bare, url: `${(bare.fixture as { url: string }).url}${row.path}`, row, runs: [] });
+    }
+    const run = (side: (typeof sides)[number], seconds: number) =>
+      measure(
+        side.child,
+        { url: side.url, body: side.row.body, seconds, connections: o.connections },
+        side.row.expect,
+      );
+    // Warm-up: every server's code is compiled and its heap sized before anything counts.
+    for (const side of sides) await run(side, WARMUP_SECONDS);
+    for (let round = 0; round < o.rounds; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) side.runs.push(await run(side, o.seconds));
+    }
+    return rows.map((row, r) => {
+      const [ms, bs] = [sides[2 * r]?.runs ?? [], sides[2 * r + 1]?.runs ?? []];
+      const per = (f: (m: Side, b: Side) => number) =>
+        round2(median(ms.map((m, i) => (bs[i] ? f(m, bs[i]) : Number.NaN))));
+      return {
+        row: {
+          endpoint: row.endpoint,
+          mock: medianRun(ms),
+          bare: medianRun(bs),
+          ratio: per((m, b) => m.rps / b.rps),
+          cpuRatio: per((m, b) => b.cpuMicros / m.cpuMicros),
+        },
+        runs: [ms, bs],
+      };
+    });
+  } finally {
+    for (const bare of bares) await bare.stop();
   }
 }
 
@@ -276,8 +344,19 @@ function startChild(args: string[]): Promise<Child> {
   });
 }
 
-/** Child: the mock with one enrolled user, or a bare server with a fixed body of `bytes`. */
-async function serve(kind: string, bytes: number, status: number, mode: string): Promise<void> {
+/**
+ * Child: the mock with one enrolled user, or a bare server with a fixed body of `bytes`; in `sign`
+ * mode the bare server first signs `inputs` on `threads` threads (0: on its main thread), like the
+ * mock's success path.
+ */
+async function serve(
+  kind: string,
+  bytes: number,
+  status: number,
+  mode: string,
+  threads: number,
+  inputs: string[],
+): Promise<void> {
   const rssMiB = () => {
     (globalThis as { gc?: () => void }).gc?.();
     return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
@@ -286,11 +365,19 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
     const { createServer } = await import("node:http");
     const body = "x".repeat(bytes);
     const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(bytes) };
+    const pool = mode === "sign" && threads > 0 ? new SigningPool(threads) : undefined;
+    const answer = (res: ServerResponse) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
     const server = createServer((req, res) => {
       req.resume();
       req.on("end", () => {
-        res.writeHead(status, headers);
-        res.end(body);
+        if (pool) void pool.sign(inputs).then(() => answer(res));
+        else {
+          if (mode === "sign") for (const input of inputs) signature(input);
+          answer(res);
+        }
       });
     });
     server.listen(0, "127.0.0.1", () => {
@@ -305,9 +392,24 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
     return;
   }
   const { startMockServer } = await import("../server.ts");
+  const succeeds = mode === "success";
+  const year = 31_536_000;
   const server = await startMockServer({
     port: 0,
-    config: { profile: "off", validateResponses: mode === "validate-responses", users: 1 },
+    config: {
+      profile: "off",
+      validateResponses: mode === "validate-responses",
+      users: 1,
+      // The success path replays one exchange: the code stays valid and redeemable (see the file comment).
+      ...(succeeds
+        ? {
+            signingThreads: threads,
+            codeTtlSeconds: year,
+            mfaTokenTtlSeconds: year,
+            faults: { latencyMs: 0, errorRate: {}, deviations: ["binding-code-reusable"] },
+          }
+        : {}),
+    },
   });
   const app = server.app;
   const c = app.config();
@@ -355,6 +457,17 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
   const tokenRes = await send("/oauth/token", JSON.parse(token));
   if (ch.res.status !== 200 || tokenRes.res.status !== 403)
     throw new Error("bench fixture answers unexpectedly");
+  const success = JSON.stringify({
+    ...JSON.parse(token),
+    binding_code: app.outbox.list({ recipient: phone }).at(-1)?.code,
+  });
+  const successRes = succeeds ? await send("/oauth/token", JSON.parse(success)) : undefined;
+  if (successRes && successRes.res.status !== 200)
+    throw new Error("bench success fixture answers unexpectedly");
+  const signed = [successRes?.json.access_token, successRes?.json.id_token].filter(
+    (t) => typeof t === "string",
+  );
+  const signingInputs = signed.map((t) => t.slice(0, t.lastIndexOf(".")));
   // One client_assertion of the Private Key JWT client, checked again and again (jti reuse allowed,
   // so the figure is the check itself: JSON, claims and the RSA signature).
   const credential = app.runtime.state.clients.get(c.privateKeyJwtClientId)?.assertion?.();
@@ -399,11 +512,15 @@ async function serve(kind: string, bytes: number, status: number, mode: string):
       token,
       challengeBytes: Buffer.byteLength(ch.res.body),
       tokenBytes: Buffer.byteLength(tokenRes.res.body),
+      success,
+      successBytes: successRes ? Buffer.byteLength(successRes.res.body) : 0,
+      signingInputs,
     } satisfies Fixture,
   });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF && process.argv[2] === "--serve") {
-  const [kind = "mock", bytes = "0", status = "200", mode = "plain"] = process.argv.slice(3);
-  await serve(kind, Number(bytes), Number(status), mode);
+  const [kind = "mock", bytes = "0", status = "200", mode = "plain", threads = "0", inputs = "[]"] =
+    process.argv.slice(3);
+  await serve(kind, Number(bytes), Number(status), mode, Number(threads), JSON.parse(inputs) as string[]);
 }
