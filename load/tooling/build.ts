@@ -1,7 +1,7 @@
 /**
- * Bundles each k6 scenario (`load/scenarios/<name>.ts`) into `load/dist/<name>.js`: plain JavaScript
- * that k6 v0.48 and newer run as is, with the OpenAPI validators and every helper inlined.
- * `npm run build:load [-- <scenario>...]`.
+ * Bundles each k6 scenario (`load/scenarios/<name>.ts`) into `load/dist/<name>.js`, with its source
+ * map beside it (`<name>.js.map`): plain JavaScript that k6 v0.48 and newer run as is, with the
+ * OpenAPI validators and every helper inlined. `npm run build:load [-- <scenario>...]`.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -31,8 +31,10 @@ export function bundleOptions(scenario: string, write = true, outDir = distDir):
     outfile: path.join(outDir, `${scenario}.js`),
     // One file per scenario: k6 gets a single script, no npm package is resolved at k6 run time.
     bundle: true,
-    // k6 reads ES modules (`export const options`, `export default function`).
-    format: "esm",
+    // CommonJS (`exports.options`, `exports.default`), which every k6 runs: k6 before v0.53 sends an ES
+    // module through its built-in Babel, which takes tens of seconds of CPU on a bundle this size (the
+    // OpenAPI validators) and warns past 256,000 bytes; a script goja parses as it is skips Babel.
+    format: "cjs",
     // k6 is neither Node nor a browser: "neutral" keeps esbuild from injecting either's shims and from
     // preferring a package's Node or browser entry.
     platform: "neutral",
@@ -41,13 +43,16 @@ export function bundleOptions(scenario: string, write = true, outDir = distDir):
     // k6 0.48's goja runs ES2017 without help; newer syntax (object spread, optional chaining, `??`,
     // class fields) is lowered so that the same bundle also runs on the oldest supported k6.
     target: BUNDLE_TARGET,
-    // The k6 modules are built into the k6 binary; they must stay imports.
+    // The k6 modules are built into the k6 binary; they must stay require() calls.
     external: ["k6", "k6/*"],
-    // No source map: k6 reports errors with the bundle's line, and an unminified bundle keeps the
-    // TypeScript's names and layout, so that line is readable as it is.
-    sourcemap: false,
-    // Unminified for the same reason; k6 parses a script once per VU, size hardly matters.
-    minify: false,
+    // The map beside the bundle, named by its last line: k6 reads it and reports an exception at the
+    // TypeScript's file and line (load/lib/options.ts:<line>), so the bundle itself may be minified.
+    sourcemap: "linked",
+    // Positions are all a stack trace needs; the sources are in the repository. Keeps the map small.
+    sourcesContent: false,
+    // Almost half the size (what a ConfigMap carries to the k6-operator, what each VU parses), and under
+    // the 256,000 bytes past which k6 before v0.53 drops source maps for a script it sends through Babel.
+    minify: true,
     // Drops the helpers a scenario does not use (all validators stay: validate.ts looks them up by name).
     treeShaking: true,
     // k6 has no `process`: a library's NODE_ENV check must be a constant (the bundle test rejects any
@@ -64,7 +69,7 @@ export function bundleOptions(scenario: string, write = true, outDir = distDir):
   };
 }
 
-/** Bundles the named scenarios (all when empty) into `outDir` (load/dist); returns the written paths. */
+/** Bundles the named scenarios (all when empty) into `outDir` (load/dist); returns the scripts' paths. */
 export async function buildLoad(scenarios: string[] = [], outDir = distDir): Promise<string[]> {
   const known = listScenarios();
   const unknown = scenarios.filter((s) => !known.includes(s));
