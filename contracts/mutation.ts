@@ -34,6 +34,8 @@ export const SYMPTOMS: Record<string, RegExp> = {
   "sms-voice-not-paired": /voice|pair/i,
   "delete-returns-200": /\b204\b/,
   "token-type-lowercase": /token_type|Bearer/,
+  "client-assertion-replayable": /single use|replay/i,
+  "public-client-needs-secret": /public client|no secret/i,
 };
 
 /** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */
