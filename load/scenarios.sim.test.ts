@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { MockConfig } from "../mock/config.ts";
-import { scenarioNames } from "./lib/plan.ts";
+import { type ScenarioName, scenarioNames } from "./lib/plan.ts";
 import type { LoadSummary } from "./lib/summary.ts";
 import { simulate } from "./sim/run.ts";
 
@@ -102,6 +102,7 @@ test("the tenant target without its settings stops in setup, naming what is miss
     LOAD_BASE_URL: "https://t.example",
     LOAD_ALLOW_HOST: "t.example",
     LOAD_SMS_BUDGET: "10",
+    LOAD_AUTH0_APPROVAL: "ticket-0001",
   });
   assert.equal(run.exitCode, 107);
   assert.match(
@@ -111,15 +112,27 @@ test("the tenant target without its settings stops in setup, naming what is miss
 });
 
 test("a non-loopback target is refused in the init context, before any request", async () => {
-  const rows: Array<[Record<string, string>, RegExp]> = [
-    [{}, /refusing to start: t\.example is not loopback: set LOAD_ALLOW_HOST=t\.example/],
+  const approved = { LOAD_ALLOW_HOST: "t.example", LOAD_AUTH0_APPROVAL: "ticket-0001" };
+  const rows: Array<[ScenarioName, Record<string, string>, RegExp]> = [
+    ["wrong-codes", {}, /refusing to start: t\.example is not loopback: set LOAD_ALLOW_HOST=t\.example/],
     [
-      { LOAD_ALLOW_HOST: "t.example", LOAD_SMS_BUDGET: "1" },
+      "wrong-codes",
+      { LOAD_ALLOW_HOST: "t.example" },
+      /refusing to start: Auth0's load-testing policy requires .* approval/,
+    ],
+    [
+      "challenge-over-limit",
+      { ...approved, LOAD_SMS_BUDGET: "100000" },
+      /refusing to start: .* over the essentials profile's published limit .* Auth0's load-testing policy/,
+    ],
+    [
+      "wrong-codes",
+      { ...approved, LOAD_SMS_BUDGET: "1" },
       /plans up to \d+ messages, over LOAD_SMS_BUDGET=1/,
     ],
   ];
-  for (const [env, message] of rows) {
-    const run = await simulate("wrong-codes", {
+  for (const [scenario, env, message] of rows) {
+    const run = await simulate(scenario, {
       ...short,
       LOAD_TARGET: "tenant",
       LOAD_BASE_URL: "https://t.example",

@@ -19,6 +19,13 @@ export interface Series {
   area?: boolean;
 }
 
+/** A shaded range between two lines (e.g. a tolerance band around an envelope). */
+export interface Band {
+  name: string;
+  color: string;
+  points: Array<{ x: number; lo: number; hi: number }>;
+}
+
 export const COLORS = {
   ink: "#1f2933",
   muted: "#616e7c",
@@ -30,13 +37,6 @@ export const COLORS = {
   green: "#15803d",
   violet: "#7c3aed",
 };
-
-/** A "nice" upper bound for an axis (1, 2, 2.5 or 5 × a power of ten) at or above `max`. */
-function niceMax(max: number): number {
-  if (!(max > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(max));
-  return ([1, 2, 2.5, 5, 10].find((m) => m * power >= max) ?? 10) * power;
-}
 
 /** Formats a number for an axis or label: compact, at most 3 significant digits after the point. */
 export function fmt(n: number): string {
@@ -193,7 +193,8 @@ export function BarChart(props: {
 function Legend(props: {
   x: number;
   y: number;
-  items: Array<{ name: string; color: string; dashed?: boolean }>;
+  /** `swatch`: a square even in a legend of lines (a shaded band). */
+  items: Array<{ name: string; color: string; dashed?: boolean; swatch?: boolean }>;
   line?: boolean;
   charWidth: number;
   gap: number;
@@ -206,7 +207,7 @@ function Legend(props: {
         x += props.gap + item.name.length * props.charWidth;
         return (
           <>
-            {props.line ? (
+            {props.line && !item.swatch ? (
               <line
                 x1={at}
                 x2={at + 18}
@@ -219,7 +220,7 @@ function Legend(props: {
             ) : (
               <rect x={at} y={props.y - 9} width="10" height="10" fill={item.color} />
             )}
-            <text x={at + (props.line ? 22 : 14)} y={props.y} class="axis">
+            <text x={at + (props.line && !item.swatch ? 22 : 14)} y={props.y} class="axis">
               {item.name}
             </text>
           </>
@@ -229,60 +230,13 @@ function Legend(props: {
   );
 }
 
-/** Horizontal stacked bars, one per group (e.g. admitted and 429 requests per scenario). */
-export function StackedBars(props: {
-  title: string;
-  unit: string;
-  groups: Array<{ label: string; parts: Bar[] }>;
-  width?: number;
-}) {
-  const width = props.width ?? 640;
-  const rowH = 28;
-  const [left, right, top] = [170, 70, 8];
-  const legend = [
-    ...new Map(props.groups.flatMap((g) => g.parts).map((p) => [p.label, p.color ?? COLORS.blue])),
-  ].map(([name, color]) => ({ name, color }));
-  const height = top + rowH * props.groups.length + 30;
-  const total = (g: { parts: Bar[] }) => g.parts.reduce((s, p) => s + p.value, 0);
-  const max = niceMax(Math.max(...props.groups.map(total), 0));
-  const plotW = width - left - right;
-  return (
-    <Frame width={width} height={height} title={props.title}>
-      {props.groups.map((g, i) => {
-        const y = top + i * rowH;
-        let x = left;
-        return (
-          <>
-            <text x={left - 8} y={y + 17} text-anchor="end" class="axis">
-              {g.label}
-            </text>
-            {g.parts.map((p) => {
-              const w = (plotW * p.value) / max;
-              const at = x;
-              x += w;
-              return (
-                <rect x={c1(at)} y={y + 4} width={c1(w)} height={rowH - 8} fill={p.color ?? COLORS.blue}>
-                  <title>{`${g.label} – ${p.label}: ${fmt(p.value)}${props.unit}`}</title>
-                </rect>
-              );
-            })}
-            <text x={c1(left + (plotW * total(g)) / max + 6)} y={y + 17} class="value">
-              {`${fmt(total(g))}${props.unit}`}
-            </text>
-          </>
-        );
-      })}
-      <Legend x={left} y={height - 9} items={legend} charWidth={7} gap={24} />
-    </Frame>
-  );
-}
-
 /** Lines over a numeric x axis (seconds, run number), with a legend; `area` fills under a line. */
 export function LineChart(props: {
   title: string;
   xLabel: string;
   unit: string;
   series: Series[];
+  bands?: Band[];
   xTicks?: Array<{ x: number; label: string }>;
   width?: number;
   height?: number;
@@ -290,7 +244,11 @@ export function LineChart(props: {
   const width = props.width ?? 640;
   const height = props.height ?? 240;
   const [left, right, top, bottom] = [56, 16, 22, 58];
-  const points = props.series.flatMap((s) => s.points);
+  const bands = props.bands ?? [];
+  const points = [
+    ...props.series.flatMap((s) => s.points),
+    ...bands.flatMap((b) => b.points.map((p) => ({ x: p.x, y: p.hi }))),
+  ];
   const xMin = Math.min(...points.map((p) => p.x), 0);
   const xMax = Math.max(...points.map((p) => p.x), xMin + 1);
   const axis = yAxis(Math.max(...points.map((p) => p.y), 0));
@@ -320,6 +278,15 @@ export function LineChart(props: {
       <text x={left + (width - left - right) / 2} y={y0 + 32} text-anchor="middle" class="axis">
         {props.xLabel}
       </text>
+      {bands.map((b) => {
+        const upper = b.points.map((p) => `${c1(sx(p.x))},${c1(sy(p.hi))}`);
+        const lower = [...b.points].reverse().map((p) => `${c1(sx(p.x))},${c1(sy(p.lo))}`);
+        return upper.length ? (
+          <path d={`M${[...upper, ...lower].join("L")}Z`} fill={b.color} opacity="0.15">
+            <title>{b.name}</title>
+          </path>
+        ) : null;
+      })}
       {props.series.map((s) => {
         const first = s.points[0];
         const last = s.points.at(-1);
@@ -353,7 +320,14 @@ export function LineChart(props: {
           </>
         );
       })}
-      <Legend x={left} y={height - 6} items={props.series} line charWidth={6.5} gap={34} />
+      <Legend
+        x={left}
+        y={height - 6}
+        items={[...props.series, ...bands.map((b) => ({ ...b, swatch: true }))]}
+        line
+        charWidth={6.5}
+        gap={34}
+      />
     </Frame>
   );
 }

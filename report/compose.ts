@@ -107,7 +107,8 @@ function loadResults(reportsDir: string): LoadResult[] {
     const summary = readJson(path.join(dir, "summary.json"));
     if (summary === undefined) return [];
     const files = listDir(dir).map((f) => `load/${scenario}/${f}`);
-    return [parseLoadSummary(scenario, summary, readJson(path.join(dir, "envelope.json")), files)];
+    const series = readJson(path.join(dir, "series.json"));
+    return [parseLoadSummary(scenario, summary, readJson(path.join(dir, "envelope.json")), files, series)];
   });
 }
 

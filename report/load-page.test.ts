@@ -65,3 +65,44 @@ test("the page of one load run shows the verdict, thresholds, envelope, knee and
   }
   assert.ok(!/<script|<link|<img|@import|url\(/i.test(html), "the page loads nothing and runs nothing");
 });
+
+test("with a series, the page draws requests, errors and latency per second and admitted against the envelope", () => {
+  const points = Array.from({ length: 10 }, (_, t) => ({
+    t,
+    requests: 50,
+    limited: t < 1 ? 0 : 25,
+    errors: t === 4 ? 2 : 0,
+    p50: 2,
+    p95: 6,
+    admitted: t < 1 ? 50 : 25,
+  }));
+  const accuracy = envelopeAccuracy({
+    bucket: { burst: 25, refillPerSecond: 25 },
+    attempts: 500,
+    admitted: 275,
+    elapsedSeconds: 10,
+    tolerancePercent: 2,
+  });
+  const summary = buildSummary(data, {
+    scenario: "challenge-over-limit",
+    target: "mock",
+    host: "127.0.0.1:1",
+    profile: "essentials",
+    finishedAt: "2026-01-05T10:00:00.000Z",
+    envelope: {
+      ...accuracy,
+      key: "global",
+      burst: 25,
+      refillPerSecond: 25,
+      limited: 225,
+      durationSeconds: 10,
+    },
+  });
+  const html = renderLoadHtml(summary, { version: 1, startMs: 0, points });
+  assert.match(html, /challenge-over-limit: requests per second/);
+  assert.match(html, /challenge-over-limit: latency per second/);
+  assert.match(html, /admitted requests against the token-bucket envelope, per second/);
+  assert.match(html, /±2% tolerance/);
+  assert.match(html, /other errors/);
+  assert.doesNotMatch(renderLoadHtml(summary), /requests per second/);
+});

@@ -10,7 +10,8 @@ import { renderDocument } from "./components/document.tsx";
 import { LoadPage } from "./components/load-page.tsx";
 import { parseLoadSummary } from "./load.ts";
 
-/** Renders the page. */
-export function renderLoadHtml(summary: LoadSummary): string {
-  return renderDocument(h(LoadPage, { result: parseLoadSummary(summary.harness.scenario, summary) }));
+/** Renders the page; `series` is the run's series.json, when k6 wrote its points. */
+export function renderLoadHtml(summary: LoadSummary, series?: unknown): string {
+  const result = parseLoadSummary(summary.harness.scenario, summary, undefined, [], series);
+  return renderDocument(h(LoadPage, { result }));
 }

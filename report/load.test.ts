@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { envelope } from "../load/lib/rate-limits.ts";
-import { envelopeAccuracy, parseEnvelope, parseLoadSummary } from "./load.ts";
+import { envelopeAccuracy, parseEnvelope, parseLoadSummary, parseSeries } from "./load.ts";
 
 test("reads both k6 summary shapes", () => {
   const handleSummary = {
@@ -79,6 +79,7 @@ test("reads the load runner's harness block", () => {
     harness: {
       target: "mock",
       profile: "off",
+      approval: "T-1234",
       passed: false,
       schema: { checked: 10, conforming: 9, findings: 1 },
       knee: { found: null, stages: [{ rate: 50, requests: 500, errors: 0, p95: 3 }, { nope: 1 }] },
@@ -87,9 +88,21 @@ test("reads the load runner's harness block", () => {
   assert.deepEqual(r.harness, {
     target: "mock",
     profile: "off",
+    approval: "T-1234",
     passed: false,
     schema: { checked: 10, conforming: 9, findings: 1 },
     stages: [{ rate: 50, requests: 500, errors: 0, p95: 3 }],
     knee: null,
   });
+});
+
+test("reads series.json leniently: malformed points dropped, missing counts are zero", () => {
+  assert.deepEqual(parseSeries(undefined), []);
+  assert.deepEqual(
+    parseSeries({ points: [{ t: 0, requests: 5, p95: 9, admitted: 3 }, { requests: 1 }, null] }),
+    [{ t: 0, requests: 5, limited: 0, errors: 0, p95: 9, admitted: 3 }],
+  );
+  const r = parseLoadSummary("x", {}, undefined, [], { points: [{ t: 0, requests: 1 }] });
+  assert.equal(r.series?.length, 1);
+  assert.equal(parseLoadSummary("x", {}).series, undefined);
 });

@@ -5,7 +5,7 @@
 
 import type { Knee, StageResult } from "../load/lib/knee.ts";
 import { envelope } from "../load/lib/rate-limits.ts";
-import type { EnvelopeSummary, HarnessSummary } from "../load/lib/summary.ts";
+import type { EnvelopeSummary, HarnessSummary, SeriesPoint } from "../load/lib/summary.ts";
 
 /**
  * A scenario's rate-limit envelope as the report reads it: the `envelope` block of the summary (see
@@ -38,7 +38,10 @@ export interface Threshold {
 
 /** The summary's `harness` block (load/lib/summary.ts) as the report reads it: every field optional. */
 export type Harness = Partial<
-  Pick<HarnessSummary, "target" | "host" | "profile" | "passed" | "schema" | "finishedAt" | "figures">
+  Pick<
+    HarnessSummary,
+    "target" | "host" | "profile" | "passed" | "schema" | "finishedAt" | "figures" | "approval"
+  >
 > & {
   /** Ramp: per-stage rate, p95 and errors, and the first stage past the knee. */
   stages?: StageResult[];
@@ -59,6 +62,8 @@ export interface LoadResult {
   limited?: number;
   admitted?: number;
   envelope?: Envelope;
+  /** The run per second, from series.json (k6's points), when it was recorded. */
+  series?: SeriesPoint[];
   thresholds: Threshold[];
   /** Files of this scenario's folder, relative to the reports folder, for links. */
   files: string[];
@@ -94,6 +99,7 @@ export function parseLoadSummary(
   summary: unknown,
   envelopeFile?: unknown,
   files: string[] = [],
+  seriesFile?: unknown,
 ): LoadResult {
   const root = (typeof summary === "object" && summary !== null ? summary : {}) as Record<string, unknown>;
   const metrics = (root.metrics ?? {}) as Record<string, unknown>;
@@ -116,6 +122,7 @@ export function parseLoadSummary(
   const checks = valuesOf(metrics, "checks");
   const env = parseEnvelope(envelopeFile ?? root.envelope);
   const harness = parseHarness(root.harness);
+  const series = parseSeries(seriesFile);
   return {
     scenario,
     ...(harness ? { harness } : {}),
@@ -136,6 +143,7 @@ export function parseLoadSummary(
         ? { admitted: env.admitted }
         : {}),
     ...(env ? { envelope: env } : {}),
+    ...(series.length ? { series } : {}),
     thresholds: thresholdsOf(metrics),
     files,
   };
@@ -202,6 +210,29 @@ export function parseEnvelope(raw: unknown): Envelope | undefined {
   };
 }
 
+/** The points of a series.json (load/lib/summary.ts SeriesSummary), leniently: malformed points are dropped. */
+export function parseSeries(raw: unknown): SeriesPoint[] {
+  const points = (raw as { points?: unknown } | undefined)?.points;
+  if (!Array.isArray(points)) return [];
+  return points.flatMap((p) => {
+    const q = (p ?? {}) as Record<string, unknown>;
+    const t = num(q.t);
+    if (t === undefined) return [];
+    const [p50, p95, admitted] = [num(q.p50), num(q.p95), num(q.admitted)];
+    return [
+      {
+        t,
+        requests: num(q.requests) ?? 0,
+        limited: num(q.limited) ?? 0,
+        errors: num(q.errors) ?? 0,
+        ...(p50 !== undefined ? { p50 } : {}),
+        ...(p95 !== undefined ? { p95 } : {}),
+        ...(admitted !== undefined ? { admitted } : {}),
+      },
+    ];
+  });
+}
+
 /** Reads the harness block leniently; unknown fields are ignored. */
 function parseHarness(raw: unknown): Harness | undefined {
   if (!raw || typeof raw !== "object") return undefined;
@@ -235,6 +266,7 @@ function parseHarness(raw: unknown): Harness | undefined {
     ...str("host"),
     ...str("profile"),
     ...str("finishedAt"),
+    ...str("approval"),
     ...(figures.length ? { figures: Object.fromEntries(figures) } : {}),
     ...(typeof h.passed === "boolean" ? { passed: h.passed } : {}),
     ...(schema && num(schema.checked) !== undefined

@@ -4,7 +4,7 @@
  * saves `report.png` beside the page. Skips, naming what is missing, when there is no Chromium.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -53,4 +53,12 @@ test("the report renders in Chromium with the matrix and load section visible", 
   assert.ok(check.page.firstFailedCellHref?.startsWith("#cell-"), "a failed cell links to its details");
   assert.equal(check.page.hrefTargets, 1);
   assert.ok(existsSync(screenshot));
+  // The over-limit scenario's time series (fixtures/load/challenge-over-limit/series.json) are drawn.
+  const html = readFileSync(indexPath, "utf8");
+  for (const title of [
+    "requests per second",
+    "latency per second",
+    "admitted requests against the token-bucket envelope, per second",
+  ])
+    assert.ok(html.includes(`challenge-over-limit: ${title}`), title);
 });

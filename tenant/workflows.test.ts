@@ -39,15 +39,93 @@ jobs:
     timeout-minutes: 5
     steps:
       - uses: actions/checkout@v4
+      - uses: actions/cache/restore@v4
+        with:
+          path: reports/history.json
+          key: history-\${{ github.workflow }}-\${{ github.run_id }}
+          restore-keys: history-\${{ github.workflow }}-
       - run: npm run test:tenant
         env:
           S: \${{ secrets.AUTH0_DOMAIN }}
+      - run: npm run report
+        if: always()
+      - uses: actions/cache/save@v4
+        if: always()
+        with:
+          path: reports/history.json
+          key: history-\${{ github.workflow }}-\${{ github.run_id }}
       - uses: actions/upload-artifact@v4
         if: always()
         with: { name: r, path: reports/ }
       - uses: dorny/test-reporter@v1
         with: { name: t, path: junit.xml, reporter: java-junit }
 `;
+
+const restoreStep = valid.slice(
+  valid.indexOf("      - uses: actions/cache/restore@v4"),
+  valid.indexOf("      - run: npm run test:tenant"),
+);
+const saveStep = valid.slice(
+  valid.indexOf("      - uses: actions/cache/save@v4"),
+  valid.indexOf("      - uses: actions/upload-artifact@v4"),
+);
+
+/** How the report's history can fail to survive a run, each with the problem the check names. */
+const historyRows: { name: string; text: string; problem: RegExp }[] = [
+  {
+    name: "no history restored",
+    text: valid.replace(restoreStep, ""),
+    problem: /must restore reports\/history\.json/,
+  },
+  {
+    name: "no history saved",
+    text: valid.replace(saveStep, ""),
+    problem: /must save reports\/history\.json/,
+  },
+  {
+    name: "history restored after the run",
+    text: valid.replace(restoreStep, "").replace(saveStep, `${restoreStep}${saveStep}`),
+    problem: /restore reports\/history\.json before the run step/,
+  },
+  {
+    name: "history saved before the report",
+    text: valid
+      .replace(saveStep, "")
+      .replace("      - run: npm run test:tenant", `${saveStep}      - run: npm run test:tenant`),
+    problem: /save reports\/history\.json after the run and the report/,
+  },
+  {
+    name: "history saved only when the run passed",
+    text: valid.replace(saveStep, saveStep.replace("        if: always()\n", "")),
+    problem: /with if: always\(\)/,
+  },
+  {
+    name: "the whole reports folder cached",
+    text: valid.replace(
+      saveStep,
+      saveStep.replace(
+        "path: reports/history.json",
+        "path: |\n            reports/history.json\n            reports/",
+      ),
+    ),
+    problem: /cache reports\/history\.json alone/,
+  },
+  {
+    name: "a fixed key (a cache entry is never overwritten)",
+    text: valid.replace(/-\$\{\{ github\.run_id \}\}/g, ""),
+    problem: /must roll with \$\{\{ github\.run_id \}\}/,
+  },
+  {
+    name: "different keys to restore and save",
+    text: valid.replace(saveStep, saveStep.replace("history-", "hist-")),
+    problem: /under the same key/,
+  },
+  {
+    name: "no restore-keys prefix",
+    text: valid.replace(/ {10}restore-keys: .*\n/, ""),
+    problem: /restore-keys must hold a prefix/,
+  },
+];
 
 describe("checkWorkflow finds", () => {
   const rows: { name: string; file?: string; text: string; problem: RegExp }[] = [
@@ -105,7 +183,7 @@ describe("checkWorkflow finds", () => {
     },
     {
       name: "an upload that skips failed runs",
-      text: valid.replace("        if: always()\n", ""),
+      text: valid.replace("upload-artifact@v4\n        if: always()\n", "upload-artifact@v4\n"),
       problem: /upload the report with if: always\(\)/,
     },
     {
@@ -130,6 +208,13 @@ describe("checkWorkflow finds", () => {
       problem: /must run on workflow_dispatch only/,
     },
     { name: "a load run without k6", file: "pre-release-load.yml", text: valid, problem: /must install k6/ },
+    {
+      name: "a load run without Auth0's approval",
+      file: "pre-release-load.yml",
+      text: valid,
+      problem: /must pass LOAD_AUTH0_APPROVAL/,
+    },
+    ...historyRows,
   ];
   for (const row of rows) {
     test(row.name, () => {

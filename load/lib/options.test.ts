@@ -47,6 +47,15 @@ test("defaults fit the embedded mock", () => {
   assert.equal(o.envelopeTolerancePercent, 2);
   assert.equal(o.lockoutStatus, 429);
   assert.equal(o.invalidGrantStatus, 403);
+  assert.equal(o.approval, undefined);
+  assert.equal(o.allowOverLimit, false);
+});
+
+test("the policy settings: the approval reference as written, the over-limit switch 1 or 0", () => {
+  const o = readLoadOptions({ ...base, LOAD_AUTH0_APPROVAL: " 01234567 ", LOAD_ALLOW_OVER_LIMIT: "1" });
+  assert.equal(o.approval, "01234567");
+  assert.equal(o.allowOverLimit, true);
+  assert.equal(readLoadOptions({ ...base, LOAD_ALLOW_OVER_LIMIT: "0" }).allowOverLimit, false);
 });
 
 test("a bad value is refused with the variable's name", () => {
@@ -60,6 +69,7 @@ test("a bad value is refused with the variable's name", () => {
     [{ ...base, LOAD_SCHEMA_SAMPLE: "2" }, /LOAD_SCHEMA_SAMPLE: "2" must be a share/],
     [{ ...base, LOAD_LOCKOUT_STATUS: "200" }, /LOAD_LOCKOUT_STATUS: "200" must be an HTTP error status/],
     [{ ...base, LOAD_P95_MS: "-1" }, /LOAD_P95_MS/],
+    [{ ...base, LOAD_ALLOW_OVER_LIMIT: "true" }, /LOAD_ALLOW_OVER_LIMIT: "true" must be 1/],
   ];
   for (const [env, message] of rows)
     assert.throws(

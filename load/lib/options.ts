@@ -47,6 +47,10 @@ export interface LoadOptions {
   /** Tenant only: realm for the password-realm grant; without it the password grant is used. */
   connection?: string;
   audience?: string;
+  /** Reference of Auth0's written approval of this load test (a support ticket); required off loopback. */
+  approval?: string;
+  /** Lets a non-loopback run go past the profile's published limit: only for a deployment the user operates. */
+  allowOverLimit: boolean;
 }
 
 export class OptionError extends Error {}
@@ -100,6 +104,14 @@ function number(
   return n;
 }
 
+/** A yes/no variable: unset, empty or "0" is no, "1" is yes, anything else is refused with its name. */
+export function readSwitch(env: Env, name: string): boolean {
+  const v = text(env, name);
+  if (v === undefined || v === "0") return false;
+  if (v === "1") return true;
+  throw new OptionError(`${name}: "${v}" must be 1 (or 0, or unset)`);
+}
+
 const positiveInt = (n: number) => Number.isInteger(n) && n >= 1;
 const share = (n: number) => n >= 0 && n <= 1;
 const httpStatus = (n: number) => Number.isInteger(n) && n >= 400 && n <= 599;
@@ -144,6 +156,8 @@ export function readLoadOptions(env: Env): LoadOptions {
     clientSecret: text(env, "LOAD_CLIENT_SECRET"),
     connection: text(env, "LOAD_CONNECTION"),
     audience: text(env, "LOAD_AUDIENCE"),
+    approval: text(env, "LOAD_AUTH0_APPROVAL"),
+    allowOverLimit: readSwitch(env, "LOAD_ALLOW_OVER_LIMIT"),
   };
 }
 

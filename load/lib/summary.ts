@@ -55,6 +55,32 @@ export interface HarnessSummary {
   knee?: { found: Knee | null; stages: StageResult[] };
   /** Scenario-specific figures (counts of refusals seen, etc.). */
   figures: Record<string, number>;
+  /** Reference of Auth0's written approval of the test (LOAD_AUTH0_APPROVAL), when one was given. */
+  approval?: string;
+}
+
+/** One second of a run (setup and teardown left out), from k6's points: `t` is seconds since the first point. */
+export interface SeriesPoint {
+  t: number;
+  /** HTTP requests answered in this second (k6's http_reqs). */
+  requests: number;
+  /** Answers with status 429. */
+  limited: number;
+  /** Failed requests other than 429: k6's `expected_response` false (else status 0 or 400 and up). */
+  errors: number;
+  /** Percentiles of http_req_duration in ms; absent in a second without requests. */
+  p50?: number;
+  p95?: number;
+  /** The scenario's `admitted` counter in this second, when it has one (the over-limit scenario). */
+  admitted?: number;
+}
+
+/** `series.json` beside the summary: the run per second, aggregated from k6's CSV points. */
+export interface SeriesSummary {
+  version: 1;
+  /** Epoch ms of the first point (t = 0). */
+  startMs: number;
+  points: SeriesPoint[];
 }
 
 export type LoadSummary = Omit<K6SummaryData, "setup_data"> & {

@@ -32,7 +32,9 @@ const command = {
   },
   notes: [
     `scenarios: ${scenarioNames.join(", ")}`,
-    "Any non-loopback target needs LOAD_ALLOW_HOST=<its host name> and LOAD_SMS_BUDGET=<messages>.",
+    "Any non-loopback target needs LOAD_ALLOW_HOST=<its host name>, LOAD_SMS_BUDGET=<messages> and, by",
+    "Auth0's load-testing policy, LOAD_AUTH0_APPROVAL=<Auth0's written approval>; a rate over the",
+    "profile's limit also needs LOAD_ALLOW_OVER_LIMIT=1 (a deployment you operate).",
   ],
 } satisfies CommandSpec;
 

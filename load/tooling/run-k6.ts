@@ -8,6 +8,8 @@ export interface K6Run {
   env: Record<string, string>;
   /** Extra `k6 run` arguments. */
   args?: string[];
+  /** Where k6 streams every metric point as CSV (`--out csv`), one line per sample. */
+  pointsPath?: string;
   /** Where k6's output goes; default: this process's. */
   stdio?: "inherit" | "pipe";
   /** Kills k6 after this many ms (a bound for tests). */
@@ -15,17 +17,19 @@ export interface K6Run {
 }
 
 /** The `k6 run` command line for a script. */
-function k6Command(run: Pick<K6Run, "script" | "args">): string[] {
+function k6Command(run: Pick<K6Run, "script" | "args" | "pointsPath">): string[] {
   // --quiet: no progress bar (handleSummary prints the result); --no-usage-report: nothing leaves the
   // machine but the test traffic.
-  return ["run", "--quiet", "--no-usage-report", ...(run.args ?? []), run.script];
+  const out = run.pointsPath ? ["--out", `csv=${run.pointsPath}`] : [];
+  return ["run", "--quiet", "--no-usage-report", ...out, ...(run.args ?? []), run.script];
 }
 
 /** Runs k6; resolves with its exit code and, with stdio "pipe", its output. */
 export function runK6(run: K6Run): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(run.k6, k6Command(run), {
-      env: { ...process.env, ...run.env },
+      // Millisecond timestamps: per-second buckets then start at the first point, not a clock second.
+      env: { ...process.env, ...run.env, ...(run.pointsPath ? { K6_CSV_TIME_FORMAT: "unix_milli" } : {}) },
       stdio: run.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
     });
     let output = "";

@@ -1,11 +1,12 @@
 /**
- * Load results: the table of scenarios, throughput, and one card per scenario (latency, the
- * rate-limit envelope, the ramp's knee, thresholds, figures). The one renderer of load data: the
+ * Load results: the table of scenarios and one card per scenario (latency, requests, errors and
+ * latency per second, the rate-limit envelope over time, the ramp's knee, thresholds, figures). The one renderer of load data: the
  * report's load section and the page of a single load run both use it.
  */
 import { envelope } from "../../load/lib/rate-limits.ts";
-import { BarChart, COLORS, fmt, LineChart, StackedBars } from "../charts.tsx";
-import { envelopeAccuracy, type LoadResult } from "../load.ts";
+import type { SeriesPoint } from "../../load/lib/summary.ts";
+import { BarChart, COLORS, fmt, LineChart } from "../charts.tsx";
+import { type Envelope, envelopeAccuracy, type LoadResult } from "../load.ts";
 import { Badge } from "./badge.tsx";
 import { fmtMs, formatDuration, formatTime } from "./format.ts";
 
@@ -103,6 +104,7 @@ function HarnessFacts(props: { result: LoadResult }) {
   const facts = [
     h.target ? `target ${h.target}${h.host ? ` (${h.host})` : ""}` : "",
     h.profile ? `rate-limit profile ${h.profile}` : "",
+    h.approval ? `Auth0 approval ${h.approval}` : "",
     h.schema ? `${fmt(h.schema.checked)} responses schema-checked, ${fmt(h.schema.findings)} findings` : "",
     h.finishedAt ? `finished ${formatTime(h.finishedAt)}` : "",
   ].filter(Boolean);
@@ -169,10 +171,78 @@ function cumulative(timeline: Array<{ t: number; admitted: number; limited: numb
   return { adm, lim };
 }
 
+/** Whole-second ticks from 0 to `end`: a step of 1, 2, 5, 10, 15, 30 or 60 s, at most about 6 ticks. */
+function secondTicks(end: number): Array<{ x: number; label: string }> {
+  const step = [1, 2, 5, 10, 15, 30, 60].find((s) => end / s <= 6) ?? Math.ceil(end / 6);
+  return Array.from({ length: Math.floor(end / step) + 1 }, (_, i) => ({
+    x: i * step,
+    label: fmt(i * step),
+  }));
+}
+
+/** Cumulative admitted requests per second of the series, from 0 at the start of the run. */
+function cumulativeAdmitted(series: SeriesPoint[]): Array<{ x: number; y: number }> {
+  const out = [{ x: 0, y: 0 }];
+  let total = 0;
+  for (const p of series) {
+    total += p.admitted ?? 0;
+    out.push({ x: p.t + 1, y: total });
+  }
+  return out;
+}
+
+/** The envelope line (burst + rate × t) and its tolerance band, from 0 to `end` seconds. */
+function envelopeLine(env: Envelope, end: number) {
+  const xs = Array.from({ length: 21 }, (_, i) => (end * i) / 20);
+  const tol = (env.tolerancePercent ?? 0) / 100;
+  return {
+    line: xs.map((x) => ({ x, y: envelope(env, x) })),
+    band: xs.map((x) => ({ x, lo: envelope(env, x) * (1 - tol), hi: envelope(env, x) * (1 + tol) })),
+  };
+}
+
 /** Admitted requests against the token-bucket envelope (burst + refill × elapsed), over time when a timeline exists. */
 function EnvelopeFigure(props: { result: LoadResult }) {
   const r = props.result;
   const env = r.envelope;
+  const series = r.series;
+  if (env && series?.some((p) => p.admitted !== undefined)) {
+    const acc = envelopeAccuracy(r);
+    // t = 0 is the scenario's first request (series.json leaves the setup out): the bucket's start.
+    const run = series;
+    const { line, band } = envelopeLine(env, run.length);
+    return (
+      <figure>
+        <LineChart
+          title={`${r.scenario}: admitted requests against the token-bucket envelope, per second`}
+          xLabel="seconds since the first request"
+          xTicks={secondTicks(run.length)}
+          unit=""
+          series={[
+            {
+              name: `envelope (burst ${fmt(env.burst)} + ${fmt(env.refillPerSecond)}/s × t)`,
+              color: COLORS.red,
+              points: line,
+              dashed: true,
+            },
+            { name: "admitted (cumulative)", color: COLORS.teal, points: cumulativeAdmitted(run) },
+          ]}
+          bands={
+            env.tolerancePercent !== undefined
+              ? [{ name: `±${env.tolerancePercent}% tolerance`, color: COLORS.red, points: band }]
+              : []
+          }
+        />
+        <figcaption>
+          A faithful token bucket admits along the dashed envelope once its burst is spent
+          {acc !== undefined
+            ? `; at the end: ${acc.toFixed(1)}% of it${env.withinTolerance === false ? ", outside the band" : ""}`
+            : ""}
+          .
+        </figcaption>
+      </figure>
+    );
+  }
   if (!env) {
     if (r.limited === undefined) return null;
     return (
@@ -237,6 +307,64 @@ function EnvelopeFigure(props: { result: LoadResult }) {
         {acc !== undefined ? `; admitted${attempts} = ${acc.toFixed(1)}% of it${tolerance}` : ""}.
       </figcaption>
     </figure>
+  );
+}
+
+/** Per second: requests, 429s and other errors; p50 and p95 latency (with the p95 threshold). */
+function SeriesFigures(props: { result: LoadResult; threshold: number | undefined }) {
+  const r = props.result;
+  const series = r.series;
+  if (!series?.length) return null;
+  const per = (y: (p: SeriesPoint) => number | undefined) =>
+    series.flatMap((p) => {
+      const v = y(p);
+      return v === undefined ? [] : [{ x: p.t, y: v }];
+    });
+  const end = series.length - 1;
+  const threshold = props.threshold;
+  return (
+    <>
+      <figure>
+        <LineChart
+          title={`${r.scenario}: requests per second`}
+          xLabel="seconds since the first request"
+          xTicks={secondTicks(end)}
+          unit="/s"
+          series={[
+            { name: "requests", color: COLORS.blue, points: per((p) => p.requests), area: true },
+            { name: "429", color: COLORS.amber, points: per((p) => p.limited) },
+            { name: "other errors", color: COLORS.red, points: per((p) => p.errors), dashed: true },
+          ]}
+        />
+        <figcaption>
+          The scenario's requests per second from k6's points (setup left out); 429s are the limiter refusing,
+          other errors are the requests k6 counts as failed.
+        </figcaption>
+      </figure>
+      <figure>
+        <LineChart
+          title={`${r.scenario}: latency per second`}
+          xLabel="seconds since the first request"
+          xTicks={secondTicks(end)}
+          unit=" ms"
+          series={[
+            { name: "p50", color: COLORS.blue, points: per((p) => p.p50) },
+            { name: "p95", color: COLORS.violet, points: per((p) => p.p95) },
+            ...(threshold !== undefined && end > 0
+              ? [
+                  {
+                    name: `p95 threshold ${fmt(threshold)} ms`,
+                    color: COLORS.red,
+                    points: [0, end].map((x) => ({ x, y: threshold })),
+                    dashed: true,
+                  },
+                ]
+              : []),
+          ]}
+        />
+        <figcaption>Percentiles of http_req_duration within each second.</figcaption>
+      </figure>
+    </>
   );
 }
 
@@ -312,6 +440,7 @@ export function ScenarioCard(props: { result: LoadResult }) {
           )}
           <figcaption>Latency of http_req_duration.</figcaption>
         </figure>
+        <SeriesFigures result={r} threshold={threshold} />
         <EnvelopeFigure result={r} />
         <KneeFigure result={r} />
       </div>
@@ -330,7 +459,7 @@ export function ScenarioCard(props: { result: LoadResult }) {
   );
 }
 
-/** The report's load section: the scenario table, throughput, and a card per scenario. */
+/** The report's load section: the scenario table and a card per scenario. */
 export function LoadSection(props: { load: { results: LoadResult[]; note?: string } }) {
   const { results, note } = props.load;
   if (results.length === 0) {
@@ -345,14 +474,6 @@ export function LoadSection(props: { load: { results: LoadResult[]; note?: strin
     <section id="load">
       <h2>Load</h2>
       <ScenarioTable results={results} />
-      <figure class="wide">
-        <StackedBars
-          title="Requests per scenario: admitted and refused with 429"
-          unit=""
-          groups={results.map((r) => ({ label: r.scenario, parts: admittedParts(r) }))}
-        />
-        <figcaption>Throughput: every request of each scenario; 429s in amber.</figcaption>
-      </figure>
       <div class="scenarios">
         {results.map((r) => (
           <ScenarioCard result={r} />

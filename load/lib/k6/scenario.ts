@@ -149,6 +149,7 @@ export function summaryHandler(
       finishedAt: new Date().toISOString(),
       ...extras(data),
     });
+    if (opts.approval) summary.harness.approval = opts.approval;
     const out: Record<string, string> = { stdout: summaryText(summary) };
     const summaryPath = __ENV.LOAD_SUMMARY_PATH;
     if (summaryPath) out[summaryPath] = JSON.stringify(summary, null, 2);
