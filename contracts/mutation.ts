@@ -112,7 +112,12 @@ function collect(
 
 /** A file's JSON, or `fallback` when the run left none. */
 function readJson<T>(file: string, fallback: T): T {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : fallback;
+  try {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : fallback;
+  } catch {
+    // Cut short by a killed run: judged on what else it left, never a crash of the whole pool.
+    return fallback;
+  }
 }
 
 /**
@@ -147,7 +152,11 @@ async function runSuite(
     },
     stdio: ["ignore", output, output],
   });
-  const timer = setTimeout(() => child.kill("SIGINT"), RUN_TIMEOUT_MS);
+  // SIGINT lets Playwright stop its mock and write its reports; SIGKILL if it does not within 30 s.
+  const timer = setTimeout(() => {
+    child.kill("SIGINT");
+    setTimeout(() => child.kill("SIGKILL"), 30_000).unref();
+  }, RUN_TIMEOUT_MS);
   const exitCode = await new Promise<number | null>((resolve) => {
     child.on("error", () => resolve(null));
     child.on("close", (code) => resolve(code));
@@ -338,7 +347,7 @@ export async function runMutation(options: MutationOptions): Promise<number> {
     .sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));
   const caught = outcomes.filter((o) => o.caught).length;
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  const ran = baseline ?? { tests: 0, failed: [], seconds: 0 };
+  const ran = baseline ?? { tests: 0, failed: [], seconds: 0, exitCode: null };
   const summary = {
     score: { caught, injected: outcomes.length },
     seconds,
@@ -346,7 +355,12 @@ export async function runMutation(options: MutationOptions): Promise<number> {
     jobs: options.jobs,
     workers: options.workers,
     machine: { cores: os.availableParallelism(), loadAverage },
-    baseline: { tests: ran.tests, failed: ran.failed.map((f) => f.title), seconds: ran.seconds },
+    baseline: {
+      tests: ran.tests,
+      failed: ran.failed.map((f) => f.title),
+      seconds: ran.seconds,
+      exitCode: ran.exitCode,
+    },
     faults: outcomes,
   };
   writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
@@ -357,7 +371,7 @@ export async function runMutation(options: MutationOptions): Promise<number> {
       (missed.length ? `\nlet through by the suites: ${missed.join(", ")}` : ""),
   );
   // A fault counts as caught by a failure the faithful mock does not cause, so the baseline must pass.
-  if (ran.tests === 0 || ran.failed.length > 0) {
+  if (ran.tests === 0 || ran.failed.length > 0 || ran.exitCode !== 0) {
     for (const f of ran.failed) console.error(`      - ${f.title}`);
     console.error(
       "mutation: the baseline run failed, so the score proves nothing; see reports/mutation/baseline/output.txt",

@@ -118,7 +118,16 @@ function onEnd(this: Reading): void {
     body,
   });
   // Only a token answer signed on the pool is a promise; everything else is written in this tick.
-  if (answer instanceof Promise) void answer.then((a) => deliver(app, this.mockRes, a));
+  if (answer instanceof Promise)
+    answer
+      .then((a) => deliver(app, this.mockRes, a))
+      .catch((error: unknown) => {
+        // The state change is made; only the writing failed (a closed socket): never crash the mock.
+        console.error(
+          `mock: could not write a token answer: ${error instanceof Error ? error.message : error}`,
+        );
+        this.mockRes.destroy();
+      });
   else deliver(app, this.mockRes, answer);
 }
 

@@ -47,7 +47,15 @@ export class SigningPool {
 
   /** The signatures of `inputs`, in order; never rejects (a dead thread's jobs are signed here). */
   sign(inputs: string[]): Promise<string[]> {
-    const thread = this.#closed || this.#failedStarts >= MAX_FAILED_STARTS ? undefined : this.#pick();
+    let thread: Thread | undefined;
+    try {
+      thread = this.#closed || this.#failedStarts >= MAX_FAILED_STARTS ? undefined : this.#pick();
+    } catch {
+      // A thread that cannot even start (no resources): the grant has already spent its code, so
+      // sign here rather than fail the answer.
+      this.#failedStarts++;
+      thread = undefined;
+    }
     if (thread === undefined) return Promise.resolve(inputs.map(signature));
     const id = this.#nextId++;
     return new Promise((resolve) => {

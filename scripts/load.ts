@@ -7,7 +7,7 @@
  * (unless LOAD_BASE_URL names one), runs k6, and writes `reports/load/<scenario>/summary.json` and
  * `index.html` (under $REPORTS_DIR when set). Exits with k6's code (99: a threshold failed).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { auth0PolicyNotice, guardTarget } from "../load/lib/guard.ts";
@@ -61,9 +61,11 @@ async function main(argv: string[]): Promise<number> {
   rmSync(summaryPath, { force: true });
   const seriesPath = path.join(outDir, "series.json");
   for (const f of [seriesPath, path.join(outDir, "points.csv.gz")]) rmSync(f, { force: true });
-  // The secrets list and k6's unmasked points must never sit among the reports: temporary files.
-  const secretsPath = path.join(tmpdir(), `load-secrets-${process.pid}-${Date.now()}.json`);
-  const rawPoints = path.join(tmpdir(), `load-points-${process.pid}-${Date.now()}.csv`);
+  // The secrets list and k6's unmasked points must never sit among the reports: an owner-only
+  // temporary folder (mkdtemp makes it 0700), removed at the end.
+  const scratch = mkdtempSync(path.join(tmpdir(), "load-"));
+  const secretsPath = path.join(scratch, "secrets.json");
+  const rawPoints = path.join(scratch, "points.csv");
   const mock = embedded ? await startMockServer({ port: 0 }) : undefined;
   try {
     if (mock) recordSecrets([mock.app.config().clientSecret], "client_secret");
@@ -87,17 +89,17 @@ async function main(argv: string[]): Promise<number> {
     registerSecrets(secretsPath);
     const mask = createMasker(readSecrets());
     // No points file (k6 failed to start) leaves the page without its time series, nothing worse.
-    await recordSeries(rawPoints, path.join(outDir, "points.csv.gz"), seriesPath, mask).catch(
-      () => undefined,
-    );
+    await recordSeries(rawPoints, path.join(outDir, "points.csv.gz"), seriesPath, mask).catch((error) => {
+      rmSync(path.join(outDir, "points.csv.gz"), { force: true });
+      console.log(`load: no time series (${error instanceof Error ? error.message : error})`);
+    });
     writeHtml(summaryPath, path.join(outDir, "index.html"), seriesPath);
     console.log(
       `load: k6 exited ${run.code}${run.code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
     );
     return run.code;
   } finally {
-    rmSync(secretsPath, { force: true });
-    rmSync(rawPoints, { force: true });
+    rmSync(scratch, { recursive: true, force: true });
     await mock?.close();
   }
 }

@@ -42,7 +42,7 @@ jobs:
       - uses: actions/cache/restore@v4
         with:
           path: reports/history.json
-          key: history-\${{ github.workflow }}-\${{ github.run_id }}
+          key: history-\${{ github.workflow }}-\${{ github.run_id }}-\${{ github.run_attempt }}
           restore-keys: history-\${{ github.workflow }}-
       - run: npm run test:tenant
         env:
@@ -53,7 +53,7 @@ jobs:
         if: always()
         with:
           path: reports/history.json
-          key: history-\${{ github.workflow }}-\${{ github.run_id }}
+          key: history-\${{ github.workflow }}-\${{ github.run_id }}-\${{ github.run_attempt }}
       - uses: actions/upload-artifact@v4
         if: always()
         with: { name: r, path: reports/ }
