@@ -13,8 +13,6 @@ import { isOperationId, operationIds } from "../openapi/validate.ts";
 
 export { CHECKS, type Check };
 
-/** The description's operations, in its order: the rows of every matrix. */
-const OPERATIONS = operationIds;
 /** Row for findings that name no operation. */
 const FLOWS = "flows";
 
@@ -170,7 +168,7 @@ export function buildMatrices(tests: TestRow[], findings: FindingRow[]): Matrix[
     const extra = [
       ...new Set([...mine.flatMap((t) => t.operations), ...myFindings.map((f) => f.operation)]),
     ].filter((op) => !isOperationId(op));
-    const rows = [...OPERATIONS, ...extra.sort()];
+    const rows = [...operationIds, ...extra.sort()];
     const cells = new Map<string, Cell>();
     for (const operation of rows) {
       for (const check of CHECKS) {
