@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import type { AssertionAlg } from "../mock/client-assertion.ts";
 import { AssertionVerifier } from "../mock/client-assertion.ts";
-import { type AssertionAlg, signClientAssertion } from "./client-assertion.ts";
+import { signClientAssertion } from "./client-assertion.ts";
 
 const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const pkcs8 = pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString();

@@ -4,27 +4,9 @@
  * a short exp, a unique jti). Signed with jose, so the suites do not share the mock's JWS code; an
  * assertion that lies about its alg is the mock's own signer's job (mock/assertion-signer.ts).
  */
-import { createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
-
-export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-export type AssertionAlg = "RS256" | "RS384" | "PS256";
-
-export interface AssertionOptions {
-  clientId: string;
-  /** The tenant's URL with its trailing slash, e.g. `https://tenant.auth0.com/`. */
-  audience: string;
-  privateKeyPem: string;
-  alg: AssertionAlg;
-  /** Epoch ms (default: now). */
-  now?: number;
-  lifetimeSeconds?: number;
-  /** Override or add claims, for negative cases. */
-  claims?: Record<string, unknown>;
-  /** Add header parameters (the `alg` stays the one the key signs with). */
-  header?: Record<string, unknown>;
-}
+import { type AssertionOptions, assertionClaims } from "../mock/client-assertion.ts";
 
 // A key is parsed once per PEM: a flow signs a fresh assertion for every request.
 const keys = new Map<string, KeyObject>();
@@ -44,16 +26,7 @@ function privateKey(pem: string): KeyObject {
 
 /** A compact JWS for the `client_assertion` field. */
 export function signClientAssertion(o: AssertionOptions): Promise<string> {
-  const iat = Math.floor((o.now ?? Date.now()) / 1000);
-  return new SignJWT({
-    iss: o.clientId,
-    sub: o.clientId,
-    aud: o.audience,
-    iat,
-    exp: iat + (o.lifetimeSeconds ?? 60),
-    jti: randomUUID(),
-    ...o.claims,
-  })
+  return new SignJWT(assertionClaims(o))
     .setProtectedHeader({ typ: "JWT", ...o.header, alg: o.alg })
     .sign(privateKey(o.privateKeyPem));
 }

@@ -4,9 +4,10 @@
  * numbers appear masked.
  */
 import { test } from "@playwright/test";
+import { CLIENT_ASSERTION_TYPE } from "../mock/client-assertion.ts";
 import { maskPhone } from "../redaction/mask.ts";
 import type { ApiClient, ApiResponse } from "./api-client.ts";
-import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./client-assertion.ts";
+import { signClientAssertion } from "./client-assertion.ts";
 import { expect } from "./matchers.ts";
 import type { InboxMessage, Target } from "./targets/target.ts";
 

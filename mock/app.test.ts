@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
-import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./assertion-signer.ts";
+import { signClientAssertion } from "./assertion-signer.ts";
+import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { TokenSigner } from "./jwt.ts";
 import { assertError, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 

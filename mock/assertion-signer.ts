@@ -5,23 +5,8 @@
  * add to them, and may lie (an `alg` other than the one signed with): the verifier's negative cases
  * need assertions a well-behaved library refuses to make. The suites build theirs with jose.
  */
-import { constants, createPrivateKey, randomUUID, sign } from "node:crypto";
-import type { AssertionAlg } from "./client-assertion.ts";
-
-export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-export interface AssertionOptions {
-  clientId: string;
-  /** The tenant's URL with its trailing slash, e.g. `https://tenant.auth0.com/`. */
-  audience: string;
-  privateKeyPem: string;
-  alg: AssertionAlg;
-  /** Epoch ms (default: now). */
-  now?: number;
-  lifetimeSeconds?: number;
-  claims?: Record<string, unknown>;
-  header?: Record<string, unknown>;
-}
+import { constants, createPrivateKey, sign } from "node:crypto";
+import { type AssertionOptions, assertionClaims } from "./client-assertion.ts";
 
 function part(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -29,17 +14,8 @@ function part(value: unknown): string {
 
 /** A compact JWS for the `client_assertion` field. */
 export function signClientAssertion(o: AssertionOptions): string {
-  const iat = Math.floor((o.now ?? Date.now()) / 1000);
   const header = part({ alg: o.alg, typ: "JWT", ...o.header });
-  const payload = part({
-    iss: o.clientId,
-    sub: o.clientId,
-    aud: o.audience,
-    iat,
-    exp: iat + (o.lifetimeSeconds ?? 60),
-    jti: randomUUID(),
-    ...o.claims,
-  });
+  const payload = part(assertionClaims(o));
   const key = createPrivateKey(o.privateKeyPem);
   const signingKey =
     o.alg === "PS256" ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
-import { type AssertionOptions, signClientAssertion } from "./assertion-signer.ts";
+import { signClientAssertion } from "./assertion-signer.ts";
+import type { AssertionOptions } from "./client-assertion.ts";
 import {
   type AssertionAlg,
   AssertionVerifier,

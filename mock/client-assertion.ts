@@ -7,11 +7,51 @@
  * What Auth0 answers for each failed check is not documented: every one is a failed client
  * authentication (401 `invalid_client`) whose description names the check, for the developer.
  */
-import { constants, createPublicKey, generateKeyPairSync, type KeyObject, verify } from "node:crypto";
+import {
+  constants,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomUUID,
+  verify,
+} from "node:crypto";
 import { BASE64URL, parseJsonPart } from "./jwt.ts";
 
 export const ASSERTION_ALGS = ["RS256", "RS384", "PS256"] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
+
+/** The claims Auth0 documents for an assertion (iss = sub = client_id, aud, a short exp, a unique jti), with the overrides. */
+export function assertionClaims(o: AssertionOptions): Record<string, unknown> {
+  const iat = Math.floor((o.now ?? Date.now()) / 1000);
+  return {
+    iss: o.clientId,
+    sub: o.clientId,
+    aud: o.audience,
+    iat,
+    exp: iat + (o.lifetimeSeconds ?? 60),
+    jti: randomUUID(),
+    ...o.claims,
+  };
+}
+
+/** The `client_assertion_type` that goes with a `client_assertion` (RFC 7523). */
+export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/** What a client signs an assertion from (the suites' signer and the mock tests' own). */
+export interface AssertionOptions {
+  clientId: string;
+  /** The tenant's URL with its trailing slash, e.g. `https://tenant.auth0.com/`. */
+  audience: string;
+  privateKeyPem: string;
+  alg: AssertionAlg;
+  /** Epoch ms (default: now). */
+  now?: number;
+  lifetimeSeconds?: number;
+  /** Override or add claims, for negative cases. */
+  claims?: Record<string, unknown>;
+  /** Add header parameters, for negative cases. */
+  header?: Record<string, unknown>;
+}
 
 /** Auth0 accepts assertions that live at most 5 minutes. */
 const MAX_LIFETIME_SECONDS = 300;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CLIENT_ASSERTION_TYPE, signClientAssertion } from "./assertion-signer.ts";
+import { signClientAssertion } from "./assertion-signer.ts";
+import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { checkDeviationNames, deviationNames, UnknownDeviationError } from "./deviations.ts";
 import { Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MockRequest, MockResponse } from "./app.ts";
-import { CLIENT_ASSERTION_TYPE } from "./assertion-signer.ts";
+import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { createRng } from "./random.ts";
 import { type Enrolled, Harness, json, OOB, RECOVERY } from "./testing.ts";
 

@@ -4,10 +4,10 @@
  * list of named deviations.
  */
 import { randomInt } from "node:crypto";
+import type { AssertionAlg } from "../../mock/client-assertion.ts";
 import { checkDeviationNames } from "../../mock/deviations.ts";
 import type { OutboxMessage } from "../../mock/outbox.ts";
 import { maskText } from "../../redaction/mask.ts";
-import type { AssertionAlg } from "../client-assertion.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 
 /** The part of `GET /__mock/config` the suites need. */
