@@ -4,12 +4,13 @@
  *   scripts → report → load → contracts | tenant → mock → openapi
  *
  * tenant sits beside contracts: it implements contracts' target interface and may import contracts,
- * never the reverse. redaction (masking, the secrets registry, the leak scan) and cli (options from
- * flags and environment variables) are leaves: every part may use them, they use no part.
+ * never the reverse. clients (Auth0's own SDKs driven against the mock) sits beside them too, above
+ * mock; only scripts may use it. redaction (masking, the secrets registry, the leak scan) and cli
+ * (options from flags and environment variables) are leaves: every part may use them, they use no part.
  * Tests follow the same rule: they may reach down into lower parts, never up.
  * docs/architecture.md explains the parts.
  */
-const parts = ["openapi", "mock", "contracts", "tenant", "load", "report", "scripts"];
+const parts = ["openapi", "mock", "contracts", "tenant", "clients", "load", "report", "scripts"];
 const leaves = ["redaction", "cli"];
 /** What each part may import besides itself and the leaves. */
 const below = {
@@ -17,9 +18,10 @@ const below = {
   mock: ["openapi"],
   contracts: ["openapi", "mock"],
   tenant: ["openapi", "mock", "contracts"],
+  clients: ["openapi", "mock"],
   load: ["openapi", "mock", "contracts", "tenant"],
   report: ["openapi", "mock", "contracts", "tenant", "load"],
-  scripts: ["openapi", "mock", "contracts", "tenant", "load", "report"],
+  scripts: ["openapi", "mock", "contracts", "tenant", "clients", "load", "report"],
 };
 const all = [...parts, ...leaves];
 

@@ -5,15 +5,17 @@
  * contracts/fixtures.ts.
  *
  * Variables: CONTRACTS_REPORT_DIR (default reports/contracts) moves every output of a run;
- * CONTRACTS_MOCK_DEVIATIONS starts the mocks with named deviations (npm run mutation sets both).
+ * CONTRACTS_MOCK_DEVIATIONS starts the mocks with named deviations (npm run mutation sets both);
+ * CONTRACTS_MOCK_TLS=1 runs every mock over HTTPS (see below).
  */
 import { execFileSync } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { mkdtempSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import type { Options } from "./contracts/fixtures.ts";
 import { deviationsFromEnv } from "./contracts/targets/mock.ts";
-import { mockArgs } from "./contracts/targets/mock-process.ts";
+import { mockArgs, mockUrl, tlsDirFromEnv } from "./contracts/targets/mock-process.ts";
 
 const reportDir = process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts";
 
@@ -29,7 +31,16 @@ if (!process.env.CONTRACTS_MOCK_PORT) {
   }).trim();
 }
 const port = Number(process.env.CONTRACTS_MOCK_PORT);
-process.env.CONTRACTS_MOCK_URL = `http://127.0.0.1:${port}`;
+// CONTRACTS_MOCK_TLS=1: every mock serves HTTPS from a CA made for this run in a temporary folder
+// (removed by the global teardown), and the workers trust it as an app would, through
+// NODE_EXTRA_CA_CERTS: Node reads it when a process starts, and the workers start after the
+// webServer below has made the CA.
+if (process.env.CONTRACTS_MOCK_TLS === "1" && !process.env.CONTRACTS_MOCK_TLS_DIR) {
+  process.env.CONTRACTS_MOCK_TLS_DIR = mkdtempSync(path.join(tmpdir(), "contracts-tls-"));
+  process.env.NODE_EXTRA_CA_CERTS = path.join(process.env.CONTRACTS_MOCK_TLS_DIR, "ca", "ca.pem");
+}
+const tlsDir = tlsDirFromEnv(process.env);
+process.env.CONTRACTS_MOCK_URL = mockUrl(port, { tlsDir });
 
 export default defineConfig<
   Pick<Options, "privateMock" | "waitOutRateLimits">,
@@ -67,9 +78,14 @@ export default defineConfig<
       JSON.stringify(process.execPath),
       "--import",
       "tsx",
-      ...mockArgs(port, { profile: "enterprise", deviations: deviationsFromEnv(process.env) }),
+      ...mockArgs(port, { profile: "enterprise", deviations: deviationsFromEnv(process.env), tlsDir }),
     ].join(" "),
     url: `${process.env.CONTRACTS_MOCK_URL}/__mock/health`,
+    // The runner started before the CA existed, so only its readiness probe skips the check; the
+    // suites' requests verify the certificate.
+    ignoreHTTPSErrors: tlsDir !== undefined,
+    // The CA file does not exist yet when this mock starts: Node would warn that it cannot load it.
+    env: tlsDir ? { NODE_EXTRA_CA_CERTS: "" } : {},
     reuseExistingServer: false,
     timeout: 60_000,
     // The mock prints the default client's credentials when it starts: keep them out of the logs.

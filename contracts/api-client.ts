@@ -79,7 +79,10 @@ const SECRET_FIELDS: Record<string, SecretKind> = {
   client_assertion: "client_assertion",
   password: "password",
   phone_number: "phone",
-  secret: "secret",
+  email: "email",
+  secret: "otp_secret",
+  totp_secret: "otp_secret",
+  barcode_uri: "otp_secret",
 };
 
 /** Records the secret fields of a request or response body in the run's registry; returns the values. */

@@ -15,7 +15,7 @@ import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
 import { observeResponse } from "./observations.ts";
 import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
-import { type MockProcess, startMockProcess } from "./targets/mock-process.ts";
+import { type MockProcess, startMockProcess, tlsDirFromEnv } from "./targets/mock-process.ts";
 import { readTenantEnv, type Target, type TenantEnv } from "./targets/target.ts";
 
 export type { ApiResponse } from "./api-client.ts";
@@ -119,7 +119,10 @@ export const test = base.extend<
       let started: Promise<{ process: MockProcess; target: Target }> | undefined;
       await use({
         async target() {
-          started ??= startMockProcess({ deviations: deviationsFromEnv(process.env) }).then(
+          started ??= startMockProcess({
+            deviations: deviationsFromEnv(process.env),
+            tlsDir: tlsDirFromEnv(process.env),
+          }).then(
             async (process) => ({
               process,
               target: await createMockTarget(process.url),

@@ -1,12 +1,17 @@
 /**
- * Runs once after every worker has stopped: merges the workers' findings into findings.json and
- * prints how many responses were checked against the description.
+ * Runs once after every worker has stopped: merges the workers' findings into findings.json,
+ * prints how many responses were checked against the description, and removes the TLS mode's CA.
  */
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { mergeWorkerLedgers, reportDir } from "./findings.ts";
+import { tlsDirFromEnv } from "./targets/mock-process.ts";
 
 /** Merges findings and prints the schema-check count. */
 export default async function globalTeardown(): Promise<void> {
+  // The TLS mode's CA (and its key) lived for this run only (playwright.config.ts).
+  const tlsDir = tlsDirFromEnv(process.env);
+  if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
   const summary = mergeWorkerLedgers();
   const perOperation = Object.entries(summary.byOperation)
     .map(([op, n]) => `${op} ${n}`)

@@ -1,9 +1,10 @@
 /**
- * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (docs/behaviour.md#listing, #removal). A caller
- * only ever sees and deletes its own user's authenticators; another user's id answers exactly like an
- * unknown one.
+ * GET /mfa/authenticators and DELETE /mfa/authenticators/{id} (docs/behaviour.md#listing, #removal,
+ * #push-pair). A caller only ever sees and deletes its own user's authenticators; another user's id
+ * answers exactly like an unknown one.
  */
 import { bearer } from "./auth.ts";
+import { maskedEmailName } from "./email.ts";
 import { fail, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import { maskedPhoneName } from "./state.ts";
@@ -19,6 +20,20 @@ export function listAuthenticators(rt: Runtime, authorization: string | undefine
   const items = caller.user.authenticators.map((a) => {
     if (a.kind === "recovery-code")
       return { id: a.id, authenticator_type: "recovery-code", active: a.active };
+    // docs/behaviour.md#otp: a TOTP lists without a name, as recorded.
+    if (a.kind === "totp") return { id: a.id, authenticator_type: "otp", active: a.active };
+    if (a.kind === "email") {
+      // docs/behaviour.md#masked-email
+      const name = maskedEmailName(a.email ?? "");
+      return { id: a.id, authenticator_type: "oob", active: a.active, [channelKey]: "email", name };
+    }
+    if (a.kind === "push") {
+      // docs/behaviour.md#push: the device's name once it has enrolled; none before, as recorded.
+      const item: Record<string, unknown> = { id: a.id, authenticator_type: "oob", active: a.active };
+      item[channelKey] = "auth0";
+      if (a.deviceName !== undefined) item.name = a.deviceName;
+      return item;
+    }
     const phone = a.phone ?? "";
     return {
       id: a.id,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assertError, Harness, json, OOB } from "./testing.ts";
+import { assertError, Harness, json, OOB, OTP } from "./testing.ts";
 
 describe("bad input: Auth0-shaped JSON errors, never a 5xx", () => {
   const rows: Array<{
@@ -288,4 +288,120 @@ describe("isolation: one user's tokens never reach another user's authenticators
     });
     assertError(tok, 400, "invalid_request", "mfa_token not issued to this client");
   });
+});
+
+describe("bad input in the OTP, email and push fields: Auth0-shaped 4xx, never a 5xx", () => {
+  type Ctx = { h: Harness; mfa: string; otpMfa: string; pushMfa: string; pushOob: string };
+  const rows: Array<{
+    name: string;
+    send: (c: Ctx) => ReturnType<Harness["associate"]>;
+    status: number;
+    error: string;
+  }> = [
+    {
+      name: "email of the wrong type",
+      send: (c) => c.h.associate(c.mfa, { authenticator_types: ["oob"], oob_channels: ["email"], email: 5 }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "email as an array",
+      send: (c) =>
+        c.h.associate(c.mfa, { authenticator_types: ["oob"], oob_channels: ["email"], email: ["a@b.c"] }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "email that is no address",
+      send: (c) => c.h.associateEmail(c.mfa, "\u0000@\u0000"),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "email of 64 KiB",
+      send: (c) => c.h.associateEmail(c.mfa, `${"a".repeat(60_000)}@example.com`),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "an unknown authenticator type",
+      send: (c) => c.h.associate(c.mfa, { authenticator_types: ["webauthn"] }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "an unknown channel",
+      send: (c) => c.h.associate(c.mfa, { authenticator_types: ["oob"], oob_channels: ["duo"] }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "otp of the wrong type",
+      send: (c) =>
+        c.h.app.request("/oauth/token", {
+          body: { ...c.h.client, grant_type: OTP, mfa_token: c.otpMfa, otp: [1] },
+        }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "otp that is not six digits",
+      send: (c) => c.h.otp(c.otpMfa, "12e4\u0000"),
+      status: 403,
+      error: "invalid_grant",
+    },
+    {
+      name: "otp of 10,000 digits",
+      send: (c) => c.h.otp(c.otpMfa, "1".repeat(10_000)),
+      status: 403,
+      error: "invalid_grant",
+    },
+    {
+      name: "mfa-otp with an unknown mfa_token",
+      send: (c) => c.h.otp("Fe26.2**nope", "123456"),
+      status: 403,
+      error: "invalid_grant",
+    },
+    {
+      name: "a push polled with a junk binding_code is still pending",
+      send: (c) =>
+        c.h.token({ grant_type: OOB, mfa_token: c.pushMfa, oob_code: c.pushOob, binding_code: "\u0000x" }),
+      status: 400,
+      error: "authorization_pending",
+    },
+    {
+      name: "a push oob_code with another user's mfa_token",
+      send: (c) => c.h.poll(c.mfa, c.pushOob),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "challenge_type otp for an unknown totp",
+      send: (c) =>
+        c.h.challenge(c.otpMfa, { challenge_type: "otp", authenticator_id: "totp|dev_AAAAAAAAAAAAAAAA" }),
+      status: 400,
+      error: "invalid_request",
+    },
+    {
+      name: "legacy oob_channel auth0 of the wrong type",
+      send: (c) =>
+        c.h.app.request("/mfa/challenge", { body: { ...c.h.client, mfa_token: c.pushMfa, oob_channel: 5 } }),
+      status: 400,
+      error: "invalid_request",
+    },
+  ];
+
+  for (const row of rows) {
+    it(row.name, async () => {
+      const h = new Harness({ profile: "off" });
+      const mfa = await h.mfaToken(await h.user());
+      const otp = await h.otpEnrolled();
+      const pushUser = await h.user();
+      const pushMfa = await h.mfaToken(pushUser);
+      const pushOob = String(json(await h.associatePush(pushMfa)).oob_code);
+      const res = await row.send({ h, mfa, otpMfa: otp.mfaToken, pushMfa, pushOob });
+      assertError(res, row.status, row.error);
+      assert.match(res.headers["content-type"] ?? "", /^application\/json/);
+    });
+  }
 });

@@ -6,9 +6,15 @@
 import { maskSecret } from "../redaction/mask.ts";
 import { ConfigError, parseArgs, usage } from "./config.ts";
 import { startMockServer } from "./server.ts";
+import { mockVersion } from "./version.ts";
 
 /** Parses the command line, starts the server and wires the signals; answers the exit code on failure. */
 async function main(argv: string[]): Promise<number | undefined> {
+  // Before the options are read: a bad MOCK_* variable must not hide the version.
+  if (argv.includes("--version")) {
+    console.log(mockVersion);
+    return 0;
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv, process.env);
@@ -21,17 +27,24 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(usage());
     return 0;
   }
-  const { config, port, host, given } = parsed;
+  const { config, port, host, tls, given } = parsed;
   const issuerGiven = given.has("issuer") || given.has("domain");
   // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
   const { issuer: _issuer, domain: _domain, ...rest } = config;
-  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest });
+  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls });
   const c = server.app.config();
   // A generated client secret is the mock's own, not any tenant's, and the user's app needs it, so
   // it is printed; one the user passed in may be a real tenant's, so it is masked.
   const secretGiven = given.has("client_secret");
   console.log(`Auth0 MFA mock listening on ${server.url}`);
-  console.log(`  issuer         ${c.issuer}`);
+  console.log(`  issuer         ${c.issuer}   (domain ${c.domain})`);
+  if (server.tls?.ca) {
+    // What a client must trust; the CA's key stays in its folder and is never printed.
+    console.log(`  TLS CA         ${server.tls.ca.certPath}   (also GET ${server.url}/__mock/tls/ca.pem)`);
+    console.log(`  trust it       NODE_EXTRA_CA_CERTS=${server.tls.ca.certPath}`);
+  } else if (server.tls) {
+    console.log("  TLS            the certificate given with --tls-cert");
+  }
   console.log(`  client_id      ${c.clientId}`);
   console.log(
     secretGiven

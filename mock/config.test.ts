@@ -46,8 +46,7 @@ describe("defaultConfig", () => {
       accessTokenTtlSeconds: 86_400,
       mfaAccessTokenTtlSeconds: 600,
       recoveryCodes: true,
-      voiceEnabled: true,
-      smsEnabled: true,
+      factors: ["sms", "voice", "otp", "email", "push"],
       mfaRequirements: false,
       invalidGrantStatus: 403,
       lockoutStatus: 429,
@@ -119,10 +118,17 @@ describe("parseArgs", () => {
       is: true,
     },
     {
-      name: "--sms-enabled=false",
-      argv: ["--sms-enabled=false"],
-      expect: (r) => r.config.smsEnabled,
-      is: false,
+      name: "--factors sms,otp (docs/behaviour.md#factors)",
+      argv: ["--factors", "otp, sms"],
+      expect: (r) => r.config.factors,
+      is: ["sms", "otp"],
+    },
+    {
+      name: "MOCK_FACTORS=push,email,push: canonical order, no repeats",
+      argv: [],
+      env: { MOCK_FACTORS: "push,email,push" },
+      expect: (r) => r.config.factors,
+      is: ["email", "push"],
     },
     {
       name: "MOCK_RECOVERY_CODES=0",
@@ -216,7 +222,13 @@ describe("parseArgs", () => {
     { argv: ["--lockout-status=200"], option: "--lockout-status", says: "an integer from 400 to 499" },
     { argv: ["--no-control=1"], option: "--no-control", says: "takes no value" },
     { argv: ["--validate-responses=maybe"], option: "--validate-responses", says: "true or false" },
-    { argv: [], env: { MOCK_SMS_ENABLED: "nope" }, option: "MOCK_SMS_ENABLED", says: "true or false" },
+    { argv: [], env: { MOCK_RECOVERY_CODES: "nope" }, option: "MOCK_RECOVERY_CODES", says: "true or false" },
+    { argv: ["--factors", "sms,fax"], option: "--factors[1]", says: "one of sms, voice, otp, email, push" },
+    {
+      argv: ["--factors", "email"],
+      option: "--factors",
+      says: "email can only be enabled beside another factor",
+    },
     { argv: ["--no-port"], option: "--no-port", says: "only switches have a --no- form" },
     { argv: ["--error-rate", "challenge=503"], option: "--error-rate", says: "<operation>=<status>:<share>" },
     {
@@ -305,8 +317,7 @@ describe("toPublicConfig and mergeConfig", () => {
       "access_token_ttl_seconds",
       "mfa_access_token_ttl_seconds",
       "recovery_codes",
-      "voice_enabled",
-      "sms_enabled",
+      "factors",
       "mfa_requirements",
       "invalid_grant_status",
       "lockout_status",
@@ -352,10 +363,11 @@ describe("toPublicConfig and mergeConfig", () => {
     assert.notEqual(next.faults, base.faults);
   });
 
-  it("a new domain moves a derived issuer, but not one that was set", () => {
+  it("a domain alone sets the issuer to https://<domain>/, whatever it was (docs/behaviour.md#issuer)", () => {
     assert.equal(mergeConfig(base, { domain: "a.example.com" }).issuer, "https://a.example.com/");
-    const custom = mergeConfig(base, { issuer: "http://127.0.0.1:1/" });
-    assert.equal(mergeConfig(custom, { domain: "a.example.com" }).issuer, "http://127.0.0.1:1/");
+    const listening = mergeConfig(base, { issuer: "http://127.0.0.1:1/" });
+    assert.equal(mergeConfig(listening, { domain: "a.example.com" }).issuer, "https://a.example.com/");
+    assert.equal(mergeConfig(listening, { faults: { latency_ms: 1 } }).issuer, "http://127.0.0.1:1/");
     assert.equal(mergeConfig(base, { domain: "a.example.com", issuer: "https://b/" }).issuer, "https://b/");
   });
 

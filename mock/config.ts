@@ -10,8 +10,10 @@ import { type CommandSpec, helpText, OptionError, type OptionSpec, readOptions }
 import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 import { ASSERTION_ALGS, type AssertionAlg, isRsaPublicKeyPem } from "./client-assertion.ts";
 import { deviationNames } from "./deviations.ts";
+import { type Factor, factorNames, isFactor, normaliseFactors } from "./factors.ts";
 import { randomString } from "./random.ts";
 import { isProfileName, type ProfileName, profileNames } from "./rate-limit-profiles.ts";
+import { defaultTlsDir, type TlsOptions } from "./tls.ts";
 
 const faultStatuses = [429, 500, 502, 503] as const;
 type FaultStatus = (typeof faultStatuses)[number];
@@ -44,8 +46,8 @@ export interface MockConfig {
   accessTokenTtlSeconds: number;
   mfaAccessTokenTtlSeconds: number;
   recoveryCodes: boolean;
-  voiceEnabled: boolean;
-  smsEnabled: boolean;
+  /** The factors the tenant offers (docs/behaviour.md#factors); the others are refused. */
+  factors: Factor[];
   mfaRequirements: boolean;
   invalidGrantStatus: number;
   lockoutStatus: number;
@@ -97,8 +99,7 @@ export function defaultConfig(): MockConfig {
     accessTokenTtlSeconds: 86_400, // as recorded (docs/behaviour.md#issued-tokens)
     mfaAccessTokenTtlSeconds: 600, // docs/behaviour.md#issued-tokens: /mfa/ audience tokens live 10 minutes
     recoveryCodes: true, // docs/behaviour.md#recovery-codes
-    voiceEnabled: true,
-    smsEnabled: true,
+    factors: [...factorNames], // docs/behaviour.md#factors
     // Early Access in Auth0 ("Customize MFA"), so off unless asked for (docs/behaviour.md#mfa-requirements).
     mfaRequirements: false,
     invalidGrantStatus: 403, // docs/behaviour.md#code-mismatch-status
@@ -260,6 +261,20 @@ const errorRate: Parser = (value, text) => {
   return out;
 };
 
+const factors: Parser = (value, text) => {
+  const list = text && typeof value === "string" ? (value.trim() === "" ? [] : value.split(",")) : value;
+  const allowed = `${text ? "a comma-separated list" : "an array"} of factors (${factorNames.join(", ")})`;
+  if (!Array.isArray(list) || list.length > factorNames.length * 2) throw new Expected(allowed);
+  const named = list.map((item, i) => {
+    const name = typeof item === "string" ? item.trim() : item;
+    if (!isFactor(name)) throw new Expected(`one of ${factorNames.join(", ")}`, `[${i}]`, item);
+    return name;
+  });
+  const normal = normaliseFactors(named);
+  if (typeof normal === "string") throw new Expected(`${allowed}; ${normal}`);
+  return normal;
+};
+
 const rateLimitBody: Parser = (value) => {
   const { error, error_description, ...rest } = (value ?? {}) as Record<string, unknown>;
   const ok =
@@ -305,8 +320,7 @@ const fields: Field[] = [
   { json: "access_token_ttl_seconds", key: "accessTokenTtlSeconds", parse: ttl },
   { json: "mfa_access_token_ttl_seconds", key: "mfaAccessTokenTtlSeconds", parse: ttl },
   { json: "recovery_codes", key: "recoveryCodes", parse: boolean },
-  { json: "voice_enabled", key: "voiceEnabled", parse: boolean },
-  { json: "sms_enabled", key: "smsEnabled", parse: boolean },
+  { json: "factors", key: "factors", parse: factors },
   { json: "mfa_requirements", key: "mfaRequirements", parse: boolean },
   { json: "invalid_grant_status", key: "invalidGrantStatus", parse: clientStatus },
   { json: "lockout_status", key: "lockoutStatus", parse: clientStatus },
@@ -369,22 +383,35 @@ const hostField: Field = {
   key: "host",
   parse: string({ pattern: /^[^\s/]+$/, allowed: 'a host name or IP address (e.g. "127.0.0.1")' }),
 };
-const cliFields: Field[] = [portField, hostField, ...fields.filter((f) => f.cli !== false)];
+const filePath = string({ pattern: /^[^\0]+$/, allowed: "a file or folder path" });
+// The server's own options: HTTPS and where its certificate comes from (mock/tls.ts).
+const tlsField: Field = { json: "tls", key: "tls", parse: boolean };
+const tlsCertField: Field = { json: "tls_cert", key: "cert", parse: filePath };
+const tlsKeyField: Field = { json: "tls_key", key: "key", parse: filePath };
+const tlsDirField: Field = { json: "tls_dir", key: "dir", parse: filePath };
+const serverFields = [portField, hostField, tlsField, tlsCertField, tlsKeyField, tlsDirField];
+const cliFields: Field[] = [...serverFields, ...fields.filter((f) => f.cli !== false)];
 
 /** The command line: one option per field, `--latency-ms` and `MOCK_LATENCY_MS` for "faults.latency_ms". */
 function mockCommand(): CommandSpec {
   const defaults = toPublicConfig(defaultConfig()) as Record<string, unknown>;
   const faults = defaults.faults as Record<string, unknown>;
+  const server = new Map<Field, unknown>([
+    [portField, DEFAULT_PORT],
+    [hostField, DEFAULT_HOST],
+    [tlsField, false],
+    [tlsCertField, "(from the local CA)"],
+    [tlsKeyField, "(from the local CA)"],
+    [tlsDirField, defaultTlsDir()],
+  ]);
   const shown = (f: Field): unknown =>
-    f === portField
-      ? DEFAULT_PORT
-      : f === hostField
-        ? DEFAULT_HOST
-        : f.secret
-          ? "(random)"
-          : f.json.startsWith("faults.")
-            ? faults[f.json.slice(7)]
-            : defaults[f.json];
+    server.has(f)
+      ? server.get(f)
+      : f.secret
+        ? "(random)"
+        : f.json.startsWith("faults.")
+          ? faults[f.json.slice(7)]
+          : defaults[f.json];
   const options: Record<string, OptionSpec> = {};
   for (const f of cliFields) {
     options[flagOf(f).slice(2)] = {
@@ -397,7 +424,12 @@ function mockCommand(): CommandSpec {
   return {
     usage: "Usage: auth0-mfa-mock [options]   (flags override MOCK_* environment variables)",
     options,
-    notes: [`  --profile: ${profileNames.join(", ")}; --error-rate: <operation>=<status>:<share>,...`],
+    notes: [
+      `  --profile: ${profileNames.join(", ")}; --error-rate: <operation>=<status>:<share>,...`,
+      "  --tls: HTTPS with a certificate from a local CA kept in --tls-dir (made on first use), or from",
+      "    --tls-cert and --tls-key (which turn --tls on); the issuer becomes https://localhost:<port>/",
+      "  --version: print the version of the auth0-mfa-mock package and exit",
+    ],
   };
 }
 
@@ -409,7 +441,15 @@ function mockCommand(): CommandSpec {
 export function parseArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
-): { config: MockConfig; port: number; host: string; help: boolean; given: Set<string> } {
+): {
+  config: MockConfig;
+  port: number;
+  host: string;
+  /** HTTPS options, when --tls (or --tls-cert and --tls-key) asked for it. */
+  tls: TlsOptions | undefined;
+  help: boolean;
+  given: Set<string>;
+} {
   let read: ReturnType<typeof readOptions>;
   try {
     read = readOptions(mockCommand(), argv, env);
@@ -419,6 +459,8 @@ export function parseArgs(
   const config = defaultConfig();
   let port = DEFAULT_PORT;
   let host = DEFAULT_HOST;
+  let tlsOn = false;
+  const tls: TlsOptions = {};
   const given = new Set<string>();
   for (const f of cliFields) {
     const name = flagOf(f).slice(2);
@@ -427,11 +469,19 @@ export function parseArgs(
     const value: unknown = read.values[name];
     if (f === portField) port = value as number;
     else if (f === hostField) host = value as string;
+    else if (f === tlsField) tlsOn = value as boolean;
+    else if (f === tlsCertField || f === tlsKeyField || f === tlsDirField)
+      tls[f.key as keyof TlsOptions] = value as string;
     else assign(config, f, value);
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    const missing = tls.cert === undefined ? "--tls-cert" : "--tls-key";
+    throw new ConfigError(`${missing} is missing: --tls-cert and --tls-key go together`, missing);
   }
   if (!given.has("issuer")) config.issuer = issuerFor(config.domain);
   checkClients(config);
-  return { config, port, host, help: read.help, given };
+  const https = tlsOn || tls.cert !== undefined;
+  return { config, port, host, tls: https ? tls : undefined, help: read.help, given };
 }
 
 /** The clients' ids must differ: one client authenticates one way. */
@@ -474,7 +524,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * `base` changed by a partial JSON patch with `toPublicConfig`'s keys (`PUT /__mock/config`); `base` is
  * not modified. Objects inside (faults.error_rate, faults.deviations, rate_limit_body) are replaced
- * whole. A new `domain` also moves an issuer that was derived from the old one. Unknown or read-only
+ * whole. A new `domain` without an `issuer` also sets the issuer to `https://<domain>/`. Unknown or read-only
  * fields and bad values throw a ConfigError naming the field.
  */
 export function mergeConfig(base: MockConfig, patch: unknown): MockConfig {
@@ -506,13 +556,8 @@ export function mergeConfig(base: MockConfig, patch: unknown): MockConfig {
     }
     assign(next, f, parsed);
   }
-  if (
-    Object.hasOwn(patch, "domain") &&
-    !Object.hasOwn(patch, "issuer") &&
-    base.issuer === issuerFor(base.domain)
-  ) {
-    next.issuer = issuerFor(next.domain);
-  }
+  // docs/behaviour.md#issuer: a domain alone moves the issuer, as --domain alone sets it.
+  if (Object.hasOwn(patch, "domain") && !Object.hasOwn(patch, "issuer")) next.issuer = issuerFor(next.domain);
   checkClients(next);
   return next;
 }

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createMockApp } from "./app.ts";
 import { Harness, json, T0 } from "./testing.ts";
+import { mockVersion } from "./version.ts";
 
 describe("control API (/__mock)", () => {
   it("health, config round trip, users, clock, stats, deviations, reset", async () => {
     const h = new Harness({ profile: "off" });
     const { app } = h;
-    assert.deepEqual(json(await app.request("/__mock/health")), { status: "ok" });
+    assert.deepEqual(json(await app.request("/__mock/health")), { status: "ok", version: mockVersion });
     const config = json(await app.request("/__mock/config"));
     assert.equal(config.client_id, app.config().clientId);
     assert.equal(config.profile, "off");

@@ -1,19 +1,21 @@
 /**
  * The control API under /__mock (never on an Auth0 path; off with `control: false`): health,
- * configuration, users, the outbox of "sent" messages, the clock, reset, counters and the catalogue
- * of deviations. JSON in and out; errors keep Auth0's envelope so one client handles both.
+ * configuration, users, the outbox of "sent" messages, the clock, reset, counters, the catalogue
+ * of deviations and the Guardian stand-in (guardian.ts). JSON in and out; errors keep Auth0's envelope so one client handles both.
  */
 import { assertionCredential } from "./client-assertion.ts";
 import { ConfigError, mergeConfig, toPublicConfig } from "./config.ts";
 import { deviations } from "./deviations.ts";
+import { guardianEnroll, guardianPending, guardianRespond } from "./guardian.ts";
 import { fail, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import { CapacityError } from "./state.ts";
+import { mockVersion } from "./version.ts";
 
 type Handler = (rt: Runtime, query: URLSearchParams, body: string) => Reply;
 
 const routes = new Map<string, Record<string, Handler>>([
-  ["/__mock/health", { GET: () => ok({ status: "ok" }) }],
+  ["/__mock/health", { GET: () => ok({ status: "ok", version: mockVersion }) }],
   ["/__mock/config", { GET: (rt) => ok(toPublicConfig(rt.config)), PUT: putConfig }],
   ["/__mock/users", { POST: createUser }],
   ["/__mock/outbox", { GET: outbox }],
@@ -22,6 +24,9 @@ const routes = new Map<string, Record<string, Handler>>([
   ["/__mock/stats", { GET: stats }],
   ["/__mock/deviations", { GET: () => ok(deviations) }],
   ["/__mock/private-key-jwt", { GET: privateKeyJwt }],
+  ["/__mock/guardian/enroll", { POST: (rt, _q, raw) => withObject(raw, (b) => guardianEnroll(rt, b)) }],
+  ["/__mock/guardian/pending", { GET: (rt, q) => guardianPending(rt, q) }],
+  ["/__mock/guardian/respond", { POST: (rt, _q, raw) => withObject(raw, (b) => guardianRespond(rt, b)) }],
 ]);
 
 /** Answers a request under /__mock. */
@@ -41,17 +46,29 @@ export function control(rt: Runtime, method: string, path: string, query: string
 
 /** Parses a control body: empty means `{}`; anything but a JSON object is a 400. */
 function jsonObject(body: string): Record<string, unknown> | Reply {
-  if (body.trim() === "") return {};
+  const parsed = parseObject(body);
+  return "reply" in parsed ? parsed.reply : parsed.value;
+}
+
+/** jsonObject's result kept apart from the answer, so a body shaped like a Reply stays a body. */
+function parseObject(body: string): { value: Record<string, unknown> } | { reply: Reply } {
+  if (body.trim() === "") return { value: {} };
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    return fail(400, "invalid_request", "The request body is not valid JSON.");
+    return { reply: fail(400, "invalid_request", "The request body is not valid JSON.") };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail(400, "invalid_request", "The request body must be a JSON object.");
+    return { reply: fail(400, "invalid_request", "The request body must be a JSON object.") };
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown> };
+}
+
+/** Runs a handler on a JSON object body; a body that is not one answers 400. */
+function withObject(raw: string, handler: (body: Record<string, unknown>) => Reply): Reply {
+  const parsed = parseObject(raw);
+  return "reply" in parsed ? parsed.reply : handler(parsed.value);
 }
 
 function isReply(value: unknown): value is Reply {

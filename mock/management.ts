@@ -367,17 +367,19 @@ interface MethodView {
 
 /**
  * The MFA API's authenticators as Management API authentication methods: one `phone|dev_X` for the
- * sms and voice authenticators of a device (listing both channels), one `recovery-code|dev_X`.
+ * sms and voice authenticators of a device (listing both channels), one method per other
+ * authenticator (`recovery-code|dev_X`, `totp|…`, `email|…`, `push|…`).
  */
 export function authenticationMethods(user: User): MethodView[] {
   const out: MethodView[] = [];
   const phones = new Map<string, MethodView>();
   for (const a of user.authenticators) {
     const created = new Date(a.createdAt).toISOString();
-    if (a.kind === "recovery-code") {
+    // Only a phone groups channels; a totp, email, push or recovery code is a method of its own.
+    if (a.kind !== "sms" && a.kind !== "voice") {
       out.push({
         id: a.id,
-        type: "recovery-code",
+        type: a.kind,
         confirmed: a.active,
         created_at: created,
         authenticatorIds: [a.id],

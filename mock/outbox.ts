@@ -1,13 +1,14 @@
 /**
- * What the mock "sent" to phones: one entry per SMS or voice message, with the fields Auth0's
- * send-phone-message Action receives. Bounded: beyond `max` the oldest message is dropped, so a
- * long load run cannot grow it without end.
+ * What the mock "sent": one entry per SMS, voice or email message, with the fields Auth0's
+ * send-phone-message Action receives (an email has its address as recipient and `message_type`
+ * "email", docs/behaviour.md#email). Bounded: beyond `max` the oldest message is dropped, so a long
+ * load run cannot grow it without end.
  */
 import type { Clock } from "./clock.ts";
 import { randomString } from "./random.ts";
 
 /**
- * One message "sent" to a phone: the one shape of it. The tenant's code sink lists the same fields,
+ * One message "sent" to a phone or an email address: the one shape of it. The tenant's code sink lists the same fields,
  * and the suites' inbox reads part of it (contracts/targets/target.ts, tenant/inbox.ts).
  */
 export interface OutboxMessage {
@@ -16,7 +17,7 @@ export interface OutboxMessage {
   code: string;
   text: string;
   action: "enrollment" | "second-factor-authentication";
-  message_type: "sms" | "voice";
+  message_type: "sms" | "voice" | "email";
   created_at: string /* ISO */;
 }
 

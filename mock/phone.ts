@@ -26,7 +26,7 @@ export function sendCode(
 
 /** The text of Auth0's default SMS and voice templates. */
 function messageText(
-  channel: Channel,
+  channel: OutboxMessage["message_type"],
   action: OutboxMessage["action"],
   code: string,
   tenant: string,

@@ -11,25 +11,33 @@ import {
 } from "./rate-limit-profiles.ts";
 
 type Scope = Exclude<keyof RateLimitProfile, "name">;
-// [profile, scope, burst, seconds until one token refills] from docs/behaviour.md#plan-limits; null = no
-// bucket.
+// [profile, scope, burst, seconds until one token refills] from docs/behaviour.md#plan-limits and
+// #factor-limits; null = no bucket.
 const table: Array<[ProfileName, Scope, number, number] | [ProfileName, Scope, null]> = [
   ["free", "global", 300, 0.2],
   ["free", "oobExchangePerMfaToken", null],
   ["free", "messagesPerUser", 10, 3600],
   ["free", "failedCodesPerUser", 10, 360],
+  ["free", "emailsPerUser", 20, 60],
+  ["free", "pushesPerUser", 5, 12],
   ["essentials", "global", 25, 0.04],
   ["essentials", "oobExchangePerMfaToken", 12, 5],
   ["essentials", "messagesPerUser", 10, 3600],
   ["essentials", "failedCodesPerUser", 10, 360],
+  ["essentials", "emailsPerUser", 20, 60],
+  ["essentials", "pushesPerUser", 5, 12],
   ["enterprise", "global", 100, 0.01],
   ["enterprise", "oobExchangePerMfaToken", 12, 5],
   ["enterprise", "messagesPerUser", 10, 3600],
   ["enterprise", "failedCodesPerUser", 10, 360],
+  ["enterprise", "emailsPerUser", 20, 60],
+  ["enterprise", "pushesPerUser", 5, 12],
   ["off", "global", null],
   ["off", "oobExchangePerMfaToken", null],
   ["off", "messagesPerUser", null],
   ["off", "failedCodesPerUser", null],
+  ["off", "emailsPerUser", null],
+  ["off", "pushesPerUser", null],
 ];
 
 describe("rate-limit profiles", () => {

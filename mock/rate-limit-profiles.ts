@@ -11,7 +11,12 @@
  *   refill once per hour"). Auth0 states this per user for every plan (SMS/voice configuration page),
  *   so free has it too although the free rate-limit table says "n/a".
  * - failed codes per user: burst 10, then 1 per 6 minutes ("invalid codes can be returned 10 times and
- *   refill once every six minutes"; the OTP brute-force bucket), every plan.
+ *   refill once every six minutes"; the OTP brute-force bucket), every plan. One bucket for every
+ *   6-digit code, whatever sent it: SMS, voice, email and TOTP (docs/behaviour.md#factor-limits).
+ * - emails per user: burst 20, then 1 per minute ("Emails sent, per user" in the additional MFA limits),
+ *   every plan, like the SMS limit.
+ * - push notifications per user: burst 5, then 5 per minute ("Push notifications sent, per user"),
+ *   every plan.
  *
  * `off` has no bucket at all, for benchmarks and for apps that test their own flows.
  *
@@ -28,6 +33,8 @@ export interface RateLimitProfile {
   oobExchangePerMfaToken: BucketSpec | null;
   messagesPerUser: BucketSpec | null;
   failedCodesPerUser: BucketSpec | null;
+  emailsPerUser: BucketSpec | null;
+  pushesPerUser: BucketSpec | null;
 }
 
 const oobExchangePerMfaToken: BucketSpec = {
@@ -37,6 +44,8 @@ const oobExchangePerMfaToken: BucketSpec = {
 };
 const messagesPerUser: BucketSpec = { name: "messages-per-user", burst: 10, refillPerSecond: 1 / 3600 };
 const failedCodesPerUser: BucketSpec = { name: "failed-codes-per-user", burst: 10, refillPerSecond: 1 / 360 };
+const emailsPerUser: BucketSpec = { name: "emails-per-user", burst: 20, refillPerSecond: 1 / 60 };
+const pushesPerUser: BucketSpec = { name: "pushes-per-user", burst: 5, refillPerSecond: 5 / 60 };
 
 /** Every profile by name; specs are frozen because buckets of all users share them. */
 export const profiles: Record<ProfileName, RateLimitProfile> = deepFreeze({
@@ -46,6 +55,8 @@ export const profiles: Record<ProfileName, RateLimitProfile> = deepFreeze({
     oobExchangePerMfaToken: null,
     messagesPerUser,
     failedCodesPerUser,
+    emailsPerUser,
+    pushesPerUser,
   },
   essentials: {
     name: "essentials",
@@ -53,6 +64,8 @@ export const profiles: Record<ProfileName, RateLimitProfile> = deepFreeze({
     oobExchangePerMfaToken,
     messagesPerUser,
     failedCodesPerUser,
+    emailsPerUser,
+    pushesPerUser,
   },
   enterprise: {
     name: "enterprise",
@@ -60,6 +73,8 @@ export const profiles: Record<ProfileName, RateLimitProfile> = deepFreeze({
     oobExchangePerMfaToken,
     messagesPerUser,
     failedCodesPerUser,
+    emailsPerUser,
+    pushesPerUser,
   },
   off: {
     name: "off",
@@ -67,6 +82,8 @@ export const profiles: Record<ProfileName, RateLimitProfile> = deepFreeze({
     oobExchangePerMfaToken: null,
     messagesPerUser: null,
     failedCodesPerUser: null,
+    emailsPerUser: null,
+    pushesPerUser: null,
   },
 });
 

@@ -60,6 +60,13 @@ export const messages = {
   invalidPhone: "The phone number is invalid.",
   tooManyFailed: "Too many failed codes. Wait for some minutes before retrying.",
   tooManySms: "Too many SMS sent by the user. Wait for some minutes before retrying.",
+  // Guessed by analogy with the SMS text: Auth0's texts for these two are not known.
+  tooManyEmails: "Too many emails sent by the user. Wait for some minutes before retrying.",
+  tooManyPushes: "Too many push notifications sent by the user. Wait for some minutes before retrying.",
+  authorizationPending: "Authorization pending: please repeat the request in a few seconds.",
+  // Guessed from Auth0's device flow, whose slow_down says so.
+  slowDown: "You are polling faster than the specified interval of 5 seconds.",
+  invalidEmail: "The email is invalid.",
   wrongPassword: "Wrong email or password.",
   mfaRequired: "Multifactor authentication required",
   clientAuth: "Client authentication failed.",

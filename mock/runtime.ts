@@ -25,8 +25,6 @@ export class Runtime {
   profile: RateLimitProfile;
   /** Named deviations switched on (see faults.ts), as a set for O(1) checks on the hot path. */
   deviations: ReadonlySet<string>;
-  /** Where startMockServer listens (e.g. "http://127.0.0.1:4010"); discovery URLs use it. */
-  baseUrl: string | undefined;
   /** The MFA API audiences an access token may carry: `https://<domain>/mfa/` and `<issuer>mfa/`. */
   mfaAudiences: ReadonlySet<string>;
   /** Seeded, so a fault share replays the same way for the same seed. */
@@ -50,7 +48,6 @@ export class Runtime {
     this.state = this.freshState();
     this.profile = profiles[config.profile];
     this.deviations = new Set(config.faults.deviations);
-    this.baseUrl = undefined;
     this.mfaAudiences = audiences(config);
     this.faultRng = createRng(config.seed);
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { startMockServer } from "./server.ts";
+import { LINGER, startMockServer } from "./server.ts";
 
 type Json = Record<string, unknown>;
 
@@ -122,6 +122,70 @@ describe("the real server on 127.0.0.1:0", () => {
     assert.equal(res.status, 413);
     assert.equal(res.body.error, "invalid_request");
     assert.equal((await call("GET", "/__mock/health")).body.status, "ok");
+  });
+
+  // A client that reads its answer only once its body is sent (fetch) must see the 413, not a reset.
+  for (const mb of [2, 20]) {
+    it(`answers a ${mb} MB body sent with fetch by a 413 the client reads, in Auth0's shape`, async () => {
+      const res = await fetch(`${base}/mfa/associate`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new Uint8Array(mb * 1024 * 1024).fill(0x20),
+      });
+      assert.equal(res.status, 413);
+      assert.equal(res.headers.get("connection"), "close");
+      const body = (await res.json()) as Json;
+      assert.equal(body.error, "invalid_request");
+      assert.equal(body.error_description, "Request body too large.");
+    });
+  }
+
+  /**
+   * Declares a huge body, sends `bytes` of it (all, or until the server cuts the connection) and,
+   * after `probeAfterMs`, sends more to learn whether the server still reads: a closed socket
+   * answers with a reset. Resolves when the connection is gone, or after 15 s at most.
+   */
+  function overLimit(bytes: number, probeAfterMs?: number): Promise<{ answer: string; sent: number; ms: number }> {
+    const { port } = new URL(base);
+    const started = Date.now();
+    return new Promise((resolve) => {
+      // Half-open, as a client still sending its body is: the server's FIN must not end our side.
+      const socket = connect({ port: Number(port), host: "127.0.0.1", allowHalfOpen: true });
+      let answer = "";
+      let sent = 0;
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => {
+        answer += d;
+      });
+      socket.on("error", () => {});
+      socket.on("close", () => resolve({ answer, sent, ms: Date.now() - started }));
+      socket.setTimeout(15_000, () => socket.destroy());
+      socket.write("POST /mfa/associate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n");
+      socket.write(`content-length: ${4 * LINGER.bytes}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (until: number) => {
+        while (sent < until && !socket.destroyed) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once("drain", () => pump(until));
+        }
+      };
+      pump(bytes);
+      if (probeAfterMs !== undefined) setTimeout(() => pump(bytes + 1024 * 1024), probeAfterMs);
+    });
+  }
+
+  it("cuts off a client that keeps sending past the lingering bound, after answering 413", async () => {
+    const { answer, sent } = await overLimit(4 * LINGER.bytes);
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.ok(sent < 4 * LINGER.bytes, `the server read all ${sent} bytes instead of cutting the client off`);
+    assert.equal((await call("GET", "/__mock/health")).status, 200);
+  });
+
+  it("stops reading from a client that went quiet after a 413, once the idle bound has passed", async () => {
+    const { answer, ms } = await overLimit(1024 * 1024, LINGER.idleMs + 1_000);
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    // Reset by the probe (about idleMs + 1 s), not by the total bound or our own 15 s timeout.
+    assert.ok(ms < LINGER.totalMs, `the connection lived ${ms} ms: the server was still reading after the idle bound`);
   });
 
   /** Sends raw bytes and resolves with everything the server answered before closing. */

@@ -7,26 +7,52 @@
  * end with close(); an idle pool does not keep the process alive.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
 import type { MockConfig } from "./config.ts";
 import { SigningPool } from "./signing-pool.ts";
+import { certificateHosts, type LocalCa, serverCredentials, type TlsOptions } from "./tls.ts";
 
+const CA_PATH = "/__mock/tls/ca.pem";
 const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
 
-/** Starts the mock on `host:port` (127.0.0.1 and 4010 by default; port 0 picks a free one). */
+/** A running mock: its base URL, the app behind it and, over TLS, the CA that signed its certificate. */
+export interface MockServer {
+  url: string;
+  app: MockApp;
+  /** Present when serving HTTPS; `ca` is undefined when the certificate was given (--tls-cert). */
+  tls: { ca: LocalCa | undefined } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the mock on `host:port` (127.0.0.1 and 4010 by default; port 0 picks a free one), over
+ * HTTPS when `tls` is given (true: the local CA in its default folder).
+ */
 export async function startMockServer(opts?: {
   port?: number;
   host?: string;
   config?: Partial<MockConfig>;
-}): Promise<{ url: string; app: MockApp; close(): Promise<void> }> {
+  tls?: boolean | TlsOptions;
+}): Promise<MockServer> {
   const host = opts?.host ?? "127.0.0.1";
   const app = createMockApp(opts?.config);
   const rt = app.runtime;
+  const tlsOptions = opts?.tls === true ? {} : opts?.tls || undefined;
+  const issuerGiven = opts?.config?.issuer !== undefined || opts?.config?.domain !== undefined;
+  // The port is only known after listening, so a certificate cannot name localhost:<port>; it does
+  // not need to: certificates name hosts, never ports.
+  const credentials = tlsOptions
+    ? await serverCredentials(tlsOptions, certificateHosts(rt.config.domain, host))
+    : undefined;
   const threads = rt.config.signingThreads;
   const pool = threads > 0 ? new SigningPool(threads) : undefined;
   rt.signingPool = pool;
-  const server = createServer((req, res) => onRequest(app, req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse) => onRequest(app, req, res, credentials?.ca);
+  const server = credentials
+    ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, listener)
+    : createServer(listener);
   server.on("clientError", onClientError);
   // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
   server.keepAliveTimeout = 5000;
@@ -42,15 +68,20 @@ export async function startMockServer(opts?: {
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  rt.baseUrl = url;
-  // The issuer follows the address unless it was configured: SDKs then verify tokens against it.
-  if (opts?.config?.issuer === undefined && opts?.config?.domain === undefined) {
-    rt.reconfigure({ ...rt.config, issuer: `${url}/` });
+  const url = credentials
+    ? `https://${isLoopback(host) ? "localhost" : bracketed(host)}:${port}`
+    : `http://${bracketed(host)}:${port}`;
+  // Without a configured issuer or domain, the issuer is where the mock listens: plain http keeps
+  // the address; TLS is for Auth0's SDKs, which build https://<domain>/ from a domain, so the domain
+  // becomes localhost:<port> (docs/behaviour.md#issuer).
+  if (!issuerGiven) {
+    const domain = credentials ? new URL(url).host : rt.config.domain;
+    rt.reconfigure({ ...rt.config, domain, issuer: `${url}/` });
   }
   return {
     url,
     app,
+    tls: credentials ? { ca: credentials.ca } : undefined,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -73,7 +104,20 @@ interface Reading extends IncomingMessage {
   refused: boolean;
 }
 
-function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "::1" || host === "localhost";
+}
+
+function bracketed(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
+  // The CA is the server's, not the app's: served here so that a client can fetch what to trust.
+  if (req.url === CA_PATH && app.runtime.config.control) {
+    serveCa(req, res, ca);
+    return;
+  }
   const max = app.runtime.config.maxBodyBytes;
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > max) {
@@ -131,6 +175,22 @@ function onEnd(this: Reading): void {
   else deliver(app, this.mockRes, answer);
 }
 
+/** `GET /__mock/tls/ca.pem`: the local CA's certificate, or a 404 that says why there is none. */
+function serveCa(req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
+  req.resume();
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const body = JSON.stringify({ error: "method_not_allowed", error_description: `${req.method} is not allowed on ${CA_PATH}; use GET.` });
+    write(res, { status: 405, headers: { "content-type": "application/json; charset=utf-8", allow: "GET" }, body });
+    return;
+  }
+  if (!ca) {
+    const why = res.socket && "encrypted" in res.socket ? "this mock serves the certificate it was given (--tls-cert), not one of its CA" : "this mock serves plain HTTP (start it with --tls)";
+    write(res, { status: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: "not_found", error_description: `No local CA: ${why}.` }) });
+    return;
+  }
+  write(res, { status: 200, headers: { "content-type": "application/x-pem-file", "cache-control": "no-store" }, body: ca.certPem });
+}
+
 function deliver(app: MockApp, res: ServerResponse, answer: MockResponse): void {
   const latency = app.runtime.config.faults.latencyMs;
   if (latency > 0) setTimeout(write, latency, res, answer);
@@ -162,6 +222,41 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
   );
 }
 
+/**
+ * Lingering close, as nginx does it: after a 413 the server stops writing but goes on reading and
+ * discarding what the client still sends, so that a client that reads its answer only once its body
+ * is sent (fetch) gets the 413 instead of a reset; closing with unread bytes makes the kernel answer
+ * them with RST, which can arrive before the answer is read. Bounded in bytes, in total time and in
+ * silence, so a client that keeps sending is cut off.
+ */
+export const LINGER = { bytes: 32 * 1024 * 1024, totalMs: 10_000, idleMs: 2_000 };
+
+function linger(req: IncomingMessage): void {
+  const socket = req.socket;
+  let discarded = 0;
+  const cut = () => socket.destroy();
+  const total = setTimeout(cut, LINGER.totalMs);
+  let idle = setTimeout(cut, LINGER.idleMs);
+  socket.once("close", () => {
+    clearTimeout(total);
+    clearTimeout(idle);
+  });
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER.bytes) return cut();
+    idle.refresh();
+  });
+  // node:http ends a `connection: close` answer with socket.destroySoon(), which closes the socket as
+  // soon as the answer is written: here it only ends the writing side, and the socket is destroyed
+  // when the client has sent everything (its FIN, or the request's end) or a bound is reached.
+  socket.destroySoon = () => {
+    socket.end();
+    if (req.complete) cut();
+    else req.once("end", cut);
+  };
+  req.resume();
+}
+
 /** The 413 goes through the app so it carries the same headers as every other answer. */
 function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
   const answer = app.handle({
@@ -176,8 +271,8 @@ function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void
     answer.status = 413;
     answer.body = TOO_LARGE;
   }
+  linger(req);
   write(res, answer);
-  req.resume();
 }
 
 function write(

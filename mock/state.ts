@@ -9,7 +9,14 @@ import { en, Faker } from "@faker-js/faker";
 import type { AssertionCredential } from "./client-assertion.ts";
 import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 
+/** A phone channel: the kind of an SMS or voice authenticator. */
 export type Channel = "sms" | "voice";
+
+/** What an authenticator is: the prefix of its id (docs/behaviour.md#listing). */
+export type AuthenticatorKind = Channel | "email" | "push" | "totp" | "recovery-code";
+
+/** The channel an oob transaction delivers on: a phone, an email, or a Guardian push. */
+export type OobChannel = Channel | "email" | "push";
 
 export interface Authenticator {
   /**
@@ -17,10 +24,31 @@ export interface Authenticator {
    * (docs/behaviour.md#sms-voice-pair).
    */
   id: string;
-  kind: Channel | "recovery-code";
+  kind: AuthenticatorKind;
   active: boolean;
   phone: string | undefined;
   createdAt: number;
+  /** An email authenticator's address (docs/behaviour.md#email). */
+  email?: string;
+  /** A TOTP authenticator's base32 secret (docs/behaviour.md#otp). */
+  secret?: string;
+  /** The last TOTP time step accepted: each code works once (docs/behaviour.md#otp). */
+  lastStep?: number;
+  /** A push enrollment's other half: the push's totp, or the totp's push (docs/behaviour.md#push-pair). */
+  pairedWith?: string;
+  /** A pending TOTP: the mfa_token (or session) that enrolled it, the one that may confirm it. */
+  enrolledBy?: string;
+  /** The name a push authenticator lists once its device has enrolled (docs/behaviour.md#push). */
+  deviceName?: string;
+}
+
+/** Where a Guardian push stands: waiting for the user's tap, or answered (docs/behaviour.md#push). */
+export interface PushState {
+  answer: "pending" | "approved" | "rejected";
+  /** When the transaction was last polled (mfa-oob), for `slow_down`. */
+  lastPollAt: number | undefined;
+  /** The enrollment's `enrollment_tx_id`, which the device "scans"; undefined for a challenge. */
+  enrollmentTxId: string | undefined;
 }
 
 export interface User {
@@ -56,6 +84,10 @@ export interface OobTransaction {
   used: boolean;
   purpose: "enrollment" | "challenge";
   authenticatorIds: string[];
+  channel: OobChannel;
+  /** A push transaction's state; undefined for the channels that send a code. */
+  push: PushState | undefined;
+  createdAt: number;
 }
 
 export interface Client {
@@ -100,6 +132,10 @@ export class MockState {
   private readonly logins = new Map<string, User>();
   private readonly mfaTokens = new Map<string, MfaTokenRecord>();
   private readonly oob = new Map<string, OobTransaction>();
+  /** The live push transactions (a subset of `oob`), for the Guardian stand-in's lookups. */
+  private readonly pushes = new Map<string, OobTransaction>();
+  /** enrollment_tx_id → oob_code of a push enrollment. */
+  private readonly enrollments = new Map<string, string>();
   private readonly faker: Faker;
   private readonly rng: () => number;
   private writes = 0;
@@ -219,7 +255,10 @@ export class MockState {
     return this.mfaTokens.get(token);
   }
 
-  /** Opens an oob transaction (enrollment or challenge) with its 6-digit code. */
+  /**
+   * Opens an oob transaction (enrollment or challenge): with its 6-digit code for sms, voice and
+   * email, with a push state (and no code) for push.
+   */
   openOob(
     record: MfaTokenRecord,
     purpose: OobTransaction["purpose"],
@@ -227,6 +266,8 @@ export class MockState {
     code: string,
     now: number,
     ttlMs: number,
+    channel: OobChannel = "sms",
+    push: PushState | undefined = undefined,
   ): OobTransaction {
     this.noteWrite(now, this.oob.size >= this.limits.maxOobTransactions);
     if (this.oob.size >= this.limits.maxOobTransactions) {
@@ -236,7 +277,7 @@ export class MockState {
     }
     if (record.oobCodes.length >= this.limits.maxOobPerMfaToken) {
       const oldest = record.oobCodes.shift();
-      if (oldest !== undefined) this.oob.delete(oldest);
+      if (oldest !== undefined) this.forgetOob(oldest);
     }
     const tx: OobTransaction = {
       oobCode: opaqueToken("Fe26.2*"),
@@ -247,10 +288,32 @@ export class MockState {
       used: false,
       purpose,
       authenticatorIds,
+      channel,
+      push,
+      createdAt: now,
     };
     this.oob.set(tx.oobCode, tx);
     record.oobCodes.push(tx.oobCode);
+    if (push !== undefined) {
+      this.pushes.set(tx.oobCode, tx);
+      if (push.enrollmentTxId !== undefined) this.enrollments.set(push.enrollmentTxId, tx.oobCode);
+    }
     return tx;
+  }
+
+  /** The push enrollment a device "scans" by its enrollment_tx_id, expired or not. */
+  pushEnrollment(enrollmentTxId: string): OobTransaction | undefined {
+    const oobCode = this.enrollments.get(enrollmentTxId);
+    return oobCode === undefined ? undefined : this.oob.get(oobCode);
+  }
+
+  /** A user's push challenges, oldest first, answered or not, expired or not. */
+  pushChallenges(userId: string): OobTransaction[] {
+    const out: OobTransaction[] = [];
+    for (const tx of this.pushes.values()) {
+      if (tx.userId === userId && tx.purpose === "challenge") out.push(tx);
+    }
+    return out;
   }
 
   /** An oob transaction by its code, expired or not. */
@@ -264,10 +327,7 @@ export class MockState {
    * CapacityError at the cap.
    */
   addPhoneAuthenticators(user: User, channels: Channel[], phone: string, now: number): Authenticator[] {
-    this.dropStalePending(user, now);
-    if (user.authenticators.length + channels.length > this.limits.maxAuthenticatorsPerUser) {
-      throw new CapacityError("User has created the maximum amount of authenticators.");
-    }
+    this.makeRoom(user, channels.length, now);
     const dev = deviceId();
     const added = channels.map((kind) => ({
       id: `${kind}|${dev}`,
@@ -278,6 +338,70 @@ export class MockState {
     }));
     user.authenticators.push(...added);
     return added;
+  }
+
+  /** Adds an inactive email authenticator (docs/behaviour.md#email); throws CapacityError at the cap. */
+  addEmailAuthenticator(user: User, email: string, now: number): Authenticator {
+    this.makeRoom(user, 1, now);
+    const added: Authenticator = {
+      id: `email|${deviceId()}`,
+      kind: "email",
+      active: false,
+      phone: undefined,
+      createdAt: now,
+      email,
+    };
+    user.authenticators.push(added);
+    return added;
+  }
+
+  /**
+   * Adds an inactive TOTP authenticator with its secret, confirmable by the mfa_token (or session)
+   * that enrolled it (docs/behaviour.md#otp); throws CapacityError at the cap.
+   */
+  addTotpAuthenticator(user: User, secret: string, enrolledBy: string, now: number): Authenticator {
+    this.makeRoom(user, 1, now);
+    const added: Authenticator = {
+      id: `totp|${deviceId()}`,
+      kind: "totp",
+      active: false,
+      phone: undefined,
+      createdAt: now,
+      secret,
+      enrolledBy,
+    };
+    user.authenticators.push(added);
+    return added;
+  }
+
+  /**
+   * Adds the two inactive authenticators of a push enrollment: `push|dev_X` and the `totp|dev_Y`
+   * Guardian also shows, on devices of their own, each naming the other (docs/behaviour.md#push-pair).
+   * Throws CapacityError at the cap.
+   */
+  addPushAuthenticators(user: User, totpSecret: string, now: number): [Authenticator, Authenticator] {
+    this.makeRoom(user, 2, now);
+    const pushId = `push|${deviceId()}`;
+    const totpId = `totp|${deviceId()}`;
+    const push: Authenticator = {
+      id: pushId,
+      kind: "push",
+      active: false,
+      phone: undefined,
+      createdAt: now,
+      pairedWith: totpId,
+    };
+    const totp: Authenticator = {
+      id: totpId,
+      kind: "totp",
+      active: false,
+      phone: undefined,
+      createdAt: now,
+      secret: totpSecret,
+      pairedWith: pushId,
+    };
+    user.authenticators.push(push, totp);
+    return [push, totp];
   }
 
   /** Sets a fresh pending recovery code and its (inactive) authenticator; returns the code. */
@@ -303,15 +427,21 @@ export class MockState {
     return user.recoveryCode;
   }
 
-  /** Removes an authenticator and its twins (sms and voice on one device); false when not the user's. */
+  /**
+   * Removes an authenticator and its twins (sms and voice on one device; a push and its totp,
+   * docs/behaviour.md#push-pair); false when not the user's.
+   */
   deleteAuthenticator(user: User, id: string): boolean {
     const target = user.authenticators.find((a) => a.id === id);
     if (!target) return false;
     const device = deviceOf(target.id);
     const paired = target.kind === "sms" || target.kind === "voice";
+    const partner = target.pairedWith;
     user.authenticators = user.authenticators.filter(
       (a) =>
-        a.id !== id && !(paired && (a.kind === "sms" || a.kind === "voice") && deviceOf(a.id) === device),
+        a.id !== id &&
+        a.id !== partner &&
+        !(paired && (a.kind === "sms" || a.kind === "voice") && deviceOf(a.id) === device),
     );
     if (target.kind === "recovery-code") user.recoveryCode = undefined;
     return true;
@@ -326,7 +456,7 @@ export class MockState {
       this.logins.delete(user.username.toLowerCase());
     if (this.logins.get(user.email) === user) this.logins.delete(user.email);
     for (const [k, t] of this.mfaTokens) if (t.userId === id) this.mfaTokens.delete(k);
-    for (const [k, tx] of this.oob) if (tx.userId === id) this.oob.delete(k);
+    for (const [k, tx] of this.oob) if (tx.userId === id) this.forgetOob(k);
     return true;
   }
 
@@ -334,7 +464,7 @@ export class MockState {
   sweep(now: number): void {
     for (const [k, t] of this.mfaTokens) if (t.expiresAt <= now) this.mfaTokens.delete(k);
     for (const [k, tx] of this.oob) {
-      if (tx.expiresAt <= now || !this.mfaTokens.has(tx.mfaToken)) this.oob.delete(k);
+      if (tx.expiresAt <= now || !this.mfaTokens.has(tx.mfaToken)) this.forgetOob(k);
     }
     for (const record of this.mfaTokens.values()) {
       if (record.oobCodes.length > 0) record.oobCodes = record.oobCodes.filter((c) => this.oob.has(c));
@@ -344,6 +474,23 @@ export class MockState {
   /** Counts of what the state holds, for /__mock/stats. */
   sizes(): { users: number; mfa_tokens: number; oob_transactions: number } {
     return { users: this.users.size, mfa_tokens: this.mfaTokens.size, oob_transactions: this.oob.size };
+  }
+
+  /** Drops an oob transaction from every index. */
+  private forgetOob(oobCode: string): void {
+    const tx = this.oob.get(oobCode);
+    this.oob.delete(oobCode);
+    if (tx?.push === undefined) return;
+    this.pushes.delete(oobCode);
+    if (tx.push.enrollmentTxId !== undefined) this.enrollments.delete(tx.push.enrollmentTxId);
+  }
+
+  /** Drops stale pending authenticators; throws CapacityError when `adding` more would pass the cap. */
+  private makeRoom(user: User, adding: number, now: number): void {
+    this.dropStalePending(user, now);
+    if (user.authenticators.length + adding > this.limits.maxAuthenticatorsPerUser) {
+      throw new CapacityError("User has created the maximum amount of authenticators.");
+    }
   }
 
   private dropStalePending(user: User, now: number): void {
@@ -361,6 +508,24 @@ export class MockState {
       this.sweep(now);
     }
   }
+}
+
+/**
+ * Activates the authenticators of an enrollment, and the recovery code issued with it; false when
+ * none of them is left (deleted before the enrollment was confirmed).
+ */
+export function confirm(user: User, ids: readonly string[]): boolean {
+  let found = false;
+  for (const a of user.authenticators) {
+    if (ids.includes(a.id)) {
+      a.active = true;
+      found = true;
+    }
+  }
+  if (found) {
+    for (const a of user.authenticators) if (a.kind === "recovery-code" && user.recoveryCode) a.active = true;
+  }
+  return found;
 }
 
 /** The `dev_…` part of an authenticator id. */

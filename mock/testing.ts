@@ -1,16 +1,26 @@
 /**
  * Helpers for the mock's own unit tests: an app on a frozen clock with response validation on, and
- * the steps of Auth0's SMS/voice page (get an mfa_token, associate, read the code, confirm, challenge)
- * as one-liners, all in process through `app.request()`.
+ * the steps of Auth0's SMS/voice, OTP, email and push pages (get an mfa_token, associate, read the
+ * code, confirm, challenge; play the Guardian device) as one-liners, all in process through
+ * `app.request()`.
  */
 import assert from "node:assert/strict";
 import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
 import { Clock } from "./clock.ts";
 import type { MockConfig } from "./config.ts";
+import { totpCode } from "./totp.ts";
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const OOB = "http://auth0.com/oauth/grant-type/mfa-oob";
+export const OTP = "http://auth0.com/oauth/grant-type/mfa-otp";
 export const RECOVERY = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+
+let emailSeq = 0;
+/** A fresh address at example.com. */
+export function email(): string {
+  emailSeq += 1;
+  return `person${emailSeq}@example.com`;
+}
 
 let phoneSeq = 0;
 /** A fresh E.164 number in the fictional 555 range. */
@@ -111,6 +121,89 @@ export class Harness {
 
   oob(mfaToken: string, oobCode: string, bindingCode: string): Promise<MockResponse> {
     return this.token({ grant_type: OOB, mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode });
+  }
+
+  associateOtp(bearer: string): Promise<MockResponse> {
+    return this.associate(bearer, { authenticator_types: ["otp"] });
+  }
+
+  associateEmail(bearer: string, address: string): Promise<MockResponse> {
+    return this.associate(bearer, { authenticator_types: ["oob"], oob_channels: ["email"], email: address });
+  }
+
+  associatePush(bearer: string): Promise<MockResponse> {
+    return this.associate(bearer, { authenticator_types: ["oob"], oob_channels: ["auth0"] });
+  }
+
+  /** The mfa-otp grant. */
+  otp(mfaToken: string, code: string): Promise<MockResponse> {
+    return this.token({ grant_type: OTP, mfa_token: mfaToken, otp: code });
+  }
+
+  /** A poll of the mfa-oob grant for a push (no binding_code). */
+  poll(mfaToken: string, oobCode: string): Promise<MockResponse> {
+    return this.token({ grant_type: OOB, mfa_token: mfaToken, oob_code: oobCode });
+  }
+
+  /** The code of a TOTP secret on the mock's clock, `offsetSeconds` from now. */
+  totp(secret: string, offsetSeconds = 0): string {
+    return totpCode(secret, this.clock.now() + offsetSeconds * 1000);
+  }
+
+  /** A call to the Guardian stand-in of the control API (`/__mock/guardian/<path>`). */
+  guardian(path: string, body?: object): Promise<MockResponse> {
+    return this.app.request(`/__mock/guardian/${path}`, body === undefined ? {} : { body });
+  }
+
+  /** The enrollment_tx_id of a push enrollment's barcode_uri. */
+  enrollmentTxId(barcodeUri: string): string {
+    const id = new URL(barcodeUri).searchParams.get("enrollment_tx_id");
+    assert.ok(id, `enrollment_tx_id in ${barcodeUri}`);
+    return id;
+  }
+
+  /** A user with a confirmed OTP authenticator: its mfa_token, secret and id. */
+  async otpEnrolled(): Promise<{ mfaToken: string; secret: string; id: string; user_id: string }> {
+    const user = await this.user();
+    const mfaToken = await this.mfaToken(user);
+    const res = await this.associateOtp(mfaToken);
+    assert.equal(res.status, 200, res.body);
+    const secret = String(json(res).secret);
+    const confirmed = await this.otp(mfaToken, this.totp(secret));
+    assert.equal(confirmed.status, 200, confirmed.body);
+    const id = String(json(await this.list(mfaToken)).find((a) => a.authenticator_type === "otp")?.id);
+    // A code works once: three steps on, neither the current code nor the previous one was used.
+    this.clock.advance(90_000);
+    return { mfaToken, secret, id, user_id: user.user_id };
+  }
+
+  /** A user with a push enrollment its device has scanned: the pair's ids and the totp secret. */
+  async pushEnrolled(): Promise<{
+    mfaToken: string;
+    pushId: string;
+    totpId: string;
+    totpSecret: string;
+    user_id: string;
+  }> {
+    const user = await this.user();
+    const mfaToken = await this.mfaToken(user);
+    const res = await this.associatePush(mfaToken);
+    assert.equal(res.status, 200, res.body);
+    const body = json(res);
+    const scanned = await this.guardian("enroll", {
+      enrollment_tx_id: this.enrollmentTxId(String(body.barcode_uri)),
+    });
+    assert.equal(scanned.status, 200, scanned.body);
+    const device = json(scanned);
+    const done = await this.poll(mfaToken, String(body.oob_code));
+    assert.equal(done.status, 200, done.body);
+    return {
+      mfaToken,
+      pushId: String(device.authenticator_id),
+      totpId: String(device.totp_authenticator_id),
+      totpSecret: String(device.totp_secret),
+      user_id: user.user_id,
+    };
   }
 
   /** The last code sent to a phone. */

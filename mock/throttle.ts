@@ -1,8 +1,9 @@
 /**
- * The rate limits of docs/behaviour.md#per-user-limits, #plan-limits, #limit-metadata, #throttled-answer
- * applied to requests: the tenant's global bucket (its figures go into the `x-ratelimit-*` headers of every
- * answer), the mfa-oob exchange per mfa_token, messages per user and failed codes per user. Which limits
- * exist comes from the profile (`off` has none).
+ * The rate limits of docs/behaviour.md#per-user-limits, #plan-limits, #factor-limits, #limit-metadata,
+ * #throttled-answer applied to requests: the tenant's global bucket (its figures go into the
+ * `x-ratelimit-*` headers of every answer), the mfa-oob exchange per mfa_token, SMS and voice messages,
+ * emails and push notifications per user, and failed codes per user. Which limits exist comes from the
+ * profile (`off` has none).
  */
 import type { BucketSpec, Take } from "./rate-limit.ts";
 import { fail, messages, type Reply } from "./reply.ts";
@@ -55,6 +56,35 @@ export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
   if (!spec) return undefined;
   const take = rt.limiter.take(spec, userId);
   return take.allowed ? undefined : lockout(rt, messages.tooManySms, take);
+}
+
+/** Counts one email for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
+export function takeEmail(rt: Runtime, userId: string): Reply | undefined {
+  const spec = rt.profile.emailsPerUser;
+  if (!spec) return undefined;
+  const take = rt.limiter.take(spec, userId);
+  return take.allowed ? undefined : lockout(rt, messages.tooManyEmails, take);
+}
+
+/** Counts one push notification for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
+export function takePush(rt: Runtime, userId: string): Reply | undefined {
+  const spec = rt.profile.pushesPerUser;
+  if (!spec) return undefined;
+  const take = rt.limiter.take(spec, userId);
+  return take.allowed ? undefined : lockout(rt, messages.tooManyPushes, take);
+}
+
+/**
+ * The 429 `slow_down` of a push polled again within the interval (docs/behaviour.md#push): the
+ * headers describe the mfa_token's exchange bucket (the tenant's without one), retry-after the wait.
+ */
+export function slowDown(rt: Runtime, mfaToken: string, waitMs: number): Reply {
+  const spec = rt.profile.oobExchangePerMfaToken;
+  const take = spec ? rt.limiter.peek(spec, mfaToken) : peekGlobal(rt);
+  return {
+    ...fail(429, "slow_down", messages.slowDown),
+    limit: { ...take, allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+  };
 }
 
 /**

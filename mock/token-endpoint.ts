@@ -1,14 +1,16 @@
 /**
  * POST /oauth/token: the password grants that end in `mfa_required`, and the MFA grants that confirm
- * an enrollment or complete a challenge (mfa-oob), or use a recovery code (docs/behaviour.md#token-grants).
+ * an enrollment or complete a challenge (mfa-oob with a code, or polled for a push; mfa-otp with a
+ * TOTP code), or use a recovery code (docs/behaviour.md#token-grants, #otp, #push).
  */
 
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 import { type Fields, str } from "./body.ts";
 import { fail, messages, missing, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
-import type { Client, MfaTokenRecord, User } from "./state.ts";
-import { lockedOut, recordFailure, takeOobExchange } from "./throttle.ts";
+import { type Client, confirm, type MfaTokenRecord, type OobTransaction, type User } from "./state.ts";
+import { lockedOut, recordFailure, slowDown, takeOobExchange } from "./throttle.ts";
+import { matchTotp } from "./totp.ts";
 
 const GRANT = {
   password: "password",
@@ -19,6 +21,11 @@ const GRANT = {
 } as const;
 
 const DEFAULT_SCOPE = "openid profile";
+/**
+ * docs/behaviour.md#push: a push polled again sooner than this answers slow_down. Auth0 documents no
+ * interval; its sample polls every 5 seconds, and the exchange limit (12 a minute) allows as much.
+ */
+export const PUSH_POLL_INTERVAL_MS = 5000;
 const ID_TOKEN_TTL_SECONDS = 36_000;
 
 /** Answers a POST /oauth/token; `now` is the request's time (read once per request). */
@@ -41,7 +48,7 @@ export function tokenEndpoint(
     case GRANT.mfaRecoveryCode:
       return mfaRecoveryCode(rt, fields, client);
     case GRANT.mfaOtp:
-      return mfaOtp(rt, fields, client);
+      return mfaOtp(rt, fields, client, now);
     default:
       return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
   }
@@ -69,20 +76,33 @@ function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant
     c.mfaTokenTtlSeconds * 1000,
   );
   const extra: Record<string, unknown> = { mfa_token: record.token };
-  if (c.mfaRequirements) extra.mfa_requirements = requirements(user);
+  if (c.mfaRequirements) extra.mfa_requirements = requirements(rt, user);
   const status = rt.deviates("wrong-mfa-required-status") ? 401 : 403;
   return fail(status, "mfa_required", messages.mfaRequired, extra);
 }
 
 /**
- * `mfa_requirements` (docs/behaviour.md#mfa-requirements): what an unenrolled user may enroll, or an enrolled
- * one may use.
+ * `mfa_requirements` (docs/behaviour.md#mfa-requirements): what an unenrolled user may enroll (the
+ * factors the tenant offers; email is for challenges only), or an enrolled one may use.
  */
-function requirements(user: User): Record<string, unknown> {
-  const active = user.authenticators.filter((a) => a.active);
-  if (!active.some((a) => a.kind !== "recovery-code")) return { enroll: [{ type: "phone" }] };
-  const challenge: Array<{ type: string }> = [{ type: "phone" }];
-  if (active.some((a) => a.kind === "recovery-code")) challenge.push({ type: "recovery-code" });
+function requirements(rt: Runtime, user: User): Record<string, unknown> {
+  const active = new Set<string>();
+  for (const a of user.authenticators) if (a.active) active.add(a.kind);
+  if ([...active].every((k) => k === "recovery-code")) {
+    const f = rt.config.factors;
+    const enroll: Array<{ type: string }> = [];
+    if (f.includes("otp")) enroll.push({ type: "otp" });
+    if (f.includes("sms") || f.includes("voice")) enroll.push({ type: "phone" });
+    if (f.includes("push")) enroll.push({ type: "push-notification" });
+    return { enroll };
+  }
+  // In the order of Auth0's documented example.
+  const challenge: Array<{ type: string }> = [];
+  if (active.has("totp")) challenge.push({ type: "otp" });
+  if (active.has("push")) challenge.push({ type: "push-notification" });
+  if (active.has("sms") || active.has("voice")) challenge.push({ type: "phone" });
+  if (active.has("recovery-code")) challenge.push({ type: "recovery-code" });
+  if (active.has("email")) challenge.push({ type: "email" });
   return { challenge };
 }
 
@@ -100,6 +120,7 @@ function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply
   if (tx.expiresAt <= now && !rt.deviates("oob-code-never-expires")) {
     return fail(403, "expired_token", messages.expiredOobCode);
   }
+  if (tx.channel === "push") return pollPush(rt, tx, record, user, now);
   const binding = str(fields, "binding_code");
   if (binding === undefined) return fail(400, "invalid_request", messages.bindingRequired);
   const locked = lockedOut(rt, user.id);
@@ -112,13 +133,34 @@ function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply
     return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
   }
   tx.used = true;
-  if (tx.purpose === "enrollment") {
-    const confirmed = user.authenticators.filter((a) => tx.authenticatorIds.includes(a.id));
+  if (tx.purpose === "enrollment" && !confirm(user, tx.authenticatorIds)) {
     // The enrollment was deleted before it was confirmed: nothing is left to confirm.
-    if (confirmed.length === 0)
-      return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
-    for (const a of confirmed) a.active = true;
-    for (const a of user.authenticators) if (a.kind === "recovery-code" && user.recoveryCode) a.active = true;
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+  }
+  return tokens(rt, record, user);
+}
+
+/**
+ * A poll of a push transaction (docs/behaviour.md#push): too soon after the last one, slow_down;
+ * before the user's tap (or the device's scan), authorization_pending; rejected, access_denied (as
+ * recorded; the docs say invalid_grant); approved, tokens. An answered push is used up.
+ */
+function pollPush(rt: Runtime, tx: OobTransaction, record: MfaTokenRecord, user: User, now: number): Reply {
+  const push = tx.push;
+  if (push === undefined || tx.used) {
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  }
+  const last = push.lastPollAt;
+  push.lastPollAt = now;
+  if (last !== undefined && now - last < PUSH_POLL_INTERVAL_MS) {
+    return slowDown(rt, record.token, PUSH_POLL_INTERVAL_MS - (now - last));
+  }
+  if (push.answer === "pending") return fail(400, "authorization_pending", messages.authorizationPending);
+  tx.used = true;
+  if (push.answer === "rejected") return fail(400, "access_denied", messages.rejected);
+  // The device's scan activated an enrollment (guardian.ts); deleted since, nothing is left.
+  if (tx.purpose === "enrollment" && !user.authenticators.some((a) => tx.authenticatorIds.includes(a.id))) {
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
   }
   return tokens(rt, record, user);
 }
@@ -144,14 +186,39 @@ function mfaRecoveryCode(rt: Runtime, fields: Fields, client: Client): Reply {
   return reply;
 }
 
-/** The mock enrolls no OTP authenticator, so every otp is wrong (and counts as a failed code). */
-function mfaOtp(rt: Runtime, fields: Fields, client: Client): Reply {
-  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
+/**
+ * docs/behaviour.md#otp: a code of one of the user's active TOTP authenticators (of an offered
+ * factor), or of the pending one this mfa_token (or session) enrolled, which it then confirms. A
+ * code works once; a wrong one counts as a failed code (docs/behaviour.md#per-user-limits).
+ */
+function mfaOtp(rt: Runtime, fields: Fields, client: Client, now: number): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, true, now);
   if ("status" in caller) return caller;
-  if (str(fields, "otp") === undefined) return missing("otp");
-  const locked = lockedOut(rt, caller.user.id);
+  const { record, user } = caller;
+  const otp = str(fields, "otp");
+  if (otp === undefined) return missing("otp");
+  const locked = lockedOut(rt, user.id);
   if (locked) return locked;
-  recordFailure(rt, caller.user.id);
+  const factors = rt.config.factors;
+  let replayed = false;
+  for (const a of user.authenticators) {
+    if (a.kind !== "totp" || a.secret === undefined) continue;
+    const usable = a.active
+      ? factors.includes(a.pairedWith === undefined ? "otp" : "push")
+      : a.enrolledBy === record.token;
+    if (!usable) continue;
+    const step = matchTotp(a.secret, otp, now);
+    if (step === undefined) continue;
+    if (a.lastStep !== undefined && step <= a.lastStep) {
+      replayed = true;
+      continue;
+    }
+    a.lastStep = step;
+    if (!a.active) confirm(user, [a.id]);
+    return tokens(rt, record, user);
+  }
+  // docs/behaviour.md#otp: a replayed code is refused like a wrong one, but is no guess at a code.
+  if (!replayed) recordFailure(rt, user.id);
   return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
 }
 

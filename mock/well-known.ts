@@ -4,15 +4,15 @@
  */
 import type { Runtime } from "./runtime.ts";
 
-/** The discovery document; endpoints point at the address the mock listens on when it is known. */
+/**
+ * The discovery document. Every endpoint is on the issuer, as on a tenant (docs/behaviour.md#issuer):
+ * an SDK that fetched this from https://<domain>/ must find the token endpoint there too, not on the
+ * address the mock happens to listen on behind a proxy.
+ */
 export function openidConfiguration(rt: Runtime): Record<string, unknown> {
   const issuer = rt.config.issuer;
-  const base = rt.baseUrl
-    ? `${rt.baseUrl.replace(/\/$/, "")}/`
-    : issuer.endsWith("/")
-      ? issuer
-      : `${issuer}/`;
-  // Only what the mock serves is advertised (no userinfo; no mfa-otp, since OTP is not emulated yet);
+  const base = issuer.endsWith("/") ? issuer : `${issuer}/`;
+  // Only what the mock serves is advertised (no userinfo);
   // authorization_endpoint and response_types_supported stay because OpenID discovery requires them.
   return {
     issuer,
@@ -28,6 +28,7 @@ export function openidConfiguration(rt: Runtime): Record<string, unknown> {
       "password",
       "http://auth0.com/oauth/grant-type/password-realm",
       "http://auth0.com/oauth/grant-type/mfa-oob",
+      "http://auth0.com/oauth/grant-type/mfa-otp",
       "http://auth0.com/oauth/grant-type/mfa-recovery-code",
       "client_credentials",
     ],

@@ -121,3 +121,36 @@ test("a code that equals a number in Playwright's report template is public; a r
   assert.deepEqual([result.hits.length, result.committed], [1, 1]);
   assert.match(result.hits[0]?.context ?? "", /code •••/);
 });
+
+test("finds email addresses (any case, URL-encoded) and OTP secrets, and masks them in the hit", () => {
+  const secrets: SecretEntry[] = [
+    { kind: "email", value: "Ada.Lovelace@Example.com" },
+    { kind: "otp_secret", value: "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF" },
+  ];
+  const rows: Array<{ name: string; text: string; hits: string[] }> = [
+    { name: "masked", text: "to A•••••••••••@•••••••.com, secret •••[32]", hits: [] },
+    { name: "raw email", text: "sent to Ada.Lovelace@Example.com", hits: ["email"] },
+    { name: "lower-case email", text: '{"recipient":"ada.lovelace@example.com"}', hits: ["email"] },
+    {
+      name: "barcode",
+      text: "otpauth://totp/t:ada.lovelace%40example.com?secret=HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF&issuer=t",
+      hits: ["email", "otp_secret"],
+    },
+  ];
+  for (const row of rows) {
+    const dir = path.join(root, `factors-${row.name.replace(/\W/g, "-")}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "out.txt"), row.text);
+    const result = scanForLeaks(dir, secrets);
+    assert.deepEqual(
+      result.hits.map((h) => h.kind),
+      row.hits,
+      row.name,
+    );
+    for (const h of result.hits) {
+      assert.ok(!h.masked.toLowerCase().includes("lovelace"), `${row.name}: ${h.masked}`);
+      assert.ok(!h.context.toLowerCase().includes("lovelace"), `${row.name}: ${h.context}`);
+      assert.ok(!h.context.includes("HJ6XM2DNERX"), `${row.name}: ${h.context}`);
+    }
+  }
+});

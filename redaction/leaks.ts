@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
-import { isWholeToken, maskPhone, maskSecret, maskText } from "./mask.ts";
+import { isWholeToken, maskEmail, maskPhone, maskSecret, maskText } from "./mask.ts";
 import type { SecretEntry } from "./secrets.ts";
 
 export interface LeakHit {
@@ -135,7 +135,8 @@ export function checkLeaks(
 
 /** Masks a secret for a leak message, by kind. */
 function maskEntry(entry: SecretEntry): string {
-  return entry.kind === "phone" ? maskPhone(entry.value) : maskSecret(entry.value);
+  if (entry.kind === "phone") return maskPhone(entry.value);
+  return entry.kind === "email" ? maskEmail(entry.value) : maskSecret(entry.value);
 }
 
 /** Every file below a folder, recursively, sorted, relative to it; a missing folder has none. */
@@ -158,11 +159,18 @@ function isFile(file: string): boolean {
   }
 }
 
-/** The forms a secret can take in a file: raw, URL-, JSON- and HTML-encoded; a phone also without its "+". */
+/**
+ * The forms a secret can take in a file: raw, URL-, JSON- and HTML-encoded; a phone also without its
+ * "+"; an email address also in lower case (addresses are compared without case).
+ */
 function formsOf(entry: SecretEntry): string[] {
   const v = entry.value;
   const forms = new Set([v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), escapeHtml(v)]);
   if (entry.kind === "phone" || /^\+\d{7,15}$/.test(v)) forms.add(v.replace(/\D/g, ""));
+  if (entry.kind === "email") {
+    forms.add(v.toLowerCase());
+    forms.add(encodeURIComponent(v.toLowerCase()));
+  }
   return [...forms].filter((f) => f.length >= PREFIX);
 }
 

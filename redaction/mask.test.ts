@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { maskPhone, maskSecret, maskText } from "./mask.ts";
+import { maskEmail, maskPhone, maskRecipient, maskSecret, maskText } from "./mask.ts";
 
 const JWT =
   "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRoMHx1c2VyXzEiLCJpYXQiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLXBhcnQtdGhhdC1pcy1sb25n";
@@ -96,4 +96,56 @@ test("maskText hides known secrets and secret-shaped values", () => {
 test("maskText is idempotent", () => {
   const once = maskText(`+14155550123 ${JWT} ${OPAQUE} "otp":"123456"`);
   assert.equal(maskText(once), once);
+});
+
+test("maskEmail keeps the mailbox's first letter and the top-level domain; maskRecipient picks the masker", () => {
+  const rows: Array<[string, string]> = [
+    ["user@example.com", "u•••@•••••••.com"],
+    ["a@b.io", "a@•.io"],
+    ["first.last@mail.example.co.uk", "f•••••••••@••••.•••••••.••.uk"],
+    ["user%40example.com", "u•••%40•••••••.com"],
+  ];
+  for (const [input, expected] of rows) assert.equal(maskEmail(input), expected, input);
+  assert.equal(maskRecipient("+14155550123"), "+•••••••0123");
+  assert.equal(maskRecipient("user@example.com"), "u•••@•••••••.com");
+});
+
+test("maskText hides email addresses, OTP secrets and push enrollment ids", () => {
+  const secret = "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF";
+  const rows: Array<{ name: string; text: string; hidden: string[]; kept?: string[] }> = [
+    {
+      name: "address in text",
+      text: "sent to ada.lovelace@example.com.",
+      hidden: ["lovelace"],
+      kept: [".com."],
+    },
+    { name: "email field", text: '{"email":"ada@example.com"}', hidden: ["ada@"] },
+    { name: "form field", text: "email=ada%40example.com&x=1", hidden: ["ada%40"], kept: ["x=1"] },
+    { name: "otp secret field", text: `{"secret":"${secret}"}`, hidden: [secret] },
+    {
+      name: "otp barcode",
+      text: `{"barcode_uri":"otpauth://totp/t:ada%40example.com?secret=${secret}&issuer=t"}`,
+      hidden: [secret, "ada%40"],
+    },
+    {
+      name: "barcode in a log line",
+      text: `otpauth://totp/t:ada%40example.com?secret=${secret}&enrollment_tx_id=t5FmaYNt8APzKlh3WCRN&x=1`,
+      hidden: [secret, "ada%40", "t5FmaYNt8APzKlh3WCRN"],
+    },
+    {
+      name: "versions and scoped packages are no addresses",
+      text: "@auth0/auth0-auth-js@1.16.1 auth0-mfa-harness@0.1.0",
+      hidden: [],
+      kept: ["@auth0/auth0-auth-js@1.16.1", "auth0-mfa-harness@0.1.0"],
+    },
+  ];
+  for (const row of rows) {
+    const out = maskText(row.text);
+    for (const h of row.hidden)
+      assert.ok(!out.includes(h), `${row.name}: ${JSON.stringify(out)} still has ${h}`);
+    for (const k of row.kept ?? [])
+      assert.ok(out.includes(k), `${row.name}: ${JSON.stringify(out)} lost ${k}`);
+    assert.equal(maskText(out), out, `${row.name}: idempotent`);
+  }
+  assert.equal(maskText("known Ada@Example.com", ["Ada@Example.com"]), "known A••@•••••••.com");
 });

@@ -1,7 +1,7 @@
 /**
  * Masking for everything a run writes: reports, logs, JUnit, traces.
  * Masked forms keep a hint a person can use to tell values apart (kind, length, last digits of a
- * phone) and never enough to recover the value. Pure module (no `node:` imports) so k6 bundles can
+ * phone, first letter and top-level domain of an email address) and never enough to recover the value. Pure module (no `node:` imports) so k6 bundles can
  * import it too.
  */
 
@@ -27,10 +27,34 @@ export function maskPhone(phone: string): string {
   return phone.replace(/\d/g, (d) => (++seen > digits - 4 ? d : DOT));
 }
 
+/**
+ * Masks an email address as phones are masked: a hint to tell addresses apart, not the address. The
+ * first character of the mailbox and the top-level domain stay; `@` (or `%40`, URL-encoded) and dots
+ * too; every other character is hidden.
+ */
+export function maskEmail(email: string): string {
+  const at = /@|%40/i.exec(email);
+  if (!at) return maskSecret(email);
+  const local = email.slice(0, at.index);
+  const domain = email.slice(at.index + at[0].length);
+  const dot = domain.lastIndexOf(".");
+  const host = dot === -1 ? domain : domain.slice(0, dot);
+  const tld = dot === -1 ? "" : domain.slice(dot);
+  return `${local.slice(0, 1)}${DOT.repeat(Math.max(0, local.length - 1))}${at[0]}${host.replace(/[^.]/g, DOT)}${tld}`;
+}
+
+/** Masks a message's recipient: a phone number or an email address. */
+export function maskRecipient(recipient: string): string {
+  return looksLikeEmail(recipient) ? maskEmail(recipient) : maskPhone(recipient);
+}
+
 /** E.164 (`+` then 7 to 15 digits), not glued to other digits or word characters. */
 const PHONE = /(?<![\w+])\+[1-9]\d{6,14}(?!\d)/g;
 /** Compact JWS/JWT: three base64url segments, the header starting `eyJ` (`{"`). */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+/** An email address, also URL-encoded (`user%40example.com`, as in an OTP barcode's label). */
+const EMAIL =
+  /(?<![\w.%+-])[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g;
 /** Iron-sealed tokens (`Fe26.2*...`), as some Auth0 state and session values are. */
 const IRON = /Fe26\.2\*[A-Za-z0-9_\-*~.]+/g;
 /**
@@ -38,9 +62,13 @@ const IRON = /Fe26\.2\*[A-Za-z0-9_\-*~.]+/g;
  * Hex digests (commit ids, content hashes) and identifiers are left alone: they lack the mix.
  */
 const OPAQUE = /(?<![\w-])[A-Za-z0-9_-]{32,}(?![\w-])/g;
-/** Values of fields that always hold a secret, in JSON (`"otp": "123456"`) or a form (`otp=123456`). */
+/**
+ * Values of fields that always hold a secret, in JSON (`"otp": "123456"`) or a form (`otp=123456`):
+ * credentials and codes, phone numbers and email addresses, an OTP's secret and the barcode that
+ * carries it, a push enrollment's transaction id.
+ */
 const SECRET_FIELDS =
-  "client_secret|mfa_token|oob_code|binding_code|otp|recovery_code|access_token|id_token|refresh_token|password|phone_number";
+  "client_secret|mfa_token|oob_code|binding_code|otp|recovery_code|access_token|id_token|refresh_token|password|phone_number|email|secret|totp_secret|barcode_uri|enrollment_tx_id";
 const JSON_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)(")`, "g");
 const ESCAPED_JSON_FIELD = new RegExp(
   `(\\\\"(?:${SECRET_FIELDS})\\\\"\\s*:\\s*\\\\")([^"\\\\]+)(\\\\")`,
@@ -117,7 +145,7 @@ function maskKnown(text: string, buckets: Map<string, string[]>): string {
       i++;
       continue;
     }
-    out += text.slice(from, i) + (looksLikePhone(hit) ? maskPhone(hit) : maskSecret(hit));
+    out += text.slice(from, i) + maskValue(hit);
     i += hit.length;
     from = i;
   }
@@ -142,6 +170,7 @@ function maskShapes(out: string): string {
     .replace(BEARER, (_m, a: string, v: string) => `${a}${maskSecret(v)}`)
     .replace(IRON, (m) => maskSecret(m))
     .replace(JWT, (m) => maskSecret(m))
+    .replace(EMAIL, (m) => maskEmail(m))
     .replace(PHONE, (m) => maskPhone(m))
     .replace(OPAQUE, (m) => (looksOpaque(m) ? maskSecret(m) : m));
 }
@@ -149,7 +178,18 @@ function maskShapes(out: string): string {
 /** Masks one field value unless it is already masked. */
 function maskField(v: string): string {
   if (v.includes(DOT)) return v;
-  return looksLikePhone(v) ? maskPhone(v) : maskSecret(v);
+  return maskValue(v);
+}
+
+/** Masks a value by what it is: a phone number, an email address, or any other secret. */
+function maskValue(v: string): string {
+  if (looksLikePhone(v)) return maskPhone(v);
+  return looksLikeEmail(v) ? maskEmail(v) : maskSecret(v);
+}
+
+/** True for a value that is an email address and nothing else (also URL-encoded). */
+function looksLikeEmail(v: string): boolean {
+  return /^[^@\s%]+(?:@|%40)[^@\s]+\.[^@\s]+$/i.test(v);
 }
 
 /** True for a value that is a phone number and nothing else (digits, optional `+`, separators). */

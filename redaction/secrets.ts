@@ -1,5 +1,5 @@
 /**
- * The run's secrets registry: every secret value and phone number a run used, so that the leak
+ * The run's secrets registry: every secret value, phone number and email address a run used, so that the leak
  * check can look for each of them in every artifact and the report can mask them in free text.
  *
  * It lives outside the reports folder, so that reports/ can be zipped and shared as a whole and the
@@ -50,6 +50,8 @@ export type SecretKind =
   | "refresh_token"
   | "password"
   | "phone"
+  | "email"
+  | "otp_secret"
   | "secret";
 
 export interface SecretEntry {

@@ -30,6 +30,12 @@ const stages: Stage[] = [
     command: [npm, "run", "--silent", "test:contracts"],
     junit: "reports/contracts/junit.xml",
   },
+  // The flow suites again with every mock serving HTTPS, trusted through its CA as an app trusts it.
+  {
+    name: "contracts-tls",
+    command: [npm, "run", "--silent", "test:contracts:tls"],
+    junit: "reports/contracts-tls/junit.xml",
+  },
   // After contracts: its drift check compares with the mock project's observations written there.
   {
     name: "tenant-on-mock",

@@ -8,7 +8,18 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-const roots = ["openapi", "mock", "contracts", "tenant", "load", "report", "redaction", "cli", "scripts"];
+const roots = [
+  "openapi",
+  "mock",
+  "contracts",
+  "tenant",
+  "clients",
+  "load",
+  "report",
+  "redaction",
+  "cli",
+  "scripts",
+];
 const skip = new Set(["node_modules", "generated", "dist"]);
 
 /** Lists `*.test.ts` files below a folder, sorted, skipping generated and installed code. */

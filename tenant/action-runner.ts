@@ -192,7 +192,8 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
     const fresh = await get<OutboxMessage[]>(`/outbox${q}`);
     for (const m of fresh) {
       cursor = m.id;
-      await deliver(m);
+      // Emails share the outbox (docs/behaviour.md#email) but never reach a phone-message Action.
+      if (m.message_type !== "email") await deliver(m);
     }
   };
 

@@ -4,7 +4,7 @@
  */
 import type { Inbox } from "../contracts/targets/target.ts";
 import type { OutboxMessage } from "../mock/outbox.ts";
-import { maskPhone } from "../redaction/mask.ts";
+import { maskRecipient } from "../redaction/mask.ts";
 
 export interface HttpInboxOptions {
   /** Full URL of the list endpoint, e.g. `http://127.0.0.1:8787/outbox`. */
@@ -50,7 +50,7 @@ export function createHttpInbox(opts: HttpInboxOptions): Inbox {
         await new Promise((r) => setTimeout(r, pollMs));
       }
       throw new InboxTimeoutError(
-        `no code for ${maskPhone(recipient)} within ${timeoutMs} ms at ${url.origin}${url.pathname}`,
+        `no code for ${maskRecipient(recipient)} within ${timeoutMs} ms at ${url.origin}${url.pathname}`,
       );
     },
   };

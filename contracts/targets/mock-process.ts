@@ -18,11 +18,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Arguments of `mock/cli.ts` for a mock on this port, with the run's deviations (the mutation run's fault) switched on from the start. */
-export function mockArgs(
-  port: number,
-  opts: { profile?: string; deviations?: readonly string[] } = {},
-): string[] {
+/** How a mock is started: rate-limit profile, deviations (the mutation run's fault), HTTPS with its CA kept in `tlsDir`. */
+export interface MockProcessOptions {
+  profile?: string;
+  deviations?: readonly string[];
+  tlsDir?: string;
+}
+
+/** Arguments of `mock/cli.ts` for a mock on this port, with the run's deviations switched on from the start. */
+export function mockArgs(port: number, opts: MockProcessOptions = {}): string[] {
   return [
     "mock/cli.ts",
     "--port",
@@ -33,7 +37,22 @@ export function mockArgs(
     "42",
     ...(opts.profile ? ["--profile", opts.profile] : []),
     ...(opts.deviations?.length ? ["--deviations", opts.deviations.join(",")] : []),
+    ...(opts.tlsDir ? ["--tls", "--tls-dir", opts.tlsDir] : []),
   ];
+}
+
+/** The base URL of a mock started with mockArgs: over TLS it is localhost, the name its certificate carries. */
+export function mockUrl(port: number, opts: MockProcessOptions = {}): string {
+  return opts.tlsDir ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The suites' TLS mode (`CONTRACTS_MOCK_TLS_DIR`, set by playwright.config.ts when
+ * CONTRACTS_MOCK_TLS=1): every mock of the run serves HTTPS from the CA in that folder, which the
+ * workers trust through NODE_EXTRA_CA_CERTS.
+ */
+export function tlsDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.CONTRACTS_MOCK_TLS_DIR || undefined;
 }
 
 /** Polls GET /__mock/health until it answers ok; bounded in time. */
@@ -58,11 +77,9 @@ export interface MockProcess {
 }
 
 /** Starts a mock child process with the given profile and deviations applied; stop() ends that process only. */
-export async function startMockProcess(
-  opts: { profile?: string; deviations?: readonly string[] } = {},
-): Promise<MockProcess> {
+export async function startMockProcess(opts: MockProcessOptions = {}): Promise<MockProcess> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = mockUrl(port, opts);
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...mockArgs(port, opts)], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },

@@ -11,8 +11,10 @@ export interface paths {
         put?: never;
         /**
          * Add (associate) an authenticator
-         * @description Enrols an SMS or voice (or OTP, push, email) authenticator. The new authenticator is inactive
-         *     until the enrolment is confirmed with `/oauth/token` (`mfa-oob` + `binding_code`).
+         * @description Enrols an SMS, voice, email, OTP or push authenticator. The new authenticator is inactive until
+         *     the enrolment is confirmed with `/oauth/token`: `mfa-oob` + `binding_code` (the 6-digit code
+         *     sent by SMS, voice or email), `mfa-otp` + `otp` (a code of the authenticator app), or, for
+         *     push, `mfa-oob` polled until the device has scanned `barcode_uri`.
          *
          *     Authorization: the `mfa_token` of an `mfa_required` answer, only while the user has no active
          *     authenticator; otherwise an access token for `https://{yourDomain}/mfa/` with scope `enroll`.
@@ -33,6 +35,35 @@ export interface paths {
          *     * [U] Status of an expired `mfa_token` (`expired_token`): 401 or 403 are both accepted.
          *     * Too many messages for the user: 429 `invalid_request` "Too many SMS sent by the user. Wait
          *       for some minutes before retrying." ([U] status).
+         *
+         *     OTP (`authenticator_types: ["otp"]`, no channel):
+         *
+         *     * 200 `{authenticator_type: "otp", secret, barcode_uri}` (recorded): `secret` is 32 base32
+         *       characters; `barcode_uri` is `otpauth://totp/<tenant>:<account>?secret=<secret>&issuer=<tenant>&algorithm=SHA1&digits=6&period=30`.
+         *       No code is sent. Confirm with `mfa-otp` and a code of the app: RFC 6238, SHA1, 6 digits,
+         *       30-second steps; the previous step's code is accepted too (Auth0 support), [U] the next
+         *       step's (the mock refuses it).
+         *
+         *     Email (`oob_channels: ["email"]`):
+         *
+         *     * `email` is required (Auth0's guide lists it; SDKs say it may be left out, and older docs sent
+         *       none: [U]); an address that is not one answers 400 `invalid_request` "The email is invalid."
+         *       ([U] text).
+         *     * 200 `{authenticator_type: "oob", binding_method: "prompt", oob_channel: "email", oob_code}`
+         *       (the guide; no live recording). A 6-digit code, valid 5 minutes, is emailed; confirm with
+         *       `mfa-oob` + `binding_code`.
+         *     * An `mfa_token` of a user whose only active factor is email may still enrol (the guide: the
+         *       token is minted without a challenge for such a user).
+         *     * Too many emails for the user (20, then 1 a minute): 429 `invalid_request` "Too many emails
+         *       sent by the user. Wait for some minutes before retrying." ([U] status and text).
+         *
+         *     Push (`oob_channels: ["auth0"]`, Auth0 Guardian):
+         *
+         *     * 200 `{authenticator_type: "oob", barcode_uri, oob_channel: "auth0", oob_code}` (recorded):
+         *       no `binding_method` and no `secret`; `barcode_uri` is `otpauth://totp/<tenant>:<account>?enrollment_tx_id=…&base_url=…`.
+         *     * The enrolment adds two authenticators, `push|dev_X` and a `totp|dev_Y` (Guardian also shows
+         *       codes offline), both inactive until the device scans the barcode (within 5 minutes); poll
+         *       `mfa-oob` with the `oob_code` and no `binding_code` (see the token operation).
          */
         post: operations["associateAuthenticator"];
         delete?: never;
@@ -62,8 +93,14 @@ export interface paths {
          *       says `oob_channels`).
          *     * `name` of an SMS or voice item is the masked phone number: all but the last 4 digits replaced
          *       by `X` (the `+` too). Other maskings seen in older docs (`+1123XXXXX`) are drift.
+         *     * `name` of an email item is the masked address (recorded `****@exam*******`, documented
+         *       `dloz********@gmai*****`): at least one `*` each side of the `@`, the end hidden.
+         *     * A push item (`push|…`, `oob_channel: auth0`) has no `name` until its device has enrolled,
+         *       then the device's name; its paired `totp|…` (another device id) is listed beside it.
+         *     * An OTP item (`totp|…`, `authenticator_type: otp`) has no `name` (recorded and in the guide;
+         *       Auth0's OAS example shows "Authenticator App", not followed) and no `oob_channel`.
          *     * Enrolling SMS with voice enabled lists two items sharing one device id, `sms|dev_X` and
-         *       `voice|dev_X`.
+         *       `voice|dev_X`; with voice off, the SMS item alone (as a recording shows it).
          *     * `type` appears only with "Customizable MFA" (Early Access).
          *     * [U] 401 and 403 bodies are guessed from SDK fixtures and public applications.
          */
@@ -89,7 +126,9 @@ export interface paths {
         /**
          * Delete an authenticator
          * @description Deletes an authenticator. Deleting `sms|dev_X` also deletes `voice|dev_X` (and the other way
-         *     round); deleting push deletes its paired OTP.
+         *     round); deleting `push|dev_X` deletes its paired `totp|dev_Y` (and the other way round).
+         *     [U] An email that comes from the user's verified address cannot be deleted (the guide; the
+         *     answer is not documented); an enrolled email can.
          *
          *     Authorization: an access token for `https://{yourDomain}/mfa/` with scope
          *     `remove:authenticators`; an `mfa_token` is refused.
@@ -120,9 +159,12 @@ export interface paths {
         put?: never;
         /**
          * Request a challenge
-         * @description Starts a challenge for an enrolled authenticator. For SMS and voice this sends a 6-digit code
-         *     and returns an `oob_code`; the answer is completed with `/oauth/token` (`mfa-oob` +
-         *     `binding_code`).
+         * @description Starts a challenge for an enrolled authenticator. For SMS, voice and email this sends a 6-digit
+         *     code and returns an `oob_code` with `binding_method: prompt`; the answer is completed with
+         *     `/oauth/token` (`mfa-oob` + `binding_code`). For push it sends a notification to the device and
+         *     returns an `oob_code` without `binding_method`: poll `mfa-oob` until the user taps. For OTP
+         *     (`challenge_type: otp`, a `totp|…` authenticator) nothing is sent and the answer is exactly
+         *     `{"challenge_type": "otp"}` (recorded); the app may skip the call and send `mfa-otp` directly.
          *
          *     Authorization: none in headers. The `mfa_token` and the client credentials travel in the body
          *     (`client_secret_post`, or `client_assertion` for Private Key JWT clients); a public client
@@ -138,8 +180,15 @@ export interface paths {
          *     * [U] No matching factor: `unsupported_challenge_type` or `association_required`; the status
          *       is guessed (400, or 401 as in an unofficial catalogue).
          *     * [U] Status of an expired `mfa_token` (`expired_token`): 401 or 403 are both accepted.
+         *     * [U] An authenticator of a factor the tenant no longer offers: 400 `unsupported_challenge_type`
+         *       "Requested factor type is not enabled".
+         *     * An authenticator whose type the request does not accept (`challenge_type: oob` for a
+         *       `totp|…`, `otp` for the others): 401 `unsupported_challenge_type` naming the supported type.
+         *     * [U] A push authenticator's paired `totp|…` is challenged like any OTP authenticator.
          *     * Too many messages for the user: 429 `invalid_request` "Too many SMS sent by the user. Wait
-         *       for some minutes before retrying." ([U] status).
+         *       for some minutes before retrying." ([U] status); for email, "Too many emails sent by the
+         *       user. …" (20, then 1 a minute), for push, "Too many push notifications sent by the user. …"
+         *       (5, then 5 a minute) ([U] texts).
          */
         post: operations["challenge"];
         delete?: never;
@@ -186,9 +235,25 @@ export interface paths {
          *       Wait for some minutes before retrying." (configurable in the mock).
          *     * [U] `expired_token` ("mfa_token is expired", "oob_code is expired"): 403 per an unofficial
          *       catalogue.
-         *     * A push that is not yet approved: 400 `authorization_pending` (recorded); rejected: 400
-         *       `access_denied` "MFA Authorization rejected." (recorded; the docs say `invalid_grant`).
-         *     * [U] Polling too fast: 429 `slow_down` (by analogy with the device flow).
+         *     * `mfa-otp` (OTP): `otp` is a code of the authenticator app (RFC 6238: SHA1, 6 digits,
+         *       30-second steps; the previous step's code is accepted too, [U] the next step's). It
+         *       confirms a pending OTP enrolment of the same `mfa_token` or completes a challenge. A code
+         *       works once. [U] A wrong or reused one: `invalid_grant` "Invalid otp_code." with status 403
+         *       (the reference page says 400); wrong TOTP codes count towards the lockout with SMS, voice
+         *       and email codes.
+         *     * Email codes go through `mfa-oob` + `binding_code` exactly like SMS codes.
+         *     * Push: poll `mfa-oob` with the `oob_code` and no `binding_code`. Before the device scanned the
+         *       enrolment, or before the user's tap: 400 `authorization_pending` "Authorization pending:
+         *       please repeat the request in a few seconds." (recorded). Rejected: 400 `access_denied`
+         *       "MFA Authorization rejected." (recorded; the docs and SDKs say `invalid_grant`, and the
+         *       legacy reference shows HTTP 200: the live recording is followed). Approved: tokens. An
+         *       answered push's `oob_code` is used up.
+         *     * [U] Polling again within 5 seconds (the interval of Auth0's sample; none is documented):
+         *       429 `slow_down` "You are polling faster than the specified interval of 5 seconds." (by
+         *       analogy with the device flow), `retry-after` the seconds left. Every poll also counts
+         *       towards the `mfa-oob` exchange limit of the `mfa_token` (12, then 12 a minute).
+         *     * [U] A push challenge lives as long as a code (5 minutes); then `expired_token`
+         *       "oob_code is expired".
          *     * `expires_in` is an integer number of seconds. A recovery-code grant returns a new
          *       `recovery_code`; the old one stops working.
          */
@@ -245,6 +310,10 @@ export interface components {
             oob_channels?: components["schemas"]["OobChannel"][];
             /** @description E.164. A number in another format is answered with 400 "The phone number is invalid.", not a schema error. */
             phone_number?: string;
+            /**
+             * @description The address to enrol, required with the `email` channel. One that is not an address is
+             *     answered with 400 "The email is invalid.", not a schema error.
+             */
             email?: string;
         } & components["schemas"]["ClientAuthentication"];
         AssociateResponse: {
@@ -274,12 +343,18 @@ export interface components {
              */
             authenticator_type: "AssociateOtpResponse";
             secret: string;
-            barcode_uri: string;
+            /**
+             * @description `otpauth://totp/<tenant>:<account>?secret=<secret>&issuer=<tenant>&algorithm=SHA1&digits=6&period=30`
+             *     (recorded); the parameters are those of every Auth0 OTP.
+             */
+            barcode_uri: string & (unknown & unknown & unknown & unknown & unknown);
             recovery_codes?: components["schemas"]["RecoveryCode"][];
         };
         /**
          * @description An item of the authenticators list. `oob_channel` is present exactly on `oob` items; the id's
-         *     prefix matches the channel or type; `name` is the masked phone on SMS and voice items.
+         *     prefix matches the channel or type; `name` is the masked phone on SMS and voice items, the
+         *     masked address on email items, the device's name on an enrolled push item, and absent on OTP
+         *     and recovery-code items.
          */
         Authenticator: {
             id: components["schemas"]["AuthenticatorId"];
@@ -290,7 +365,7 @@ export interface components {
             name?: string;
             /** @enum {string} */
             type?: "otp" | "phone" | "email" | "push-notification" | "recovery-code";
-        } & (unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /**
          * @description Every field is a string, so the same schema serves JSON and form bodies. Unknown extra fields
          *     are tolerated, as Auth0 ignores them.
@@ -576,8 +651,8 @@ export interface components {
             };
         };
         /**
-         * @description Rate limited (`too_many_requests`), or too many messages sent to the user
-         *     (`invalid_request`).
+         * @description Rate limited (`too_many_requests`), or too many SMS or voice messages, emails or push
+         *     notifications sent to the user (`invalid_request`).
          */
         MfaMessageRateLimited: {
             headers: {
@@ -684,7 +759,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AssociateResponse"];
                 };
             };
-            /** @description Missing or invalid parameters (malformed body, invalid phone number, channel not enabled). */
+            /**
+             * @description Missing or invalid parameters (malformed body, invalid phone number or email), or a factor
+             *     the tenant does not offer (`unsupported_challenge_type`).
+             */
             400: {
                 headers: {
                     "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
@@ -911,15 +989,6 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["ChallengeRequest"];
-                /**
-                 * @example {
-                 *       "client_id": "hK8x2nQ4Zr7TbYwP1mV6cJ0sLdE9fGaU",
-                 *       "client_secret": "{yourClientSecret}",
-                 *       "challenge_type": "oob otp",
-                 *       "authenticator_id": "voice|dev_NU1Ofuw3Cw0XCt5x",
-                 *       "mfa_token": "{mfaToken}"
-                 *     }
-                 */
                 "application/x-www-form-urlencoded": components["schemas"]["ChallengeRequest"];
             };
         };

@@ -1,0 +1,318 @@
+/**
+ * Auth0's official Node SDK against the mock, as an app developer would run it: the flow script
+ * (auth0-sdk-flow.mjs) in a child `node` that gets only the CA to trust, the domain, the client id and
+ * secret. Over TLS (`npm run mock -- --tls`), and behind a proxy that ends TLS (a plain-HTTP mock with
+ * an https issuer, reached through a fetch that rewrites the host), for SMS and voice; and against
+ * mocks with a named deviation, where the flow must fail at the step the deviation breaks.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type MockServer, startMockServer } from "../mock/server.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const script = path.join(import.meta.dirname, "auth0-sdk-flow.mjs");
+const clientId = "mockClientId00000000000000000000";
+// The test's own secret, handed to the mock and the child; never printed.
+const clientSecret = randomBytes(32).toString("base64url");
+/** The child's whole run on a slow, shared machine; the script's own bound is below it so it can name the step. */
+const CHILD_TIMEOUT_MS = 150_000;
+const FLOW_TIMEOUT_MS = 120_000;
+
+/** Every step of a passing run, in order. */
+const STEPS = [
+  "discovery",
+  "create-user",
+  "password-grant",
+  "list-empty",
+  "enroll",
+  "enroll-message",
+  "verify-enrollment",
+  "sign-in-again",
+  "list-active",
+  "challenge",
+  "challenge-message",
+  "wrong-code",
+  "right-code",
+  "code-replay",
+  "sign-in-for-recovery",
+  "recovery-code",
+  "recovery-code-replay",
+  "done",
+];
+
+type Step = { step: string; ok: boolean } & Record<string, unknown>;
+interface FlowRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  steps: Step[];
+}
+
+const temps: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the flow script in a bare child: PATH, the CA (over TLS), the domain and the client only. */
+function runFlow(opts: {
+  domain: string;
+  channel: "sms" | "voice";
+  caPath?: string;
+  proxyOrigin?: string;
+}): Promise<FlowRun> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AUTH0_DOMAIN: opts.domain,
+    AUTH0_CLIENT_ID: clientId,
+    AUTH0_CLIENT_SECRET: clientSecret,
+    ...(opts.caPath ? { NODE_EXTRA_CA_CERTS: opts.caPath } : {}),
+  };
+  const args = [
+    script,
+    "--channel",
+    opts.channel,
+    "--timeout-ms",
+    String(FLOW_TIMEOUT_MS),
+    ...(opts.proxyOrigin ? ["--proxy-origin", opts.proxyOrigin] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: CHILD_TIMEOUT_MS,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      const steps = stdout
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Step);
+      resolve({ code, signal, stdout, stderr, steps });
+    });
+  });
+}
+
+/** What a failed assertion shows: the child's own lines are masked by the script itself. */
+function transcript(run: FlowRun): string {
+  return `exit ${run.code} ${run.signal ?? ""}\n${run.stdout}${run.stderr.slice(-2000)}`;
+}
+
+/** Nothing the child printed is a secret: no client secret, no JWT, no phone number. */
+function assertMasked(run: FlowRun): void {
+  assert.ok(!run.stdout.includes(clientSecret), "the client secret was printed");
+  assert.doesNotMatch(run.stdout, /eyJ[A-Za-z0-9_-]{10,}/, "a JWT was printed");
+  assert.doesNotMatch(run.stdout, /\+\d{7,15}/, "a phone number was printed");
+}
+
+function stepNamed(run: FlowRun, name: string): Step {
+  const found = run.steps.find((s) => s.step === name);
+  assert.ok(found, `step ${name} missing\n${transcript(run)}`);
+  return found;
+}
+
+/** A passing run: every step in order, and what the SDK returned at the steps that matter. */
+function assertPassed(run: FlowRun, channel: "sms" | "voice", issuer: string): void {
+  assert.equal(run.code, 0, transcript(run));
+  assert.deepEqual(
+    run.steps.map((s) => s.step),
+    STEPS,
+    transcript(run),
+  );
+  assert.ok(
+    run.steps.every((s) => s.ok),
+    transcript(run),
+  );
+  assert.equal(stepNamed(run, "discovery").issuer, issuer);
+  assert.equal(stepNamed(run, "password-grant").error, "mfa_required");
+  const enroll = stepNamed(run, "enroll");
+  assert.equal(enroll.oobChannel, channel);
+  assert.equal(enroll.bindingMethod, "prompt");
+  assert.deepEqual(enroll.recoveryCodes, [{ length: 24 }]);
+  assert.equal(stepNamed(run, "challenge-message").message_type, channel);
+  for (const name of ["verify-enrollment", "right-code", "recovery-code"]) {
+    const idToken = stepNamed(run, name).idToken as Record<string, unknown>;
+    assert.equal(idToken.iss, issuer, name);
+    assert.equal(idToken.signature, "valid", name);
+  }
+  assert.equal(stepNamed(run, "wrong-code").name, "MfaVerifyError");
+  assert.equal(stepNamed(run, "wrong-code").error, "invalid_grant");
+  assert.deepEqual(stepNamed(run, "recovery-code").recoveryCode, { length: 24, new: true });
+  assert.equal(stepNamed(run, "recovery-code-replay").error, "invalid_grant");
+  assertMasked(run);
+}
+
+/** `npm run mock -- --tls` as a child process; its base URL and the CA to trust, read from what it prints. */
+async function startTlsCli(tlsDir: string): Promise<{ url: string; caPath: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(root, "mock", "cli.ts"),
+      "--port",
+      "0",
+      "--tls",
+      "--tls-dir",
+      tlsDir,
+      // Two whole flows run against this mock back to back: enterprise's burst of 100 holds them
+      // however fast the machine is (essentials' 25 would depend on the time between them).
+      "--profile",
+      "enterprise",
+    ],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MOCK_CLIENT_SECRET: clientSecret },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(force);
+  };
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    err = (err + d.toString()).slice(-2000);
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the TLS mock printed no CA within 60 s\n${out}${err}`)),
+        60_000,
+      );
+      child.once("exit", (code) => reject(new Error(`the TLS mock exited with ${code}\n${out}${err}`)));
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        const url = /listening on (https:\/\/\S+)/.exec(out)?.[1];
+        const caPath = /NODE_EXTRA_CA_CERTS=(\S+)/.exec(out)?.[1];
+        if (url && caPath) {
+          clearTimeout(timer);
+          resolve({ url, caPath, stop });
+        }
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+describe("Auth0's SDK over TLS (npm run mock -- --tls)", { timeout: 2 * CHILD_TIMEOUT_MS + 90_000 }, () => {
+  let mock: Awaited<ReturnType<typeof startTlsCli>>;
+  before(async () => {
+    mock = await startTlsCli(tempDir("sdk-flow-tls-"));
+  });
+  after(async () => {
+    await mock?.stop();
+  });
+
+  for (const channel of ["sms", "voice"] as const) {
+    test(`${channel}: password grant, enroll, verify, challenge, wrong code, right code, recovery code`, async () => {
+      const domain = new URL(mock.url).host;
+      assert.match(domain, /^localhost:\d+$/);
+      const run = await runFlow({ domain, channel, caPath: mock.caPath });
+      assertPassed(run, channel, `https://${domain}/`);
+    });
+  }
+});
+
+describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
+  timeout: 2 * CHILD_TIMEOUT_MS + 30_000,
+}, () => {
+  const domain = "mfa-mock.local";
+  let mock: MockServer;
+  before(async () => {
+    mock = await startMockServer({
+      port: 0,
+      // As startTlsCli says: two whole flows back to back.
+      config: { domain, clientSecret, profile: "enterprise" },
+    });
+  });
+  after(async () => {
+    await mock?.close();
+  });
+
+  for (const channel of ["sms", "voice"] as const) {
+    test(`${channel}: the same flow through a fetch that sends https://${domain}/ to the mock`, async () => {
+      assert.match(mock.url, /^http:\/\//);
+      const run = await runFlow({ domain, channel, proxyOrigin: mock.url });
+      assertPassed(run, channel, `https://${domain}/`);
+      assert.equal(stepNamed(run, "done").proxied, true);
+    });
+  }
+});
+
+/**
+ * Each deviation breaks one thing the flow checks; the run must stop at that step, with the SDK's
+ * own error when the SDK refuses the answer, or the script's assertion when the SDK lets it through.
+ */
+const deviating: Array<{ deviation: string; step: string; shows: RegExp }> = [
+  { deviation: "recovery-code-not-rotated", step: "recovery-code", shows: /"reason":"a new recovery code"/ },
+  {
+    deviation: "binding-code-reusable",
+    step: "code-replay",
+    shows: /the SDK returned tokens; expected invalid_grant/,
+  },
+  { deviation: "wrong-mfa-required-status", step: "password-grant", shows: /got 401/ },
+  // The SDK itself refuses a token answer that is not JSON.
+  { deviation: "wrong-content-type", step: "password-grant", shows: /"name":"TokenByPasswordError"/ },
+];
+
+describe("Auth0's SDK against a deviating mock (over TLS)", {
+  timeout: deviating.length * CHILD_TIMEOUT_MS,
+}, () => {
+  const tlsDir = tempDir("sdk-flow-deviating-");
+  for (const row of deviating) {
+    test(`${row.deviation}: the flow fails at ${row.step}`, async () => {
+      const mock = await startMockServer({
+        port: 0,
+        tls: { dir: tlsDir },
+        config: { clientSecret, faults: { latencyMs: 0, errorRate: {}, deviations: [row.deviation] } },
+      });
+      try {
+        const caPath = mock.tls?.ca?.certPath;
+        assert.ok(caPath, "the mock made a local CA");
+        const domain = new URL(mock.url).host;
+        const run = await runFlow({ domain, channel: "sms", caPath });
+        assert.equal(run.code, 1, transcript(run));
+        const last = run.steps.at(-1);
+        assert.equal(last?.step, row.step, transcript(run));
+        assert.equal(last?.ok, false, transcript(run));
+        assert.match(JSON.stringify(last), row.shows, transcript(run));
+        // Every step before it passed: the deviation, not something earlier, stopped the run.
+        assert.deepEqual(
+          run.steps.slice(0, -1).map((s) => s.step),
+          STEPS.slice(0, STEPS.indexOf(row.step)),
+          transcript(run),
+        );
+        assertMasked(run);
+      } finally {
+        await mock.close();
+      }
+    });
+  }
+});

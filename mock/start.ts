@@ -1,0 +1,342 @@
+/**
+ * The mock as a library for another project's tests (the `auth0-mfa-mock` package's main export):
+ * `startMock()` serves it on a port with the command line's options, typed; `createMock()` answers in
+ * process through a fetch-like `request()`, with no port (Auth0's SDKs take it as `customFetch`).
+ * Both carry `control`, the control API (/__mock) as typed calls; `mockControl(url)` makes the same
+ * calls from another process that knows only the URL (a Playwright worker, say).
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { createMockApp, type MockApp } from "./app.ts";
+import {
+  ConfigError,
+  defaultConfig,
+  type Faults,
+  type MockConfig,
+  mergeConfig,
+  toPublicConfig,
+} from "./config.ts";
+import type { OutboxMessage } from "./outbox.ts";
+import { startMockServer } from "./server.ts";
+import type { TlsOptions } from "./tls.ts";
+
+export type { OperationId } from "../openapi/validate.ts";
+export type { Faults, MockConfig } from "./config.ts";
+export { ConfigError } from "./config.ts";
+export type { OutboxMessage } from "./outbox.ts";
+export type { ProfileName } from "./rate-limit-profiles.ts";
+export type { TlsOptions } from "./tls.ts";
+export { mockVersion } from "./version.ts";
+
+/** The mock's configuration (the command line's options, camelCase); `faults` may be partial. */
+export interface MockOptions extends Partial<Omit<MockConfig, "faults">> {
+  faults?: Partial<Faults>;
+}
+
+/**
+ * HTTPS as the command line's `--tls` sets it: true issues a certificate from the local CA (made on
+ * first use and kept in `dir`); `cert` and `key` (PEM files) serve your own instead.
+ */
+export type TlsOption = boolean | TlsOptions;
+
+/** `startMock()`'s options: the configuration plus where to listen. */
+export interface StartMockOptions extends MockOptions {
+  /** Default 0, a free port (the command line's default is 4010): test runs may start several. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** HTTPS with a certificate for localhost, as Auth0's SDKs require; `caCert` is the CA to trust. */
+  tls?: TlsOption;
+}
+
+/** `clientId` → `client_id`: the control API's JSON names every field of MockConfig this way. */
+type Snake<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
+  : S;
+
+/** The configuration as `GET /__mock/config` answers it (snake_case; includes the client secret). */
+export type MockConfigJson = { [K in Exclude<keyof MockConfig, "faults"> as Snake<K>]: MockConfig[K] } & {
+  faults: { [K in keyof Faults as Snake<K>]: Faults[K] };
+};
+
+/** A change of configuration (`PUT /__mock/config`): any fields; `control` and `signing_threads` are fixed. */
+export type MockConfigPatch = Partial<Omit<MockConfigJson, "faults">> & {
+  faults?: Partial<MockConfigJson["faults"]>;
+};
+
+/** A user made through the control API. */
+export interface MockUser {
+  user_id: string;
+  username: string;
+  password: string;
+  email: string;
+}
+
+/** The control API (/__mock) as typed calls; each throws a MockControlError on a refusal. */
+export interface MockControl {
+  /** `{status: "ok", version}`: the mock answers, and which version of the package it is. */
+  health(): Promise<{ status: string; version: string }>;
+  users: {
+    /** A user of the default connection; missing fields are made up (from the seed). */
+    create(user?: { username?: string; password?: string }): Promise<MockUser>;
+  };
+  outbox: {
+    /** The messages "sent", oldest first; `after` is a message id. */
+    list(filter?: { recipient?: string; after?: string }): Promise<OutboxMessage[]>;
+    /** The newest message (to `recipient` when given), or undefined when none was sent. */
+    latest(recipient?: string): Promise<OutboxMessage | undefined>;
+  };
+  clock: {
+    /** The mock's time (ISO 8601). */
+    now(): Promise<string>;
+    /** Moves the mock's clock forward: codes, tokens and rate-limit buckets follow it. Answers the new time. */
+    advance(seconds: number): Promise<string>;
+  };
+  config: {
+    get(): Promise<MockConfigJson>;
+    /** Changes the configuration at run time and answers the new one. */
+    set(patch: MockConfigPatch): Promise<MockConfigJson>;
+  };
+  /** Back to the seeded state (users, codes, tokens, buckets, outbox, clock); the configuration stays. */
+  reset(): Promise<void>;
+}
+
+/** A refusal of the control API: its status and Auth0's error envelope. */
+export class MockControlError extends Error {
+  override readonly name = "MockControlError";
+  /** `message` is the mock's error_description. */
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly error: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The clients every mock has; the secret is generated per mock unless configured. */
+interface Clients {
+  clientId: string;
+  clientSecret: string;
+  publicClientId: string;
+  privateKeyJwtClientId: string;
+}
+
+/** A mock served by `startMock()`. */
+export interface RunningMock extends Clients {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (`https://localhost:41234` with TLS). */
+  url: string;
+  /** What an Auth0 SDK takes as its domain: the URL's host and port. */
+  domain: string;
+  /** `iss` of the tokens, with its trailing slash. */
+  issuer: string;
+  /** With TLS from the local CA, its certificate (PEM): what a client must trust; undefined otherwise. */
+  caCert: string | undefined;
+  /** The file that holds `caCert` (for NODE_EXTRA_CA_CERTS); undefined without it. */
+  caPath: string | undefined;
+  control: MockControl;
+  /** Stops the server and its signing threads. */
+  close(): Promise<void>;
+}
+
+/** A mock in this process, without a port (`createMock()`). */
+export interface InProcessMock extends Clients {
+  /** `fetch`'s signature: an absolute URL (any origin) or a path; answers as the served mock would. */
+  request(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** "localhost" unless configured: give it to an SDK with `customFetch: mock.request`. */
+  domain: string;
+  issuer: string;
+  control: MockControl;
+}
+
+/** Starts the mock on a port (a free one by default) for a test run; `close()` stops it. */
+export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
+  const { port = 0, host, tls, ...rest } = options;
+  const config = checkedConfig(rest, ["port", "host", "tls"]);
+  const server = await startMockServer({ port, host, config, tls });
+  const c = server.app.config();
+  return {
+    url: server.url,
+    // As an SDK takes it: where the mock listens, unless a domain or issuer was configured.
+    domain: config.domain !== undefined || config.issuer !== undefined ? c.domain : new URL(server.url).host,
+    issuer: c.issuer,
+    caCert: server.tls?.ca?.certPem,
+    caPath: server.tls?.ca?.certPath,
+    ...clients(c),
+    // This process holds the app: its control calls skip the network (and so need no CA).
+    control: controlOver(inProcess(server.app)),
+    close: () => server.close(),
+  };
+}
+
+/** The mock in this process: `request()` instead of a port. Token answers sign on this thread. */
+export function createMock(options: MockOptions = {}): InProcessMock {
+  const app = createMockApp(checkedConfig(options, []));
+  const c = app.config();
+  const send = inProcess(app);
+  return {
+    async request(input, init) {
+      // Relative paths resolve against the issuer, so a request looks as it would to the served mock.
+      const req =
+        input instanceof Request ? new Request(input, init) : new Request(new URL(input, c.issuer), init);
+      const url = new URL(req.url);
+      const headers: Record<string, string> = {};
+      req.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const answer = await app.request(`${url.pathname}${url.search}`, {
+        method: req.method,
+        headers,
+        body: req.body === null ? "" : await req.text(),
+      });
+      const empty = answer.status === 204 || answer.status === 304 || req.method === "HEAD";
+      return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });
+    },
+    domain: c.domain,
+    issuer: c.issuer,
+    ...clients(c),
+    control: controlOver(send),
+  };
+}
+
+/**
+ * The control API of a mock served elsewhere (another process started it): `url` is its base URL;
+ * `ca` the PEM of its CA when it serves TLS.
+ */
+export function mockControl(url: string, opts: { ca?: string } = {}): MockControl {
+  const base = new URL(url);
+  return controlOver((method, path, body) => overHttp(base, method, path, body, opts.ca));
+}
+
+// ---- options ----
+
+/**
+ * Every value goes through the parser `PUT /__mock/config` uses, so a bad one is refused with the
+ * command line's message (naming the field); an unknown option is refused too (a typo would
+ * otherwise be ignored without a word).
+ */
+function checkedConfig(options: MockOptions, serverOptions: string[]): Partial<MockConfig> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const base = defaultConfig();
+  const known = [...serverOptions, ...Object.keys(base)];
+  for (const key of Object.keys(given)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(`${key}: unknown option; known options: ${known.join(", ")}`, key);
+    }
+  }
+  const { control, signingThreads, faults, ...rest } = given as MockOptions;
+  const patch = toPublicConfig({ ...base, ...rest, faults: { ...base.faults, ...faults } });
+  // Fixed once the mock runs, so the run-time parser refuses any change of them: checked here.
+  delete patch.control;
+  delete patch.signing_threads;
+  mergeConfig(base, patch);
+  if (control !== undefined && typeof control !== "boolean") {
+    throw new ConfigError(`control must be true or false; got ${JSON.stringify(control)}`, "control");
+  }
+  if (
+    signingThreads !== undefined &&
+    !(Number.isInteger(signingThreads) && signingThreads >= 0 && signingThreads <= 256)
+  ) {
+    throw new ConfigError(
+      `signingThreads must be an integer from 0 to 256; got ${JSON.stringify(signingThreads)}`,
+      "signingThreads",
+    );
+  }
+  return given as Partial<MockConfig>;
+}
+
+function clients(c: MockConfig): Clients {
+  return {
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    publicClientId: c.publicClientId,
+    privateKeyJwtClientId: c.privateKeyJwtClientId,
+  };
+}
+
+// ---- the control API as calls ----
+
+type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: string }>;
+
+function inProcess(app: MockApp): Send {
+  return (method, path, body) =>
+    app.request(path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? "" : JSON.stringify(body),
+    });
+}
+
+function overHttp(base: URL, method: string, path: string, body: unknown, ca: string | undefined) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const target = new URL(path, base);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = send(
+      target,
+      {
+        method,
+        headers: payload === undefined ? {} : { "content-type": "application/json" },
+        ...(ca === undefined ? {} : { ca }),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+function controlOver(send: Send): MockControl {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const answer = await send(method, path, body);
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch {
+      throw new MockControlError(`${method} ${path} answered ${answer.status}, not JSON`, answer.status, "");
+    }
+    if (answer.status >= 400) {
+      const e = json as { error?: string; error_description?: string };
+      throw new MockControlError(
+        `${method} ${path}: ${e.error_description ?? e.error ?? answer.status}`,
+        answer.status,
+        e.error ?? "",
+      );
+    }
+    return json as T;
+  };
+  const list = (filter: { recipient?: string; after?: string } = {}) => {
+    const query = new URLSearchParams();
+    if (filter.recipient !== undefined) query.set("recipient", filter.recipient);
+    if (filter.after !== undefined) query.set("after", filter.after);
+    const q = query.toString();
+    return call<OutboxMessage[]>("GET", `/__mock/outbox${q ? `?${q}` : ""}`);
+  };
+  return {
+    health: () => call("GET", "/__mock/health"),
+    users: { create: (user = {}) => call("POST", "/__mock/users", user) },
+    outbox: {
+      list,
+      latest: async (recipient) => (await list(recipient === undefined ? {} : { recipient })).at(-1),
+    },
+    clock: {
+      now: async () => (await call<{ now: string }>("GET", "/__mock/clock")).now,
+      advance: async (seconds) =>
+        (await call<{ now: string }>("POST", "/__mock/clock", { advance_seconds: seconds })).now,
+    },
+    config: {
+      get: () => call("GET", "/__mock/config"),
+      set: (patch) => call("PUT", "/__mock/config", patch),
+    },
+    reset: async () => {
+      await call("POST", "/__mock/reset");
+    },
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * The `auth0-mfa-mock` package as a user installs it: built, packed with `npm pack`, and installed
+ * from the tarball into a fresh project outside this repository, beside only what the examples need
+ * from the registry (Auth0's SDK, Playwright, Vitest). There: the command line over TLS with Auth0's
+ * SDK flow against it (clients/auth0-sdk-flow.mjs), and the two examples the README quotes.
+ *
+ * Installing from the registry makes this the slowest unit test (30 to 40 s on 2 cores with npm's cache
+ * warm); every child has a time limit, so a hung install or server fails the test instead of the run.
+ */
+
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { stripVTControlCharacters } from "node:util";
+import { buildPackage, PACKAGE_DIR, readPackageJson } from "./build-package.ts";
+
+const ROOT = path.resolve(PACKAGE_DIR, "..", "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+/** Vitest 4 is the last major that runs on Node 20 (5 needs 22). */
+const VITEST = "4.1.12";
+const INSTALL_MS = 5 * 60_000;
+const RUN_MS = 3 * 60_000;
+
+/** Files an installed package must never carry. */
+const FORBIDDEN = [/^reports\//, /\.(test|spec)\.[cm]?[jt]s$/, /(^|\/)fixtures?(\/|\.)/, /(^|\/)examples\//];
+
+interface Packed {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: Array<{ path: string; size: number }>;
+}
+
+/**
+ * The environment of a child in the temporary project: npm's variables of the `npm test` that runs
+ * this would point npm at this repository, so they go (except the cache and registry settings); so
+ * do colours, which the checks of the runners' output would have to read through.
+ */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const keep = new Set(["npm_config_cache", "npm_config_registry", "npm_config_userconfig"]);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.toLowerCase().startsWith("npm_") || keep.has(name.toLowerCase())) env[name] = value;
+  }
+  delete env.FORCE_COLOR;
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+/** Runs a command to its end; throws with its output (the last 4000 characters) when it fails. */
+function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeout: number }) {
+  const result = spawnSync(cmd, args, { ...opts, encoding: "utf8", killSignal: "SIGKILL" });
+  const output = stripVTControlCharacters(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+  if (result.status !== 0) {
+    const why = result.error ? result.error.message : `exit ${result.status ?? result.signal}`;
+    throw new Error(`${cmd} ${args.join(" ")} failed (${why}):\n${output.slice(-4000)}`);
+  }
+  return output;
+}
+
+/** The running command line: what it printed, parsed; and a way to stop its whole process group. */
+interface Cli {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  caPath: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `npx auth0-mfa-mock --port 0 --tls` in `cwd` and waits for its banner. `--no --`: the bin
+ * installed in the project or a failure, never a download. npx runs the bin in a child of its own,
+ * so the process group is what gets stopped.
+ */
+async function startCli(cwd: string, env: NodeJS.ProcessEnv): Promise<Cli> {
+  const child: ChildProcess = spawn(npx, ["--no", "--", "auth0-mfa-mock", "--port", "0", "--tls"], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(-child.pid, "SIGTERM");
+      const killer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString("utf8");
+  });
+  const field = (pattern: RegExp) => pattern.exec(out)?.[1];
+  const deadline = Date.now() + RUN_MS;
+  while (!/NODE_EXTRA_CA_CERTS=\S+/.test(out) || !/client_secret +\S+/.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      // The banner holds the generated client secret: only the error output is shown.
+      throw new Error(`the CLI did not start (exit ${child.exitCode}):\n${err.slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: field(/listening on (\S+)/) ?? "",
+    clientId: field(/client_id +(\S+)/) ?? "",
+    clientSecret: field(/client_secret +(\S+)/) ?? "",
+    caPath: field(/NODE_EXTRA_CA_CERTS=(\S+)/) ?? "",
+    stop,
+  };
+}
+
+describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15 * 60_000 }, () => {
+  const work = mkdtempSync(path.join(tmpdir(), "auth0-mfa-mock-package-"));
+  const project = path.join(work, "project");
+  // The package's folder copied without its dist/: built and packed there, this tree is left alone.
+  const staged = path.join(work, "package");
+  const dataHome = path.join(work, "data");
+  let packed: Packed;
+  let env: NodeJS.ProcessEnv;
+
+  before(() => {
+    const distDir = path.join(PACKAGE_DIR, "dist");
+    cpSync(PACKAGE_DIR, staged, { recursive: true, filter: (src) => src !== distDir });
+    const { files } = buildPackage(staged);
+    assert.ok(files.includes("mock/start.d.ts"));
+    const out = run(npm, ["pack", "--json", "--pack-destination", work], {
+      cwd: staged,
+      env: childEnv({}),
+      timeout: RUN_MS,
+    });
+    [packed] = JSON.parse(out.slice(out.indexOf("["))) as [Packed];
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(
+      `${packed.filename}: ${kib(packed.size)} packed, ${kib(packed.unpackedSize)} unpacked, ${packed.files.length} files`,
+    );
+    for (const f of packed.files) console.log(`  ${f.path}  (${f.size} B)`);
+
+    mkdirSync(project);
+    mkdirSync(dataHome);
+    writeFileSync(
+      path.join(project, "package.json"),
+      `${JSON.stringify({ name: "uses-auth0-mfa-mock", private: true, type: "module" }, null, 2)}\n`,
+    );
+    cpSync(path.join(PACKAGE_DIR, "examples"), project, { recursive: true });
+    cpSync(path.join(ROOT, "clients", "auth0-sdk-flow.mjs"), path.join(project, "auth0-sdk-flow.mjs"));
+    // The CLI's local CA goes to a folder of this run, not the user's home.
+    env = childEnv({ XDG_DATA_HOME: dataHome });
+    const root = readPackageJson("root");
+    const playwright = JSON.parse(
+      readFileSync(path.join(ROOT, "node_modules", "@playwright", "test", "package.json"), "utf8"),
+    ) as { version: string };
+    run(
+      npm,
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        path.join(work, packed.filename),
+        `@auth0/auth0-auth-js@${root.devDependencies?.["@auth0/auth0-auth-js"]}`,
+        `@playwright/test@${playwright.version}`,
+        `vitest@${VITEST}`,
+      ],
+      { cwd: project, env, timeout: INSTALL_MS },
+    );
+  });
+
+  after(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("carries the built code, its bin, README and CHANGELOG; nothing from reports, tests, fixtures or examples", () => {
+    const paths = packed.files.map((f) => f.path);
+    for (const must of ["package.json", "README.md", "CHANGELOG.md", "bin/auth0-mfa-mock.js"]) {
+      assert.ok(paths.includes(must), `${must} is in the tarball`);
+    }
+    assert.ok(paths.includes("dist/mock/start.js") && paths.includes("dist/mock/start.d.ts"));
+    assert.ok(
+      paths.includes("dist/openapi/validate.js") && paths.includes("dist/openapi/generated/validators.js"),
+    );
+    const forbidden = paths.filter((p) => FORBIDDEN.some((re) => re.test(p)));
+    assert.deepEqual(forbidden, []);
+    assert.deepEqual(
+      paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts")),
+      [],
+      "no TypeScript source",
+    );
+  });
+
+  it("installs only its runtime dependencies and runs on plain node: --version", () => {
+    const installed = JSON.parse(
+      readFileSync(path.join(project, "node_modules", "auth0-mfa-mock", "package.json"), "utf8"),
+    ) as { version: string; devDependencies?: object; dependencies: object };
+    assert.equal(installed.devDependencies, undefined);
+    assert.deepEqual(installed.dependencies, readPackageJson("package").dependencies);
+    const version = run(npx, ["--no", "--", "auth0-mfa-mock", "--version"], {
+      cwd: project,
+      env,
+      timeout: RUN_MS,
+    });
+    assert.equal(version.trim(), readPackageJson("package").version);
+    // No tsx: a TypeScript loader in the tree would hide a .ts import left in the built code.
+    assert.throws(() => readFileSync(path.join(project, "node_modules", "tsx", "package.json")));
+  });
+
+  it("the CLI over TLS: Auth0's SDK runs the whole MFA flow against it", async () => {
+    const cli = await startCli(project, env);
+    try {
+      assert.match(cli.url, /^https:\/\/localhost:\d+$/);
+      const flow = spawnSync(process.execPath, ["auth0-sdk-flow.mjs"], {
+        cwd: project,
+        env: {
+          ...env,
+          NODE_EXTRA_CA_CERTS: cli.caPath,
+          AUTH0_DOMAIN: new URL(cli.url).host,
+          AUTH0_CLIENT_ID: cli.clientId,
+          AUTH0_CLIENT_SECRET: cli.clientSecret,
+        },
+        encoding: "utf8",
+        timeout: RUN_MS,
+      });
+      // The flow prints tokens and codes as shapes only, so its output may be shown.
+      assert.equal(flow.status, 0, `${flow.stdout}${flow.stderr}`);
+      const last = JSON.parse(flow.stdout.trim().split("\n").at(-1) ?? "{}") as {
+        step?: string;
+        ok?: boolean;
+      };
+      assert.deepEqual({ step: last.step, ok: last.ok }, { step: "done", ok: true });
+      const health = spawnSync(
+        process.execPath,
+        ["-e", `fetch(${JSON.stringify(`${cli.url}/__mock/health`)}).then(r => r.text()).then(console.log)`],
+        { env: { ...env, NODE_EXTRA_CA_CERTS: cli.caPath }, encoding: "utf8", timeout: RUN_MS },
+      );
+      assert.deepEqual(JSON.parse(health.stdout), {
+        status: "ok",
+        version: readPackageJson("package").version,
+      });
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it("the Playwright example (globalSetup) passes", () => {
+    const out = run(npx, ["--no", "--", "playwright", "test", "-c", "playwright/playwright.config.ts"], {
+      cwd: project,
+      env,
+      timeout: RUN_MS,
+    });
+    assert.match(out, /2 passed/);
+  });
+
+  it("the Vitest example passes", () => {
+    const out = run(npx, ["--no", "--", "vitest", "run", "--dir", "vitest"], {
+      cwd: project,
+      env,
+      timeout: RUN_MS,
+    });
+    assert.match(out, /Tests +2 passed/);
+  });
+
+  it("the examples and the package's declarations type-check", () => {
+    // This repository's TypeScript and Node types, run over the project: the package ships .d.ts for
+    // users who type-check, and the examples are what such a user writes. The declarations are
+    // checked on their own (skipLibCheck off), the examples against them.
+    const compilerOptions = {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      noEmit: true,
+      types: ["node"],
+      typeRoots: [path.join(ROOT, "node_modules", "@types")],
+    };
+    const dist = "node_modules/auth0-mfa-mock/dist";
+    const configs = {
+      "tsconfig.examples.json": {
+        compilerOptions: { ...compilerOptions, skipLibCheck: true },
+        include: ["playwright", "vitest"],
+      },
+      "tsconfig.declarations.json": {
+        compilerOptions: { ...compilerOptions, skipLibCheck: false },
+        files: [`${dist}/mock/start.d.ts`, `${dist}/openapi/validate.d.ts`],
+      },
+    };
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    for (const [name, config] of Object.entries(configs)) {
+      writeFileSync(path.join(project, name), JSON.stringify(config));
+      run(process.execPath, [tsc, "-p", name], { cwd: project, env, timeout: RUN_MS });
+    }
+  });
+});
