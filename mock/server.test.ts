@@ -145,7 +145,10 @@ describe("the real server on 127.0.0.1:0", () => {
    * after `probeAfterMs`, sends more to learn whether the server still reads: a closed socket
    * answers with a reset. Resolves when the connection is gone, or after 15 s at most.
    */
-  function overLimit(bytes: number, probeAfterMs?: number): Promise<{ answer: string; sent: number; ms: number }> {
+  function overLimit(
+    bytes: number,
+    probeAfterMs?: number,
+  ): Promise<{ answer: string; sent: number; ms: number }> {
     const { port } = new URL(base);
     const started = Date.now();
     return new Promise((resolve) => {
@@ -185,7 +188,10 @@ describe("the real server on 127.0.0.1:0", () => {
     const { answer, ms } = await overLimit(1024 * 1024, LINGER.idleMs + 1_000);
     assert.match(answer, /^HTTP\/1\.1 413 /);
     // Reset by the probe (about idleMs + 1 s), not by the total bound or our own 15 s timeout.
-    assert.ok(ms < LINGER.totalMs, `the connection lived ${ms} ms: the server was still reading after the idle bound`);
+    assert.ok(
+      ms < LINGER.totalMs,
+      `the connection lived ${ms} ms: the server was still reading after the idle bound`,
+    );
   });
 
   /** Sends raw bytes and resolves with everything the server answered before closing. */

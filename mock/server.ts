@@ -179,16 +179,34 @@ function onEnd(this: Reading): void {
 function serveCa(req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
   req.resume();
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const body = JSON.stringify({ error: "method_not_allowed", error_description: `${req.method} is not allowed on ${CA_PATH}; use GET.` });
-    write(res, { status: 405, headers: { "content-type": "application/json; charset=utf-8", allow: "GET" }, body });
+    const body = JSON.stringify({
+      error: "method_not_allowed",
+      error_description: `${req.method} is not allowed on ${CA_PATH}; use GET.`,
+    });
+    write(res, {
+      status: 405,
+      headers: { "content-type": "application/json; charset=utf-8", allow: "GET" },
+      body,
+    });
     return;
   }
   if (!ca) {
-    const why = res.socket && "encrypted" in res.socket ? "this mock serves the certificate it was given (--tls-cert), not one of its CA" : "this mock serves plain HTTP (start it with --tls)";
-    write(res, { status: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: "not_found", error_description: `No local CA: ${why}.` }) });
+    const why =
+      res.socket && "encrypted" in res.socket
+        ? "this mock serves the certificate it was given (--tls-cert), not one of its CA"
+        : "this mock serves plain HTTP (start it with --tls)";
+    write(res, {
+      status: 404,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ error: "not_found", error_description: `No local CA: ${why}.` }),
+    });
     return;
   }
-  write(res, { status: 200, headers: { "content-type": "application/x-pem-file", "cache-control": "no-store" }, body: ca.certPem });
+  write(res, {
+    status: 200,
+    headers: { "content-type": "application/x-pem-file", "cache-control": "no-store" },
+    body: ca.certPem,
+  });
 }
 
 function deliver(app: MockApp, res: ServerResponse, answer: MockResponse): void {
@@ -236,7 +254,7 @@ function linger(req: IncomingMessage): void {
   let discarded = 0;
   const cut = () => socket.destroy();
   const total = setTimeout(cut, LINGER.totalMs);
-  let idle = setTimeout(cut, LINGER.idleMs);
+  const idle = setTimeout(cut, LINGER.idleMs);
   socket.once("close", () => {
     clearTimeout(total);
     clearTimeout(idle);

@@ -10,9 +10,9 @@
  */
 import { X509Certificate } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
-import { isIP } from "node:net";
 
 /** How the mock gets its certificate: a CA kept in `dir`, or the files `cert` and `key` (PEM). */
 export interface TlsOptions {
@@ -59,7 +59,10 @@ export class TlsError extends Error {
  * The key and certificate to serve for `hosts` (names and IP addresses): the given files, or a
  * certificate issued now by the local CA in `opts.dir`, which is made first if there is none.
  */
-export async function serverCredentials(opts: TlsOptions, hosts: readonly string[]): Promise<ServerCredentials> {
+export async function serverCredentials(
+  opts: TlsOptions,
+  hosts: readonly string[],
+): Promise<ServerCredentials> {
   if (opts.cert !== undefined || opts.key !== undefined) {
     if (opts.cert === undefined || opts.key === undefined)
       throw new TlsError("--tls-cert and --tls-key go together: give both, or neither to use the local CA");
@@ -101,7 +104,8 @@ export async function loadOrCreateCa(dir: string): Promise<LocalCa> {
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw new TlsError(`cannot keep the CA in ${folder}: ${(e as Error).message}`);
+    if (code !== "ENOTEMPTY" && code !== "EEXIST")
+      throw new TlsError(`cannot keep the CA in ${folder}: ${(e as Error).message}`);
   }
   const kept = readCa(folder);
   if (!kept) throw new TlsError(`the CA in ${folder} could not be read back`);
@@ -115,10 +119,16 @@ function readCa(folder: string): LocalCa | undefined {
   let keyPem: string;
   try {
     certPem = readFileSync(certPath, "utf8");
-    keyPem = readFileSync(path.join(folder, CA_KEY), "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new TlsError(`cannot read the local CA in ${folder}: ${(e as Error).message}`);
+  }
+  try {
+    keyPem = readFileSync(path.join(folder, CA_KEY), "utf8");
+  } catch (e) {
+    throw new TlsError(
+      `cannot read the local CA's key (${(e as Error).message}); remove ${folder} to make a new CA`,
+    );
   }
   let cert: X509Certificate;
   try {
@@ -127,7 +137,9 @@ function readCa(folder: string): LocalCa | undefined {
     throw new TlsError(`${certPath} is not a certificate; remove ${folder} to make a new CA`);
   }
   if (Date.parse(cert.validTo) <= Date.now())
-    throw new TlsError(`the local CA in ${folder} expired on ${cert.validTo}; remove the folder to make a new one`);
+    throw new TlsError(
+      `the local CA in ${folder} expired on ${cert.validTo}; remove the folder to make a new one`,
+    );
   return { certPem, certPath, keyPem };
 }
 
