@@ -122,12 +122,10 @@ export const test = base.extend<
           started ??= startMockProcess({
             deviations: deviationsFromEnv(process.env),
             tlsDir: tlsDirFromEnv(process.env),
-          }).then(
-            async (process) => ({
-              process,
-              target: await createMockTarget(process.url),
-            }),
-          );
+          }).then(async (process) => ({
+            process,
+            target: await createMockTarget(process.url),
+          }));
           return (await started).target;
         },
       });

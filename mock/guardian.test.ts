@@ -173,6 +173,21 @@ describe("push through the Guardian stand-in (docs/behaviour.md#push, #push-pair
     assert.equal((await h.challenge(e.mfaToken, { authenticator_id: e.pushId })).status, 200);
   });
 
+  it("every poll counts towards the mfa_token's exchange limit: 12, then 429 too_many_requests (docs/behaviour.md#factor-limits)", async () => {
+    const h = new Harness({ profile: "essentials" });
+    const e = await h.pushEnrolled();
+    h.clock.advance(60_000);
+    const oob = String(json(await h.challenge(e.mfaToken, { authenticator_id: e.pushId })).oob_code);
+    const answers: string[] = [];
+    for (let i = 0; i < 12; i++) answers.push(String(json(await h.poll(e.mfaToken, oob)).error));
+    assert.deepEqual(answers, ["authorization_pending", ...Array(11).fill("slow_down")]);
+    const limited = await h.poll(e.mfaToken, oob);
+    assertError(limited, 429, "too_many_requests");
+    assert.equal(limited.headers["x-ratelimit-limit"], "12");
+    assert.equal(limited.headers["x-ratelimit-remaining"], "0");
+    assert.equal(limited.headers["retry-after"], "5");
+  });
+
   it("the device's name defaults to the stand-in's", async () => {
     const h = new Harness();
     const e = await h.pushEnrolled();
