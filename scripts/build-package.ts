@@ -135,7 +135,7 @@ function checkDist(packageDir: string, files: string[]): string[] {
     ...Object.values(pkg.bin ?? {}),
   ];
   for (const target of targets) {
-    if (!existsSync(path.join(PACKAGE_DIR, target)))
+    if (!existsSync(path.join(packageDir, target)))
       problems.push(`package.json points at ${target}, which is missing`);
   }
   for (const name of used) {
