@@ -1,12 +1,13 @@
 /**
- * `npm run bench`: the mock's figures against bare node:http (mock/bench/throughput.ts) and
- * response-validation timings (openapi/bench.ts). Everything runs on 127.0.0.1, is bounded in time,
+ * `npm run bench`: the mock's figures against bare node:http (mock/bench/throughput.ts), its own cost
+ * of one answer in process (mock/bench/in-process.ts) and response-validation timings (openapi/bench.ts). Everything runs on 127.0.0.1, is bounded in time,
  * stops by itself and prints a markdown table with the machine, the Node version and the date.
  * `--quick` skips the memory step (1,100,000 requests); `--seconds N` sets the length of each
  * throughput run (default 3).
  */
 import os from "node:os";
 import { readCommandLine } from "../cli/options.ts";
+import { benchChallengeHandle } from "../mock/bench/in-process.ts";
 import { benchMock } from "../mock/bench/throughput.ts";
 import { benchValidation } from "../openapi/bench.ts";
 
@@ -101,6 +102,12 @@ if (result.memory) {
     console.log(`\nGrowth ${Math.round((large.rssMiB / small.rssMiB) * 100) / 100}x (goal <= 1.2x)`);
   }
 }
+
+const handle = benchChallengeHandle();
+console.log(
+  `\nIn process, without HTTP (the figure to compare two versions of the code by, alternating them: it moves less with the machine's load than requests per second): ` +
+    `one POST /mfa/challenge answer through app.handle() costs ${handle.median} µs of CPU (median of 7 rounds; lowest ${handle.min}; ${handle.calls} calls).`,
+);
 
 console.log("\nResponse validation (median µs per validateResponse call):\n");
 console.log("| operation | case | median µs | calls |\n|---|---|---:|---:|");
