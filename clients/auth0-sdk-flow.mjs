@@ -1,31 +1,41 @@
 #!/usr/bin/env node
 /**
- * Auth0's official Node SDK (`@auth0/auth0-auth-js`) through the whole MFA flow of one channel (SMS
- * or voice) against the mock, with nothing patched: the SDK gets a domain, a client id and a secret,
- * as it would for a tenant. Plain JavaScript with only the SDK and Node's built-ins, so it runs with
- * bare `node` and reads as "how to use the SDK against the mock".
+ * Auth0's official Node SDK (`@auth0/auth0-auth-js`) through the whole MFA flow of one factor (SMS,
+ * voice, an authenticator app's OTP, or email) against the mock, with nothing patched: the SDK gets a
+ * domain, a client id and a secret, as it would for a tenant. Plain JavaScript with only the SDK and
+ * Node's built-ins, so it runs with bare `node` and reads as "how to use the SDK against the mock".
  *
  *   npm run mock -- --tls --port 4443        # prints NODE_EXTRA_CA_CERTS=<path> and the client secret
  *   NODE_EXTRA_CA_CERTS=<path> AUTH0_DOMAIN=localhost:4443 AUTH0_CLIENT_ID=<id> AUTH0_CLIENT_SECRET=<secret> \
- *     node clients/auth0-sdk-flow.mjs --channel voice
+ *     node clients/auth0-sdk-flow.mjs --factor otp
  *
  * Behind a proxy that ends TLS (a plain-HTTP mock started with `--domain mfa-mock.local`, so its issuer
  * is https://mfa-mock.local/), `--proxy-origin http://127.0.0.1:4010` gives the SDK a fetch that
  * sends every request for https://<domain>/ to that origin instead.
  *
  * Options (flag, or variable): --domain (AUTH0_DOMAIN), --client-id (AUTH0_CLIENT_ID), the secret in
- * AUTH0_CLIENT_SECRET only (a flag would show in the process list), --channel sms|voice
- * (FLOW_CHANNEL, default sms), --control-url (MOCK_CONTROL_URL, default https://<domain>/__mock: where
+ * AUTH0_CLIENT_SECRET only (a flag would show in the process list), --factor sms|voice|otp|email
+ * (FLOW_FACTOR, default sms), --control-url (MOCK_CONTROL_URL, default https://<domain>/__mock: where
  * users are created and the "sent" codes are read), --proxy-origin (FLOW_PROXY_ORIGIN), --timeout-ms
  * (FLOW_TIMEOUT_MS, default 60000).
  *
+ * OTP codes are computed here from the secret the enrollment returns (RFC 6238, as an authenticator
+ * app does), on this machine's clock: the mock checks them on its own clock, which is the same unless
+ * it was moved (`POST /__mock/clock`), so run OTP against a mock whose clock is not moved.
+ *
  * Output: one JSON line per step, `{"step": ..., "ok": true, ...what the SDK returned}`, with tokens,
- * codes and phone numbers shown only as lengths, shapes or booleans. Exit 0 when every step passed;
- * 1 at the first failed step, whose line has `"ok": false` and the reason; 2 for bad options.
+ * codes, OTP secrets, phone numbers and email addresses shown only as lengths, shapes or booleans.
+ * Exit 0 when every step passed; 1 at the first failed step, whose line has `"ok": false` and the
+ * reason; 2 for bad options.
  */
-import { createPublicKey, randomInt, verify } from "node:crypto";
+import { createHmac, createPublicKey, randomBytes, randomInt, verify } from "node:crypto";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { AuthClient, isMfaRequiredError, MfaVerifyError } from "@auth0/auth0-auth-js";
+
+/** The factors the flow runs: SMS and voice send a code to a phone, email to an address, OTP is the app's. */
+const FACTORS = ["sms", "voice", "otp", "email"];
 
 /** A failed expectation of one step; the step's name is what the output and the exit name. */
 class StepFailure extends Error {
@@ -55,13 +65,16 @@ function expect(condition, message) {
 }
 
 /**
- * Hides what may still be a secret in an error text: long token-like runs (mfa_token, oob_code, JWTs)
- * and phone numbers. The SDK's own messages carry none; an answer's error_description might.
+ * Hides what may still be a secret in an error text: long token-like runs (mfa_token, oob_code, JWTs,
+ * OTP secrets), phone numbers, email addresses and 6-digit codes. The SDK's own messages carry none;
+ * an answer's error_description might.
  */
 function masked(text) {
   return String(text)
     .replace(/[A-Za-z0-9_\-.~*+/=]{24,}/g, "[masked]")
-    .replace(/\+\d{7,15}/g, "[phone]");
+    .replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, "[email]")
+    .replace(/\+\d{7,15}/g, "[phone]")
+    .replace(/\b\d{6}\b/g, "[code]");
 }
 
 /** What an SDK error says, masked: its class, code, HTTP status and the OAuth error it carries. */
@@ -98,7 +111,7 @@ function readOptions() {
     options: {
       domain: { type: "string" },
       "client-id": { type: "string" },
-      channel: { type: "string" },
+      factor: { type: "string" },
       "control-url": { type: "string" },
       "proxy-origin": { type: "string" },
       "timeout-ms": { type: "string" },
@@ -108,14 +121,14 @@ function readOptions() {
   const domain = values.domain ?? env.AUTH0_DOMAIN;
   const clientId = values["client-id"] ?? env.AUTH0_CLIENT_ID;
   const clientSecret = env.AUTH0_CLIENT_SECRET;
-  const channel = values.channel ?? env.FLOW_CHANNEL ?? "sms";
+  const factor = values.factor ?? env.FLOW_FACTOR ?? "sms";
   const proxyOrigin = values["proxy-origin"] ?? env.FLOW_PROXY_ORIGIN;
   const timeoutMs = Number(values["timeout-ms"] ?? env.FLOW_TIMEOUT_MS ?? 60_000);
   const problems = [];
   if (!domain || /[/\s]/.test(domain)) problems.push("--domain or AUTH0_DOMAIN: a host[:port], no scheme");
   if (!clientId) problems.push("--client-id or AUTH0_CLIENT_ID");
   if (!clientSecret) problems.push("AUTH0_CLIENT_SECRET");
-  if (channel !== "sms" && channel !== "voice") problems.push("--channel or FLOW_CHANNEL: sms or voice");
+  if (!FACTORS.includes(factor)) problems.push(`--factor or FLOW_FACTOR: ${FACTORS.join(", ")}`);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) problems.push("--timeout-ms: a positive integer");
   if (proxyOrigin !== undefined && !/^https?:\/\/[^/]+\/?$/.test(proxyOrigin)) {
     problems.push("--proxy-origin or FLOW_PROXY_ORIGIN: an origin such as http://127.0.0.1:4010");
@@ -128,7 +141,7 @@ function readOptions() {
     /\/$/,
     "",
   );
-  return { domain, clientId, clientSecret, channel, controlUrl, proxyOrigin, timeoutMs };
+  return { domain, clientId, clientSecret, factor, controlUrl, proxyOrigin, timeoutMs };
 }
 
 /**
@@ -163,9 +176,13 @@ async function nextMessage(send, controlUrl, recipient, after) {
     const query = new URLSearchParams({ recipient, ...(after ? { after } : {}) });
     const messages = await control(send, controlUrl, "GET", `/outbox?${query}`);
     if (messages.length > 0) return messages[0];
-    expect(Date.now() < deadline, "no message reached the phone within 10 s");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(Date.now() < deadline, "no message reached the phone or mailbox within 10 s");
+    await sleep(50);
   }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A sent message as it may be printed, after checking it is the one this step expects. */
@@ -271,9 +288,172 @@ function step(name) {
   current = name;
 }
 
+/** The TOTP parameters Auth0 documents and its barcode carries; the only ones computed here. */
+const TOTP = { algorithm: "SHA1", digits: 6, period: 30 };
+
+/** The bytes of a base32 secret (RFC 4648, padding optional); `null` when it is not base32. */
+function base32Bytes(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bytes = [];
+  let value = 0;
+  let bits = 0;
+  for (const char of text.replace(/=+$/, "").toUpperCase()) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) return null;
+    // At most 12 pending bits: the mask keeps the number small.
+    value = ((value << 5) | index) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The TOTP code of a base32 secret at a time step (RFC 6238 with HMAC-SHA1, RFC 4226's dynamic
+ * truncation), as an authenticator app computes it; `digits` is 6 for Auth0, 8 in the RFC's vectors.
+ */
+export function totp(secret, step, digits = TOTP.digits) {
+  const key = base32Bytes(secret);
+  if (key === null) throw new TypeError("the secret is not base32");
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(number % 10 ** digits).padStart(digits, "0");
+}
+
+/** The time step (30-second counter) of an instant, epoch milliseconds. */
+export function totpStep(at) {
+  return Math.floor(at / 1000 / TOTP.period);
+}
+
+/** What is left of the time step of `at` (epoch milliseconds), in milliseconds. */
+function stepLeftMs(at) {
+  const periodMs = TOTP.period * 1000;
+  return periodMs - (at % periodMs);
+}
+
+/**
+ * The step whose code confirms the OTP enrollment. A code works once (docs/behaviour.md#otp; the mock
+ * refuses every step up to the last one used), so the right-code step later needs a later step's
+ * code, and a fresh step can be up to 30 s away. Auth0 (and the mock) also accept the previous
+ * step's code, so that one is used while at least 10 s of the current step remain: it is still the
+ * previous step's when the mock checks it, even on a slow machine, and the current step's is left for
+ * the right code without any wait. Closer to the step's end, the current step's code is used (still
+ * accepted as the previous one if the boundary passes on the way), and the right code waits for what
+ * is left of that step.
+ */
+function enrollmentStep() {
+  const at = Date.now();
+  return stepLeftMs(at) >= 10_000 ? totpStep(at) - 1 : totpStep(at);
+}
+
+/**
+ * The code for the right-code step: the current step's once it is later than `used` (waiting out the
+ * rest of that step when it is not yet). The current step's code stays accepted across one boundary.
+ */
+async function codeAfter(secret, used) {
+  for (let at = Date.now(); ; at = Date.now()) {
+    if (totpStep(at) > used) return totp(secret, totpStep(at));
+    await sleep(stepLeftMs(at) + 50);
+  }
+}
+
+/** A 6-digit code none of the steps around now accepts (previous, current, next): surely wrong. */
+function wrongOtp(secret) {
+  const now = totpStep(Date.now());
+  const near = new Set([now - 1, now, now + 1].map((s) => totp(secret, s)));
+  let wrong = Number(totp(secret, now));
+  do wrong = (wrong + 1) % 1_000_000;
+  while (near.has(String(wrong).padStart(6, "0")));
+  return String(wrong).padStart(6, "0");
+}
+
+/** A code that is not `code` (plus one, wrapping): wrong for the challenge that sent `code`. */
+function otherCode(code) {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+}
+
+/** Checks an OTP enrollment: a base32 secret, and a barcode carrying it and the parameters computed here. */
+function checkOtpEnrollment(enrollment) {
+  expect(
+    enrollment.authenticatorType === "otp",
+    `authenticatorType otp (got ${enrollment.authenticatorType})`,
+  );
+  const { secret } = enrollment;
+  expect(typeof secret === "string" && secret.length >= 16, "a secret of at least 16 characters");
+  expect(base32Bytes(secret) !== null, "the secret is base32");
+  expect(typeof enrollment.barcodeUri === "string", "a barcodeUri");
+  let uri;
+  try {
+    uri = new URL(enrollment.barcodeUri);
+  } catch {
+    throw new StepFailure(current, "the barcodeUri is a URI");
+  }
+  expect(uri.protocol === "otpauth:" && uri.host === "totp", "the barcodeUri is otpauth://totp/…");
+  const params = uri.searchParams;
+  expect(params.get("secret") === secret, "the barcodeUri carries the secret");
+  // Key URI format: a missing parameter means the default, which is Auth0's.
+  const algorithm = params.get("algorithm") ?? TOTP.algorithm;
+  const digits = Number(params.get("digits") ?? TOTP.digits);
+  const period = Number(params.get("period") ?? TOTP.period);
+  expect(
+    algorithm === TOTP.algorithm && digits === TOTP.digits && period === TOTP.period,
+    `the barcodeUri's TOTP is SHA1, 6 digits, 30 s (got ${algorithm}, ${digits}, ${period})`,
+  );
+  return {
+    authenticatorType: enrollment.authenticatorType,
+    secret: { ...shape(secret), base32: true },
+    barcodeUri: { type: "totp", carriesSecret: true, algorithm, digits, period },
+  };
+}
+
+/** Checks an SMS, voice or email enrollment: its channel, the prompt and an oob_code. */
+function checkOobEnrollment(enrollment, channel) {
+  expect(
+    enrollment.authenticatorType === "oob",
+    `authenticatorType oob (got ${enrollment.authenticatorType})`,
+  );
+  expect(enrollment.oobChannel === channel, `oobChannel ${channel} (got ${enrollment.oobChannel})`);
+  expect(enrollment.bindingMethod === "prompt", `bindingMethod prompt (got ${enrollment.bindingMethod})`);
+  expect(typeof enrollment.oobCode === "string" && enrollment.oobCode.length > 0, "an oobCode");
+  return {
+    authenticatorType: enrollment.authenticatorType,
+    oobChannel: enrollment.oobChannel,
+    bindingMethod: enrollment.bindingMethod,
+    oobCode: shape(enrollment.oobCode),
+  };
+}
+
+/**
+ * True when a list item's `name` is `address` masked: as long, every character either `*` or the
+ * address's own (so the `@` stays), and at least one hidden. docs/behaviour.md#masked-name for a
+ * phone (X for every digit but the last four), #masked-email for an address (`****@exam*******`).
+ */
+function isMaskedName(name, factor, address) {
+  if (typeof name !== "string") return false;
+  if (factor === "email") {
+    return (
+      name.length === address.length &&
+      name.includes("*") &&
+      [...name].every((char, i) => char === "*" || char === address[i])
+    );
+  }
+  return /^X+\d{4}$/.test(name) && name.endsWith(address.slice(-4));
+}
+
+/** The list prefix of a factor's authenticator ids: `totp|dev_…` for OTP, the channel otherwise. */
+function idPrefix(factor) {
+  return factor === "otp" ? "totp|" : `${factor}|`;
+}
+
 async function main() {
   const opts = readOptions();
-  const { domain, clientId, clientSecret, channel, controlUrl, proxyOrigin } = opts;
+  const { domain, clientId, clientSecret, factor, controlUrl, proxyOrigin } = opts;
   setTimeout(
     () => fail(current, new StepFailure(current, `timed out after ${opts.timeoutMs} ms`)),
     opts.timeoutMs,
@@ -286,6 +466,7 @@ async function main() {
     ...(proxyOrigin ? { customFetch: send } : {}),
   });
   const issuer = `https://${domain}/`;
+  const otp = factor === "otp";
 
   step("discovery");
   const metadata = await authClient.getServerMetadata();
@@ -301,8 +482,12 @@ async function main() {
   const user = await control(send, controlUrl, "POST", "/users", {});
   expect(typeof user.username === "string" && typeof user.password === "string", "a username and password");
   passed(current, { username: shape(user.username), password: shape(user.password) });
-  // A fictional +1 555 number, unique enough per run; never printed.
-  const phoneNumber = `+1555${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
+  // Where the codes go, unique enough per run and never printed: a fictional +1 555 number, or an
+  // address at example.com (reserved for examples). OTP has none: the codes come from the secret.
+  const address =
+    factor === "email"
+      ? `sdk-flow-${randomBytes(6).toString("hex")}@example.com`
+      : `+1555${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
 
   step("password-grant");
   let mfaToken = await signIn(authClient, user);
@@ -313,45 +498,49 @@ async function main() {
   passed(current, { authenticators: none.length });
 
   step("enroll");
-  const enrollment = await authClient.mfa.enrollAuthenticator({
-    authenticatorTypes: ["oob"],
-    oobChannels: [channel],
-    phoneNumber,
-    mfaToken,
-  });
-  expect(
-    enrollment.authenticatorType === "oob",
-    `authenticatorType oob (got ${enrollment.authenticatorType})`,
-  );
-  expect(enrollment.oobChannel === channel, `oobChannel ${channel} (got ${enrollment.oobChannel})`);
-  expect(enrollment.bindingMethod === "prompt", `bindingMethod prompt (got ${enrollment.bindingMethod})`);
-  expect(typeof enrollment.oobCode === "string" && enrollment.oobCode.length > 0, "an oobCode");
+  const enrollment = otp
+    ? await authClient.mfa.enrollAuthenticator({ authenticatorTypes: ["otp"], mfaToken })
+    : await authClient.mfa.enrollAuthenticator({
+        authenticatorTypes: ["oob"],
+        oobChannels: [factor],
+        ...(factor === "email" ? { email: address } : { phoneNumber: address }),
+        mfaToken,
+      });
+  const enrolledShape = otp ? checkOtpEnrollment(enrollment) : checkOobEnrollment(enrollment, factor);
   // docs/behaviour.md#recovery-codes: one 24-character code on the first enrollment.
   const recoveryCodes = enrollment.recoveryCodes ?? [];
   expect(
     recoveryCodes.length === 1 && /^[A-Z0-9]{24}$/.test(recoveryCodes[0]),
     "one 24-character recovery code",
   );
-  passed(current, {
-    authenticatorType: enrollment.authenticatorType,
-    oobChannel: enrollment.oobChannel,
-    bindingMethod: enrollment.bindingMethod,
-    oobCode: shape(enrollment.oobCode),
-    recoveryCodes: recoveryCodes.map(shape),
-  });
+  passed(current, { ...enrolledShape, recoveryCodes: recoveryCodes.map(shape) });
 
-  step("enroll-message");
-  const enrolled = await nextMessage(send, controlUrl, phoneNumber);
-  passed(current, checkMessage(enrolled, channel, "enrollment"));
-
-  step("verify-enrollment");
   const expected = { issuer, clientId };
-  const first = await authClient.mfa.verify({
-    factorType: "oob",
-    oobCode: enrollment.oobCode,
-    bindingCode: enrolled.code,
-    mfaToken,
-  });
+  let first;
+  let enrolled;
+  let otpStep;
+  if (otp) {
+    // An authenticator app shows the code of the secret it scanned; the user types it in.
+    step("verify-enrollment");
+    otpStep = enrollmentStep();
+    first = await authClient.mfa.verify({
+      factorType: "otp",
+      otp: totp(enrollment.secret, otpStep),
+      mfaToken,
+    });
+  } else {
+    step("enroll-message");
+    enrolled = await nextMessage(send, controlUrl, address);
+    passed(current, checkMessage(enrolled, factor, "enrollment"));
+
+    step("verify-enrollment");
+    first = await authClient.mfa.verify({
+      factorType: "oob",
+      oobCode: enrollment.oobCode,
+      bindingCode: enrolled.code,
+      mfaToken,
+    });
+  }
   passed(current, checkTokens(first, expected, keys));
 
   // The next sign-in is the everyday one: the user has a factor, so the app challenges it.
@@ -360,67 +549,75 @@ async function main() {
 
   step("list-active");
   const listed = await authClient.mfa.listAuthenticators({ mfaToken });
-  const mine = listed.find((a) => a.id?.startsWith(`${channel}|`));
-  expect(mine !== undefined, `a ${channel} authenticator is listed`);
+  const mine = listed.find((a) => a.id?.startsWith(idPrefix(factor)));
+  expect(mine !== undefined, `a ${idPrefix(factor)}… authenticator is listed`);
   expect(mine.active === true, "it is active");
-  expect(mine.authenticatorType === "oob", `authenticatorType oob (got ${mine.authenticatorType})`);
-  // docs/behaviour.md#masked-name: every digit but the last four is an X.
-  const nameMasked =
-    typeof mine.name === "string" && /^X+\d{4}$/.test(mine.name) && mine.name.endsWith(phoneNumber.slice(-4));
-  expect(nameMasked, "its name is the phone number masked");
+  const type = otp ? "otp" : "oob";
+  expect(mine.authenticatorType === type, `authenticatorType ${type} (got ${mine.authenticatorType})`);
+  // docs/behaviour.md#otp: a TOTP lists without a name; the others with the phone or address masked.
+  const nameMasked = otp ? undefined : isMaskedName(mine.name, factor, address);
+  expect(otp || nameMasked, `its name is the ${factor === "email" ? "address" : "phone number"} masked`);
   passed(current, {
     authenticators: listed.map((a) => ({ type: a.id?.split("|")[0], active: a.active })),
     id: mine.id.replace(/\|.*/, "|dev_…"),
-    nameMasked,
+    ...(otp ? { hasName: mine.name !== undefined } : { nameMasked }),
     // The SDK reads `oob_channels`; Auth0's live answers and the mock's carry `oob_channel`
     // (docs/behaviour.md#oob-channel), so this is undefined on a tenant too: use the id's prefix.
-    oobChannels: mine.oobChannels ?? null,
+    ...(otp ? {} : { oobChannels: mine.oobChannels ?? null }),
   });
 
   step("challenge");
   const challenge = await authClient.mfa.challengeAuthenticator({
-    challengeType: "oob",
+    challengeType: type,
     authenticatorId: mine.id,
     mfaToken,
   });
-  expect(challenge.challengeType === "oob", `challengeType oob (got ${challenge.challengeType})`);
-  expect(challenge.bindingMethod === "prompt", `bindingMethod prompt (got ${challenge.bindingMethod})`);
-  expect(typeof challenge.oobCode === "string" && challenge.oobCode.length > 0, "an oobCode");
-  passed(current, {
-    challengeType: challenge.challengeType,
-    bindingMethod: challenge.bindingMethod,
-    oobCode: shape(challenge.oobCode),
-  });
+  expect(challenge.challengeType === type, `challengeType ${type} (got ${challenge.challengeType})`);
+  if (otp) {
+    // docs/behaviour.md#otp: exactly {"challenge_type": "otp"}; nothing is sent.
+    expect(challenge.oobCode === undefined, "no oobCode for an OTP challenge");
+    passed(current, { challengeType: challenge.challengeType, oobCode: null });
+  } else {
+    expect(challenge.bindingMethod === "prompt", `bindingMethod prompt (got ${challenge.bindingMethod})`);
+    expect(typeof challenge.oobCode === "string" && challenge.oobCode.length > 0, "an oobCode");
+    passed(current, {
+      challengeType: challenge.challengeType,
+      bindingMethod: challenge.bindingMethod,
+      oobCode: shape(challenge.oobCode),
+    });
+  }
 
-  step("challenge-message");
-  const challenged = await nextMessage(send, controlUrl, phoneNumber, enrolled.id);
-  passed(current, checkMessage(challenged, channel, "second-factor-authentication"));
+  let challenged;
+  if (!otp) {
+    step("challenge-message");
+    challenged = await nextMessage(send, controlUrl, address, enrolled.id);
+    passed(current, checkMessage(challenged, factor, "second-factor-authentication"));
+  }
 
-  const wrong = String((Number(challenged.code) + 1) % 1_000_000).padStart(6, "0");
+  /** Answers this challenge with a code the user typed, as the app would. */
+  const challengeToken = mfaToken;
+  const answer = (code) =>
+    otp
+      ? authClient.mfa.verify({ factorType: "otp", otp: code, mfaToken: challengeToken })
+      : authClient.mfa.verify({
+          factorType: "oob",
+          oobCode: challenge.oobCode,
+          bindingCode: code,
+          mfaToken: challengeToken,
+        });
+
   step("wrong-code");
-  await expectInvalidGrant(
-    authClient.mfa.verify({ factorType: "oob", oobCode: challenge.oobCode, bindingCode: wrong, mfaToken }),
-  );
+  await expectInvalidGrant(answer(otp ? wrongOtp(enrollment.secret) : otherCode(challenged.code)));
 
   step("right-code");
-  const second = await authClient.mfa.verify({
-    factorType: "oob",
-    oobCode: challenge.oobCode,
-    bindingCode: challenged.code,
-    mfaToken,
-  });
+  // For OTP a later step's code than the one that confirmed the enrollment (see enrollmentStep).
+  const right = otp ? await codeAfter(enrollment.secret, otpStep) : challenged.code;
+  const second = await answer(right);
   passed(current, checkTokens(second, expected, keys));
 
-  // docs/behaviour.md#binding-codes: a code is single use.
+  // docs/behaviour.md#binding-codes, #otp: a code is single use.
   step("code-replay");
-  await expectInvalidGrant(
-    authClient.mfa.verify({
-      factorType: "oob",
-      oobCode: challenge.oobCode,
-      bindingCode: challenged.code,
-      mfaToken,
-    }),
-  );
+  await expectInvalidGrant(answer(right));
 
   // The user has lost the phone: a fresh sign-in, then the recovery code saved at enrollment.
   step("sign-in-for-recovery");
@@ -444,10 +641,21 @@ async function main() {
     authClient.mfa.verify({ factorType: "recovery-code", recoveryCode: recoveryCodes[0], mfaToken }),
   );
 
-  emit({ step: "done", ok: true, channel, proxied: proxyOrigin !== undefined });
+  emit({ step: "done", ok: true, factor, proxied: proxyOrigin !== undefined });
 }
 
-main().then(
-  () => exit(0),
-  (error) => fail(current, error),
-);
+/** True when `node` runs this file, false when a test imports it for `totp`. */
+function runAsScript() {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (runAsScript()) {
+  main().then(
+    () => exit(0),
+    (error) => fail(current, error),
+  );
+}

@@ -1,9 +1,10 @@
 /**
  * Auth0's official Node SDK against the mock, as an app developer would run it: the flow script
  * (auth0-sdk-flow.mjs) in a child `node` that gets only the CA to trust, the domain, the client id and
- * secret. Over TLS (`npm run mock -- --tls`), and behind a proxy that ends TLS (a plain-HTTP mock with
- * an https issuer, reached through a fetch that rewrites the host), for SMS and voice; and against
- * mocks with a named deviation, where the flow must fail at the step the deviation breaks.
+ * secret. Over TLS (`npm run mock -- --tls`) for SMS, voice, OTP and email; behind a proxy that ends
+ * TLS (a plain-HTTP mock with an https issuer, reached through a fetch that rewrites the host) for SMS
+ * and voice; and against mocks with a named deviation, where the flow must fail at the step the
+ * deviation breaks. The script's TOTP is checked against RFC 6238's vectors and the mock's codes.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -13,6 +14,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type MockServer, startMockServer } from "../mock/server.ts";
+import { newTotpSecret, totpCode } from "../mock/totp.ts";
+import { totp, totpStep } from "./auth0-sdk-flow.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const script = path.join(import.meta.dirname, "auth0-sdk-flow.mjs");
@@ -23,8 +26,10 @@ const clientSecret = randomBytes(32).toString("base64url");
 const CHILD_TIMEOUT_MS = 150_000;
 const FLOW_TIMEOUT_MS = 120_000;
 
-/** Every step of a passing run, in order. */
-const STEPS = [
+type Factor = "sms" | "voice" | "otp" | "email";
+
+/** Every step of a passing SMS, voice or email run, in order. */
+const OOB_STEPS = [
   "discovery",
   "create-user",
   "password-grant",
@@ -44,6 +49,13 @@ const STEPS = [
   "recovery-code-replay",
   "done",
 ];
+
+/** An OTP run's steps: the same, without the messages (the codes come from the enrollment's secret). */
+const OTP_STEPS = OOB_STEPS.filter((s) => s !== "enroll-message" && s !== "challenge-message");
+
+function stepsOf(factor: Factor): string[] {
+  return factor === "otp" ? OTP_STEPS : OOB_STEPS;
+}
 
 type Step = { step: string; ok: boolean } & Record<string, unknown>;
 interface FlowRun {
@@ -67,7 +79,7 @@ after(() => {
 /** Runs the flow script in a bare child: PATH, the CA (over TLS), the domain and the client only. */
 function runFlow(opts: {
   domain: string;
-  channel: "sms" | "voice";
+  factor: Factor;
   caPath?: string;
   proxyOrigin?: string;
 }): Promise<FlowRun> {
@@ -80,8 +92,8 @@ function runFlow(opts: {
   };
   const args = [
     script,
-    "--channel",
-    opts.channel,
+    "--factor",
+    opts.factor,
     "--timeout-ms",
     String(FLOW_TIMEOUT_MS),
     ...(opts.proxyOrigin ? ["--proxy-origin", opts.proxyOrigin] : []),
@@ -117,11 +129,18 @@ function transcript(run: FlowRun): string {
   return `exit ${run.code} ${run.signal ?? ""}\n${run.stdout}${run.stderr.slice(-2000)}`;
 }
 
-/** Nothing the child printed is a secret: no client secret, no JWT, no phone number. */
+/**
+ * Nothing the child printed is a secret: no client secret, no JWT, no phone number, no email
+ * address, no OTP secret or barcode, no 6-digit code.
+ */
 function assertMasked(run: FlowRun): void {
   assert.ok(!run.stdout.includes(clientSecret), "the client secret was printed");
   assert.doesNotMatch(run.stdout, /eyJ[A-Za-z0-9_-]{10,}/, "a JWT was printed");
   assert.doesNotMatch(run.stdout, /\+\d{7,15}/, "a phone number was printed");
+  assert.doesNotMatch(run.stdout, /[^\s"@]+@[^\s"@]+\.[a-z]{2,}/i, "an email address was printed");
+  assert.doesNotMatch(run.stdout, /[A-Z2-7]{16,}/, "an OTP secret (base32) was printed");
+  assert.doesNotMatch(run.stdout, /otpauth:/, "a barcode URI was printed");
+  assert.doesNotMatch(run.stdout, /\b\d{6}\b/, "a 6-digit code was printed");
 }
 
 function stepNamed(run: FlowRun, name: string): Step {
@@ -131,11 +150,11 @@ function stepNamed(run: FlowRun, name: string): Step {
 }
 
 /** A passing run: every step in order, and what the SDK returned at the steps that matter. */
-function assertPassed(run: FlowRun, channel: "sms" | "voice", issuer: string): void {
+function assertPassed(run: FlowRun, factor: Factor, issuer: string): void {
   assert.equal(run.code, 0, transcript(run));
   assert.deepEqual(
     run.steps.map((s) => s.step),
-    STEPS,
+    stepsOf(factor),
     transcript(run),
   );
   assert.ok(
@@ -145,17 +164,44 @@ function assertPassed(run: FlowRun, channel: "sms" | "voice", issuer: string): v
   assert.equal(stepNamed(run, "discovery").issuer, issuer);
   assert.equal(stepNamed(run, "password-grant").error, "mfa_required");
   const enroll = stepNamed(run, "enroll");
-  assert.equal(enroll.oobChannel, channel);
-  assert.equal(enroll.bindingMethod, "prompt");
   assert.deepEqual(enroll.recoveryCodes, [{ length: 24 }]);
-  assert.equal(stepNamed(run, "challenge-message").message_type, channel);
+  const listed = stepNamed(run, "list-active");
+  const challenge = stepNamed(run, "challenge");
+  if (factor === "otp") {
+    assert.equal(enroll.authenticatorType, "otp");
+    assert.deepEqual(enroll.secret, { length: 32, base32: true });
+    assert.deepEqual(enroll.barcodeUri, {
+      type: "totp",
+      carriesSecret: true,
+      algorithm: "SHA1",
+      digits: 6,
+      period: 30,
+    });
+    assert.equal(listed.id, "totp|dev_…");
+    assert.equal(listed.hasName, false);
+    assert.deepEqual(
+      { challengeType: challenge.challengeType, oobCode: challenge.oobCode },
+      { challengeType: "otp", oobCode: null },
+    );
+  } else {
+    assert.equal(enroll.oobChannel, factor);
+    assert.equal(enroll.bindingMethod, "prompt");
+    assert.equal(stepNamed(run, "enroll-message").message_type, factor);
+    assert.equal(stepNamed(run, "challenge-message").message_type, factor);
+    assert.equal(listed.id, `${factor}|dev_…`);
+    assert.equal(listed.nameMasked, true);
+    assert.equal(challenge.bindingMethod, "prompt");
+  }
   for (const name of ["verify-enrollment", "right-code", "recovery-code"]) {
     const idToken = stepNamed(run, name).idToken as Record<string, unknown>;
     assert.equal(idToken.iss, issuer, name);
     assert.equal(idToken.signature, "valid", name);
   }
-  assert.equal(stepNamed(run, "wrong-code").name, "MfaVerifyError");
-  assert.equal(stepNamed(run, "wrong-code").error, "invalid_grant");
+  for (const name of ["wrong-code", "code-replay"]) {
+    assert.equal(stepNamed(run, name).name, "MfaVerifyError", name);
+    assert.equal(stepNamed(run, name).error, "invalid_grant", name);
+  }
+  assert.equal(stepNamed(run, "done").factor, factor);
   assert.deepEqual(stepNamed(run, "recovery-code").recoveryCode, { length: 24, new: true });
   assert.equal(stepNamed(run, "recovery-code-replay").error, "invalid_grant");
   assertMasked(run);
@@ -174,8 +220,8 @@ async function startTlsCli(tlsDir: string): Promise<{ url: string; caPath: strin
       "--tls",
       "--tls-dir",
       tlsDir,
-      // Two whole flows run against this mock back to back: enterprise's burst of 100 holds them
-      // however fast the machine is (essentials' 25 would depend on the time between them).
+      // Four whole flows run against this mock back to back: enterprise's burst of 100 a second holds
+      // them however fast the machine is (essentials' 25 would depend on the time between them).
       "--profile",
       "enterprise",
     ],
@@ -221,7 +267,11 @@ async function startTlsCli(tlsDir: string): Promise<{ url: string; caPath: strin
   }
 }
 
-describe("Auth0's SDK over TLS (npm run mock -- --tls)", { timeout: 2 * CHILD_TIMEOUT_MS + 90_000 }, () => {
+const TLS_FACTORS: readonly Factor[] = ["sms", "voice", "otp", "email"];
+
+describe("Auth0's SDK over TLS (npm run mock -- --tls)", {
+  timeout: TLS_FACTORS.length * CHILD_TIMEOUT_MS + 90_000,
+}, () => {
   let mock: Awaited<ReturnType<typeof startTlsCli>>;
   before(async () => {
     mock = await startTlsCli(tempDir("sdk-flow-tls-"));
@@ -230,12 +280,12 @@ describe("Auth0's SDK over TLS (npm run mock -- --tls)", { timeout: 2 * CHILD_TI
     await mock?.stop();
   });
 
-  for (const channel of ["sms", "voice"] as const) {
-    test(`${channel}: password grant, enroll, verify, challenge, wrong code, right code, recovery code`, async () => {
+  for (const factor of TLS_FACTORS) {
+    test(`${factor}: password grant, enroll, verify, challenge, wrong code, right code, recovery code`, async () => {
       const domain = new URL(mock.url).host;
       assert.match(domain, /^localhost:\d+$/);
-      const run = await runFlow({ domain, channel, caPath: mock.caPath });
-      assertPassed(run, channel, `https://${domain}/`);
+      const run = await runFlow({ domain, factor, caPath: mock.caPath });
+      assertPassed(run, factor, `https://${domain}/`);
     });
   }
 });
@@ -256,11 +306,11 @@ describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
     await mock?.close();
   });
 
-  for (const channel of ["sms", "voice"] as const) {
-    test(`${channel}: the same flow through a fetch that sends https://${domain}/ to the mock`, async () => {
+  for (const factor of ["sms", "voice"] as const) {
+    test(`${factor}: the same flow through a fetch that sends https://${domain}/ to the mock`, async () => {
       assert.match(mock.url, /^http:\/\//);
-      const run = await runFlow({ domain, channel, proxyOrigin: mock.url });
-      assertPassed(run, channel, `https://${domain}/`);
+      const run = await runFlow({ domain, factor, proxyOrigin: mock.url });
+      assertPassed(run, factor, `https://${domain}/`);
       assert.equal(stepNamed(run, "done").proxied, true);
     });
   }
@@ -270,16 +320,52 @@ describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
  * Each deviation breaks one thing the flow checks; the run must stop at that step, with the SDK's
  * own error when the SDK refuses the answer, or the script's assertion when the SDK lets it through.
  */
-const deviating: Array<{ deviation: string; step: string; shows: RegExp }> = [
-  { deviation: "recovery-code-not-rotated", step: "recovery-code", shows: /"reason":"a new recovery code"/ },
+const deviating: Array<{ deviation: string; factor: Factor; step: string; shows: RegExp }> = [
+  {
+    deviation: "recovery-code-not-rotated",
+    factor: "sms",
+    step: "recovery-code",
+    shows: /"reason":"a new recovery code"/,
+  },
   {
     deviation: "binding-code-reusable",
+    factor: "sms",
     step: "code-replay",
     shows: /the SDK returned tokens; expected invalid_grant/,
   },
-  { deviation: "wrong-mfa-required-status", step: "password-grant", shows: /got 401/ },
+  { deviation: "wrong-mfa-required-status", factor: "sms", step: "password-grant", shows: /got 401/ },
   // The SDK itself refuses a token answer that is not JSON.
-  { deviation: "wrong-content-type", step: "password-grant", shows: /"name":"TokenByPasswordError"/ },
+  {
+    deviation: "wrong-content-type",
+    factor: "sms",
+    step: "password-grant",
+    shows: /"name":"TokenByPasswordError"/,
+  },
+  // OTP and email (docs/behaviour.md#otp, #email, #masked-email): the same SDK calls, other answers.
+  {
+    deviation: "otp-code-reusable",
+    factor: "otp",
+    step: "code-replay",
+    shows: /the SDK returned tokens; expected invalid_grant/,
+  },
+  {
+    deviation: "otp-challenge-returns-oob-code",
+    factor: "otp",
+    step: "challenge",
+    shows: /challengeType otp \(got oob\)/,
+  },
+  {
+    deviation: "email-missing-binding-method",
+    factor: "email",
+    step: "enroll",
+    shows: /bindingMethod prompt \(got undefined\)/,
+  },
+  {
+    deviation: "email-name-unmasked",
+    factor: "email",
+    step: "list-active",
+    shows: /its name is the address masked/,
+  },
 ];
 
 describe("Auth0's SDK against a deviating mock (over TLS)", {
@@ -287,7 +373,7 @@ describe("Auth0's SDK against a deviating mock (over TLS)", {
 }, () => {
   const tlsDir = tempDir("sdk-flow-deviating-");
   for (const row of deviating) {
-    test(`${row.deviation}: the flow fails at ${row.step}`, async () => {
+    test(`${row.deviation}: the ${row.factor} flow fails at ${row.step}`, async () => {
       const mock = await startMockServer({
         port: 0,
         tls: { dir: tlsDir },
@@ -297,7 +383,7 @@ describe("Auth0's SDK against a deviating mock (over TLS)", {
         const caPath = mock.tls?.ca?.certPath;
         assert.ok(caPath, "the mock made a local CA");
         const domain = new URL(mock.url).host;
-        const run = await runFlow({ domain, channel: "sms", caPath });
+        const run = await runFlow({ domain, factor: row.factor, caPath });
         assert.equal(run.code, 1, transcript(run));
         const last = run.steps.at(-1);
         assert.equal(last?.step, row.step, transcript(run));
@@ -306,7 +392,7 @@ describe("Auth0's SDK against a deviating mock (over TLS)", {
         // Every step before it passed: the deviation, not something earlier, stopped the run.
         assert.deepEqual(
           run.steps.slice(0, -1).map((s) => s.step),
-          STEPS.slice(0, STEPS.indexOf(row.step)),
+          stepsOf(row.factor).slice(0, stepsOf(row.factor).indexOf(row.step)),
           transcript(run),
         );
         assertMasked(run);
@@ -315,4 +401,42 @@ describe("Auth0's SDK against a deviating mock (over TLS)", {
       }
     });
   }
+});
+
+/** RFC 6238 Appendix B, the SHA1 rows: the seed "12345678901234567890" (ASCII), 8 digits. */
+const RFC6238_SHA1: Array<{ time: number; code: string }> = [
+  { time: 59, code: "94287082" },
+  { time: 1111111109, code: "07081804" },
+  { time: 1111111111, code: "14050471" },
+  { time: 1234567890, code: "89005924" },
+  { time: 2000000000, code: "69279037" },
+  { time: 20000000000, code: "65353130" },
+];
+/** The RFC's seed in base32, as an enrollment's `secret` carries it. */
+const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+describe("the script's TOTP (node:crypto only, for a project without otpauth)", () => {
+  for (const { time, code } of RFC6238_SHA1) {
+    test(`RFC 6238 SHA1 at T=${time}: ${code} with 8 digits, its last 6 with 6`, () => {
+      const step = totpStep(time * 1000);
+      assert.equal(totp(RFC_SECRET, step, 8), code);
+      assert.equal(totp(RFC_SECRET, step), code.slice(-6));
+    });
+  }
+
+  test("the same codes as the mock's (otpauth), for its secrets, around now and far off", () => {
+    for (let i = 0; i < 20; i++) {
+      const secret = newTotpSecret();
+      for (const at of [Date.now(), Date.now() - 30_000, 0, 4_102_444_800_000 + i * 30_000]) {
+        assert.equal(totp(secret, totpStep(at)), totpCode(secret, at), `secret #${i} at ${at}`);
+      }
+    }
+  });
+
+  test("lowercase and padded base32 read as the same secret; a non-base32 secret is refused", () => {
+    const step = totpStep(1111111111 * 1000);
+    assert.equal(totp(RFC_SECRET.toLowerCase(), step), "050471");
+    assert.equal(totp("GEZDGNBV", step), totp("GEZDGNBV====", step));
+    assert.throws(() => totp("not base32!", step), /not base32/);
+  });
 });
