@@ -68,14 +68,68 @@ test("ramp reports a knee past the global limit", async () => {
   assert.equal(knee.stages.length, 6);
 });
 
+test("otp-brute-force: exactly the failed-code burst, one more per refill, judged against the replay", async () => {
+  const run = await simulate("otp-brute-force", short);
+  const summary = JSON.parse(run.outputs["summary.json"] ?? "{}") as LoadSummary;
+  const e = summary.envelope;
+  assert.ok(e, "the summary has an envelope");
+  assert.deepEqual([e.key, e.keys, e.burst, e.basis], ["failed-codes-per-user", 2, 10, "replay"]);
+  // Per user: 15 codes, 12 let through (10 wrong, 1 wrong after the refill, the right one at the end).
+  assert.deepEqual([e.attempts, e.admitted, e.expected, e.limited], [30, 24, 24, 6]);
+  assert.equal(e.accuracyPercent, 100);
+  assert.match(
+    run.outputs.stdout ?? "",
+    /rate-limit accuracy: admitted 24 of 30 vs predicted 24 .* = 100\.00% /,
+  );
+});
+
+test("push-polling: the predicted split of pending, slow_down and rate-limited polls, then tokens", async () => {
+  const run = await simulate("push-polling", short);
+  const summary = JSON.parse(run.outputs["summary.json"] ?? "{}") as LoadSummary;
+  const f = summary.harness.figures;
+  assert.deepEqual(
+    [f.pending, f.slowDown, f.rateLimited],
+    [f.plannedPending, f.plannedSlowDown, f.plannedRateLimited],
+  );
+  assert.deepEqual([f.pending, f.slowDown, f.rateLimited], [6, 34, 8]);
+  const e = summary.envelope;
+  assert.deepEqual([e?.key, e?.keys, e?.admitted, e?.expected], ["oob-exchange-per-mfa-token", 2, 42, 42]);
+  // Without the exchange bucket (free) only the interval holds, and there is no envelope.
+  const free = await simulate("push-polling", { ...short, LOAD_PROFILE: "free" });
+  assert.deepEqual(free.failedThresholds, []);
+  assert.equal((JSON.parse(free.outputs["summary.json"] ?? "{}") as LoadSummary).envelope, undefined);
+});
+
+test("push-polling catches a target that never says slow_down", async () => {
+  // The polls the mock answers slow_down come back as authorization_pending (400).
+  const run = await simulate("push-polling", short, {}, (_req, res) =>
+    res.status === 429 && res.body.includes('"slow_down"')
+      ? {
+          ...res,
+          status: 400,
+          body: JSON.stringify({
+            error: "authorization_pending",
+            error_description: "Authorization pending: please repeat the request in a few seconds.",
+          }),
+        }
+      : res,
+  );
+  assert.equal(run.exitCode, 99);
+  for (const t of ["polls_as_predicted: rate==1", "polls_slow_down: count==34", "polls_pending: count==6"])
+    assert.ok(run.failedThresholds.includes(t), run.failedThresholds.join("; "));
+});
+
 const catches: Array<[string, string, string]> = [
   ["challenge-over-limit", "no-retry-after", "rate_limit_headers_ok: rate==1"],
   ["challenge-under-limit", "missing-ratelimit-headers", "rate_limit_headers_ok: rate==1"],
   ["wrong-codes", "lockout-never-triggers", "lockout_enforced: rate==1"],
+  ["otp-brute-force", "lockout-never-triggers", "otp_as_predicted: rate==1"],
+  ["otp-brute-force", "lockout-never-triggers", "otp_limited: count==6"],
+  ["push-polling", "no-retry-after", "poll_refusals_documented: rate==1"],
 ];
 describe("a deviating mock fails the scenario about it", () => {
   for (const [scenario, name, threshold] of catches) {
-    test(`${scenario} catches ${name}`, async () => {
+    test(`${scenario} catches ${name} (${threshold})`, async () => {
       const run = await simulate(scenario, short, deviation(name));
       assert.equal(run.exitCode, 99);
       assert.ok(run.failedThresholds.includes(threshold), run.failedThresholds.join("; "));

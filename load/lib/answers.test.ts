@@ -68,6 +68,15 @@ test("header invariants: one row per way to break them", () => {
   }
 });
 
+test("a push's slow_down is refused for the interval, not an empty bucket: tokens may remain", () => {
+  const headers = h({ "x-ratelimit-remaining": "3" });
+  assert.deepEqual(rateLimitHeaderProblems(429, headers, sentAt, 0, true), []);
+  // Everything else still holds for it.
+  assert.deepEqual(rateLimitHeaderProblems(429, h({ "retry-after": undefined }), sentAt, 0, true), [
+    "retry-after is missing on a 429",
+  ]);
+});
+
 test("clock skew tolerance lets a slightly early reset pass", () => {
   assert.deepEqual(
     rateLimitHeaderProblems(429, h({ "x-ratelimit-reset": String(now) }), sentAt + 500, 1000),

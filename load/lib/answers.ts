@@ -31,6 +31,22 @@ export const INVALID_BINDING_CODE: ErrorBody = {
   error_description: "Invalid binding_code.",
 };
 
+/** A wrong or replayed TOTP code (docs/behaviour.md#otp; status of #code-mismatch-status). */
+export const INVALID_OTP: ErrorBody = {
+  error: "invalid_grant",
+  error_description: "Invalid otp_code.",
+};
+/** A push polled before the user's tap (docs/behaviour.md#push). */
+export const AUTHORIZATION_PENDING: ErrorBody = {
+  error: "authorization_pending",
+  error_description: "Authorization pending: please repeat the request in a few seconds.",
+};
+/** A push polled again within the polling interval, with status 429 (docs/behaviour.md#push). */
+export const SLOW_DOWN: ErrorBody = {
+  error: "slow_down",
+  error_description: "You are polling faster than the specified interval of 5 seconds.",
+};
+
 /** Headers as a plain object with lower-case names (k6 and Node spell them differently). */
 export function lowerCaseHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -94,13 +110,16 @@ function wholeNumber(value: string | undefined): number | undefined {
  * Problems with the rate-limit headers of one response (docs/behaviour.md#limit-metadata): all three
  * `x-ratelimit-*` present and whole numbers, remaining <= limit; on a 429 remaining is 0, `retry-after` is at
  * least 1 and `x-ratelimit-reset` lies after the moment the request was sent (`sentAtMs`, on the target's
- * clock, give or take `skewMs`).
+ * clock, give or take `skewMs`). A push's `slow_down` (`intervalRefusal`) is a 429 for polling too
+ * often, not for an empty bucket: its headers describe the mfa_token's bucket as it stands, so the
+ * remaining tokens need not be 0 (docs/behaviour.md#push).
  */
 export function rateLimitHeaderProblems(
   status: number,
   headers: Record<string, string | undefined>,
   sentAtMs: number,
   skewMs = 0,
+  intervalRefusal = false,
 ): string[] {
   const problems: string[] = [];
   for (const name of ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]) {
@@ -118,7 +137,7 @@ export function rateLimitHeaderProblems(
   else if ((wholeNumber(retryAfter) ?? 0) < 1)
     problems.push(`retry-after is "${retryAfter}", expected whole seconds >= 1`);
   if (parsed) {
-    if (parsed.remaining !== 0)
+    if (parsed.remaining !== 0 && !intervalRefusal)
       problems.push(`x-ratelimit-remaining is ${parsed.remaining} on a 429, expected 0`);
     if (parsed.reset * 1000 <= sentAtMs - skewMs) {
       problems.push(

@@ -41,6 +41,8 @@ test("planned messages: attempts plus enrolments on the mock, attempts alone on 
     ["token-exchange-per-mfa-token", { LOAD_ITERATIONS: "3" }, 3 + 3, 3],
     ["sms-per-user", { LOAD_ITERATIONS: "2" }, 26 + 2, 26],
     ["wrong-codes", { LOAD_ITERATIONS: "1" }, 2 + 1, 2],
+    // an authenticator app's codes, enrolled without a message
+    ["otp-brute-force", { LOAD_ITERATIONS: "3" }, 0, 0],
   ];
   for (const [scenario, env, onMock, onTenant] of rows) {
     assert.equal(planScenario(scenario, mock(env)).messages, onMock, `${scenario} on the mock`);
@@ -56,6 +58,21 @@ test("a profile without the limit a scenario tests is refused", () => {
   );
   assert.throws(() => planScenario("wrong-codes", mock({ LOAD_PROFILE: "off" })), /no per-user limits/);
   assert.equal(planScenario("ramp", mock({ LOAD_PROFILE: "off" })).stages.at(-1)?.rate, 200);
+});
+
+test("the OTP and push scenarios: their bucket, their users, and where they run", () => {
+  const otp = planScenario("otp-brute-force", mock({ LOAD_ITERATIONS: "2" }));
+  assert.deepEqual([otp.bucket?.burst, otp.users, otp.messages], [10, 2, 0]);
+  assert.throws(() => planScenario("otp-brute-force", mock({ LOAD_PROFILE: "off" })), /no per-user limits/);
+  const push = planScenario("push-polling", mock());
+  assert.deepEqual([push.bucket?.burst, push.users, push.messages], [12, 1, 0]);
+  // The polling interval holds without an exchange bucket (free) and without any limit (off).
+  assert.equal(planScenario("push-polling", mock({ LOAD_PROFILE: "free" })).bucket, null);
+  assert.equal(planScenario("push-polling", mock({ LOAD_PROFILE: "off" })).bucket, null);
+  assert.throws(
+    () => planScenario("push-polling", tenant()),
+    /mock only: a tenant's push goes to a real phone/,
+  );
 });
 
 test("ramp steps climb from a quarter of the limit to twice it", () => {

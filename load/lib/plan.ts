@@ -14,6 +14,8 @@ export const scenarioNames = [
   "sms-per-user",
   "wrong-codes",
   "ramp",
+  "otp-brute-force",
+  "push-polling",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -26,7 +28,10 @@ export function isScenarioName(value: unknown): value is ScenarioName {
 export const MESSAGES_PER_USER = 8;
 
 /** SMS each iteration of a flow scenario may cause, counting every challenge as sent. */
-const FLOW_MESSAGES: Record<"token-exchange-per-mfa-token" | "sms-per-user" | "wrong-codes", number> = {
+const FLOW_MESSAGES: Record<
+  "token-exchange-per-mfa-token" | "sms-per-user" | "wrong-codes" | "otp-brute-force" | "push-polling",
+  number
+> = {
   // one challenge; its oob_code carries every exchange (the last one with the right code)
   "token-exchange-per-mfa-token": 1,
   // ten accepted, the eleventh must be refused (counted in case the target does not refuse it),
@@ -34,6 +39,9 @@ const FLOW_MESSAGES: Record<"token-exchange-per-mfa-token" | "sms-per-user" | "w
   "sms-per-user": 13,
   // one challenge before the wrong codes, one after the refill (the first code has expired by then)
   "wrong-codes": 2,
+  // an authenticator app's codes and a push notification: no message at all
+  "otp-brute-force": 0,
+  "push-polling": 0,
 };
 
 export interface RampStage {
@@ -104,17 +112,34 @@ export function planScenario(scenario: ScenarioName, opts: LoadOptions): Scenari
       return { ...timeBased(limits.global, 0, attempts, stages), durationSeconds: totalSeconds(stages) };
     }
     default: {
-      const bucket = scenario === "token-exchange-per-mfa-token" ? limits.oobExchangePerMfaToken : null;
+      const bucket =
+        scenario === "token-exchange-per-mfa-token" || scenario === "push-polling"
+          ? limits.oobExchangePerMfaToken
+          : scenario === "otp-brute-force"
+            ? limits.failedCodesPerUser
+            : null;
       if (scenario === "token-exchange-per-mfa-token" && !bucket) {
         throw new Error(`${scenario}: profile "${opts.profile}" has no per-mfa_token exchange limit to test`);
       }
-      if (scenario !== "token-exchange-per-mfa-token" && opts.profile === "off") {
+      // The polling interval holds on every plan; only the exchange bucket comes and goes with it.
+      if (
+        scenario !== "token-exchange-per-mfa-token" &&
+        scenario !== "push-polling" &&
+        opts.profile === "off"
+      ) {
         throw new Error(`${scenario}: profile "off" has no per-user limits to test`);
+      }
+      if (scenario === "push-polling" && opts.target !== "mock") {
+        throw new Error(
+          `${scenario} runs on the mock only: a tenant's push goes to a real phone, and only the mock's Guardian stand-in lets the run approve it`,
+        );
       }
       // One user per iteration: the per-user buckets of one iteration must not see another's traffic.
       const users = opts.vus * opts.iterations;
       const iterations = users;
-      const messages = iterations * FLOW_MESSAGES[scenario] + (enrolls ? users : 0);
+      // Enrolling SMS on the mock sends a message; enrolling OTP or push sends none.
+      const enrolment = enrolls && FLOW_MESSAGES[scenario] > 0 ? users : 0;
+      const messages = iterations * FLOW_MESSAGES[scenario] + enrolment;
       return { ...base, bucket, rate: 0, attempts: 0, users, messages };
     }
   }

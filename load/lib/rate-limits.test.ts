@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { admittedBounds, arrivalRate, documentedLimits, envelope, envelopeAccuracy } from "./rate-limits.ts";
+import {
+  admittedBounds,
+  arrivalRate,
+  documentedLimits,
+  envelope,
+  envelopeAccuracy,
+  predictedAccuracy,
+} from "./rate-limits.ts";
 
 const essentials = { burst: 25, refillPerSecond: 25 };
 const free = { burst: 300, refillPerSecond: 5 };
@@ -90,4 +97,27 @@ test("documented limits match Auth0's published numbers", () => {
   assert.equal(documentedLimits.essentials.messagesPerUser?.refillPerSecond, 1 / 3600);
   assert.equal(documentedLimits.essentials.failedCodesPerUser?.refillPerSecond, 1 / 360);
   assert.equal(documentedLimits.off.global, null);
+});
+
+test("a replayed prediction is the judge; the envelope sums the burst of every bucket", () => {
+  const rows: Array<[string, number, number, boolean]> = [
+    ["as predicted", 21, 100, true],
+    ["one more than predicted", 22, 104.76, false],
+    ["one fewer", 20, 95.24, false],
+  ];
+  for (const [name, admitted, percent, within] of rows) {
+    const a = predictedAccuracy({
+      bucket: { burst: 12, refillPerSecond: 0.2 },
+      attempts: 25,
+      admitted,
+      predicted: 21,
+      keys: 2,
+      elapsedSeconds: 94.8,
+      tolerancePercent: 2,
+    });
+    assert.equal(a.basis, "replay", name);
+    assert.equal(a.envelope, 24 + 0.2 * 94.8, name);
+    assert.equal(Math.round(a.accuracyPercent * 100) / 100, percent, name);
+    assert.equal(a.withinTolerance, within, name);
+  }
 });

@@ -86,6 +86,11 @@ export interface EnvelopeAccuracy {
   withinTolerance: boolean;
   /** False when the run was too short to empty the bucket: then the envelope was never tested. */
   burstExhausted: boolean;
+  /**
+   * "replay" when `expected` is the bucket replayed request by request on the times the requests
+   * reached the target (load/lib/token-bucket.ts), as the flow scenarios judge; absent for the envelope.
+   */
+  basis?: "replay";
 }
 
 /** Compares the requests a target admitted with the token-bucket envelope over the same time. */
@@ -131,4 +136,39 @@ export function admittedBounds(
   const expected = Math.min(attempts, envelope(bucket, elapsed));
   const slack = (expected * tolerancePercent) / 100;
   return { attempts, expected, min: Math.floor(expected - slack), max: Math.ceil(expected + slack) };
+}
+
+/**
+ * Compares what a target admitted with what the bucket, replayed on the requests' own times, predicts
+ * (`predicted`): the judge of the flow scenarios, whose few requests make the continuous envelope
+ * (`envelope`, burst + rate × elapsed summed over their `keys` buckets) a bound, not a count.
+ */
+export function predictedAccuracy(input: {
+  bucket: Bucket;
+  attempts: number;
+  admitted: number;
+  predicted: number;
+  /** Independent buckets (one per user or mfa_token) the attempts went to. */
+  keys: number;
+  /** Seconds from the first to the last attempt, summed over the keys. */
+  elapsedSeconds: number;
+  tolerancePercent: number;
+}): EnvelopeAccuracy {
+  const { bucket, attempts, admitted, predicted, keys, elapsedSeconds, tolerancePercent } = input;
+  const env = bucket.burst * keys + bucket.refillPerSecond * Math.max(0, elapsedSeconds);
+  const ratio = predicted > 0 ? admitted / predicted : admitted === 0 ? 1 : Number.POSITIVE_INFINITY;
+  const deviationPercent = (ratio - 1) * 100;
+  return {
+    attempts,
+    admitted,
+    elapsedSeconds,
+    envelope: env,
+    expected: predicted,
+    accuracyPercent: ratio * 100,
+    deviationPercent,
+    tolerancePercent,
+    withinTolerance: Math.abs(deviationPercent) <= tolerancePercent,
+    burstExhausted: attempts > predicted,
+    basis: "replay",
+  };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { envelopeAccuracy } from "./rate-limits.ts";
+import { envelopeAccuracy, predictedAccuracy } from "./rate-limits.ts";
 import {
   accuracyLine,
   buildSummary,
@@ -72,6 +72,28 @@ test("the accuracy line says admitted, envelope, percent and verdict", () => {
   assert.match(text, /^challenge-over-limit against mock \(127\.0\.0\.1:4010, profile essentials\): FAILED/);
   assert.match(text, /rate-limit accuracy: admitted 270/);
   assert.match(text, /threshold failed: schema_conformance: rate>=1/);
+});
+
+test("the accuracy line of a replayed bucket names the prediction and the envelope beside it", () => {
+  const a = predictedAccuracy({
+    bucket: { burst: 10, refillPerSecond: 1 / 360 },
+    attempts: 15,
+    admitted: 12,
+    predicted: 12,
+    keys: 1,
+    elapsedSeconds: 722.4,
+    tolerancePercent: 2,
+  });
+  assert.equal(
+    accuracyLine(a),
+    "rate-limit accuracy: admitted 12 of 15 vs predicted 12 (the bucket replayed on the requests' times; envelope 12.0 over 722.40 s) = 100.00% (+0.00%, within ±2%)",
+  );
+});
+
+test("an OTP secret in the setup data is a secret of its own kind", () => {
+  assert.deepEqual(setupSecrets({ users: [{ username: "u", otpSecret: "JBSWY3DPEHPK3PXP" }] }), [
+    { kind: "otp_secret", value: "JBSWY3DPEHPK3PXP" },
+  ]);
 });
 
 test("setup secrets are collected by kind", () => {

@@ -26,8 +26,13 @@ export interface K6SummaryData {
 }
 
 export interface EnvelopeSummary extends EnvelopeAccuracy {
-  /** Which bucket: "global" (per tenant) for the challenge scenarios. */
+  /**
+   * Which bucket: "global" (per tenant) for the challenge scenarios, "failed-codes-per-user" and
+   * "oob-exchange-per-mfa-token" for the OTP and push flows.
+   */
   key: string;
+  /** How many buckets of that kind the run filled (one per user or mfa_token); 1 when absent. */
+  keys?: number;
   burst: number;
   refillPerSecond: number;
   /** Requests refused with the rate-limit answer. */
@@ -134,6 +139,13 @@ export function buildSummary(
 export function accuracyLine(e: EnvelopeAccuracy): string {
   const sign = e.deviationPercent >= 0 ? "+" : "";
   const verdict = e.withinTolerance ? "within" : "OUTSIDE";
+  if (e.basis === "replay") {
+    return (
+      `rate-limit accuracy: admitted ${e.admitted} of ${e.attempts} vs predicted ${e.expected} ` +
+      `(the bucket replayed on the requests' times; envelope ${e.envelope.toFixed(1)} over ${e.elapsedSeconds.toFixed(2)} s) ` +
+      `= ${e.accuracyPercent.toFixed(2)}% (${sign}${e.deviationPercent.toFixed(2)}%, ${verdict} ±${e.tolerancePercent}%)`
+    );
+  }
   const note = e.burstExhausted ? "" : " (the run never emptied the bucket: run longer to test the refill)";
   return (
     `rate-limit accuracy: admitted ${e.admitted} vs envelope ${e.expected.toFixed(1)} ` +
@@ -182,6 +194,7 @@ export function setupSecrets(setupData: unknown): Array<{ kind: string; value: s
     password: "password",
     phone: "phone",
     inboxToken: "secret",
+    otpSecret: "otp_secret",
   };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const item of v) walk(item);

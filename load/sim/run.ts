@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import { createMockApp } from "../../mock/app.ts";
 import { Clock } from "../../mock/clock.ts";
 import type { MockConfig } from "../../mock/config.ts";
-import type { Sample, SimState } from "./state.ts";
+import type { Sample, SimResponse, SimState } from "./state.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const scenariosDir = path.join(here, "..", "scenarios");
@@ -155,11 +155,15 @@ function initFailure(error: unknown): SimResult {
   return { exitCode: 107, outputs: {}, failedThresholds: [], iterationErrors: [String(error)], requests: 0 };
 }
 
-/** Runs one scenario in simulation with the given LOAD_* environment. */
+/** A change to the mock's answer, to play a target that departs from it in a way no deviation names. */
+export type Intercept = (req: { method: string; url: string; body: string }, res: SimResponse) => SimResponse;
+
+/** Runs one scenario in simulation with the given LOAD_* environment (and, optionally, a tampered target). */
 export async function simulate(
   scenario: string,
   env: Record<string, string>,
   config: Partial<MockConfig> = {},
+  intercept?: Intercept,
 ): Promise<SimResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "k6-sim-"));
   const realNow = Date.now;
@@ -178,13 +182,17 @@ export async function simulate(
         "k6/http": path.join(here, "k6-http.ts"),
         "k6/metrics": path.join(here, "k6-metrics.ts"),
         "k6/execution": path.join(here, "k6-execution.ts"),
+        "k6/crypto": path.join(here, "k6-crypto.ts"),
       },
     });
     const clock = new Clock({ frozenAt: Date.UTC(2026, 0, 1) });
     const app = createMockApp(config, { clock });
     const state: SimState = {
       samples: [],
-      handle: (req) => app.handle(req),
+      handle: (req) => {
+        const res = app.handle(req);
+        return intercept ? intercept(req, res) : res;
+      },
       now: () => clock.now(),
       sleep: (ms) => clock.advance(Math.max(0, ms)),
       exec: { iterationInTest: 0, startTime: 0, scenario: undefined, vuIdInTest: 1 },

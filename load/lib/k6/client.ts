@@ -7,7 +7,7 @@
 import http from "k6/http";
 import { Counter, Rate } from "k6/metrics";
 import { type OperationId, validateResponse } from "../../../openapi/validate.ts";
-import { lowerCaseHeaders, rateLimitHeaderProblems } from "../answers.ts";
+import { lowerCaseHeaders, rateLimitHeaderProblems, SLOW_DOWN } from "../answers.ts";
 import { findingLine, isSampled } from "../schema-sample.ts";
 
 /** Share of checked responses that conform to the description. */
@@ -80,6 +80,7 @@ export function call(
     lower,
     sentAtMs + settings.clockOffsetMs,
     settings.clockSkewMs,
+    res.status === 429 && field(parsed, "error") === SLOW_DOWN.error,
   );
   rateLimitHeadersOk.add(problems.length === 0, { name: op });
   if (problems.length > 0) logOnce(`${op} ${res.status}: ${problems[0]}`);
@@ -145,6 +146,30 @@ export function associateSms(settings: ClientSettings, mfaToken: string, phone: 
   );
 }
 
+/** POST /mfa/associate for an OTP authenticator: answers the secret (and its barcode_uri). */
+export function associateOtp(settings: ClientSettings, mfaToken: string): ApiResult {
+  return call(
+    settings,
+    "associateAuthenticator",
+    "POST",
+    "/mfa/associate",
+    { authenticator_types: ["otp"] },
+    { authorization: `Bearer ${mfaToken}` },
+  );
+}
+
+/** POST /mfa/associate for a push authenticator (Guardian): answers a barcode_uri and an oob_code. */
+export function associatePush(settings: ClientSettings, mfaToken: string): ApiResult {
+  return call(
+    settings,
+    "associateAuthenticator",
+    "POST",
+    "/mfa/associate",
+    { authenticator_types: ["oob"], oob_channels: ["auth0"] },
+    { authorization: `Bearer ${mfaToken}` },
+  );
+}
+
 /** GET /mfa/authenticators with an mfa_token. */
 export function listAuthenticators(settings: ClientSettings, mfaToken: string): ApiResult {
   return call(settings, "listAuthenticators", "GET", "/mfa/authenticators", undefined, {
@@ -152,7 +177,7 @@ export function listAuthenticators(settings: ClientSettings, mfaToken: string): 
   });
 }
 
-/** POST /mfa/challenge for an SMS authenticator: sends one message. */
+/** POST /mfa/challenge for an oob authenticator (SMS: sends one message; push: sends one notification). */
 export function challenge(
   settings: ClientSettings,
   mfaToken: string,
@@ -189,6 +214,29 @@ export function exchangeOob(
       mfa_token: mfaToken,
       oob_code: oobCode,
       ...(bindingCode === undefined ? {} : { binding_code: bindingCode }),
+    },
+    {},
+    tags,
+  );
+}
+
+/** POST /oauth/token with the mfa-otp grant: a TOTP code of the user's authenticator app. */
+export function exchangeOtp(
+  settings: ClientSettings,
+  mfaToken: string,
+  otp: string,
+  tags: Record<string, string> = {},
+): ApiResult {
+  return call(
+    settings,
+    "token",
+    "POST",
+    "/oauth/token",
+    {
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-otp",
+      ...client(settings),
+      mfa_token: mfaToken,
+      otp,
     },
     {},
     tags,

@@ -44,6 +44,11 @@ export interface SetupData {
 // The tenant's user pool is read in the init context (k6's open() works nowhere else).
 const tenantPool = readTenantPool();
 
+/** The tenant's user pool as JSON text (LOAD_TENANT_USERS_JSON or the LOAD_TENANT_USERS file), read at init. */
+export function tenantPoolJson(): string | undefined {
+  return tenantPool;
+}
+
 function readTenantPool(): string | undefined {
   if (__ENV.LOAD_TARGET !== "tenant") return undefined;
   // Inline JSON suits a Kubernetes Secret mounted as an environment variable; a file suits a laptop.
@@ -56,7 +61,8 @@ export function prepareTarget(opts: LoadOptions, users: number): SetupData {
   return opts.target === "mock" ? prepareMock(opts, users) : prepareTenant(opts, users);
 }
 
-function control(baseUrl: string, method: string, path: string, body?: unknown): unknown {
+/** A call to the mock's control API (`/__mock…`); throws, naming the call, unless it answers 2xx. */
+export function control(baseUrl: string, method: string, path: string, body?: unknown): unknown {
   const res = http.request(
     method,
     `${baseUrl}/__mock${path}`,
@@ -168,7 +174,8 @@ function prepareTenant(opts: LoadOptions, count: number): SetupData {
   return data;
 }
 
-function clientSettings(opts: LoadOptions, clientId: string, clientSecret: string): ClientSettings {
+/** The client settings of a run (credentials, sampling, clock skew), its clock offset 0. */
+export function clientSettings(opts: LoadOptions, clientId: string, clientSecret: string): ClientSettings {
   return {
     baseUrl: opts.baseUrl,
     clientId,
@@ -226,7 +233,7 @@ export function nextCode(data: SetupData, phone: string, after?: string): Messag
  * Lets `seconds` pass on the target: the mock's clock is moved (no real wait), anything else is
  * waited for. The VU's view of the target's clock (`settings.clockOffsetMs`) follows the move.
  */
-export function letTimePass(data: SetupData, settings: ClientSettings, seconds: number): void {
+export function letTimePass(data: Pick<SetupData, "clock">, settings: ClientSettings, seconds: number): void {
   if (seconds <= 0) return;
   if (!data.clock) {
     sleep(seconds);
@@ -242,9 +249,30 @@ export function letTimePass(data: SetupData, settings: ClientSettings, seconds: 
  * Lets the tenant-wide bucket fill up again (burst / rate: 1 s on essentials and enterprise, 60 s on
  * free), so that a flow scenario's short burst of requests meets only the limit it is about.
  */
-export function letGlobalLimitRefill(data: SetupData, settings: ClientSettings): void {
+export function letGlobalLimitRefill(
+  data: Pick<SetupData, "clock" | "profile">,
+  settings: ClientSettings,
+): void {
   const global = documentedLimits[data.profile].global;
   if (global) letTimePass(data, settings, global.burst / global.refillPerSecond);
+}
+
+/**
+ * Waits until `atMs` (epoch ms on the target's clock): the mock's clock is moved there to the
+ * millisecond, so a schedule of requests lands where it was planned however long the requests before
+ * took; any other target is waited for. Nothing happens when that time has passed.
+ */
+export function waitUntil(data: Pick<SetupData, "clock">, settings: ClientSettings, atMs: number): void {
+  const ms = Math.ceil(atMs - targetNow(settings));
+  if (ms <= 0) return;
+  if (!data.clock) {
+    sleep(ms / 1000);
+    return;
+  }
+  syncClock(
+    settings,
+    control(settings.baseUrl, "POST", "/clock", { advance_seconds: ms / 1000 }) as { now?: string },
+  );
 }
 
 /** The target's current time in epoch ms, as far as this VU knows (its clock offset applied). */
@@ -256,7 +284,7 @@ export function targetNow(settings: ClientSettings): number {
  * Settings for an iteration: a copy, because the iteration moves its own view of the target's clock,
  * starting from where the mock's clock stands now (an earlier iteration may have moved it).
  */
-export function vuSettings(data: SetupData): ClientSettings {
+export function vuSettings(data: Pick<SetupData, "clock" | "settings">): ClientSettings {
   const settings = { ...data.settings };
   if (data.clock) syncClock(settings, control(settings.baseUrl, "GET", "/clock") as { now?: string });
   return settings;
@@ -268,7 +296,7 @@ function syncClock(settings: ClientSettings, answer: { now?: string }): void {
 }
 
 /** The user for this iteration: iterations share nothing, across VUs and (distributed) instances. */
-export function iterationUser(data: SetupData): LoadUser {
+export function iterationUser<U>(data: { users: U[] }): U {
   const i = exec.scenario.iterationInTest;
   const user = data.users[i % data.users.length];
   if (!user) throw new Error("setup produced no users");
