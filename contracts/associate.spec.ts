@@ -10,7 +10,7 @@ import { generatedRows } from "./negative-cases.ts";
 test.describe("associateAuthenticator", { tag: "@op:associateAuthenticator" }, () => {
   for (const channel of ["sms", "voice"] as const) {
     test(`enrolling ${channel} answers 200 with an oob_code, binding_method prompt and one recovery code`, {
-      tag: ["@sends-sms", "@check:status", "@check:body"],
+      tag: ["@sends-sms", "@check:status", "@check:body", `@factor:${channel}`],
     }, async ({ api, target }) => {
       const { mfaToken } = await newSession({ api, target });
       const phone = target.phoneNumber();

@@ -44,7 +44,7 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
   });
 
   test("an sms enrollment is listed inactive, as an sms/voice pair on one device, until confirmed (docs/behaviour.md#sms-voice-pair)", {
-    tag: ["@sends-sms", "@check:body"],
+    tag: ["@sends-sms", "@check:body", "@factor:sms", "@factor:voice"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const { mfaToken } = await newSession(ctx);
@@ -128,7 +128,9 @@ test.describe("listAuthenticators", { tag: "@op:listAuthenticators" }, () => {
   });
 });
 
-test.describe("deleteAuthenticator", { tag: ["@op:deleteAuthenticator", "@sends-sms"] }, () => {
+test.describe("deleteAuthenticator", {
+  tag: ["@op:deleteAuthenticator", "@sends-sms", "@factor:sms"],
+}, () => {
   test("an MFA API access token deletes an authenticator: 204 without a body, and its voice pair goes too (docs/behaviour.md#sms-voice-pair)", {
     tag: ["@check:status", "@check:body"],
   }, async ({ api, target }) => {

@@ -19,7 +19,7 @@ import { generatedRows } from "./negative-cases.ts";
 test.describe("challenge", { tag: ["@op:challenge", "@sends-sms"] }, () => {
   for (const channel of ["sms", "voice"] as const) {
     test(`a ${channel} challenge answers oob_code and binding_method prompt, and sends a ${channel} code`, {
-      tag: ["@check:status", "@check:body"],
+      tag: ["@check:status", "@check:body", `@factor:${channel}`],
     }, async ({ api, target }) => {
       const ctx = { api, target };
       const user = await enrolledUser(ctx, channel);

@@ -36,6 +36,19 @@ export const SYMPTOMS: Record<string, RegExp> = {
   "token-type-lowercase": /token_type|Bearer/,
   "client-assertion-replayable": /single use|replay/i,
   "public-client-needs-secret": /public client|no secret/i,
+  "otp-code-reusable": /reused|works once/i,
+  "otp-previous-step-refused": /previous step/i,
+  "otp-challenge-returns-oob-code": /challenge_type: otp|oob_code/,
+  "email-missing-binding-method": /binding_method/,
+  "email-name-unmasked": /masked/i,
+  "email-limit-never-triggers": /Too many emails/,
+  "push-barcode-without-enrollment-tx": /enrollment_tx_id/,
+  "push-pending-200": /authorization_pending|before the (scan|tap)/,
+  "push-rejection-invalid-grant": /access_denied|rejected/,
+  "push-never-slow-down": /slow_down/,
+  "push-delete-keeps-totp": /paired totp/,
+  "push-limit-never-triggers": /Too many push notifications/,
+  "disabled-factor-enrolls": /not enabled|unsupported_challenge_type/,
 };
 
 /** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */

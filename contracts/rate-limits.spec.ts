@@ -145,7 +145,7 @@ test.describe("rate limits", { tag: ["@check:rate-limits", "@check:headers"] }, 
   });
 
   test("a user gets 10 SMS or voice messages (the enrollment's included), then 429 invalid_request", {
-    tag: ["@sends-sms", "@op:challenge"],
+    tag: ["@sends-sms", "@op:challenge", "@factor:sms"],
   }, async ({ api, target }) => {
     const ctx = { api, target };
     const user = await enrolledUser(ctx, "sms");

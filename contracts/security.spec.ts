@@ -45,7 +45,7 @@ function shapeWithoutId(
   };
 }
 
-test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"] }, () => {
+test.describe("isolation between users", { tag: ["@check:security", "@sends-sms", "@factor:sms"] }, () => {
   test("another user's mfa_token lists only its own authenticators", {
     tag: ["@op:listAuthenticators"],
   }, async ({ api, target }) => {
@@ -112,7 +112,7 @@ test.describe("isolation between users", { tag: ["@check:security", "@sends-sms"
   });
 });
 
-test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, () => {
+test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms", "@factor:sms"] }, () => {
   test("a binding code is single use: a replay of an accepted code fails (docs/behaviour.md#binding-codes)", {
     tag: ["@op:token"],
   }, async ({ api, target }) => {
@@ -178,7 +178,7 @@ test.describe("codes and tokens", { tag: ["@check:security", "@sends-sms"] }, ()
 });
 
 test.describe("expiry and refills on the clock", {
-  tag: ["@check:security", "@mock-only", "@sends-sms"],
+  tag: ["@check:security", "@mock-only", "@sends-sms", "@factor:sms"],
 }, () => {
   // These move the clock: they run against this worker's private mock (see fixtures.ts).
   test.use({ privateMock: true });

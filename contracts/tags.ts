@@ -1,15 +1,22 @@
 /**
  * The tags that place a contract test in the conformance matrix: `@op:<operationId>` (an operation
- * of the description) and `@check:<check>` (a column), one of each at least, several allowed. The
- * suites' reporter fails a run with a test that lacks them, and the report's matrix reads them.
+ * of the description) and `@check:<check>` (a column), one of each at least, several allowed; and,
+ * optionally, `@factor:<factor>` (the factor a test exercises, a row of its own in the matrix). The
+ * suites' reporter fails a run with a test that lacks the first two or names an unknown value, and the
+ * report's matrix reads them.
  */
 import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 
 export const CHECKS = ["status", "body", "headers", "errors", "security", "rate-limits"] as const;
 export type Check = (typeof CHECKS)[number];
 const isCheck = (v: string): v is Check => (CHECKS as readonly string[]).includes(v);
+/** The factors a test may name with `@factor:`; each is a row of the matrix. */
+export const FACTORS = ["sms", "voice", "otp", "email", "push"] as const;
+export type Factor = (typeof FACTORS)[number];
+const isFactor = (v: string): v is Factor => (FACTORS as readonly string[]).includes(v);
 const OP_TAG = "@op:";
 const CHECK_TAG = "@check:";
+const FACTOR_TAG = "@factor:";
 
 /** The values of the tags with a prefix (`@op:`, `@check:`), in order, once each. */
 function tagValues(tags: readonly string[], prefix: string): string[] {
@@ -26,6 +33,11 @@ export function checksOf(tags: readonly string[]): Check[] {
   return tagValues(tags, CHECK_TAG).filter(isCheck);
 }
 
+/** The factors a test declares with `@factor:` tags that the matrix has. */
+export function factorsOf(tags: readonly string[]): Factor[] {
+  return tagValues(tags, FACTOR_TAG).filter(isFactor);
+}
+
 /** What keeps a test with these tags out of the matrix (empty when it has its cells). */
 export function tagProblems(
   tags: readonly string[],
@@ -40,6 +52,11 @@ export function tagProblems(
     out.push({
       kind: "unknown-tag",
       what: `unknown check in @check:${c} (the matrix has ${CHECKS.join(", ")})`,
+    });
+  for (const f of tagValues(tags, FACTOR_TAG).filter((v) => !isFactor(v)))
+    out.push({
+      kind: "unknown-tag",
+      what: `unknown factor in @factor:${f} (the matrix has ${FACTORS.join(", ")})`,
     });
   if (operationsOf(tags).length === 0)
     out.push({ kind: "untagged", what: "no @op:<operationId> tag: the matrix cannot place it" });

@@ -39,7 +39,7 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   }
   // Every documented request names one type; the first one decides.
   if (types[0] === "otp") {
-    if (!offers(rt, "otp")) return notEnabled();
+    if (refuses(rt, "otp")) return notEnabled();
     return enrolled(rt, user, caller.via) ?? associateOtp(rt, user, record);
   }
   if (types[0] !== "oob") return notEnabled();
@@ -50,14 +50,14 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   }
   const channel = channels[0];
   if (channel === "sms" || channel === "voice") {
-    if (!offers(rt, channel)) return notEnabled();
+    if (refuses(rt, channel)) return notEnabled();
     const phone = str(fields, "phone_number");
     if (phone === undefined) return missing("phone_number");
     if (!E164.test(phone)) return fail(400, "invalid_request", messages.invalidPhone);
     return enrolled(rt, user, caller.via) ?? associatePhone(rt, user, record, channel, phone);
   }
   if (channel === "email") {
-    if (!offers(rt, "email")) return notEnabled();
+    if (refuses(rt, "email")) return notEnabled();
     // docs/behaviour.md#email: required, as Auth0's guide lists it (SDKs say it may be left out).
     const email = str(fields, "email");
     if (email === undefined) return missing("email");
@@ -65,7 +65,7 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
     return enrolled(rt, user, caller.via) ?? associateEmail(rt, user, record, email);
   }
   if (channel === "auth0") {
-    if (!offers(rt, "push")) return notEnabled();
+    if (refuses(rt, "push")) return notEnabled();
     return enrolled(rt, user, caller.via) ?? associatePush(rt, user, record);
   }
   return notEnabled();
@@ -74,6 +74,11 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
 /** True when the tenant offers the factor (docs/behaviour.md#factors). */
 function offers(rt: Runtime, factor: Factor): boolean {
   return rt.config.factors.includes(factor);
+}
+
+/** True when an enrollment of the factor is refused: the tenant does not offer it (unless a deviation enrolls it anyway). */
+function refuses(rt: Runtime, factor: Factor): boolean {
+  return !offers(rt, factor) && !rt.deviates("disabled-factor-enrolls");
 }
 
 /** Auth0's answer for a factor the tenant does not offer (docs/behaviour.md#factors). */
@@ -151,7 +156,8 @@ function associateEmail(rt: Runtime, user: User, record: MfaTokenRecord, email: 
     rt.config.codeTtlSeconds * 1000,
     "email",
   );
-  const body: Record<string, unknown> = { authenticator_type: "oob", binding_method: "prompt" };
+  const body: Record<string, unknown> = { authenticator_type: "oob" };
+  if (!rt.deviates("email-missing-binding-method")) body.binding_method = "prompt";
   if (recovery !== undefined) body.recovery_codes = [recovery];
   body.oob_channel = "email";
   body.oob_code = tx.oobCode;
@@ -211,5 +217,6 @@ function pushBarcodeUri(rt: Runtime, user: User, enrollmentTxId: string): string
   const issuer = rt.config.issuer.endsWith("/") ? rt.config.issuer : `${rt.config.issuer}/`;
   const label = `${encodeURIComponent(rt.config.domain)}:${encodeURIComponent(user.email)}`;
   const base = encodeURIComponent(`${issuer}__mock/guardian`);
+  if (rt.deviates("push-barcode-without-enrollment-tx")) return `otpauth://totp/${label}?base_url=${base}`;
   return `otpauth://totp/${label}?enrollment_tx_id=${enrollmentTxId}&base_url=${base}`;
 }

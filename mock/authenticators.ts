@@ -24,7 +24,7 @@ export function listAuthenticators(rt: Runtime, authorization: string | undefine
     if (a.kind === "totp") return { id: a.id, authenticator_type: "otp", active: a.active };
     if (a.kind === "email") {
       // docs/behaviour.md#masked-email
-      const name = maskedEmailName(a.email ?? "");
+      const name = rt.deviates("email-name-unmasked") ? (a.email ?? "") : maskedEmailName(a.email ?? "");
       return { id: a.id, authenticator_type: "oob", active: a.active, [channelKey]: "email", name };
     }
     if (a.kind === "push") {
@@ -68,6 +68,14 @@ export function deleteAuthenticator(rt: Runtime, authorization: string | undefin
     return fail(400, "invalid_request", `The authenticator_id "${id}" is invalid.`);
   // Unknown and other users' ids answer alike (docs/behaviour.md#authenticator-lookup): only the caller's own
   // list is searched.
+  if (rt.deviates("push-delete-keeps-totp")) {
+    const user = caller.user;
+    const paired = user.authenticators.find((a) => a.id === id && a.pairedWith !== undefined);
+    if (paired) {
+      user.authenticators = user.authenticators.filter((a) => a.id !== id);
+      return { status: 204, body: undefined };
+    }
+  }
   if (!rt.state.deleteAuthenticator(caller.user, id))
     return fail(404, "not_found", "Authenticator not found.");
   return rt.deviates("delete-returns-200") ? ok({}) : { status: 204, body: undefined };

@@ -8,6 +8,7 @@ import { type Fields, str } from "./body.ts";
 import { sendEmailCode } from "./email.ts";
 import { factorOf } from "./factors.ts";
 import { sendCode } from "./phone.ts";
+import { randomString } from "./random.ts";
 import { fail, messages, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Authenticator, MfaTokenRecord, User } from "./state.ts";
@@ -84,13 +85,20 @@ export function challenge(
 function start(rt: Runtime, user: User, record: MfaTokenRecord, target: Authenticator, now: number): Reply {
   const kind = target.kind;
   // docs/behaviour.md#otp: nothing is sent; the app asks the user for the code of their app.
-  if (kind === "totp") return ok({ challenge_type: "otp" });
+  if (kind === "totp") {
+    if (rt.deviates("otp-challenge-returns-oob-code")) {
+      return ok({ challenge_type: "oob", oob_code: `Fe26.2**${randomString(32)}` });
+    }
+    return ok({ challenge_type: "otp" });
+  }
   const ttl = rt.config.codeTtlSeconds * 1000;
   if (kind === "email") {
     const throttled = takeEmail(rt, user.id);
     if (throttled) return throttled;
     const code = sendEmailCode(rt, target.email ?? "", "second-factor-authentication", now);
     const tx = rt.state.openOob(record, "challenge", [target.id], code, now, ttl, "email");
+    if (rt.deviates("email-missing-binding-method"))
+      return ok({ challenge_type: "oob", oob_code: tx.oobCode });
     return ok({ challenge_type: "oob", oob_code: tx.oobCode, binding_method: "prompt" });
   }
   if (kind === "push") {

@@ -112,6 +112,69 @@ export const deviations: readonly Deviation[] = [
     breaks:
       "the public client (authentication method None) is refused without a client_secret, though Auth0 requires one only for Post and Basic.",
   },
+  {
+    name: "otp-code-reusable",
+    breaks:
+      "an OTP code accepted once is accepted again in its step: a replay returns tokens (docs/behaviour.md#otp).",
+  },
+  {
+    name: "otp-previous-step-refused",
+    breaks:
+      "mfa-otp accepts the current step's code only, refusing the previous step's that Auth0 accepts (docs/behaviour.md#otp).",
+  },
+  {
+    name: "otp-challenge-returns-oob-code",
+    breaks:
+      'POST /mfa/challenge for a totp answers {"challenge_type":"oob","oob_code":…} instead of exactly {"challenge_type":"otp"} (docs/behaviour.md#otp).',
+  },
+  {
+    name: "email-missing-binding-method",
+    breaks:
+      'associate and challenge answers for email lack binding_method: "prompt" (docs/behaviour.md#email).',
+  },
+  {
+    name: "email-name-unmasked",
+    breaks: "an email list item's `name` is the full address, not masked (docs/behaviour.md#masked-email).",
+  },
+  {
+    name: "email-limit-never-triggers",
+    breaks:
+      "the 21st email to a user is still sent, never 429 Too many emails (docs/behaviour.md#factor-limits).",
+  },
+  {
+    name: "push-barcode-without-enrollment-tx",
+    breaks:
+      "a push enrollment's barcode_uri lacks enrollment_tx_id, so no device can enroll (docs/behaviour.md#push).",
+  },
+  {
+    name: "push-pending-200",
+    breaks:
+      "a push poll before the scan or the tap answers 200 with the authorization_pending error instead of 400 (docs/behaviour.md#push).",
+  },
+  {
+    name: "push-rejection-invalid-grant",
+    breaks:
+      "a rejected push's poll answers 403 invalid_grant (the docs' version) instead of the recorded 400 access_denied (docs/behaviour.md#push).",
+  },
+  {
+    name: "push-never-slow-down",
+    breaks:
+      "a push polled again within 5 seconds answers as if on time, never 429 slow_down (docs/behaviour.md#push).",
+  },
+  {
+    name: "push-delete-keeps-totp",
+    breaks: "deleting a push leaves its paired totp behind (docs/behaviour.md#push-pair).",
+  },
+  {
+    name: "push-limit-never-triggers",
+    breaks:
+      "the 6th push to a user within a minute is still sent, never 429 Too many push notifications (docs/behaviour.md#factor-limits).",
+  },
+  {
+    name: "disabled-factor-enrolls",
+    breaks:
+      "a factor the tenant does not offer is enrolled anyway instead of 400 unsupported_challenge_type (docs/behaviour.md#factors).",
+  },
 ];
 
 /** Deviation names, for config validation and the control API. */

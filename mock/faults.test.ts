@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { signClientAssertion } from "./assertion-signer.ts";
 import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { checkDeviationNames, deviationNames, UnknownDeviationError } from "./deviations.ts";
-import { Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
+import { email, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
 
 /**
  * One probe per deviation: it runs a flow over the app's HTTP surface and answers what a client
@@ -127,6 +127,84 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
     const e = await h.enrolled();
     const ch = json(await h.challenge(e.mfaToken));
     return json(await h.oob(e.mfaToken, String(ch.oob_code), h.lastCode(e.phone).code)).token_type;
+  },
+  "otp-code-reusable": async (h) => {
+    const e = await h.otpEnrolled();
+    const code = h.totp(e.secret);
+    await h.otp(e.mfaToken, code);
+    return (await h.otp(e.mfaToken, code)).status;
+  },
+  "otp-previous-step-refused": async (h) => {
+    const e = await h.otpEnrolled();
+    return (await h.otp(e.mfaToken, h.totp(e.secret, -30))).status;
+  },
+  "otp-challenge-returns-oob-code": async (h) => {
+    const e = await h.otpEnrolled();
+    return Object.keys(
+      json(await h.challenge(e.mfaToken, { challenge_type: "otp", authenticator_id: e.id })),
+    );
+  },
+  "email-missing-binding-method": async (h) => {
+    const mfa = await h.mfaToken(await h.user());
+    return json(await h.associateEmail(mfa, email())).binding_method;
+  },
+  "email-name-unmasked": async (h) => {
+    const mfa = await h.mfaToken(await h.user());
+    await h.associateEmail(mfa, email());
+    return json(await h.list(mfa))[0]?.name;
+  },
+  "email-limit-never-triggers": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), profile: "enterprise" });
+    let last = 0;
+    const user = await h.user();
+    for (let i = 0; i < 21; i++) last = (await h.associateEmail(await h.mfaToken(user), email())).status;
+    return last;
+  },
+  "push-barcode-without-enrollment-tx": async (h) => {
+    const mfa = await h.mfaToken(await h.user());
+    const uri = String(json(await h.associatePush(mfa)).barcode_uri);
+    return new URL(uri).searchParams.has("enrollment_tx_id");
+  },
+  "push-pending-200": async (h) => {
+    const mfa = await h.mfaToken(await h.user());
+    return (await h.poll(mfa, String(json(await h.associatePush(mfa)).oob_code))).status;
+  },
+  "push-rejection-invalid-grant": async (h) => {
+    const e = await h.pushEnrolled();
+    const ch = json(await h.challenge(e.mfaToken, { authenticator_id: e.pushId }));
+    await h.guardian("respond", { oob_code: ch.oob_code, approve: false });
+    return json(await h.poll(e.mfaToken, String(ch.oob_code))).error;
+  },
+  "push-never-slow-down": async (h) => {
+    const e = await h.pushEnrolled();
+    const ch = json(await h.challenge(e.mfaToken, { authenticator_id: e.pushId }));
+    await h.poll(e.mfaToken, String(ch.oob_code));
+    return json(await h.poll(e.mfaToken, String(ch.oob_code))).error;
+  },
+  "push-delete-keeps-totp": async (h) => {
+    const audience = `https://${h.app.config().domain}/mfa/`;
+    const mfa = await h.mfaToken(await h.user(), {
+      audience,
+      scope: "remove:authenticators read:authenticators",
+    });
+    const body = json(await h.associatePush(mfa));
+    await h.guardian("enroll", { enrollment_tx_id: h.enrollmentTxId(String(body.barcode_uri)) });
+    const token = String(json(await h.poll(mfa, String(body.oob_code))).access_token);
+    const ids = json(await h.list(token)).map((a) => String(a.id));
+    await h.remove(token, ids.find((id) => id.startsWith("push|")) ?? "");
+    return json(await h.list(token)).length;
+  },
+  "push-limit-never-triggers": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), profile: "enterprise" });
+    const e = await h.pushEnrolled();
+    let last = 0;
+    for (let i = 0; i < 6; i++) last = (await h.challenge(e.mfaToken, { authenticator_id: e.pushId })).status;
+    return last;
+  },
+  "disabled-factor-enrolls": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), factors: ["sms", "voice"] });
+    const mfa = await h.mfaToken(await h.user());
+    return (await h.associateOtp(mfa)).status;
   },
 };
 

@@ -61,7 +61,7 @@ export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
 /** Counts one email for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
 export function takeEmail(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.emailsPerUser;
-  if (!spec) return undefined;
+  if (!spec || rt.deviates("email-limit-never-triggers")) return undefined;
   const take = rt.limiter.take(spec, userId);
   return take.allowed ? undefined : lockout(rt, messages.tooManyEmails, take);
 }
@@ -69,7 +69,7 @@ export function takeEmail(rt: Runtime, userId: string): Reply | undefined {
 /** Counts one push notification for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
 export function takePush(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.pushesPerUser;
-  if (!spec) return undefined;
+  if (!spec || rt.deviates("push-limit-never-triggers")) return undefined;
   const take = rt.limiter.take(spec, userId);
   return take.allowed ? undefined : lockout(rt, messages.tooManyPushes, take);
 }

@@ -10,7 +10,7 @@ import { fail, messages, missing, ok, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 import { type Client, confirm, type MfaTokenRecord, type OobTransaction, type User } from "./state.ts";
 import { lockedOut, recordFailure, slowDown, takeOobExchange } from "./throttle.ts";
-import { matchTotp } from "./totp.ts";
+import { matchTotp, totpStep } from "./totp.ts";
 
 const GRANT = {
   password: "password",
@@ -152,12 +152,21 @@ function pollPush(rt: Runtime, tx: OobTransaction, record: MfaTokenRecord, user:
   }
   const last = push.lastPollAt;
   push.lastPollAt = now;
-  if (last !== undefined && now - last < PUSH_POLL_INTERVAL_MS) {
+  if (last !== undefined && now - last < PUSH_POLL_INTERVAL_MS && !rt.deviates("push-never-slow-down")) {
     return slowDown(rt, record.token, PUSH_POLL_INTERVAL_MS - (now - last));
   }
-  if (push.answer === "pending") return fail(400, "authorization_pending", messages.authorizationPending);
+  if (push.answer === "pending") {
+    if (rt.deviates("push-pending-200")) {
+      return ok({ error: "authorization_pending", error_description: messages.authorizationPending });
+    }
+    return fail(400, "authorization_pending", messages.authorizationPending);
+  }
   tx.used = true;
-  if (push.answer === "rejected") return fail(400, "access_denied", messages.rejected);
+  if (push.answer === "rejected") {
+    return rt.deviates("push-rejection-invalid-grant")
+      ? fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected)
+      : fail(400, "access_denied", messages.rejected);
+  }
   // The device's scan activated an enrollment (guardian.ts); deleted since, nothing is left.
   if (tx.purpose === "enrollment" && !user.authenticators.some((a) => tx.authenticatorIds.includes(a.id))) {
     return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
@@ -209,7 +218,8 @@ function mfaOtp(rt: Runtime, fields: Fields, client: Client, now: number): Reply
     if (!usable) continue;
     const step = matchTotp(a.secret, otp, now);
     if (step === undefined) continue;
-    if (a.lastStep !== undefined && step <= a.lastStep) {
+    if (step < totpStep(now) && rt.deviates("otp-previous-step-refused")) continue;
+    if (a.lastStep !== undefined && step <= a.lastStep && !rt.deviates("otp-code-reusable")) {
       replayed = true;
       continue;
     }

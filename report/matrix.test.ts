@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { checksOf, operationsOf } from "../contracts/tags.ts";
+import { checksOf, factorsOf, operationsOf } from "../contracts/tags.ts";
 import {
   buildMatrices,
   type Check,
@@ -325,4 +325,49 @@ test("findings.json is read leniently", () => {
       message: "",
     },
   ]);
+});
+
+test("@factor: tags place a test in its factor's row too; every factor has a row; an unknown factor is a problem", () => {
+  assert.deepEqual(factorsOf(["@factor:otp", "@factor:email", "@factor:otp", "@op:token"]), ["otp", "email"]);
+  assert.deepEqual(factorsOf(["@factor:fax"]), []);
+  assert.deepEqual(
+    matrixProblems([tagged("t", ["@op:token", "@check:status", "@factor:fax"])]).map((p) => p.message),
+    ["a.spec.ts › t: unknown factor in @factor:fax (the matrix has sms, voice, otp, email, push)"],
+  );
+  const otpFlow = row({
+    title: "otp flow",
+    operations: ["token"],
+    checks: ["status", "body"],
+    factors: ["otp"],
+  });
+  const smsOnly = row({ title: "sms flow", operations: ["token"], checks: ["status"], factors: ["sms"] });
+  const untaggedRow = row({ title: "no factor", operations: ["token"], checks: ["status"] });
+  const finding: FindingRow = {
+    test: "otp flow",
+    project: "mock",
+    operation: "token",
+    status: 200,
+    location: "body",
+    pointer: "/x",
+    expected: "a",
+    actual: "b",
+    message: "m",
+  };
+  const [m] = buildMatrices([otpFlow, smsOnly, untaggedRow], [finding]);
+  assert.ok(m);
+  assert.deepEqual(m.factorRows, ["factor:sms", "factor:voice", "factor:otp", "factor:email", "factor:push"]);
+  const cell = (f: string, c: Check) => m.cells.get(cellId("mock", `factor:${f}`, c));
+  assert.deepEqual(
+    cell("otp", "status")?.tests.map((t) => t.title),
+    ["otp flow"],
+  );
+  assert.equal(
+    cell("otp", "body")?.state,
+    "fail",
+    "the finding of the otp flow's response counts in the otp row",
+  );
+  assert.equal(cell("sms", "status")?.state, "pass");
+  assert.equal(cell("sms", "body")?.state, "none");
+  assert.equal(cell("push", "status")?.state, "none", "a factor without tests still has its row");
+  assert.equal(cell("otp", "status")?.factor, "otp");
 });

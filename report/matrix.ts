@@ -1,17 +1,28 @@
 /**
- * The conformance matrix: operation × check, from Playwright's JSON results and the suites'
- * findings. Each contract test declares its cells with tags, `@op:<operationId>` and
+ * The conformance matrix: operation × check, and factor × check below it, from Playwright's JSON
+ * results and the suites' findings. Each contract test declares its cells with tags, `@op:<operationId>` and
  * `@check:<check>` (several of each allowed, on the test or its describe); nothing is guessed from
- * titles or files, so renaming a test cannot move it. A test without both kinds of tag, or with an
+ * titles or files, so renaming a test cannot move it. A test tagged `@factor:<factor>` also counts in
+ * that factor's row (sms, voice, otp, email, push: every factor has a row, tested or not), and so do
+ * the findings of its responses. A test without both kinds of tag, or with an
  * operation or check the description does not have, is a problem that fails the run
  * (`matrixProblems`).
  */
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest } from "@playwright/test/reporter";
 import type { FindingRecord } from "../contracts/findings.ts";
-import { CHECKS, type Check, checksOf, operationsOf, tagProblems } from "../contracts/tags.ts";
+import {
+  CHECKS,
+  type Check,
+  checksOf,
+  FACTORS,
+  type Factor,
+  factorsOf,
+  operationsOf,
+  tagProblems,
+} from "../contracts/tags.ts";
 import { isOperationId, operationIds } from "../openapi/validate.ts";
 
-export { CHECKS, type Check };
+export { CHECKS, type Check, FACTORS, type Factor };
 
 /** Row for findings that name no operation. */
 const FLOWS = "flows";
@@ -27,6 +38,8 @@ export interface TestRow {
   durationMs: number;
   operations: string[];
   checks: Check[];
+  /** The factors the test exercises (`@factor:` tags); absent when it names none. */
+  factors?: Factor[];
   /** Every tag of the test, with its `@` (the `@op:` and `@check:` ones included, known or not). */
   tags?: string[];
   /** First error line, for failed tests (masked and escaped by the page). */
@@ -41,7 +54,9 @@ export type FindingRow = Omit<FindingRecord, "project" | "status" | "location"> 
 };
 
 export interface Cell {
+  /** The row: an operation id, or `factor:<factor>` for a factor's row (then `factor` is set). */
   operation: string;
+  factor?: Factor;
   check: Check;
   tests: TestRow[];
   findings: FindingRow[];
@@ -51,6 +66,8 @@ export interface Cell {
 export interface Matrix {
   project: string;
   rows: string[];
+  /** The factor rows' keys (`factor:<factor>`), one per factor, below the operations. */
+  factorRows: string[];
   cells: Map<string, Cell>;
 }
 
@@ -101,6 +118,7 @@ function toRow(spec: JSONReportSpec, test: JSONReportTest, titles: string[]): Te
     durationMs: (test.results ?? []).reduce((sum, r) => sum + (r.duration ?? 0), 0),
     operations: operationsOf(tags),
     checks: checksOf(tags),
+    ...(factorsOf(tags).length ? { factors: factorsOf(tags) } : {}),
     tags,
     ...(error && last ? { error: errorHead(error) } : {}),
   };
@@ -185,8 +203,42 @@ export function buildMatrices(tests: TestRow[], findings: FindingRow[]): Matrix[
         });
       }
     }
-    return { project, rows, cells };
+    const factorRows: string[] = [];
+    for (const factor of FACTORS) {
+      const row = factorRow(factor);
+      factorRows.push(row);
+      const ofFactor = mine.filter((t) => t.factors?.includes(factor));
+      // A finding names an operation, not a factor: it counts here through the test it was found in.
+      const factorFindings = myFindings.filter((f) => ofFactor.some((t) => sameTest(t.title, f.test)));
+      for (const check of CHECKS) {
+        const cellTests = ofFactor.filter((t) => t.checks.includes(check));
+        const cellFindings = factorFindings.filter((f) => checkOfFinding(f) === check);
+        cells.set(cellId(project, row, check), {
+          operation: row,
+          factor,
+          check,
+          tests: cellTests,
+          findings: cellFindings,
+          state: stateOf(cellTests, cellFindings),
+        });
+      }
+    }
+    return { project, rows, factorRows, cells };
   });
+}
+
+/** The key of a factor's row, `factor:<factor>` (no operation id has a colon). */
+export function factorRow(factor: Factor): string {
+  return `factor:${factor}`;
+}
+
+/** True when a finding's test title names this test (one of them may carry its describe's titles). */
+function sameTest(rowTitle: string, findingTest: string): boolean {
+  return (
+    rowTitle === findingTest ||
+    rowTitle.endsWith(` › ${findingTest}`) ||
+    findingTest.endsWith(` › ${rowTitle}`)
+  );
 }
 
 /** Red on any failure or finding, amber when every test was skipped, green when something passed. */

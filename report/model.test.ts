@@ -16,6 +16,7 @@ const finding: FindingRow = {
 const matrix: Matrix = {
   project: "mock",
   rows: ["challenge"],
+  factorRows: [],
   cells: new Map([
     [
       "cell-mock-challenge-body",

@@ -1,59 +1,78 @@
 /**
- * `npm run action-runner -- --mock <url> --action <file> [--trigger <t>] [--secret NAME]...`:
- * runs a phone-message Action (tenant/action-runner.ts) (yours or the harness's) for every message a running mock sends,
- * until SIGINT/SIGTERM. Secrets are read from the environment (and .env.tenant) by name, so no
- * value appears on a command line; SINK_URL and SINK_SECRET are passed when set.
+ * `npm run action-runner -- --mock <url> --action <file>... [--trigger <t>] [--secret NAME]...`:
+ * runs Actions (tenant/action-runner.ts) (yours or the harness's: a phone-message one, the custom
+ * email provider one, or both) for every message a running mock sends, until SIGINT/SIGTERM.
+ * Secrets are read from the environment (and .env.tenant) by name, so no value appears on a command
+ * line; SINK_URL and SINK_SECRET are passed when set.
  */
 import { type CommandSpec, helpText, readCommandLine } from "../cli/options.ts";
 import {
+  type ActionTrigger,
   HANDLER_NAMES,
   loadActionHandler,
-  type PhoneTrigger,
+  type RunnerAction,
   startActionRunner,
 } from "../tenant/action-runner.ts";
 import { readTenantEnv } from "../tenant/config.ts";
+
+const triggers = Object.keys(HANDLER_NAMES) as ActionTrigger[];
 
 const command = {
   usage: "usage: npm run action-runner -- --mock <mock base URL> --action <Action file> [options]",
   options: {
     mock: { type: "string", value: "<url>", description: "the running mock's base URL" },
-    action: { type: "string", value: "<file>", description: "the Action's file" },
+    action: {
+      type: "string",
+      multiple: true,
+      value: "<file>",
+      description: "an Action's file; twice for a phone-message Action and an email one",
+    },
     trigger: {
       type: "string",
-      value: "send-phone-message|custom-phone-provider",
-      description: "default: the one the file's handler is for",
+      value: triggers.join("|"),
+      description: "with one --action: default, the one the file's handler is for",
     },
     secret: { type: "string", multiple: true, value: "NAME", description: "a secret to pass, by name" },
     "env-file": { type: "string", value: "<path>", description: "settings (default .env.tenant)" },
   },
 } satisfies CommandSpec;
 
+/** The trigger a file's exported handler is for, or undefined when it exports none. */
+function triggerOf(file: string): ActionTrigger | undefined {
+  return triggers.find((t) => {
+    try {
+      loadActionHandler(file, t);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Starts the runner and wires the signals; answers the exit code when it does not run. */
 async function main(): Promise<number | undefined> {
   const { values } = readCommandLine(command, { env: {} });
-  if (!values.mock || !values.action) {
+  if (!values.mock || values.action.length === 0) {
     console.error(helpText(command));
     return 2;
   }
-  const triggers = Object.keys(HANDLER_NAMES) as PhoneTrigger[];
-  if (values.trigger && !triggers.includes(values.trigger as PhoneTrigger)) {
+  if (values.trigger && !triggers.includes(values.trigger as ActionTrigger)) {
     console.error(`--trigger must be one of ${triggers.join(", ")}`);
     return 2;
   }
-  // Without --trigger, the handler the file exports says which trigger it is for.
-  const trigger =
-    (values.trigger as PhoneTrigger | undefined) ??
-    triggers.find((t) => {
-      try {
-        loadActionHandler(values.action as string, t);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  if (!trigger) {
-    console.error(`${values.action} exports neither ${Object.values(HANDLER_NAMES).join(" nor ")}`);
+  if (values.trigger && values.action.length > 1) {
+    console.error("--trigger goes with one --action; with several, each file's handler says its trigger");
     return 2;
+  }
+  const actions: RunnerAction[] = [];
+  for (const file of values.action) {
+    // Without --trigger, the handler the file exports says which trigger it is for.
+    const trigger = (values.trigger as ActionTrigger | undefined) ?? triggerOf(file);
+    if (!trigger) {
+      console.error(`${file} exports none of ${Object.values(HANDLER_NAMES).join(", ")}`);
+      return 2;
+    }
+    actions.push({ trigger, handler: loadActionHandler(file, trigger) });
   }
   const envFile = values["env-file"];
   const env = readTenantEnv({ argv: envFile === undefined ? [] : ["--env-file", envFile] });
@@ -69,19 +88,21 @@ async function main(): Promise<number | undefined> {
   }
   const runner = await startActionRunner({
     mockURL: values.mock,
-    trigger,
-    handler: loadActionHandler(values.action, trigger),
+    actions,
     secrets,
     onDelivered: (m) => console.log(`action-runner: ${m.id} ${m.action} ${m.message_type} handled`),
     onFailed: (_m, error) => console.error(`action-runner: the Action failed on ${error}`),
     onError: (error) => console.error(`action-runner: ${error}`),
   });
+  const which = actions.map((a, i) => `${a.trigger} Action ${values.action[i]}`).join(" and ");
   console.log(
-    `action-runner: ${trigger} Action ${values.action} runs for every message ${values.mock} sends (secrets: ${[...Object.keys(secrets)].join(", ") || "none"})`,
+    `action-runner: ${which} run for every message ${values.mock} sends (secrets: ${[...Object.keys(secrets)].join(", ") || "none"})`,
   );
   const stop = () => {
     void runner.stop().then(() => {
-      console.log(`action-runner: ${runner.delivered} handled, ${runner.failed} failed`);
+      console.log(
+        `action-runner: ${runner.delivered} handled, ${runner.failed} failed, ${runner.skipped} for no Action`,
+      );
       process.exit(runner.failed ? 1 : 0);
     });
   };

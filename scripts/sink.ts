@@ -4,7 +4,7 @@
  * Listens on 127.0.0.1 by default; expose it to Auth0 through a tunnel (see tenant/README.md).
  */
 import { type CommandSpec, readCommandLine } from "../cli/options.ts";
-import { maskPhone } from "../redaction/mask.ts";
+import { maskRecipient } from "../redaction/mask.ts";
 import { parseSinkListenConfig, readTenantEnv, TenantConfigError } from "../tenant/config.ts";
 import { sinkReadToken } from "../tenant/signature.ts";
 import { startSink } from "../tenant/sink.ts";
@@ -36,9 +36,10 @@ async function main(): Promise<void> {
   const sink = await startSink({
     ...config,
     onReject: (reason) => console.warn(`sink: rejected a request: ${reason}`),
-    onAccept: (m) => console.log(`sink: ${m.id} ${m.action} ${m.message_type} to ${maskPhone(m.recipient)}`),
+    onAccept: (m) =>
+      console.log(`sink: ${m.id} ${m.action ?? "-"} ${m.message_type} to ${maskRecipient(m.recipient)}`),
   });
-  console.log(`sink listening on ${sink.url} (POST /messages from the Action, GET /outbox for the suites)`);
+  console.log(`sink listening on ${sink.url} (POST /messages from the Actions, GET /outbox for the suites)`);
   if (config.host !== "127.0.0.1" && config.host !== "localhost") {
     console.warn(
       `sink: bound to ${config.host}, not loopback: anyone who can reach it can post (signed) codes`,

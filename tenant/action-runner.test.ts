@@ -4,6 +4,7 @@ import type { OutboxMessage } from "../mock/outbox.ts";
 import { startMockServer } from "../mock/server.ts";
 import {
   type ActionHandler,
+  customEmailProviderEvent,
   customPhoneProviderEvent,
   type EventContext,
   loadActionHandler,
@@ -59,6 +60,26 @@ describe("events built like Auth0's", () => {
   });
 });
 
+test("custom-email-provider: the rendered email under notification, no code field, no purpose", () => {
+  const email = { ...message, recipient: "mfa-harness+email-1@example.com", message_type: "email" as const };
+  const e = customEmailProviderEvent(email, ctx);
+  const n = e.notification as Record<string, string>;
+  assert.equal(n.message_type, "mfa_oob_code");
+  assert.equal(n.to, email.recipient);
+  assert.equal(n.text, email.text);
+  assert.match(n.html ?? "", /123456/);
+  assert.deepEqual(Object.keys(n).sort(), [
+    "from",
+    "html",
+    "locale",
+    "message_type",
+    "subject",
+    "text",
+    "to",
+  ]);
+  assert.deepEqual(e.tenant, { id: "dev-tenant" });
+});
+
 describe("loadActionHandler", () => {
   test("loads the shipped Actions by trigger", () => {
     assert.equal(
@@ -67,6 +88,10 @@ describe("loadActionHandler", () => {
     );
     assert.equal(
       typeof loadActionHandler("tenant/actions/custom-phone-provider.js", "custom-phone-provider"),
+      "function",
+    );
+    assert.equal(
+      typeof loadActionHandler("tenant/actions/custom-email-provider.js", "custom-email-provider"),
       "function",
     );
   });
@@ -106,8 +131,7 @@ describe("the runner between the mock's outbox and an Action", () => {
       const old = send("+447700900001", "enrollment");
       const runner = await startActionRunner({
         mockURL: mock.url,
-        trigger,
-        handler: loadActionHandler(`tenant/actions/${trigger}.js`, trigger),
+        actions: [{ trigger, handler: loadActionHandler(`tenant/actions/${trigger}.js`, trigger) }],
         secrets: { SINK_URL: sink.url, SINK_SECRET },
         pollMs: 10_000, // flush() drives the reads, so the test does not depend on timing
       });
@@ -134,6 +158,109 @@ describe("the runner between the mock's outbox and an Action", () => {
     });
   }
 
+  test("emails go to the email Action, phone messages to the phone one; with no email Action, emails are skipped", async () => {
+    sink.store.clear();
+    const phoneOnly = await startActionRunner({
+      mockURL: mock.url,
+      actions: [
+        {
+          trigger: "send-phone-message",
+          handler: loadActionHandler("tenant/actions/send-phone-message.js", "send-phone-message"),
+        },
+      ],
+      secrets: { SINK_URL: sink.url, SINK_SECRET },
+      pollMs: 10_000,
+    });
+    const both = await startActionRunner({
+      mockURL: mock.url,
+      actions: (["custom-phone-provider", "custom-email-provider"] as const).map((trigger) => ({
+        trigger,
+        handler: loadActionHandler(`tenant/actions/${trigger}.js`, trigger),
+      })),
+      secrets: { SINK_URL: sink.url, SINK_SECRET },
+      pollMs: 10_000,
+    });
+    try {
+      const address = "mfa-harness+email-9@example.com";
+      const email = mock.app.outbox.push({
+        recipient: address,
+        code: "246810",
+        text: "246810 is your verification code.",
+        action: "enrollment",
+        message_type: "email",
+      });
+      const sms = send("+447700900009", "second-factor-authentication");
+      await phoneOnly.flush();
+      await both.flush();
+      assert.deepEqual(
+        [phoneOnly.delivered, phoneOnly.skipped],
+        [1, 1],
+        "the phone-only runner skips the email",
+      );
+      assert.deepEqual([both.delivered, both.skipped, both.failed], [2, 0, 0]);
+      const emails = sink.store.list({ recipient: address });
+      assert.deepEqual(
+        emails.map((m) => [m.code, m.message_type, m.action]),
+        [[email.code, "email", undefined]],
+        "the email Action forwards the code it found in the text, with no purpose",
+      );
+      assert.equal(sink.store.list({ recipient: sms.recipient }).length, 2, "one per phone Action");
+    } finally {
+      await phoneOnly.stop();
+      await both.stop();
+    }
+  });
+
+  test("two Actions for one channel are refused", async () => {
+    const handler: ActionHandler = async () => {};
+    await assert.rejects(
+      startActionRunner({
+        mockURL: mock.url,
+        actions: [
+          { trigger: "send-phone-message", handler },
+          { trigger: "custom-phone-provider", handler },
+        ],
+        secrets: {},
+      }),
+      /sms messages would go to two Actions \(send-phone-message, custom-phone-provider\)/,
+    );
+  });
+
+  test("an email Action that throws is reported with the address and code masked", async () => {
+    const failures: string[] = [];
+    const runner = await startActionRunner({
+      mockURL: mock.url,
+      actions: [
+        {
+          trigger: "custom-email-provider",
+          handler: async (event) => {
+            const n = event.notification as { to: string; text: string };
+            throw new Error(`provider refused ${n.to}: ${n.text}`);
+          },
+        },
+      ],
+      secrets: {},
+      pollMs: 10_000,
+      onFailed: (_m, error) => failures.push(error),
+    });
+    try {
+      mock.app.outbox.push({
+        recipient: "someone.private@example.org",
+        code: "135790",
+        text: "135790 is your code",
+        action: "second-factor-authentication",
+        message_type: "email",
+      });
+      await runner.flush();
+      assert.equal(runner.failed, 1);
+      assert.equal(failures.length, 1);
+      assert.doesNotMatch(failures[0] ?? "", /someone|private|135790/);
+      assert.match(failures[0] ?? "", /to s•+@•+\.org: provider refused s•+@•+\.org: \*{6} is your code$/);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   test("an Action that throws is counted and reported with the code and number masked, and the runner goes on", async () => {
     const failures: string[] = [];
     const seen: string[] = [];
@@ -143,8 +270,7 @@ describe("the runner between the mock's outbox and an Action", () => {
     };
     const runner = await startActionRunner({
       mockURL: mock.url,
-      trigger: "send-phone-message",
-      handler,
+      actions: [{ trigger: "send-phone-message", handler }],
       secrets: {},
       pollMs: 10_000,
       onFailed: (_m, error) => failures.push(error),
@@ -168,8 +294,7 @@ describe("the runner between the mock's outbox and an Action", () => {
     let up = true;
     const runner = await startActionRunner({
       mockURL: mock.url,
-      trigger: "send-phone-message",
-      handler: async () => {},
+      actions: [{ trigger: "send-phone-message", handler: async () => {} }],
       secrets: {},
       pollMs: 10_000,
       onError: (e) => errors.push(e),

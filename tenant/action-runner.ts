@@ -1,26 +1,37 @@
 /**
- * The Action runner: plays Auth0's part between a phone message and the phone-message Action.
- * A tenant runs the deployed Action for every SMS or voice message it sends; the mock only records
- * the message in its outbox. This runner polls the mock's outbox (`GET /__mock/outbox`) and calls
- * the Action's exported handler with an `event` built like Auth0's, so the codes take the tenant's
- * path (Action → signed sink → sink inbox) and the mock itself stays as it is.
+ * The Action runner: plays Auth0's part between a message and the Action that delivers it.
+ * A tenant runs the deployed phone-message Action for every SMS or voice message it sends, and its
+ * custom email provider Action for every email; the mock only records the message in its outbox.
+ * This runner polls the mock's outbox (`GET /__mock/outbox`) and calls the Action's exported handler
+ * with an `event` built like Auth0's, so the codes take the tenant's path (Action → signed sink →
+ * sink inbox) and the mock itself stays as it is.
  *
- * Any Action file works, not only the harness's: a user can run their own send-phone-message or
- * custom-phone-provider Action against the mock (see tenant/README.md and `npm run action-runner`).
+ * Any Action file works, not only the harness's: a user can run their own send-phone-message,
+ * custom-phone-provider or custom-email-provider Action against the mock (see tenant/README.md and
+ * `npm run action-runner`).
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { OutboxMessage } from "../mock/outbox.ts";
-import { maskPhone } from "../redaction/mask.ts";
+import { maskRecipient } from "../redaction/mask.ts";
 
 /** The two Auth0 triggers that deliver phone messages. */
 export type PhoneTrigger = "send-phone-message" | "custom-phone-provider";
 
+/** The Auth0 triggers the runner can call: the phone ones and the custom email provider. */
+export type ActionTrigger = PhoneTrigger | "custom-email-provider";
+
 /** The exported handler each trigger calls. */
-export const HANDLER_NAMES: Record<PhoneTrigger, string> = {
+export const HANDLER_NAMES: Record<ActionTrigger, string> = {
   "send-phone-message": "onExecuteSendPhoneMessage",
   "custom-phone-provider": "onExecuteCustomPhoneProvider",
+  "custom-email-provider": "onExecuteCustomEmailProvider",
 };
+
+/** The outbox channels each trigger delivers: a phone trigger SMS and voice, the email one email. */
+export function channelsOf(trigger: ActionTrigger): readonly OutboxMessage["message_type"][] {
+  return trigger === "custom-email-provider" ? ["email"] : ["sms", "voice"];
+}
 
 /** An Action handler: `(event, api) => Promise<void>`, as Auth0 calls it. */
 export type ActionHandler = (event: Record<string, unknown>, api: Record<string, unknown>) => unknown;
@@ -72,27 +83,52 @@ export function customPhoneProviderEvent(m: OutboxMessage, ctx: EventContext): R
   };
 }
 
+/**
+ * The custom-email-provider `event`: the rendered email under `notification`, with no code field
+ * (Auth0's event has none: the Action finds the code in `text` or `html`) and no word on whether it
+ * enrolls or verifies (one template, `mfa_oob_code`, serves both).
+ */
+export function customEmailProviderEvent(m: OutboxMessage, ctx: EventContext): Record<string, unknown> {
+  return {
+    ...commonEvent(ctx),
+    notification: {
+      message_type: "mfa_oob_code",
+      to: m.recipient,
+      // The mock sends from no address; an Action that reads `from` gets Auth0's shape, not a value.
+      from: "",
+      subject: "Verification code",
+      text: m.text,
+      html: `<p>${m.text}</p>`,
+      locale: "en",
+    },
+  };
+}
+
 function commonEvent(ctx: EventContext): Record<string, unknown> {
   return {
     secrets: { ...ctx.secrets },
     tenant: { id: ctx.tenantId },
     client: { client_id: ctx.clientId, name: "auth0-mfa-mock client", metadata: {} },
     request: { ip: "127.0.0.1", method: "POST", hostname: ctx.hostname, geoip: {} },
-    // The outbox does not say whose phone it is: `event.user` is present, as on Auth0, but empty.
+    // The outbox does not say whose phone or address it is: `event.user` is present, as on Auth0, but empty.
     user: {},
   };
 }
 
 /** The event a trigger's handler receives for one outbox message. */
 export function eventFor(
-  trigger: PhoneTrigger,
+  trigger: ActionTrigger,
   m: OutboxMessage,
   ctx: EventContext,
 ): Record<string, unknown> {
+  if (trigger === "custom-email-provider") return customEmailProviderEvent(m, ctx);
   return trigger === "send-phone-message" ? sendPhoneMessageEvent(m, ctx) : customPhoneProviderEvent(m, ctx);
 }
 
-/** A small `api` like the triggers' (only `api.cache` exists on both), kept per runner. */
+/**
+ * A small `api` like the triggers' (`api.cache` exists on all three; the email trigger's
+ * `api.notification.drop/retry` is recorded and ignored: the runner does not resend), kept per runner.
+ */
 export function fakeApi(): Record<string, unknown> {
   const cache = new Map<string, string>();
   return {
@@ -107,11 +143,12 @@ export function fakeApi(): Record<string, unknown> {
         return { type: "success" };
       },
     },
+    notification: { drop: () => undefined, retry: () => undefined },
   };
 }
 
 /** Loads an Action file (CommonJS, as Auth0 runs it) and returns the trigger's handler; the error names what is missing. */
-export function loadActionHandler(file: string, trigger: PhoneTrigger): ActionHandler {
+export function loadActionHandler(file: string, trigger: ActionTrigger): ActionHandler {
   const require = createRequire(path.resolve(file));
   const mod = require(path.resolve(file)) as Record<string, unknown>;
   const name = HANDLER_NAMES[trigger];
@@ -122,11 +159,17 @@ export function loadActionHandler(file: string, trigger: PhoneTrigger): ActionHa
   return handler as ActionHandler;
 }
 
+/** One Action the runner calls: its trigger says which messages it gets (see channelsOf). */
+export interface RunnerAction {
+  trigger: ActionTrigger;
+  handler: ActionHandler;
+}
+
 export interface ActionRunnerOptions {
   /** Base URL of the mock (its control API must be on). */
   mockURL: string;
-  trigger: PhoneTrigger;
-  handler: ActionHandler;
+  /** At most one Action per channel, e.g. a phone-message Action and the custom email provider one. */
+  actions: RunnerAction[];
   /** Action secrets (never logged). */
   secrets: Record<string, string>;
   /** How often the outbox is read (default 50 ms). */
@@ -144,6 +187,8 @@ export interface ActionRunner {
   /** Messages the Action handled without throwing, and those it threw on. */
   readonly delivered: number;
   readonly failed: number;
+  /** Messages on a channel no Action takes (e.g. emails with only a phone-message Action). */
+  readonly skipped: number;
   /** Reads the outbox once more and waits for every delivery in flight; for tests and a clean stop. */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -154,6 +199,16 @@ export interface ActionRunner {
  * order; messages already in the outbox are left alone (they were "sent" before the Action existed).
  */
 export async function startActionRunner(opts: ActionRunnerOptions): Promise<ActionRunner> {
+  const byChannel = new Map<OutboxMessage["message_type"], RunnerAction>();
+  for (const action of opts.actions) {
+    for (const channel of channelsOf(action.trigger)) {
+      const taken = byChannel.get(channel);
+      if (taken) {
+        throw new Error(`${channel} messages would go to two Actions (${taken.trigger}, ${action.trigger})`);
+      }
+      byChannel.set(channel, action);
+    }
+  }
   const doFetch = opts.fetch ?? fetch;
   const base = opts.mockURL.replace(/\/+$/, "");
   const get = async <T>(p: string): Promise<T> => {
@@ -173,17 +228,20 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
   let cursor = (await get<OutboxMessage[]>("/outbox")).at(-1)?.id;
   let delivered = 0;
   let failed = 0;
+  let skipped = 0;
 
-  const deliver = async (m: OutboxMessage) => {
+  const deliver = async (m: OutboxMessage, action: RunnerAction) => {
     try {
       // Auth0 waits for the Action; so does the runner (one message at a time keeps them in order).
-      await opts.handler(eventFor(opts.trigger, m, ctx), api);
+      await action.handler(eventFor(action.trigger, m, ctx), api);
       delivered++;
       opts.onDelivered?.(m);
     } catch (e) {
       failed++;
       const reason = e instanceof Error ? e.message : String(e);
-      opts.onFailed?.(m, `${m.id} to ${maskPhone(m.recipient)}: ${reason.replaceAll(m.code, "******")}`);
+      // The reason may quote the message: the code and the recipient never leave unmasked.
+      const masked = reason.replaceAll(m.code, "******").replaceAll(m.recipient, maskRecipient(m.recipient));
+      opts.onFailed?.(m, `${m.id} to ${maskRecipient(m.recipient)}: ${masked}`);
     }
   };
 
@@ -192,8 +250,10 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
     const fresh = await get<OutboxMessage[]>(`/outbox${q}`);
     for (const m of fresh) {
       cursor = m.id;
-      // Emails share the outbox (docs/behaviour.md#email) but never reach a phone-message Action.
-      if (m.message_type !== "email") await deliver(m);
+      // Emails share the outbox (docs/behaviour.md#email) but go to the email Action, never a phone one.
+      const action = byChannel.get(m.message_type);
+      if (action) await deliver(m, action);
+      else skipped++;
     }
   };
 
@@ -226,6 +286,9 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
     },
     get failed() {
       return failed;
+    },
+    get skipped() {
+      return skipped;
     },
     async flush() {
       await inFlight;

@@ -1,10 +1,11 @@
 /**
  * Reads codes from an outbox over HTTP: the mock's `GET /__mock/outbox` or the sink's `GET /outbox`
- * (same query, same fields), so a suite has one code path for both targets.
+ * (same query, same fields), so a suite has one code path for both targets and every channel
+ * (a phone number or an email address as the recipient).
  */
-import type { Inbox } from "../contracts/targets/target.ts";
-import type { OutboxMessage } from "../mock/outbox.ts";
+import type { Inbox, InboxMessage } from "../contracts/targets/target.ts";
 import { maskRecipient } from "../redaction/mask.ts";
+import type { SinkMessage } from "./sink.ts";
 
 export interface HttpInboxOptions {
   /** Full URL of the list endpoint, e.g. `http://127.0.0.1:8787/outbox`. */
@@ -40,11 +41,17 @@ export function createHttpInbox(opts: HttpInboxOptions): Inbox {
       for (let attempt = 0; attempt < 10_000; attempt++) {
         const res = await doFetch(url, { headers: { accept: "application/json", ...opts.headers } });
         if (!res.ok) throw new Error(`outbox ${url.pathname} answered ${res.status}`);
-        const list = (await res.json()) as OutboxMessage[];
+        const list = (await res.json()) as SinkMessage[];
         const m = list[0];
         if (m) {
           lastSeen.set(recipient, m.id);
-          return { code: m.code, message_type: m.message_type, action: m.action, id: m.id };
+          // A tenant's email comes without `action` (see SinkMessage): it stays absent, not guessed.
+          return {
+            code: m.code,
+            message_type: m.message_type,
+            id: m.id,
+            ...(m.action ? { action: m.action } : {}),
+          } as InboxMessage;
         }
         if (Date.now() + pollMs > deadline) break;
         await new Promise((r) => setTimeout(r, pollMs));

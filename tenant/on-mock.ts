@@ -3,8 +3,8 @@
  * A mock plays the tenant: the suites' `tenant` project runs through `npm run test:tenant`'s runner
  * (runTenantContracts: configuration check, message budget, drift) with users created and
  * deleted through the auth0 SDK against the mock's /api/v2, and every code delivered the tenant's
- * way: the mock's outbox → the Action runner → the shipped phone-message Action → the signed sink →
- * the tenant target's inbox. Then:
+ * way: the mock's outbox → the Action runner → the shipped phone-message Action (SMS, voice) or
+ * custom email provider Action (email) → the signed sink → the tenant target's inbox. Then:
  *
  * 1. drift against the mock project's observations (the contracts stage's, reports/contracts, when
  *    recorded against this checkout's mock source; else, or with --with-mock, of this run) must show
@@ -75,7 +75,7 @@ async function runTenant(opts: {
   baseline: string | undefined;
   /** Write the suites' output to this file instead of the console (a run that fails on purpose). */
   log?: string;
-}): Promise<{ status: number; drift?: DriftReport; delivered: number; failed: number }> {
+}): Promise<{ status: number; drift?: DriftReport; delivered: number; failed: number; skipped: number }> {
   const contractsDir = path.join(opts.dir, "contracts");
   fs.rmSync(opts.dir, { recursive: true, force: true });
   // The drift needs the mock project's observations next to this run's: the contracts stage's file
@@ -96,8 +96,11 @@ async function runTenant(opts: {
     sink = await startSink({ secret });
     runner = await startActionRunner({
       mockURL: mock.url,
-      trigger: opts.trigger,
-      handler: loadActionHandler(`tenant/actions/${opts.trigger}.js`, opts.trigger),
+      // A tenant has one phone-message Action and, for email codes, the custom email provider one.
+      actions: [opts.trigger, "custom-email-provider" as const].map((trigger) => ({
+        trigger,
+        handler: loadActionHandler(`tenant/actions/${trigger}.js`, trigger),
+      })),
       secrets: { SINK_URL: sink.url, SINK_SECRET: secret },
       onFailed: (_m, error) => console.error(`action-runner: the Action failed on ${error}`),
       onError: (error) => console.error(`action-runner: ${error}`),
@@ -148,7 +151,13 @@ async function runTenant(opts: {
     const drift = fs.existsSync(driftFile)
       ? (JSON.parse(fs.readFileSync(driftFile, "utf8")) as DriftReport)
       : undefined;
-    return { status, ...(drift ? { drift } : {}), delivered: runner.delivered, failed: runner.failed };
+    return {
+      status,
+      ...(drift ? { drift } : {}),
+      delivered: runner.delivered,
+      failed: runner.failed,
+      skipped: runner.skipped,
+    };
   } finally {
     await runner?.stop();
     await sink?.close();
@@ -212,9 +221,11 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     t0,
     faithful.failed > 0
       ? `the Action failed on ${faithful.failed} message(s)`
-      : faithful.delivered === 0
-        ? "no message was sent"
-        : undefined,
+      : faithful.skipped > 0
+        ? `${faithful.skipped} message(s) reached no Action`
+        : faithful.delivered === 0
+          ? "no message was sent"
+          : undefined,
   );
 
   // 2. The same, narrowed, against a mock with a named deviation: it must show as step drift.

@@ -12,6 +12,13 @@ const message = {
   action: "enrollment",
   message_type: "sms",
 };
+/** What the custom email provider Action posts: an address, no action (its event has none). */
+const emailMessage = {
+  recipient: "mfa-harness+email-1@example.com",
+  code: "654321",
+  text: "654321 is your verification code.",
+  message_type: "email",
+};
 
 describe("sink over HTTP", () => {
   let sink: Awaited<ReturnType<typeof startSink>>;
@@ -91,9 +98,33 @@ describe("sink over HTTP", () => {
     },
     {
       name: "unknown message_type",
-      send: () => post({ ...message, message_type: "email" }),
+      send: () => post({ ...message, message_type: "fax" }),
       status: 400,
-      reason: /message_type/,
+      reason: /message_type is not sms, voice or email/,
+    },
+    {
+      name: "email to a phone number",
+      send: () => post({ ...emailMessage, recipient: message.recipient }),
+      status: 400,
+      reason: /recipient is not an email address/,
+    },
+    {
+      name: "sms to an email address",
+      send: () => post({ ...message, recipient: emailMessage.recipient }),
+      status: 400,
+      reason: /E\.164/,
+    },
+    {
+      name: "email with an unknown action",
+      send: () => post({ ...emailMessage, action: "mfa_oob_code" }),
+      status: 400,
+      reason: /action is not enrollment or second-factor-authentication \(an email may leave it out\)/,
+    },
+    {
+      name: "sms without an action",
+      send: () => post({ ...message, action: undefined }),
+      status: 400,
+      reason: /^action is not/,
     },
     {
       name: "oversized body",
@@ -112,6 +143,16 @@ describe("sink over HTTP", () => {
       assert.match(String(body.error_description), row.reason);
     });
   }
+
+  test("accepts a signed email without an action and lists it by address", async () => {
+    const res = await post(emailMessage);
+    assert.equal(res.status, 202);
+    const list = (await (
+      await read(`?recipient=${encodeURIComponent(emailMessage.recipient)}`)
+    ).json()) as Record<string, unknown>[];
+    assert.equal(list.length, 1);
+    assert.deepEqual({ ...list[0], id: "", created_at: "" }, { ...emailMessage, id: "", created_at: "" });
+  });
 
   test("refuses an identical request replayed inside the window", async () => {
     const raw = JSON.stringify({ ...message, recipient: "+447700900201" });
@@ -180,6 +221,24 @@ describe("sink over HTTP", () => {
     });
   });
 
+  test("the HTTP inbox returns an email's code, with no action when the Action sent none", async () => {
+    const inbox = createHttpInbox({
+      url: `${sink.url}/outbox`,
+      headers: { authorization: `Bearer ${sinkReadToken(secret)}` },
+      pollMs: 5,
+    });
+    const recipient = "mfa-harness+email-2@example.com";
+    clock += 1000;
+    await post({ ...emailMessage, recipient, code: "333333" });
+    const got = await inbox.nextCode(recipient, { timeoutMs: 1000 });
+    assert.deepEqual({ ...got, id: "" }, { code: "333333", message_type: "email", id: "" });
+    await assert.rejects(inbox.nextCode(recipient, { timeoutMs: 20 }), (e: unknown) => {
+      assert.ok(e instanceof InboxTimeoutError);
+      assert.doesNotMatch(e.message, /mfa-harness|email-2/, "the address is masked");
+      return true;
+    });
+  });
+
   test("DELETE /outbox clears; unknown paths are 404", async () => {
     const del = await fetch(`${sink.url}/outbox`, {
       method: "DELETE",
@@ -226,4 +285,7 @@ test("parseSinkMessage keeps only the known fields", () => {
   const parsed = parseSinkMessage({ ...message, hook: "send-phone-message", extra: 1 });
   assert.deepEqual(parsed, message);
   assert.equal(parseSinkMessage([]), "body is not a JSON object");
+  assert.deepEqual(parseSinkMessage({ ...emailMessage, hook: "custom-email-provider" }), emailMessage);
+  const withAction = { ...emailMessage, action: "enrollment" };
+  assert.deepEqual(parseSinkMessage(withAction), withAction, "an Action that knows the purpose may say it");
 });

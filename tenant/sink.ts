@@ -1,11 +1,12 @@
 /**
- * The code sink: a small HTTP server the phone-message Actions post to. It verifies each signature,
- * keeps the codes in memory (bounded), and serves them with the same query and fields as the
- * mock's outbox (`GET /outbox?recipient=&after=`), so suites read codes one way for both targets.
+ * The code sink: a small HTTP server the phone-message and email Actions post to. It verifies each
+ * signature, keeps the codes in memory (bounded), and serves them with the same query and fields as
+ * the mock's outbox (`GET /outbox?recipient=&after=`), so suites read codes one way for both targets.
  */
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isEmail } from "../mock/email.ts";
 import type { OutboxMessage } from "../mock/outbox.ts";
 import {
   DEFAULT_TOLERANCE_SECONDS,
@@ -25,20 +26,26 @@ export interface SinkOptions {
   /** Called once per rejected request, with a reason that carries no secret. */
   onReject?: (reason: string) => void;
   /** Called once per stored message (for a log line; mask what you print). */
-  onAccept?: (message: OutboxMessage) => void;
+  onAccept?: (message: SinkMessage) => void;
 }
+
+/**
+ * A message the sink keeps: the mock outbox's fields, except that an email's `action` may be
+ * absent: Auth0's custom-email-provider event does not say whether a code enrolls or verifies.
+ */
+export type SinkMessage = Omit<OutboxMessage, "action"> & { action?: OutboxMessage["action"] };
 
 const MAX_BODY_BYTES = 16 * 1024;
 const ACTIONS = new Set(["enrollment", "second-factor-authentication"]);
 
 /** Bounded, ordered message store; ids carry a sequence number so `after` works past eviction. */
 export class SinkStore {
-  private messages: OutboxMessage[] = [];
+  private messages: SinkMessage[] = [];
   private seq = 0;
   constructor(private readonly max: number) {}
 
   /** Stores a message and evicts the oldest beyond the bound. */
-  push(m: Omit<OutboxMessage, "id" | "created_at">, nowMs: number): OutboxMessage {
+  push(m: Omit<SinkMessage, "id" | "created_at">, nowMs: number): SinkMessage {
     this.seq++;
     const stored = {
       id: `msg_${String(this.seq).padStart(8, "0")}`,
@@ -51,8 +58,8 @@ export class SinkStore {
   }
 
   /** Messages oldest first, optionally for one recipient and after a message id or an ISO time. */
-  list(q: { recipient?: string; after?: string } = {}): OutboxMessage[] {
-    let after: (m: OutboxMessage) => boolean = () => true;
+  list(q: { recipient?: string; after?: string } = {}): SinkMessage[] {
+    let after: (m: SinkMessage) => boolean = () => true;
     const seq = q.after?.match(/^msg_(\d+)$/)?.[1];
     if (seq !== undefined) after = (m) => m.id > `msg_${seq.padStart(8, "0")}`;
     else if (q.after && !Number.isNaN(Date.parse(q.after))) {
@@ -71,24 +78,34 @@ export class SinkStore {
   }
 }
 
-/** Validates the Action's JSON; returns the message or a reason. */
-export function parseSinkMessage(body: unknown): Omit<OutboxMessage, "id" | "created_at"> | string {
+/**
+ * Validates an Action's JSON; returns the message or a reason. A phone message needs an E.164
+ * recipient and its `action`; an email (`message_type: "email"`) an address, and `action` only if
+ * the Action knows it.
+ */
+export function parseSinkMessage(body: unknown): Omit<SinkMessage, "id" | "created_at"> | string {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return "body is not a JSON object";
   const b = body as Record<string, unknown>;
-  if (typeof b.recipient !== "string" || !/^\+[1-9]\d{6,14}$/.test(b.recipient))
-    return "recipient is not E.164";
+  if (b.message_type !== "sms" && b.message_type !== "voice" && b.message_type !== "email")
+    return "message_type is not sms, voice or email";
+  const email = b.message_type === "email";
+  if (email ? typeof b.recipient !== "string" || !isEmail(b.recipient) : !isE164(b.recipient))
+    return email ? "recipient is not an email address" : "recipient is not E.164";
   if (typeof b.code !== "string" || !/^\d{4,10}$/.test(b.code)) return "code is not 4 to 10 digits";
-  if (typeof b.action !== "string" || !ACTIONS.has(b.action))
-    return "action is not enrollment or second-factor-authentication";
-  if (b.message_type !== "sms" && b.message_type !== "voice") return "message_type is not sms or voice";
+  if (!(email && b.action === undefined) && (typeof b.action !== "string" || !ACTIONS.has(b.action)))
+    return `action is not enrollment or second-factor-authentication${email ? " (an email may leave it out)" : ""}`;
   const text = typeof b.text === "string" ? b.text.slice(0, 1000) : "";
   return {
-    recipient: b.recipient,
+    recipient: b.recipient as string,
     code: b.code,
     text,
-    action: b.action as OutboxMessage["action"],
+    ...(b.action === undefined ? {} : { action: b.action as OutboxMessage["action"] }),
     message_type: b.message_type,
   };
+}
+
+function isE164(v: unknown): v is string {
+  return typeof v === "string" && /^\+[1-9]\d{6,14}$/.test(v);
 }
 
 function send(

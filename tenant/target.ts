@@ -1,9 +1,10 @@
 /**
  * The tenant target: a real Auth0 tenant (or anything that answers like one, such as the mock in
  * the end-to-end test). Users come from the Management API through the `auth0` SDK, codes from the
- * phone-message Action through the sink, both configured by tenant/config.ts.
+ * phone-message and custom email provider Actions through the sink, both configured by tenant/config.ts.
+ * Push is not run here: a tenant has no Guardian device the suites can tap.
  */
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { Capabilities, Inbox, Target, TenantEnv } from "../contracts/targets/target.ts";
 import { recordSecrets } from "../redaction/secrets.ts";
 import { loadTenantConfig, type TenantConfig, tenantSecrets } from "./config.ts";
@@ -29,6 +30,12 @@ export interface TenantTarget extends Target {
 
 export const NO_SINK_REASON =
   "@sends-sms: no code sink is configured for this tenant: set SINK_URL and SINK_SECRET (see tenant/README.md)";
+/** Why email tests are skipped without a sink: the custom email provider Action posts to it. */
+export const NO_EMAIL_SINK_REASON =
+  "@factor:email: no code sink is configured for this tenant's custom email provider Action: set SINK_URL and SINK_SECRET (see tenant/README.md)";
+/** Why push tests are skipped on a tenant: nothing the suites control can approve a push. */
+export const PUSH_REASON =
+  "@factor:push: needs a Guardian device to scan the enrollment and tap each push; a tenant's pushes go to the Guardian app on a real phone, which the suites cannot drive (the mock has a stand-in)";
 const MOCK_ONLY_REASON = "@mock-only: needs the mock's control API or clock, which a tenant does not have";
 
 /**
@@ -67,6 +74,7 @@ export async function createTenantTarget(
   const nextNumber = fictionalNumbers(Number(process.env.TEST_PARALLEL_INDEX ?? 0));
   const handedOutAt = new Map<string, string>();
   let codesRead = 0;
+  let emailsHandedOut = 0;
 
   const sinkInbox = config.sink
     ? createHttpInbox({
@@ -79,8 +87,10 @@ export async function createTenantTarget(
   const inbox: Inbox = {
     async nextCode(recipient, q = {}) {
       if (!sinkInbox) throw new Error(NO_SINK_REASON);
-      // A second guard behind the planner: each code read is a message the tenant sent.
-      if (codesRead >= config.messageBudget) {
+      // A second guard behind the planner: each phone code read is a message the tenant sent. Emails
+      // go through the custom email provider Action and cost nothing, so they are not counted.
+      const email = recipient.includes("@");
+      if (!email && codesRead >= config.messageBudget) {
         throw new Error(
           `TENANT_SMS_BUDGET=${config.messageBudget} reached in this worker; no further codes are read`,
         );
@@ -89,7 +99,7 @@ export async function createTenantTarget(
       const after = q.after ?? handedOutAt.get(recipient);
       const code = await sinkInbox.nextCode(recipient, { ...q, ...(after ? { after } : {}) });
       handedOutAt.delete(recipient);
-      codesRead++;
+      if (!email) codesRead++;
       recordSecrets([code.code], "otp", registry);
       return code;
     },
@@ -105,10 +115,19 @@ export async function createTenantTarget(
     ...(config.privateKeyJwt ? { privateKeyJwt: config.privateKeyJwt } : {}),
     connection: config.connection,
     ...(config.audience ? { audience: config.audience } : {}),
-    capabilities: { clock: false, control: false, sendsRealSms: !config.sink, inbox: Boolean(config.sink) },
+    capabilities: {
+      clock: false,
+      control: false,
+      sendsRealSms: !config.sink,
+      inbox: Boolean(config.sink),
+      guardian: false,
+    },
     skipReason(tags) {
       if (tags.includes("@mock-only")) return MOCK_ONLY_REASON;
+      // Push tests need a device to scan the enrollment and tap each push (capabilities.guardian).
+      if (tags.includes("@factor:push")) return PUSH_REASON;
       if (tags.includes("@sends-sms") && !config.sink) return NO_SINK_REASON;
+      if (tags.includes("@factor:email") && !config.sink) return NO_EMAIL_SINK_REASON;
       return undefined;
     },
     async createUser() {
@@ -123,6 +142,15 @@ export async function createTenantTarget(
       handedOutAt.set(n, new Date(Date.now() - 1000).toISOString());
       recordSecrets([n], "phone", registry);
       return n;
+    },
+    emailAddress() {
+      // The reserved example.com domain (RFC 2606): the Action forwards the code and sends nothing,
+      // and should a tenant still use a real provider, no one receives it. Unique per call, so the
+      // sink, which tells messages apart by recipient only, never mixes two tests' codes.
+      emailsHandedOut++;
+      const address = `mfa-harness+email-${emailsHandedOut}-${randomUUID().slice(0, 8)}@example.com`;
+      recordSecrets([address], "email", registry);
+      return address;
     },
     removeAuthenticators: (userId) => users.removeAuthenticators(userId),
     async cleanup() {

@@ -1,8 +1,9 @@
 /**
  * The tenant path end to end, with the mock standing in for Auth0: users created and deleted
- * through the Management API with the `auth0` SDK, and each SMS code carried the way a tenant
- * carries it: the mock "sends" it (its outbox plays Auth0), the phone-message Action code receives
- * it as its `event` and posts it, signed, to a real sink, and the tenant target's inbox reads it back.
+ * through the Management API with the `auth0` SDK, and each SMS or email code carried the way a
+ * tenant carries it: the mock "sends" it (its outbox plays Auth0), the phone-message or custom email
+ * provider Action code receives it as its `event` and posts it, signed, to a real sink, and the
+ * tenant target's inbox reads it back.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +17,13 @@ import { eventFor, fakeApi, loadActionHandler } from "./action-runner.ts";
 import { parseTenantConfig, type TenantConfig } from "./config.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { startSink } from "./sink.ts";
-import { createTenantTarget, NO_SINK_REASON, type TenantTarget } from "./target.ts";
+import {
+  createTenantTarget,
+  NO_EMAIL_SINK_REASON,
+  NO_SINK_REASON,
+  PUSH_REASON,
+  type TenantTarget,
+} from "./target.ts";
 
 const SINK_SECRET = "e2e-sink-secret-0123456789abcdef0123456789";
 type Json = Record<string, unknown>;
@@ -69,7 +76,7 @@ describe("tenant path against the mock", () => {
   /** What Auth0 does after it "sent" a message: run the deployed Action with that message as its event. */
   async function deliverThroughAction(
     recipient: string,
-    hook: "send-phone-message" | "custom-phone-provider",
+    hook: "send-phone-message" | "custom-phone-provider" | "custom-email-provider",
   ) {
     const outbox = (await call("GET", `/__mock/outbox?recipient=${encodeURIComponent(recipient)}`))
       .body as unknown as OutboxMessage[];
@@ -185,6 +192,71 @@ describe("tenant path against the mock", () => {
       assert.ok(registry.includes(value));
   });
 
+  test("enroll and challenge by email with codes through the custom email provider Action and sink", async () => {
+    const user = await target.createUser();
+    const email = target.emailAddress();
+    assert.match(email, /@example\.com$/);
+    assert.notEqual(target.emailAddress(), email, "a fresh address per call");
+    let token = await mfaToken(user.username, user.password);
+    const assoc = await call(
+      "POST",
+      "/mfa/associate",
+      { authenticator_types: ["oob"], oob_channels: ["email"], email },
+      { authorization: `Bearer ${token}` },
+    );
+    assert.equal(assoc.status, 200);
+    const sent = await deliverThroughAction(email, "custom-email-provider");
+    const enrollCode = await target.inbox.nextCode(email);
+    assert.equal(enrollCode.code, sent);
+    assert.equal(enrollCode.message_type, "email");
+    // Auth0's email event does not say enrollment from challenge: the sink keeps no action rather than a guess.
+    assert.equal(enrollCode.action, undefined);
+    const confirmed = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      mfa_token: token,
+      oob_code: assoc.body.oob_code,
+      binding_code: enrollCode.code,
+    });
+    assert.equal(confirmed.status, 200);
+
+    token = await mfaToken(user.username, user.password);
+    const list = await call("GET", "/mfa/authenticators", undefined, { authorization: `Bearer ${token}` });
+    const enrolled = list.body.find((a) => a.oob_channel === "email" && a.active === true);
+    assert.ok(enrolled, "the email authenticator is active");
+    const challenge = await call("POST", "/mfa/challenge", {
+      ...client(),
+      mfa_token: token,
+      challenge_type: "oob",
+      authenticator_id: enrolled.id,
+    });
+    assert.equal(challenge.status, 200);
+    const challengeSent = await deliverThroughAction(email, "custom-email-provider");
+    const challengeCode = await target.inbox.nextCode(email);
+    assert.equal(challengeCode.code, challengeSent);
+    assert.notEqual(challengeCode.id, enrollCode.id);
+    const verified = await call("POST", "/oauth/token", {
+      ...client(),
+      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+      mfa_token: token,
+      oob_code: challenge.body.oob_code,
+      binding_code: challengeCode.code,
+    });
+    assert.equal(verified.status, 200);
+    await target.cleanup();
+
+    const registry = JSON.stringify(readSecretEntries({ dir: reportsDir }));
+    for (const value of [email, enrollCode.code]) assert.ok(registry.includes(value));
+  });
+
+  test("push is skipped on a tenant, saying why; no Guardian stand-in is offered", () => {
+    assert.equal(target.capabilities.guardian, false);
+    assert.equal(target.guardian, undefined);
+    assert.equal(target.skipReason(["@factor:push", "@op:token"]), PUSH_REASON);
+    assert.equal(target.skipReason(["@factor:otp", "@op:token"]), undefined, "OTP runs on a tenant");
+    assert.match(PUSH_REASON, /Guardian/);
+  });
+
   test("without a sink, @sends-sms is skipped naming the setting, and the inbox says why", async () => {
     const { sink: _none, ...withoutSink } = config;
     const bare = await createTenantTarget(undefined, { config: withoutSink, reportsDir });
@@ -192,7 +264,16 @@ describe("tenant path against the mock", () => {
     assert.match(NO_SINK_REASON, /SINK_URL and SINK_SECRET/);
     assert.equal(bare.skipReason([]), undefined);
     assert.match(bare.skipReason(["@mock-only"]) ?? "", /control API/);
-    assert.deepEqual(bare.capabilities, { clock: false, control: false, sendsRealSms: true, inbox: false });
+    assert.equal(bare.skipReason(["@factor:email"]), NO_EMAIL_SINK_REASON);
+    assert.match(NO_EMAIL_SINK_REASON, /SINK_URL and SINK_SECRET/);
+    assert.equal(target.skipReason(["@factor:email"]), undefined, "with a sink, email runs");
+    assert.deepEqual(bare.capabilities, {
+      clock: false,
+      control: false,
+      sendsRealSms: true,
+      inbox: false,
+      guardian: false,
+    });
     await assert.rejects(bare.inbox.nextCode("+447700900001"), /SINK_URL/);
   });
 
@@ -202,5 +283,10 @@ describe("tenant path against the mock", () => {
       reportsDir,
     });
     await assert.rejects(capped.inbox.nextCode(capped.phoneNumber()), /TENANT_SMS_BUDGET=0 reached/);
+    // Emails cost nothing and reach no phone: the budget does not stop them (the wait does, here).
+    await assert.rejects(
+      capped.inbox.nextCode(capped.emailAddress(), { timeoutMs: 1 }),
+      (e: Error) => e.name === "InboxTimeoutError" && !e.message.includes("@example.com"),
+    );
   });
 });

@@ -23,6 +23,7 @@ export function enrollFlow(channel: Channel): void {
   test(`enroll by ${channel}: associate, confirm with the code, listed active`, {
     tag: [
       "@sends-sms",
+      `@factor:${channel}`,
       "@op:token",
       "@op:associateAuthenticator",
       "@op:listAuthenticators",
@@ -50,6 +51,7 @@ export function challengeFlow(channel: Channel): void {
   test(`challenge by ${channel}: challenge, read the code, verify`, {
     tag: [
       "@sends-sms",
+      `@factor:${channel}`,
       "@op:token",
       "@op:associateAuthenticator",
       "@op:listAuthenticators",

@@ -3,7 +3,7 @@
  * HTTP like any client; of the mock's code it uses only the shape of an outbox message and the
  * list of named deviations.
  */
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { AssertionAlg } from "../../mock/client-assertion.ts";
 import { checkDeviationNames } from "../../mock/deviations.ts";
 import type { OutboxMessage } from "../../mock/outbox.ts";
@@ -71,7 +71,7 @@ class OutboxInbox implements Inbox {
       if (Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error("no message reached the phone in time (recipient masked)");
+    throw new Error("no message reached the recipient in time (recipient masked)");
   }
 }
 
@@ -100,7 +100,7 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
       : {}),
     connection: config.connection,
     audience: config.audience || undefined,
-    capabilities: { clock: true, control: true, sendsRealSms: false },
+    capabilities: { clock: true, control: true, sendsRealSms: false, guardian: true },
     async createUser() {
       const user = await control<{ user_id: string; username: string; password: string }>(
         baseURL,
@@ -115,8 +115,37 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
       // +1 555 and 8 random digits: E.164, in the fictional 555 range, unique enough per run.
       return `+1555${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
     },
+    emailAddress() {
+      // The reserved example.com domain (RFC 2606): no one receives these.
+      return `mfa-${randomUUID()}@example.com`;
+    },
+    guardian: {
+      async enroll(enrollmentTxId) {
+        const device = await control<{ authenticator_id: string; totp_secret: string }>(
+          baseURL,
+          "POST",
+          "/guardian/enroll",
+          { enrollment_tx_id: enrollmentTxId },
+        );
+        return { authenticatorId: device.authenticator_id, totpSecret: device.totp_secret };
+      },
+      async pending(userId) {
+        return control<Array<{ oob_code: string }>>(
+          baseURL,
+          "GET",
+          `/guardian/pending?${new URLSearchParams({ user_id: userId })}`,
+        );
+      },
+      async respond(oobCode, approve) {
+        await control(baseURL, "POST", "/guardian/respond", { oob_code: oobCode, approve });
+      },
+    },
     async advanceClock(seconds: number) {
       await control(baseURL, "POST", "/clock", { advance_seconds: seconds });
+    },
+    async now() {
+      const clock = await control<{ now: string }>(baseURL, "GET", "/clock");
+      return Date.parse(clock.now);
     },
     async cleanup() {
       // Users are per test and the mock bounds its state; nothing to remove.

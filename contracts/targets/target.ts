@@ -9,9 +9,9 @@ import type { OutboxMessage } from "../../mock/outbox.ts";
 /** What a suite reads of a message a target "sent" to a phone (the mock's outbox and the sink share the shape). */
 export type InboxMessage = Pick<OutboxMessage, "code" | "message_type" | "action" | "id">;
 
-/** Reads codes sent to phones: the mock's outbox, or the tenant's sink. */
+/** Reads codes sent to phones and email addresses: the mock's outbox, or the tenant's sink. */
 export interface Inbox {
-  /** The next message sent to `recipient` after message `after` (or after the last one returned); waits up to `timeoutMs`. */
+  /** The next message sent to `recipient` (a phone number or an email address) after message `after` (or after the last one returned); waits up to `timeoutMs`. */
   nextCode(recipient: string, opts?: { after?: string; timeoutMs?: number }): Promise<InboxMessage>;
 }
 
@@ -23,6 +23,18 @@ export interface Capabilities {
   control: boolean;
   /** Every SMS or voice message costs money and reaches a real provider. */
   sendsRealSms: boolean;
+  /** The target has a Guardian stand-in (`Target.guardian`) a suite can tap; without it push is skipped. */
+  guardian: boolean;
+}
+
+/** A Guardian device the suites can drive: it scans a push enrollment and taps the pushes that reach it. */
+export interface GuardianDevice {
+  /** The device scans the barcode of the push enrollment `enrollmentTxId`; the push (and its paired totp) become active. */
+  enroll(enrollmentTxId: string): Promise<{ authenticatorId: string; totpSecret?: string }>;
+  /** The pushes waiting for the user's tap, oldest first. */
+  pending(userId: string): Promise<Array<{ oob_code: string }>>;
+  /** The user's tap on push `oobCode`: approve or reject. */
+  respond(oobCode: string, approve: boolean): Promise<void>;
 }
 
 /** A confidential client that authenticates with a client_assertion signed with this key. */
@@ -53,8 +65,14 @@ export interface Target {
   inbox: Inbox;
   /** A fresh E.164 number per call, so a test only ever reads its own messages. */
   phoneNumber(): string;
+  /** A fresh email address per call, so a test only ever reads its own messages. */
+  emailAddress(): string;
+  /** The Guardian stand-in; present only when `capabilities.guardian`. */
+  guardian?: GuardianDevice;
   /** Moves the target's clock forward; present only when `capabilities.clock`. */
   advanceClock?(seconds: number): Promise<void>;
+  /** The target's current time (epoch ms) when its clock can differ from real time; real time is meant without it. */
+  now?(): Promise<number>;
   /** Removes what the target created for the test (users, authenticators). */
   cleanup(): Promise<void>;
   /** Why a test with these tags cannot run here (e.g. a missing code sink); undefined when it can. */

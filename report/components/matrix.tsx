@@ -1,4 +1,4 @@
-/** Conformance: one matrix of operation × check per project, and the tests and findings behind each cell. */
+/** Conformance: one matrix of operation × check (and factor × check) per project, and the tests and findings behind each cell. */
 import { type Cell, CHECKS, cellId, type Matrix } from "../matrix.ts";
 import type { PageModel } from "../model.ts";
 import { Badge } from "./badge.tsx";
@@ -22,7 +22,38 @@ function cellLabel(cell: Cell): string {
   }
 }
 
-/** One project's matrix; each cell links to its details below. */
+/** One row of a matrix: its cells, each linking to its details below. */
+function MatrixRow(props: { matrix: Matrix; row: string; label: string }) {
+  const { matrix: m, row, label } = props;
+  return (
+    <tr>
+      <th scope="row">
+        <code>{label}</code>
+      </th>
+      {CHECKS.map((check) => {
+        const id = cellId(m.project, row, check);
+        const cell = m.cells.get(id);
+        if (!cell || cell.state === "none") {
+          return (
+            <td class="cell none" title="no test">
+              –
+            </td>
+          );
+        }
+        const title = `${label} × ${check}: ${cell.tests.length} tests, ${cell.findings.length} findings`;
+        return (
+          <td class={`cell ${cell.state}`}>
+            <a href={`#${id}`} title={title}>
+              {cellLabel(cell)}
+            </a>
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+/** One project's matrix: the operations, then one row per factor (the tests tagged `@factor:`). */
 function MatrixTable(props: { matrix: Matrix }) {
   const m = props.matrix;
   return (
@@ -40,30 +71,17 @@ function MatrixTable(props: { matrix: Matrix }) {
       </thead>
       <tbody>
         {m.rows.map((op) => (
-          <tr>
-            <th scope="row">
-              <code>{op}</code>
+          <MatrixRow matrix={m} row={op} label={op} />
+        ))}
+        {m.factorRows.length ? (
+          <tr class="group">
+            <th scope="colgroup" colspan={CHECKS.length + 1}>
+              by factor
             </th>
-            {CHECKS.map((check) => {
-              const id = cellId(m.project, op, check);
-              const cell = m.cells.get(id);
-              if (!cell || cell.state === "none") {
-                return (
-                  <td class="cell none" title="no test">
-                    –
-                  </td>
-                );
-              }
-              const title = `${op} × ${check}: ${cell.tests.length} tests, ${cell.findings.length} findings`;
-              return (
-                <td class={`cell ${cell.state}`}>
-                  <a href={`#${id}`} title={title}>
-                    {cellLabel(cell)}
-                  </a>
-                </td>
-              );
-            })}
           </tr>
+        ) : null}
+        {m.factorRows.map((row) => (
+          <MatrixRow matrix={m} row={row} label={row.replace(":", ": ")} />
         ))}
       </tbody>
     </table>
