@@ -101,22 +101,36 @@ export function envelopeAccuracy(input: {
   elapsedSeconds: number;
   tolerancePercent: number;
 }): EnvelopeAccuracy {
-  const { bucket, attempts, admitted, elapsedSeconds, tolerancePercent } = input;
+  const { bucket, attempts, elapsedSeconds } = input;
   const env = envelope(bucket, elapsedSeconds);
-  const expected = Math.min(attempts, env);
+  return {
+    ...judge({ ...input, envelope: env, expected: Math.min(attempts, env) }),
+    burstExhausted: attempts > env,
+  };
+}
+
+/** Admitted against expected: the ratio, its deviation and whether it is within the tolerance. */
+function judge(input: {
+  attempts: number;
+  admitted: number;
+  elapsedSeconds: number;
+  envelope: number;
+  expected: number;
+  tolerancePercent: number;
+}): Omit<EnvelopeAccuracy, "burstExhausted" | "basis"> {
+  const { admitted, expected, tolerancePercent } = input;
   const ratio = expected > 0 ? admitted / expected : admitted === 0 ? 1 : Number.POSITIVE_INFINITY;
   const deviationPercent = (ratio - 1) * 100;
   return {
-    attempts,
+    attempts: input.attempts,
     admitted,
-    elapsedSeconds,
-    envelope: env,
+    elapsedSeconds: input.elapsedSeconds,
+    envelope: input.envelope,
     expected,
     accuracyPercent: ratio * 100,
     deviationPercent,
     tolerancePercent,
     withinTolerance: Math.abs(deviationPercent) <= tolerancePercent,
-    burstExhausted: attempts > env,
   };
 }
 
@@ -154,20 +168,10 @@ export function predictedAccuracy(input: {
   elapsedSeconds: number;
   tolerancePercent: number;
 }): EnvelopeAccuracy {
-  const { bucket, attempts, admitted, predicted, keys, elapsedSeconds, tolerancePercent } = input;
+  const { bucket, attempts, predicted, keys, elapsedSeconds } = input;
   const env = bucket.burst * keys + bucket.refillPerSecond * Math.max(0, elapsedSeconds);
-  const ratio = predicted > 0 ? admitted / predicted : admitted === 0 ? 1 : Number.POSITIVE_INFINITY;
-  const deviationPercent = (ratio - 1) * 100;
   return {
-    attempts,
-    admitted,
-    elapsedSeconds,
-    envelope: env,
-    expected: predicted,
-    accuracyPercent: ratio * 100,
-    deviationPercent,
-    tolerancePercent,
-    withinTolerance: Math.abs(deviationPercent) <= tolerancePercent,
+    ...judge({ ...input, envelope: env, expected: predicted }),
     burstExhausted: attempts > predicted,
     basis: "replay",
   };
