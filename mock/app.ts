@@ -39,6 +39,8 @@ export interface MockRequest {
   /** Lower-case header names (as node:http gives them; `request()` lower-cases for you). */
   headers: Record<string, string>;
   body: string | Buffer;
+  /** Set by a server that stopped reading a body over `maxBodyBytes`: the answer is the 413, without the body. */
+  bodyTooLarge?: boolean;
 }
 export interface MockResponse {
   status: number;
@@ -222,7 +224,7 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse | Unsigned {
 }
 
 function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string, now: number): Reply {
-  if (byteLength(req.body) > rt.config.maxBodyBytes) {
+  if (req.bodyTooLarge || byteLength(req.body) > rt.config.maxBodyBytes) {
     return fail(413, "invalid_request", "Request body too large.");
   }
   const h = req.headers;

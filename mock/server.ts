@@ -104,8 +104,9 @@ interface Reading extends IncomingMessage {
   refused: boolean;
 }
 
+/** Reachable as localhost, the name the certificate carries: loopback, or every interface (a container's 0.0.0.0). */
 function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "::1" || host === "localhost";
+  return ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(host);
 }
 
 function bracketed(host: string): string {
@@ -281,8 +282,8 @@ function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void
     method: req.method ?? "POST",
     url: req.url ?? "/",
     headers: req.headers as Record<string, string>,
-    // A body one byte over the limit makes the app answer its 413 without reading the real one.
-    body: Buffer.alloc(app.runtime.config.maxBodyBytes + 1),
+    body: "",
+    bodyTooLarge: true,
   });
   answer.headers.connection = "close";
   if (answer.status !== 413) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -81,6 +81,11 @@ describe("the local CA", () => {
       name: "a CA file that is not a certificate",
       spoil: (dir) => writeFileSync(path.join(dir, "ca", "ca.pem"), "not a certificate"),
       says: /is not a certificate; remove .* to make a new CA/,
+    },
+    {
+      name: "a CA key others can read",
+      spoil: (dir) => chmodSync(path.join(dir, "ca", "ca-key.pem"), 0o644),
+      says: /ca-key\.pem is readable by others: chmod 600 it/,
     },
     {
       name: "a missing CA key",

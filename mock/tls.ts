@@ -9,7 +9,7 @@
  * certificates it signs), loaded only when TLS is on so a plain mock starts as fast as before.
  */
 import { X509Certificate } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -123,9 +123,16 @@ function readCa(folder: string): LocalCa | undefined {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new TlsError(`cannot read the local CA in ${folder}: ${(e as Error).message}`);
   }
+  const keyPath = path.join(folder, CA_KEY);
   try {
-    keyPem = readFileSync(path.join(folder, CA_KEY), "utf8");
+    keyPem = readFileSync(keyPath, "utf8");
+    // A CA key others can read lets them mint certificates this machine trusts.
+    if (process.platform !== "win32" && (statSync(keyPath).mode & 0o077) !== 0)
+      throw new TlsError(
+        `${keyPath} is readable by others: chmod 600 it, or remove ${folder} to make a new CA`,
+      );
   } catch (e) {
+    if (e instanceof TlsError) throw e;
     throw new TlsError(
       `cannot read the local CA's key (${(e as Error).message}); remove ${folder} to make a new CA`,
     );

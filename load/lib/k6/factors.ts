@@ -53,11 +53,15 @@ function onMock<U>(
   const settings = clientSettings(opts, String(config.client_id ?? ""), String(config.client_secret ?? ""));
   control(opts.baseUrl, "PUT", "/config", { profile: "off" });
   const users: U[] = [];
-  for (let i = 0; i < count; i++) {
-    const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
-    users.push(enroll(settings, created));
+  try {
+    for (let i = 0; i < count; i++) {
+      const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
+      users.push(enroll(settings, created));
+    }
+  } finally {
+    // A failed enrollment must not leave a shared mock without its limits (reset keeps the configuration).
+    control(opts.baseUrl, "PUT", "/config", { profile: opts.profile });
   }
-  control(opts.baseUrl, "PUT", "/config", { profile: opts.profile });
   return { target: "mock", profile: opts.profile, clock: true, settings, users };
 }
 
