@@ -134,40 +134,30 @@ export function passwordGrant(
   });
 }
 
+/** POST /mfa/associate with an mfa_token, for the factor `body` names (see associateSms, associateOtp, associatePush). */
+function associate(settings: ClientSettings, mfaToken: string, body: Record<string, unknown>): ApiResult {
+  return call(settings, "associateAuthenticator", "POST", "/mfa/associate", body, {
+    authorization: `Bearer ${mfaToken}`,
+  });
+}
+
 /** POST /mfa/associate for an SMS authenticator with the user's mfa_token. */
 export function associateSms(settings: ClientSettings, mfaToken: string, phone: string): ApiResult {
-  return call(
-    settings,
-    "associateAuthenticator",
-    "POST",
-    "/mfa/associate",
-    { authenticator_types: ["oob"], oob_channels: ["sms"], phone_number: phone },
-    { authorization: `Bearer ${mfaToken}` },
-  );
+  return associate(settings, mfaToken, {
+    authenticator_types: ["oob"],
+    oob_channels: ["sms"],
+    phone_number: phone,
+  });
 }
 
 /** POST /mfa/associate for an OTP authenticator: answers the secret (and its barcode_uri). */
 export function associateOtp(settings: ClientSettings, mfaToken: string): ApiResult {
-  return call(
-    settings,
-    "associateAuthenticator",
-    "POST",
-    "/mfa/associate",
-    { authenticator_types: ["otp"] },
-    { authorization: `Bearer ${mfaToken}` },
-  );
+  return associate(settings, mfaToken, { authenticator_types: ["otp"] });
 }
 
 /** POST /mfa/associate for a push authenticator (Guardian): answers a barcode_uri and an oob_code. */
 export function associatePush(settings: ClientSettings, mfaToken: string): ApiResult {
-  return call(
-    settings,
-    "associateAuthenticator",
-    "POST",
-    "/mfa/associate",
-    { authenticator_types: ["oob"], oob_channels: ["auth0"] },
-    { authorization: `Bearer ${mfaToken}` },
-  );
+  return associate(settings, mfaToken, { authenticator_types: ["oob"], oob_channels: ["auth0"] });
 }
 
 /** GET /mfa/authenticators with an mfa_token. */
