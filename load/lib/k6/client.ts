@@ -185,6 +185,17 @@ export function challenge(
   );
 }
 
+/** POST /oauth/token with one of the MFA grants and its fields, as the client this run uses. */
+function mfaGrant(
+  settings: ClientSettings,
+  grant: "mfa-oob" | "mfa-otp",
+  fields: Record<string, string>,
+  tags: Record<string, string>,
+): ApiResult {
+  const body = { grant_type: `http://auth0.com/oauth/grant-type/${grant}`, ...client(settings), ...fields };
+  return call(settings, "token", "POST", "/oauth/token", body, {}, tags);
+}
+
 /** POST /oauth/token with the mfa-oob grant; without a binding code when `bindingCode` is undefined. */
 export function exchangeOob(
   settings: ClientSettings,
@@ -193,21 +204,9 @@ export function exchangeOob(
   bindingCode: string | undefined,
   tags: Record<string, string> = {},
 ): ApiResult {
-  return call(
-    settings,
-    "token",
-    "POST",
-    "/oauth/token",
-    {
-      grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
-      ...client(settings),
-      mfa_token: mfaToken,
-      oob_code: oobCode,
-      ...(bindingCode === undefined ? {} : { binding_code: bindingCode }),
-    },
-    {},
-    tags,
-  );
+  const fields: Record<string, string> = { mfa_token: mfaToken, oob_code: oobCode };
+  if (bindingCode !== undefined) fields.binding_code = bindingCode;
+  return mfaGrant(settings, "mfa-oob", fields, tags);
 }
 
 /** POST /oauth/token with the mfa-otp grant: a TOTP code of the user's authenticator app. */
@@ -217,20 +216,7 @@ export function exchangeOtp(
   otp: string,
   tags: Record<string, string> = {},
 ): ApiResult {
-  return call(
-    settings,
-    "token",
-    "POST",
-    "/oauth/token",
-    {
-      grant_type: "http://auth0.com/oauth/grant-type/mfa-otp",
-      ...client(settings),
-      mfa_token: mfaToken,
-      otp,
-    },
-    {},
-    tags,
-  );
+  return mfaGrant(settings, "mfa-otp", { mfa_token: mfaToken, otp }, tags);
 }
 
 /** A string field of a JSON body, or undefined. */
