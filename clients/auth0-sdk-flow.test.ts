@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type MockServer, startMockServer } from "../mock/server.ts";
-import { newTotpSecret, totpCode } from "../mock/totp.ts";
+import { newTotpSecret, totpCode } from "../mock/factors/otp.ts";
+import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import { totp, totpStep } from "./auth0-sdk-flow.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { AssertionAlg } from "../mock/client-assertion.ts";
-import { AssertionVerifier } from "../mock/client-assertion.ts";
+import type { AssertionAlg } from "../mock/tokens/client-assertion.ts";
+import { AssertionVerifier } from "../mock/tokens/client-assertion.ts";
 import { signClientAssertion } from "./client-assertion.ts";
 
 const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });

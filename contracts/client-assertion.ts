@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
-import { type AssertionOptions, assertionClaims } from "../mock/client-assertion.ts";
+import { type AssertionOptions, assertionClaims } from "../mock/tokens/client-assertion.ts";
 
 // A key is parsed once per PEM: a flow signs a fresh assertion for every request.
 const keys = new Map<string, KeyObject>();

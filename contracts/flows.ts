@@ -5,7 +5,7 @@
  */
 import { test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { CLIENT_ASSERTION_TYPE } from "../mock/client-assertion.ts";
+import { CLIENT_ASSERTION_TYPE } from "../mock/tokens/client-assertion.ts";
 import { maskRecipient } from "../redaction/mask.ts";
 import type { ApiClient, ApiResponse } from "./api-client.ts";
 import { signClientAssertion } from "./client-assertion.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { MockConfig } from "../mock/config.ts";
+import type { MockConfig } from "../mock/config/config.ts";
 import { type ScenarioName, scenarioNames } from "./lib/plan.ts";
 import type { LoadSummary } from "./lib/summary.ts";
 import { simulate } from "./sim/run.ts";

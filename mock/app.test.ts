@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
-import { signClientAssertion } from "./assertion-signer.ts";
-import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
-import { TokenSigner } from "./jwt.ts";
 import { assertError, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
+import { signClientAssertion } from "./tokens/assertion-signer.ts";
+import { CLIENT_ASSERTION_TYPE } from "./tokens/client-assertion.ts";
+import { TokenSigner } from "./tokens/jwt.ts";
 
 describe("SMS and voice flows (docs/behaviour.md)", () => {
   it("password and password-realm answer 403 mfa_required with an mfa_token; wrong password is invalid_grant (docs/behaviour.md#mfa-required)", async () => {

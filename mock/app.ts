@@ -9,28 +9,29 @@
  * answer on an Auth0 path carries the rate-limit headers (docs/behaviour.md#limit-metadata); a 429 also
  * carries retry-after.
  */
-import { associate } from "./associate.ts";
-import { withBasicClientId } from "./auth.ts";
-import { deleteAuthenticator, listAuthenticators } from "./authenticators.ts";
-import { byteLength, parseBody } from "./body.ts";
-import { challenge } from "./challenge.ts";
-import type { Clock } from "./clock.ts";
-import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./config.ts";
-import { control } from "./control.ts";
+
+import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./config/config.ts";
+import { control } from "./control/api.ts";
 import { deviationNames } from "./deviations.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
-import { signature } from "./jwt.ts";
-import { handleManagement } from "./management.ts";
-import type { Outbox } from "./outbox.ts";
-import type { Take } from "./rate-limit.ts";
-import { fail, type Reply } from "./reply.ts";
-import { authenticatorParam, type RouteId, route } from "./router.ts";
+import { byteLength, parseBody } from "./http/body.ts";
+import { fail, type Reply } from "./http/reply.ts";
+import { authenticatorParam, type RouteId, route } from "./http/router.ts";
+import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
+import type { Take } from "./limits/rate-limit.ts";
+import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./limits/throttle.ts";
+import { handleManagement } from "./management/management.ts";
+import { associate } from "./operations/associate.ts";
+import { withBasicClientId } from "./operations/auth.ts";
+import { deleteAuthenticator, listAuthenticators } from "./operations/authenticators.ts";
+import { challenge } from "./operations/challenge.ts";
+import { jwks, openidConfiguration } from "./operations/discovery.ts";
+import { signTokens, tokenEndpoint, unsignedTokens } from "./operations/token.ts";
 import { Runtime } from "./runtime.ts";
-import { CapacityError } from "./state.ts";
-import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./throttle.ts";
-import { signTokens, tokenEndpoint, unsignedTokens } from "./token-endpoint.ts";
-import { checkRequest, checkResponse, describeFinding, type OperationId } from "./validation.ts";
-import { jwks, openidConfiguration } from "./well-known.ts";
+import type { Clock } from "./store/clock.ts";
+import type { Outbox } from "./store/outbox.ts";
+import { CapacityError } from "./store/state.ts";
+import { signature } from "./tokens/jwt.ts";
 
 export interface MockRequest {
   method: string;

@@ -4,8 +4,8 @@
  * on SIGINT or SIGTERM. Options come from flags and MOCK_* variables (see --help).
  */
 import { maskSecret } from "../redaction/mask.ts";
-import { ConfigError, parseArgs, usage } from "./config.ts";
-import { startMockServer } from "./server.ts";
+import { ConfigError, parseArgs, usage } from "./config/config.ts";
+import { startMockServer } from "./http/server.ts";
 import { mockVersion } from "./version.ts";
 
 /** Parses the command line, starts the server and wires the signals; answers the exit code on failure. */

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createPublicKey, type JsonWebKey, verify } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { startMockServer } from "./server.ts";
+import { startMockServer } from "./http/server.ts";
 import { OOB, RECOVERY } from "./testing.ts";
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { signClientAssertion } from "./assertion-signer.ts";
-import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
 import { checkDeviationNames, deviationNames, UnknownDeviationError } from "./deviations.ts";
 import { email, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
+import { signClientAssertion } from "./tokens/assertion-signer.ts";
+import { CLIENT_ASSERTION_TYPE } from "./tokens/client-assertion.ts";
 
 /**
  * One probe per deviation: it runs a flow over the app's HTTP surface and answers what a client

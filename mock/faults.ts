@@ -5,9 +5,9 @@
  * mock/deviations.ts; the handlers apply the others where the answer changes).
  */
 
-import type { Reply } from "./reply.ts";
+import type { Reply } from "./http/reply.ts";
+import type { OperationId } from "./http/validation.ts";
 import type { Runtime } from "./runtime.ts";
-import type { OperationId } from "./validation.ts";
 
 /** An injected 429 or 5xx for this operation when its configured share says so. */
 export function injectedError(rt: Runtime, op: OperationId): Reply | undefined {

@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MockRequest, MockResponse } from "./app.ts";
-import { CLIENT_ASSERTION_TYPE } from "./client-assertion.ts";
-import { createRng } from "./random.ts";
+import { createRng } from "./store/random.ts";
 import { type Enrolled, Harness, json, OOB, RECOVERY } from "./testing.ts";
+import { CLIENT_ASSERTION_TYPE } from "./tokens/client-assertion.ts";
 
 const SEED = 0x5eed_f022;
 const REQUESTS = 20_000;

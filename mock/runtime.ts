@@ -3,16 +3,21 @@
  * clock, limiter, outbox, signer and state. Handlers are plain functions of (runtime, input), so the
  * hot path builds no closures.
  */
-import { type AssertionCredential, AssertionVerifier, assertionCredential } from "./client-assertion.ts";
-import { Clock } from "./clock.ts";
-import type { MockConfig } from "./config.ts";
-import { TokenSigner } from "./jwt.ts";
-import { Outbox } from "./outbox.ts";
-import { createRng } from "./random.ts";
-import { RateLimiter } from "./rate-limit.ts";
-import { profiles, type RateLimitProfile } from "./rate-limit-profiles.ts";
-import type { SigningPool } from "./signing-pool.ts";
-import { MockState } from "./state.ts";
+
+import type { MockConfig } from "./config/config.ts";
+import { profiles, type RateLimitProfile } from "./limits/profiles.ts";
+import { RateLimiter } from "./limits/rate-limit.ts";
+import { Clock } from "./store/clock.ts";
+import { Outbox } from "./store/outbox.ts";
+import { createRng } from "./store/random.ts";
+import { MockState } from "./store/state.ts";
+import {
+  type AssertionCredential,
+  AssertionVerifier,
+  assertionCredential,
+} from "./tokens/client-assertion.ts";
+import { TokenSigner } from "./tokens/jwt.ts";
+import type { SigningPool } from "./tokens/signing-pool.ts";
 
 /** The state and services of one mock app (see the file comment). */
 export class Runtime {

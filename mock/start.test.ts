@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { defaultConfig, toPublicConfig } from "./config.ts";
+import { defaultConfig, toPublicConfig } from "./config/config.ts";
 import {
   ConfigError,
   createMock,

@@ -15,17 +15,17 @@ import {
   type MockConfig,
   mergeConfig,
   toPublicConfig,
-} from "./config.ts";
-import type { OutboxMessage } from "./outbox.ts";
-import { startMockServer } from "./server.ts";
-import type { TlsOptions } from "./tls.ts";
+} from "./config/config.ts";
+import { startMockServer } from "./http/server.ts";
+import type { OutboxMessage } from "./store/outbox.ts";
+import type { TlsOptions } from "./tls/tls.ts";
 
 export type { OperationId } from "../openapi/validate.ts";
-export type { Faults, MockConfig } from "./config.ts";
-export { ConfigError } from "./config.ts";
-export type { OutboxMessage } from "./outbox.ts";
-export type { ProfileName } from "./rate-limit-profiles.ts";
-export type { TlsOptions } from "./tls.ts";
+export type { Faults, MockConfig } from "./config/config.ts";
+export { ConfigError } from "./config/config.ts";
+export type { ProfileName } from "./limits/profiles.ts";
+export type { OutboxMessage } from "./store/outbox.ts";
+export type { TlsOptions } from "./tls/tls.ts";
 export { mockVersion } from "./version.ts";
 
 /** The mock's configuration (the command line's options, camelCase); `faults` may be partial. */

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
-import { Clock } from "./clock.ts";
-import type { MockConfig } from "./config.ts";
-import { totpCode } from "./totp.ts";
+import type { MockConfig } from "./config/config.ts";
+import { totpCode } from "./factors/otp.ts";
+import { Clock } from "./store/clock.ts";
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const OOB = "http://auth0.com/oauth/grant-type/mfa-oob";

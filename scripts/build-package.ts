@@ -32,7 +32,7 @@ export const PACKAGE_DIR = path.join(ROOT, "packages", "auth0-mfa-mock");
 const COPIED = [
   "openapi/generated/validators.js",
   "openapi/generated/validators.d.ts",
-  "mock/signing-worker.mjs",
+  "mock/tokens/signing-worker.mjs",
 ];
 
 interface PackageJson {

@@ -19,7 +19,7 @@ import { buildLoad } from "../load/tooling/build.ts";
 import { findK6, installHelp } from "../load/tooling/find-k6.ts";
 import { runK6 } from "../load/tooling/run-k6.ts";
 import { recordSeries } from "../load/tooling/series.ts";
-import { startMockServer } from "../mock/server.ts";
+import { startMockServer } from "../mock/http/server.ts";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets, recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
 import { renderLoadHtml } from "../report/load-page.ts";

@@ -58,7 +58,7 @@ await stage("generated code is current", async () =>
 
 await stage("embedded mock starts and answers", async () => {
   // Imported here, not at the top: a broken mock fails this stage, and the report is still written.
-  const { startMockServer } = await import("../mock/server.ts");
+  const { startMockServer } = await import("../mock/http/server.ts");
   const mock = await startMockServer({ port: 0, host: "127.0.0.1" });
   try {
     recordSecrets([mock.app.config().clientSecret], "client_secret", { dir });

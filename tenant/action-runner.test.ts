@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { OutboxMessage } from "../mock/outbox.ts";
-import { startMockServer } from "../mock/server.ts";
+import { startMockServer } from "../mock/http/server.ts";
+import type { OutboxMessage } from "../mock/store/outbox.ts";
 import {
   type ActionHandler,
   customEmailProviderEvent,

@@ -12,7 +12,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { OutboxMessage } from "../mock/outbox.ts";
+import type { OutboxMessage } from "../mock/store/outbox.ts";
 import { maskRecipient } from "../redaction/mask.ts";
 
 /** The two Auth0 triggers that deliver phone messages. */

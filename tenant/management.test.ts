@@ -3,15 +3,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createMockApp } from "../mock/app.ts";
-import { TokenSigner } from "../mock/jwt.ts";
 import {
   authenticationMethods,
   handleManagement,
   type ManagementContext,
   type ManagementRequest,
   type ManagementResponse,
-} from "../mock/management.ts";
-import type { Client, User } from "../mock/state.ts";
+} from "../mock/management/management.ts";
+import type { Client, User } from "../mock/store/state.ts";
+import { TokenSigner } from "../mock/tokens/jwt.ts";
 import { parseTenantConfig } from "./config.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 

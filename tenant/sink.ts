@@ -6,8 +6,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isEmail } from "../mock/email.ts";
-import type { OutboxMessage } from "../mock/outbox.ts";
+import { isEmail } from "../mock/factors/email.ts";
+import type { OutboxMessage } from "../mock/store/outbox.ts";
 import {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,

@@ -4,9 +4,9 @@
  * list of named deviations.
  */
 import { randomInt, randomUUID } from "node:crypto";
-import type { AssertionAlg } from "../../mock/client-assertion.ts";
 import { checkDeviationNames } from "../../mock/deviations.ts";
-import type { OutboxMessage } from "../../mock/outbox.ts";
+import type { OutboxMessage } from "../../mock/store/outbox.ts";
+import type { AssertionAlg } from "../../mock/tokens/client-assertion.ts";
 import { maskText } from "../../redaction/mask.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 

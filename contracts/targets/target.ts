@@ -3,8 +3,8 @@
  * never branch on which one it is, except to skip what a target cannot do (with the reason).
  */
 
-import type { AssertionAlg } from "../../mock/client-assertion.ts";
-import type { OutboxMessage } from "../../mock/outbox.ts";
+import type { OutboxMessage } from "../../mock/store/outbox.ts";
+import type { AssertionAlg } from "../../mock/tokens/client-assertion.ts";
 
 /** What a suite reads of a message a target "sent" to a phone (the mock's outbox and the sink share the shape). */
 export type InboxMessage = Pick<OutboxMessage, "code" | "message_type" | "action" | "id">;

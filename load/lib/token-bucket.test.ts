@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Clock } from "../../mock/clock.ts";
-import { RateLimiter } from "../../mock/rate-limit.ts";
+import { RateLimiter } from "../../mock/limits/rate-limit.ts";
+import { Clock } from "../../mock/store/clock.ts";
 import { BucketReplay, replayBucket } from "./token-bucket.ts";
 
 const failedCodes = { burst: 10, refillPerSecond: 1 / 360 };

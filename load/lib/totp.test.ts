@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test } from "node:test";
-import { matchTotp, totpCode as mockCode, newTotpSecret } from "../../mock/totp.ts";
+import { matchTotp, totpCode as mockCode, newTotpSecret } from "../../mock/factors/otp.ts";
 import { base32Bytes, type HmacSha1Hex, totpCode, totpStep, wrongTotp } from "./totp.ts";
 
 const hmac: HmacSha1Hex = (key, data) =>

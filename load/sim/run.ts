@@ -13,8 +13,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { createMockApp } from "../../mock/app.ts";
-import { Clock } from "../../mock/clock.ts";
-import type { MockConfig } from "../../mock/config.ts";
+import type { MockConfig } from "../../mock/config/config.ts";
+import { Clock } from "../../mock/store/clock.ts";
 import type { Sample, SimResponse, SimState } from "./state.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -35,9 +35,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { signClientAssertion } from "../assertion-signer.ts";
-import { signature } from "../jwt.ts";
-import { SigningPool } from "../signing-pool.ts";
+import { signClientAssertion } from "../tokens/assertion-signer.ts";
+import { signature } from "../tokens/jwt.ts";
+import { SigningPool } from "../tokens/signing-pool.ts";
 
 export interface Side {
   rps: number;
@@ -391,7 +391,7 @@ async function serve(
     process.on("SIGTERM", () => process.exit(0));
     return;
   }
-  const { startMockServer } = await import("../server.ts");
+  const { startMockServer } = await import("../http/server.ts");
   const succeeds = mode === "success";
   const year = 31_536_000;
   const server = await startMockServer({

@@ -1,0 +1,309 @@
+/**
+ * node:http shell around the app: reads the body (refusing more than `maxBodyBytes` early, with a
+ * 413), applies the latency fault, writes the app's answer. Loopback by default.
+ *
+ * Each server owns its signing pool (`signingThreads` worker threads, none with 0): token answers
+ * sign there, everything else stays synchronous. The threads start with the first token answer and
+ * end with close(); an idle pool does not keep the process alive.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { createMockApp, type MockApp, type MockResponse } from "../app.ts";
+import type { MockConfig } from "../config/config.ts";
+import { certificateHosts, type LocalCa, serverCredentials, type TlsOptions } from "../tls/tls.ts";
+import { SigningPool } from "../tokens/signing-pool.ts";
+
+const CA_PATH = "/__mock/tls/ca.pem";
+const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
+
+/** A running mock: its base URL, the app behind it and, over TLS, the CA that signed its certificate. */
+export interface MockServer {
+  url: string;
+  app: MockApp;
+  /** Present when serving HTTPS; `ca` is undefined when the certificate was given (--tls-cert). */
+  tls: { ca: LocalCa | undefined } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the mock on `host:port` (127.0.0.1 and 4010 by default; port 0 picks a free one), over
+ * HTTPS when `tls` is given (true: the local CA in its default folder).
+ */
+export async function startMockServer(opts?: {
+  port?: number;
+  host?: string;
+  config?: Partial<MockConfig>;
+  tls?: boolean | TlsOptions;
+}): Promise<MockServer> {
+  const host = opts?.host ?? "127.0.0.1";
+  const app = createMockApp(opts?.config);
+  const rt = app.runtime;
+  const tlsOptions = opts?.tls === true ? {} : opts?.tls || undefined;
+  const issuerGiven = opts?.config?.issuer !== undefined || opts?.config?.domain !== undefined;
+  // The port is only known after listening, so a certificate cannot name localhost:<port>; it does
+  // not need to: certificates name hosts, never ports.
+  const credentials = tlsOptions
+    ? await serverCredentials(tlsOptions, certificateHosts(rt.config.domain, host))
+    : undefined;
+  const threads = rt.config.signingThreads;
+  const pool = threads > 0 ? new SigningPool(threads) : undefined;
+  rt.signingPool = pool;
+  const listener = (req: IncomingMessage, res: ServerResponse) => onRequest(app, req, res, credentials?.ca);
+  const server = credentials
+    ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, listener)
+    : createServer(listener);
+  server.on("clientError", onClientError);
+  // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: Error) => {
+      void pool?.close();
+      reject(err);
+    };
+    server.once("error", failed);
+    server.listen(opts?.port ?? 4010, host, () => {
+      server.off("error", failed);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = credentials
+    ? `https://${isLoopback(host) ? "localhost" : bracketed(host)}:${port}`
+    : `http://${bracketed(host)}:${port}`;
+  // Without a configured issuer or domain, the issuer is where the mock listens: plain http keeps
+  // the address; TLS is for Auth0's SDKs, which build https://<domain>/ from a domain, so the domain
+  // becomes localhost:<port> (docs/behaviour.md#issuer).
+  if (!issuerGiven) {
+    const domain = credentials ? new URL(url).host : rt.config.domain;
+    rt.reconfigure({ ...rt.config, domain, issuer: `${url}/` });
+  }
+  return {
+    url,
+    app,
+    tls: credentials ? { ca: credentials.ca } : undefined,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      rt.signingPool = undefined;
+      await pool?.close();
+    },
+  };
+}
+
+/** A request being read; the state lives on the request so the listeners below are shared, not per-request closures. */
+interface Reading extends IncomingMessage {
+  mockApp: MockApp;
+  mockRes: ServerResponse;
+  /** The body's first chunk (most bodies are one), then every chunk in `chunks` once there is a second. */
+  first: Buffer | undefined;
+  chunks: Buffer[] | undefined;
+  size: number;
+  refused: boolean;
+}
+
+/** Reachable as localhost, the name the certificate carries: loopback, or every interface (a container's 0.0.0.0). */
+function isLoopback(host: string): boolean {
+  return ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(host);
+}
+
+function bracketed(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
+  // The CA is the server's, not the app's: served here so that a client can fetch what to trust.
+  if (req.url === CA_PATH && app.runtime.config.control) {
+    serveCa(req, res, ca);
+    return;
+  }
+  const max = app.runtime.config.maxBodyBytes;
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) {
+    tooLarge(app, req, res);
+    return;
+  }
+  const r = req as Reading;
+  r.mockApp = app;
+  r.mockRes = res;
+  r.first = undefined;
+  r.chunks = undefined;
+  r.size = 0;
+  r.refused = false;
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+}
+
+function onData(this: Reading, chunk: Buffer): void {
+  if (this.refused) return;
+  this.size += chunk.length;
+  if (this.size > this.mockApp.runtime.config.maxBodyBytes) {
+    this.refused = true;
+    this.first = undefined;
+    this.chunks = undefined;
+    tooLarge(this.mockApp, this, this.mockRes);
+    return;
+  }
+  if (this.first === undefined) this.first = chunk;
+  else if (this.chunks === undefined) this.chunks = [this.first, chunk];
+  else this.chunks.push(chunk);
+}
+
+function onEnd(this: Reading): void {
+  if (this.refused) return;
+  const body = this.chunks !== undefined ? Buffer.concat(this.chunks) : (this.first ?? "");
+  const app = this.mockApp;
+  const answer = app.respond({
+    method: this.method ?? "GET",
+    url: this.url ?? "/",
+    headers: this.headers as Record<string, string>,
+    body,
+  });
+  // Only a token answer signed on the pool is a promise; everything else is written in this tick.
+  if (answer instanceof Promise)
+    answer
+      .then((a) => deliver(app, this.mockRes, a))
+      .catch((error: unknown) => {
+        // The state change is made; only the writing failed (a closed socket): never crash the mock.
+        console.error(
+          `mock: could not write a token answer: ${error instanceof Error ? error.message : error}`,
+        );
+        this.mockRes.destroy();
+      });
+  else deliver(app, this.mockRes, answer);
+}
+
+/** `GET /__mock/tls/ca.pem`: the local CA's certificate, or a 404 that says why there is none. */
+function serveCa(req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
+  req.resume();
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const body = JSON.stringify({
+      error: "method_not_allowed",
+      error_description: `${req.method} is not allowed on ${CA_PATH}; use GET.`,
+    });
+    write(res, {
+      status: 405,
+      headers: { "content-type": "application/json; charset=utf-8", allow: "GET" },
+      body,
+    });
+    return;
+  }
+  if (!ca) {
+    const why =
+      res.socket && "encrypted" in res.socket
+        ? "this mock serves the certificate it was given (--tls-cert), not one of its CA"
+        : "this mock serves plain HTTP (start it with --tls)";
+    write(res, {
+      status: 404,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ error: "not_found", error_description: `No local CA: ${why}.` }),
+    });
+    return;
+  }
+  write(res, {
+    status: 200,
+    headers: { "content-type": "application/x-pem-file", "cache-control": "no-store" },
+    body: ca.certPem,
+  });
+}
+
+function deliver(app: MockApp, res: ServerResponse, answer: MockResponse): void {
+  const latency = app.runtime.config.faults.latencyMs;
+  if (latency > 0) setTimeout(write, latency, res, answer);
+  else write(res, answer);
+}
+
+function onError(this: Reading): void {
+  this.mockRes.destroy();
+}
+
+/**
+ * HTTP that node:http cannot parse (a bad method, header or framing) never reaches the app; without
+ * this, Node answers with an empty 400. Auth0's envelope keeps one error shape for every client.
+ */
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const headersTooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = JSON.stringify({
+    error: "invalid_request",
+    error_description: headersTooLarge ? "Request headers too large." : "Malformed HTTP request.",
+  });
+  socket.end(
+    `HTTP/1.1 ${headersTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
+      "content-type: application/json; charset=utf-8\r\n" +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Lingering close, as nginx does it: after a 413 the server stops writing but goes on reading and
+ * discarding what the client still sends, so that a client that reads its answer only once its body
+ * is sent (fetch) gets the 413 instead of a reset; closing with unread bytes makes the kernel answer
+ * them with RST, which can arrive before the answer is read. Bounded in bytes, in total time and in
+ * silence, so a client that keeps sending is cut off.
+ */
+export const LINGER = { bytes: 32 * 1024 * 1024, totalMs: 10_000, idleMs: 2_000 };
+
+function linger(req: IncomingMessage): void {
+  const socket = req.socket;
+  let discarded = 0;
+  const cut = () => socket.destroy();
+  const total = setTimeout(cut, LINGER.totalMs);
+  const idle = setTimeout(cut, LINGER.idleMs);
+  socket.once("close", () => {
+    clearTimeout(total);
+    clearTimeout(idle);
+  });
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER.bytes) return cut();
+    idle.refresh();
+  });
+  // node:http ends a `connection: close` answer with socket.destroySoon(), which closes the socket as
+  // soon as the answer is written: here it only ends the writing side, and the socket is destroyed
+  // when the client has sent everything (its FIN, or the request's end) or a bound is reached.
+  socket.destroySoon = () => {
+    socket.end();
+    if (req.complete) cut();
+    else req.once("end", cut);
+  };
+  req.resume();
+}
+
+/** The 413 goes through the app so it carries the same headers as every other answer. */
+function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void {
+  const answer = app.handle({
+    method: req.method ?? "POST",
+    url: req.url ?? "/",
+    headers: req.headers as Record<string, string>,
+    body: "",
+    bodyTooLarge: true,
+  });
+  answer.headers.connection = "close";
+  if (answer.status !== 413) {
+    answer.status = 413;
+    answer.body = TOO_LARGE;
+  }
+  linger(req);
+  write(res, answer);
+}
+
+function write(
+  res: ServerResponse,
+  answer: { status: number; headers: Record<string, string>; body: string },
+): void {
+  if (res.headersSent || res.destroyed) return;
+  // A declared length spares the chunked framing (fewer bytes and buffers per answer); 204 and 304
+  // must not carry one.
+  if (answer.status !== 204 && answer.status !== 304) {
+    answer.headers["content-length"] = String(Buffer.byteLength(answer.body));
+  }
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { startMockServer } from "../http/server.ts";
+import {
+  certificateHosts,
+  issueServerCertificate,
+  loadOrCreateCa,
+  serverCredentials,
+  TlsError,
+} from "./tls.ts";
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "mock-tls-"));
+  temps.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** GET over HTTPS trusting only `ca` (no NODE_EXTRA_CA_CERTS, no system store). */
+function get(url: string, ca: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, timeout: 10_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        body += d;
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body }),
+      );
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer in 10 s")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("the local CA", () => {
+  it("is made once, owner-only, and the same CA is read back by every later start", async () => {
+    const dir = tempDir();
+    const first = await loadOrCreateCa(dir);
+    const again = await loadOrCreateCa(dir);
+    assert.equal(again.certPem, first.certPem);
+    assert.equal(first.certPath, path.join(dir, "ca", "ca.pem"));
+    assert.equal(statSync(path.join(dir, "ca", "ca-key.pem")).mode & 0o777, 0o600);
+    assert.equal(statSync(path.join(dir, "ca")).mode & 0o777, 0o700);
+    const cert = new X509Certificate(first.certPem);
+    assert.equal(cert.ca, true);
+    assert.ok(Date.parse(cert.validTo) > Date.now() + 5 * 365 * 86_400_000, "valid for years");
+  });
+
+  it("is one CA when several mocks make it at once", async () => {
+    const dir = tempDir();
+    const made = await Promise.all([1, 2, 3, 4].map(() => loadOrCreateCa(dir)));
+    assert.equal(new Set(made.map((ca) => ca.certPem)).size, 1);
+    // Every starter reads the winner's files, not its own discarded attempt.
+    assert.equal(readFileSync(made[0]?.certPath ?? "", "utf8"), made[3]?.certPem);
+  });
+
+  it("signs server certificates for loopback in every spelling and the domain", async () => {
+    const ca = await loadOrCreateCa(tempDir());
+    const { cert } = await issueServerCertificate(ca, certificateHosts("mfa-mock.local:8443", "127.0.0.1"));
+    const x = new X509Certificate(cert);
+    assert.ok(x.verify(new X509Certificate(ca.certPem).publicKey), "signed by the CA");
+    assert.equal(x.ca, false);
+    for (const name of ["localhost", "mfa-mock.local"]) assert.equal(x.checkHost(name), name);
+    for (const ip of ["127.0.0.1", "::1"]) assert.ok(x.checkIP(ip), ip);
+    assert.equal(x.checkHost("example.com"), undefined);
+  });
+
+  const broken: Array<{ name: string; spoil: (dir: string) => void; says: RegExp }> = [
+    {
+      name: "a CA file that is not a certificate",
+      spoil: (dir) => writeFileSync(path.join(dir, "ca", "ca.pem"), "not a certificate"),
+      says: /is not a certificate; remove .* to make a new CA/,
+    },
+    {
+      name: "a CA key others can read",
+      spoil: (dir) => chmodSync(path.join(dir, "ca", "ca-key.pem"), 0o644),
+      says: /ca-key\.pem is readable by others: chmod 600 it/,
+    },
+    {
+      name: "a missing CA key",
+      spoil: (dir) => rmSync(path.join(dir, "ca", "ca-key.pem")),
+      says: /cannot read the local CA's key .*; remove .* to make a new CA/,
+    },
+  ];
+  for (const row of broken) {
+    it(`refuses ${row.name} with a message that says what to do`, async () => {
+      const dir = tempDir();
+      await loadOrCreateCa(dir);
+      row.spoil(dir);
+      await assert.rejects(
+        loadOrCreateCa(dir),
+        (e: Error) => e instanceof TlsError && row.says.test(e.message),
+      );
+    });
+  }
+
+  const given: Array<{ name: string; opts: { cert?: string; key?: string }; says: RegExp }> = [
+    { name: "a certificate without its key", opts: { cert: "/x.pem" }, says: /go together/ },
+    { name: "a key without its certificate", opts: { key: "/x.pem" }, says: /go together/ },
+    {
+      name: "files that cannot be read",
+      opts: { cert: "/nonexistent/c.pem", key: "/nonexistent/k.pem" },
+      says: /--tls-cert: cannot read/,
+    },
+  ];
+  for (const row of given) {
+    it(`refuses ${row.name}`, async () => {
+      await assert.rejects(serverCredentials(row.opts, ["localhost"]), row.says);
+    });
+  }
+});
+
+describe("the mock over TLS", () => {
+  it("serves https://localhost:<port>/ as issuer, domain and every discovery endpoint, and its CA", async () => {
+    const dir = tempDir();
+    const server = await startMockServer({ port: 0, tls: { dir }, config: { users: 1, signingThreads: 0 } });
+    try {
+      assert.match(server.url, /^https:\/\/localhost:\d+$/);
+      const ca = server.tls?.ca;
+      assert.ok(ca, "the mock's own CA");
+      const discovery = JSON.parse(
+        (await get(`${server.url}/.well-known/openid-configuration`, ca.certPem)).body,
+      );
+      assert.equal(discovery.issuer, `${server.url}/`);
+      for (const key of ["authorization_endpoint", "token_endpoint", "mfa_challenge_endpoint", "jwks_uri"])
+        assert.ok(String(discovery[key]).startsWith(`${server.url}/`), `${key}: ${discovery[key]}`);
+      const config = server.app.config();
+      assert.equal(config.domain, new URL(server.url).host);
+      const pem = await get(`${server.url}/__mock/tls/ca.pem`, ca.certPem);
+      assert.equal(pem.status, 200);
+      assert.equal(pem.type, "application/x-pem-file");
+      assert.equal(pem.body, ca.certPem);
+      assert.doesNotMatch(pem.body, /PRIVATE KEY/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps a configured domain as the issuer, and moves discovery with it at run time", async () => {
+    const server = await startMockServer({
+      port: 0,
+      tls: { dir: tempDir() },
+      config: { domain: "mfa-mock.local", users: 1, signingThreads: 0 },
+    });
+    try {
+      const ca = server.tls?.ca?.certPem ?? "";
+      const read = async () =>
+        JSON.parse((await get(`${server.url}/.well-known/openid-configuration`, ca)).body) as Record<
+          string,
+          string
+        >;
+      assert.equal((await read()).token_endpoint, "https://mfa-mock.local/oauth/token");
+      server.app.runtime.reconfigure({
+        ...server.app.config(),
+        domain: "b.example.com",
+        issuer: "https://b.example.com/",
+      });
+      assert.equal((await read()).token_endpoint, "https://b.example.com/oauth/token");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a plain-HTTP mock's CA request with a 404 that says why", async () => {
+    const server = await startMockServer({ port: 0, config: { users: 1, signingThreads: 0 } });
+    try {
+      const res = await fetch(`${server.url}/__mock/tls/ca.pem`);
+      assert.equal(res.status, 404);
+      const body = (await res.json()) as Record<string, string>;
+      assert.equal(body.error, "not_found");
+      assert.match(String(body.error_description), /plain HTTP/);
+      // Without an issuer, discovery stays on the address (today's behaviour for plain HTTP).
+      const discovery = (await (
+        await fetch(`${server.url}/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      assert.equal(discovery.token_endpoint, `${server.url}/oauth/token`);
+    } finally {
+      await server.close();
+    }
+  });
+});
