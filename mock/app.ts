@@ -15,7 +15,6 @@ import { control } from "./control/api.ts";
 import { deviationNames } from "./deviations.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
 import { byteLength, parseBody } from "./http/body.ts";
-import { fail, type Reply } from "./http/reply.ts";
 import { authenticatorParam, type RouteId, route } from "./http/router.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
 import type { Take } from "./limits/rate-limit.ts";
@@ -27,6 +26,7 @@ import { deleteAuthenticator, listAuthenticators } from "./operations/authentica
 import { challenge } from "./operations/challenge.ts";
 import { jwks, openidConfiguration } from "./operations/discovery.ts";
 import { signTokens, tokenEndpoint, unsignedTokens } from "./operations/token.ts";
+import { fail, type Reply } from "./reply.ts";
 import { Runtime } from "./runtime.ts";
 import type { Clock } from "./store/clock.ts";
 import type { Outbox } from "./store/outbox.ts";

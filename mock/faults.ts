@@ -5,8 +5,8 @@
  * mock/deviations.ts; the handlers apply the others where the answer changes).
  */
 
-import type { Reply } from "./http/reply.ts";
 import type { OperationId } from "./http/validation.ts";
+import type { Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** An injected 429 or 5xx for this operation when its configured share says so. */

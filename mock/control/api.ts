@@ -6,7 +6,7 @@
 
 import { ConfigError, mergeConfig, toPublicConfig } from "../config/config.ts";
 import { deviations } from "../deviations.ts";
-import { fail, ok, type Reply } from "../http/reply.ts";
+import { fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { CapacityError } from "../store/state.ts";
 import { assertionCredential } from "../tokens/client-assertion.ts";

@@ -10,7 +10,7 @@
  * - `POST /__mock/guardian/respond {"oob_code", "approve": true|false}`: the tap; the next poll of that
  *   oob_code answers tokens or the rejection.
  */
-import { fail, ok, type Reply } from "../http/reply.ts";
+import { fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { confirm, type OobTransaction } from "../store/state.ts";
 

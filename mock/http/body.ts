@@ -5,7 +5,7 @@
  * accepted types. What Auth0 answers there is unknown (its body parser may ignore the body and answer a
  * missing parameter); 415 says what is wrong, and the description lists it.
  */
-import { fail, type Reply } from "./reply.ts";
+import { fail, type Reply } from "../reply.ts";
 
 export type Fields = Record<string, unknown>;
 

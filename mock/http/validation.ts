@@ -16,8 +16,8 @@ import {
   validateRequest,
   validateResponse,
 } from "../../openapi/validate.ts";
+import { fail, missing, type Reply } from "../reply.ts";
 import { mediaType } from "./body.ts";
-import { fail, missing, type Reply } from "./reply.ts";
 
 export type { Finding, OperationId };
 

@@ -6,7 +6,7 @@
  * profile (`off` has none).
  */
 
-import { fail, messages, type Reply } from "../http/reply.ts";
+import { fail, messages, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { BucketSpec, Take } from "./rate-limit.ts";
 

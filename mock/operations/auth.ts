@@ -6,7 +6,7 @@
  * and another user's token are indistinguishable from the outside.
  */
 import { type Fields, str } from "../http/body.ts";
-import { fail, messages, missing, type Reply } from "../http/reply.ts";
+import { fail, messages, missing, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Client, MfaTokenRecord, User } from "../store/state.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { maskedEmailName } from "../factors/email.ts";
-import { fail, ok, type Reply } from "../http/reply.ts";
+import { fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { maskedPhoneName } from "../store/state.ts";
 import { bearer } from "./auth.ts";

@@ -6,8 +6,8 @@
 
 import { matchTotp, totpStep } from "../factors/otp.ts";
 import { type Fields, str } from "../http/body.ts";
-import { fail, messages, missing, ok, type Reply } from "../http/reply.ts";
 import { lockedOut, recordFailure, slowDown, takeOobExchange } from "../limits/throttle.ts";
+import { fail, messages, missing, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { type Client, confirm, type MfaTokenRecord, type OobTransaction, type User } from "../store/state.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";

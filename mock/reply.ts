@@ -3,7 +3,7 @@
  * (content type, rate-limit headers, CORS). Errors use Auth0's envelope
  * `{"error": "<code>", "error_description": "<text>"}`.
  */
-import type { Take } from "../limits/rate-limit.ts";
+import type { Take } from "./limits/rate-limit.ts";
 
 export interface Reply {
   status: number;
