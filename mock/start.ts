@@ -5,8 +5,6 @@
  * Both carry `control`, the control API (/__mock) as typed calls; `mockControl(url)` makes the same
  * calls from another process that knows only the URL (a Playwright worker, say).
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { createMockApp, type MockApp } from "./app.ts";
 import {
   ConfigError,
@@ -16,13 +14,29 @@ import {
   mergeConfig,
   toPublicConfig,
 } from "./config/config.ts";
+import { type ControlSend, controlOver, type MockControl } from "./control/client.ts";
 import { startMockServer } from "./http/server.ts";
-import type { OutboxMessage } from "./store/outbox.ts";
 import type { TlsOptions } from "./tls/tls.ts";
 
 export type { OperationId } from "../openapi/validate.ts";
 export type { Faults, MockConfig } from "./config/config.ts";
 export { ConfigError } from "./config/config.ts";
+export type {
+  ControlAnswer,
+  ControlSend,
+  GuardianEnrollment,
+  MockConfigJson,
+  MockConfigPatch,
+  MockControl,
+  MockControlOptions,
+  MockHealth,
+  MockPrivateKeyJwt,
+  MockStats,
+  MockUser,
+  PendingPush,
+} from "./control/client.ts";
+export { MockControlError, mockControl } from "./control/client.ts";
+export type { Deviation } from "./deviations.ts";
 export type { ProfileName } from "./limits/profiles.ts";
 export type { OutboxMessage } from "./store/outbox.ts";
 export type { TlsOptions } from "./tls/tls.ts";
@@ -47,71 +61,6 @@ export interface StartMockOptions extends MockOptions {
   host?: string;
   /** HTTPS with a certificate for localhost, as Auth0's SDKs require; `caCert` is the CA to trust. */
   tls?: TlsOption;
-}
-
-/** `clientId` → `client_id`: the control API's JSON names every field of MockConfig this way. */
-type Snake<S extends string> = S extends `${infer H}${infer T}`
-  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
-  : S;
-
-/** The configuration as `GET /__mock/config` answers it (snake_case; includes the client secret). */
-export type MockConfigJson = { [K in Exclude<keyof MockConfig, "faults"> as Snake<K>]: MockConfig[K] } & {
-  faults: { [K in keyof Faults as Snake<K>]: Faults[K] };
-};
-
-/** A change of configuration (`PUT /__mock/config`): any fields; `control` and `signing_threads` are fixed. */
-export type MockConfigPatch = Partial<Omit<MockConfigJson, "faults">> & {
-  faults?: Partial<MockConfigJson["faults"]>;
-};
-
-/** A user made through the control API. */
-export interface MockUser {
-  user_id: string;
-  username: string;
-  password: string;
-  email: string;
-}
-
-/** The control API (/__mock) as typed calls; each throws a MockControlError on a refusal. */
-export interface MockControl {
-  /** `{status: "ok", version}`: the mock answers, and which version of the package it is. */
-  health(): Promise<{ status: string; version: string }>;
-  users: {
-    /** A user of the default connection; missing fields are made up (from the seed). */
-    create(user?: { username?: string; password?: string }): Promise<MockUser>;
-  };
-  outbox: {
-    /** The messages "sent", oldest first; `after` is a message id. */
-    list(filter?: { recipient?: string; after?: string }): Promise<OutboxMessage[]>;
-    /** The newest message (to `recipient` when given), or undefined when none was sent. */
-    latest(recipient?: string): Promise<OutboxMessage | undefined>;
-  };
-  clock: {
-    /** The mock's time (ISO 8601). */
-    now(): Promise<string>;
-    /** Moves the mock's clock forward: codes, tokens and rate-limit buckets follow it. Answers the new time. */
-    advance(seconds: number): Promise<string>;
-  };
-  config: {
-    get(): Promise<MockConfigJson>;
-    /** Changes the configuration at run time and answers the new one. */
-    set(patch: MockConfigPatch): Promise<MockConfigJson>;
-  };
-  /** Back to the seeded state (users, codes, tokens, buckets, outbox, clock); the configuration stays. */
-  reset(): Promise<void>;
-}
-
-/** A refusal of the control API: its status and Auth0's error envelope. */
-export class MockControlError extends Error {
-  override readonly name = "MockControlError";
-  /** `message` is the mock's error_description. */
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly error: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The clients every mock has; the secret is generated per mock unless configured. */
@@ -199,15 +148,6 @@ export function createMock(options: MockOptions = {}): InProcessMock {
   };
 }
 
-/**
- * The control API of a mock served elsewhere (another process started it): `url` is its base URL;
- * `ca` the PEM of its CA when it serves TLS.
- */
-export function mockControl(url: string, opts: { ca?: string } = {}): MockControl {
-  const base = new URL(url);
-  return controlOver((method, path, body) => overHttp(base, method, path, body, opts.ca));
-}
-
 // ---- options ----
 
 /**
@@ -256,87 +196,11 @@ function clients(c: MockConfig): Clients {
 
 // ---- the control API as calls ----
 
-type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: string }>;
-
-function inProcess(app: MockApp): Send {
+function inProcess(app: MockApp): ControlSend {
   return (method, path, body) =>
     app.request(path, {
       method,
       headers: { "content-type": "application/json" },
       body: body === undefined ? "" : JSON.stringify(body),
     });
-}
-
-function overHttp(base: URL, method: string, path: string, body: unknown, ca: string | undefined) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const target = new URL(path, base);
-  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = send(
-      target,
-      {
-        method,
-        headers: payload === undefined ? {} : { "content-type": "application/json" },
-        ...(ca === undefined ? {} : { ca }),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-function controlOver(send: Send): MockControl {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const answer = await send(method, path, body);
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      throw new MockControlError(`${method} ${path} answered ${answer.status}, not JSON`, answer.status, "");
-    }
-    if (answer.status >= 400) {
-      const e = json as { error?: string; error_description?: string };
-      throw new MockControlError(
-        `${method} ${path}: ${e.error_description ?? e.error ?? answer.status}`,
-        answer.status,
-        e.error ?? "",
-      );
-    }
-    return json as T;
-  };
-  const list = (filter: { recipient?: string; after?: string } = {}) => {
-    const query = new URLSearchParams();
-    if (filter.recipient !== undefined) query.set("recipient", filter.recipient);
-    if (filter.after !== undefined) query.set("after", filter.after);
-    const q = query.toString();
-    return call<OutboxMessage[]>("GET", `/__mock/outbox${q ? `?${q}` : ""}`);
-  };
-  return {
-    health: () => call("GET", "/__mock/health"),
-    users: { create: (user = {}) => call("POST", "/__mock/users", user) },
-    outbox: {
-      list,
-      latest: async (recipient) => (await list(recipient === undefined ? {} : { recipient })).at(-1),
-    },
-    clock: {
-      now: async () => (await call<{ now: string }>("GET", "/__mock/clock")).now,
-      advance: async (seconds) =>
-        (await call<{ now: string }>("POST", "/__mock/clock", { advance_seconds: seconds })).now,
-    },
-    config: {
-      get: () => call("GET", "/__mock/config"),
-      set: (patch) => call("PUT", "/__mock/config", patch),
-    },
-    reset: async () => {
-      await call("POST", "/__mock/reset");
-    },
-  };
 }
