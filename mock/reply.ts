@@ -1,7 +1,14 @@
 /**
  * What a route handler answers, before the app adds the headers every response carries
- * (content type, rate-limit headers, CORS). Errors use Auth0's envelope
- * `{"error": "<code>", "error_description": "<text>"}`.
+ * (content type, rate-limit headers, CORS), and the catalogue of every error answer the mock gives.
+ * Errors use Auth0's envelope `{"error": "<code>", "error_description": "<text>"}`.
+ *
+ * The catalogue (`errors`) is data, as stoplightio/prism's `mocker/errors.ts`: each answer's status,
+ * code and text is declared once, and a handler names the entry (`fail(errors.expiredMfaToken)`).
+ * It lives here rather than in a module of its own so that a handler's whole vocabulary (`ok`,
+ * `fail`, `errors`) is one import, and the entries and `fail` do not import each other in a cycle.
+ * The texts come from Auth0's sources where docs/behaviour.md#failure-answers gives them; the
+ * comments mark what is guessed.
  */
 import type { Take } from "./limits/rate-limit.ts";
 
@@ -20,19 +27,267 @@ export interface Reply {
   json?: string;
 }
 
-/** An Auth0-shaped error reply; `extra` adds fields such as `mfa_token`. */
+/** Auth0's error envelope. */
+export interface AuthError {
+  readonly error: string;
+  readonly error_description: string;
+}
+
+/** The configuration fields that set an error's status (docs/behaviour.md#code-mismatch-status, #per-user-limits). */
+export type StatusSetting = "invalidGrantStatus" | "lockoutStatus";
+/** What `fail` reads from the configuration: `MockConfig` has this shape. */
+export type StatusSettings = { readonly [K in StatusSetting]: number };
+
+/**
+ * One error answer. `status` is a number, or the configuration field that holds it. `body` and
+ * `json` are built once for a fixed entry, so naming it on a hot path allocates only the reply.
+ */
+export interface ErrorEntry<S extends number | StatusSetting = number | StatusSetting> {
+  readonly status: S;
+  readonly error: string;
+  readonly description: string;
+  readonly body: AuthError;
+  readonly json: string;
+}
+
+/** An entry whose status is fixed (a handler names it without the configuration). */
+export type FixedError = ErrorEntry<number>;
+/** An entry whose status is a configuration field. */
+export type ConfiguredError = ErrorEntry<StatusSetting>;
+
+function entry<S extends number | StatusSetting>(
+  status: S,
+  error: string,
+  description: string,
+): ErrorEntry<S> {
+  const body: AuthError = Object.freeze({ error, error_description: description });
+  return Object.freeze({ status, error, description, body, json: JSON.stringify(body) });
+}
+
+/**
+ * Every error answer of the mock (the Authentication API's paths and the control API's; the
+ * Management API's own envelope is in management/errors.ts; the configured 429 body is
+ * `rateLimitBody` in the configuration). Functions are the entries with a parameter.
+ */
+export const errors = {
+  // --- request shape (http/body.ts, http/validation.ts, the app) -------------------------------
+  /** Auth0's wording for an absent field. */
+  missingParameter: (name: string) => entry(400, "invalid_request", `Missing required parameter: ${name}`),
+  invalidParameter: (field: string, expected: string) =>
+    entry(400, "invalid_request", `Invalid parameter ${field || "body"}: expected ${expected}.`),
+  invalidJson: entry(400, "invalid_request", "The request body is not valid JSON."),
+  notJsonObject: entry(400, "invalid_request", "The request body must be a JSON object."),
+  /** `type` is the media type sent ("" when none), `accepted` the ones the path takes. */
+  unsupportedContentType: (type: string, accepted: string) =>
+    entry(415, "invalid_request", `Unsupported content type: ${type || "(none)"}. Send ${accepted}.`),
+  bodyTooLarge: entry(413, "invalid_request", "Request body too large."),
+  notFound: (method: string, path: string) => entry(404, "not_found", `Not found: ${method} ${path}`),
+  methodNotAllowed: (method: string, path: string, allow: string) =>
+    entry(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${allow}.`),
+  /** A full store answers like a rate limit: the caller can wait for entries to expire, or reset. */
+  storeFull: (message: string) => entry(429, "too_many_requests", message),
+  internalError: entry(500, "server_error", "The mock failed unexpectedly; its log has the details."),
+  /** Test mode (`validateResponses`): the answer the mock was about to give breaks the description. */
+  invalidResponse: entry(500, "server_error", "The mock's response failed validation."),
+  /** `faults.error_rate`: a 500 or 503 the user asked for. */
+  injectedFault: (status: 500 | 503, op: string) =>
+    entry(
+      status,
+      status === 500 ? "server_error" : "temporarily_unavailable",
+      `Injected fault: ${status} on ${op} (faults.error_rate).`,
+    ),
+
+  // --- who is calling (operations/auth.ts) ------------------------------------------------------
+  invalidClient: entry(401, "invalid_client", "Client authentication failed."),
+  invalidClientAssertion: (reason: string) =>
+    entry(401, "invalid_client", `Invalid client_assertion: ${reason}.`),
+  /** On /oauth/token; /mfa/challenge answers it with a 401 (`malformedMfaTokenOnChallenge`). */
+  malformedMfaToken: entry("invalidGrantStatus", "invalid_grant", "Malformed mfa_token"),
+  malformedMfaTokenOnChallenge: entry(401, "invalid_grant", "Malformed mfa_token"),
+  expiredMfaToken: entry(403, "expired_token", "mfa_token is expired"),
+  notIssuedToClient: entry(400, "invalid_request", "mfa_token not issued to this client"),
+  // Guessed: Auth0's text for a missing header is unknown; the code matches its other bearer errors.
+  bearerRequired: entry(401, "invalid_grant", "Authorization header with a Bearer token is required."),
+  invalidBearer: entry(401, "invalid_grant", "The mfa_token provided is invalid. Try getting a new token."),
+  insufficientScope: (scope: string) =>
+    entry(403, "access_denied", `Insufficient scope, expected any of: ${scope}`),
+
+  // --- /oauth/token (operations/token.ts) -------------------------------------------------------
+  unsupportedGrantType: (grant: string) =>
+    entry(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`),
+  wrongPassword: entry(403, "invalid_grant", "Wrong email or password."),
+  /** Carries `mfa_token` (and `mfa_requirements`): name it with `failWith`. */
+  mfaRequired: entry(403, "mfa_required", "Multifactor authentication required"),
+  malformedOobCode: entry("invalidGrantStatus", "invalid_grant", "Malformed oob_code"),
+  expiredOobCode: entry(403, "expired_token", "oob_code is expired"),
+  oobMismatch: entry(400, "invalid_request", "The oob_code doesn't match the mfa_token"),
+  bindingRequired: entry(400, "invalid_request", "binding_code is required"),
+  invalidBinding: entry("invalidGrantStatus", "invalid_grant", "Invalid binding_code."),
+  invalidOtp: entry("invalidGrantStatus", "invalid_grant", "Invalid otp_code."),
+  /** A wrong recovery code (and a rejected push under the `push-rejection-invalid-grant` deviation). */
+  rejected: entry("invalidGrantStatus", "invalid_grant", "MFA Authorization rejected."),
+  pushRejected: entry(400, "access_denied", "MFA Authorization rejected."),
+  authorizationPending: entry(
+    400,
+    "authorization_pending",
+    "Authorization pending: please repeat the request in a few seconds.",
+  ),
+  // Guessed from Auth0's device flow, whose slow_down says so.
+  slowDown: entry(429, "slow_down", "You are polling faster than the specified interval of 5 seconds."),
+
+  // --- per-user limits (limits/throttle.ts) -----------------------------------------------------
+  tooManyFailed: entry(
+    "lockoutStatus",
+    "invalid_request",
+    "Too many failed codes. Wait for some minutes before retrying.",
+  ),
+  tooManySms: entry(
+    "lockoutStatus",
+    "invalid_request",
+    "Too many SMS sent by the user. Wait for some minutes before retrying.",
+  ),
+  // Guessed by analogy with the SMS text: Auth0's texts for these two are not known.
+  tooManyEmails: entry(
+    "lockoutStatus",
+    "invalid_request",
+    "Too many emails sent by the user. Wait for some minutes before retrying.",
+  ),
+  tooManyPushes: entry(
+    "lockoutStatus",
+    "invalid_request",
+    "Too many push notifications sent by the user. Wait for some minutes before retrying.",
+  ),
+
+  // --- /mfa/challenge (operations/challenge.ts) -------------------------------------------------
+  invalidChallengeType: (type: string) =>
+    entry(400, "invalid_request", `Invalid challenge_type: ${type}. Accepted values: oob, otp.`),
+  factorNotEnabled: entry(400, "unsupported_challenge_type", "Requested factor type is not enabled"),
+  notEnrolled: entry(
+    400,
+    "association_required",
+    "User is not enrolled. You can use /mfa/associate endpoint to enroll the first authenticator.",
+  ),
+  unsupportedChallengeType: (requested: readonly string[], supported: string) =>
+    entry(
+      401,
+      "unsupported_challenge_type",
+      `The user does not support the requested challenge type (${requested.join(" ")}). Supported type: ${supported}.`,
+    ),
+  invalidAuthenticatorId: (id: string) => entry(400, "invalid_request", `Invalid authenticator_id: ${id}`),
+  /** Only under the `foreign-authenticator-reveals-existence` deviation. */
+  foreignAuthenticator: (id: string) =>
+    entry(403, "access_denied", `Authenticator ${id} belongs to another user.`),
+
+  // --- /mfa/associate (operations/associate.ts) -------------------------------------------------
+  authenticatorTypesRequired: entry(400, "invalid_request", "authenticator_types must be a non-empty array."),
+  oobChannelsRequired: entry(400, "invalid_request", "oob_channels must be a non-empty array."),
+  invalidPhone: entry(400, "invalid_request", "The phone number is invalid."),
+  invalidEmail: entry(400, "invalid_request", "The email is invalid."),
+  alreadyEnrolled: entry(403, "access_denied", "User is already enrolled."),
+
+  // --- /mfa/authenticators (operations/authenticators.ts) ---------------------------------------
+  // The status is a guess (docs/behaviour.md#removal).
+  deleteNeedsAccessToken: entry(
+    403,
+    "access_denied",
+    "Deleting an authenticator requires an access token for the MFA API with the remove:authenticators scope.",
+  ),
+  malformedAuthenticatorId: (id: string) =>
+    entry(400, "invalid_request", `The authenticator_id "${id}" is invalid.`),
+  authenticatorNotFound: entry(404, "not_found", "Authenticator not found."),
+
+  // --- the control API (control/api.ts) ---------------------------------------------------------
+  unknownControlPath: (path: string) =>
+    entry(404, "not_found", `Unknown control path ${path}; see GET /__mock/health.`),
+  invalidConfig: (message: string) => entry(400, "invalid_config", message),
+  /** A control field that must be a bounded non-empty string. */
+  invalidString: (name: string, max: number) =>
+    entry(400, "invalid_request", `${name} must be a non-empty string of at most ${max} characters.`),
+  /** A control query or field the mock cannot read; `message` names the field and what it takes. */
+  invalidControlInput: (message: string) => entry(400, "invalid_request", message),
+  userExists: entry(409, "user_exists", "The user already exists."),
+  invalidAdvance: entry(
+    400,
+    "invalid_request",
+    "advance_seconds must be a number of seconds from 0 to 315360000.",
+  ),
+  noPrivateKey: entry(
+    404,
+    "not_found",
+    "private_key_jwt_public_key is configured: sign the client_assertion with its private key.",
+  ),
+
+  // --- the Guardian stand-in (control/guardian.ts) ----------------------------------------------
+  enrollmentTxIdRequired: entry(
+    400,
+    "invalid_request",
+    "enrollment_tx_id must be the non-empty string of a push barcode_uri.",
+  ),
+  noPushEnrollment: entry(404, "not_found", "No push enrollment waits with this enrollment_tx_id."),
+  alreadyScanned: entry(409, "already_enrolled", "A device has already scanned this enrollment."),
+  enrollmentDeleted: entry(404, "not_found", "The enrollment's authenticators were deleted."),
+  userIdRequired: entry(
+    400,
+    "invalid_request",
+    "user_id is required (GET /__mock/guardian/pending?user_id=…).",
+  ),
+  noSuchUser: entry(404, "not_found", "No such user."),
+  pushOobCodeRequired: entry(
+    400,
+    "invalid_request",
+    "oob_code must be the non-empty string of a push challenge.",
+  ),
+  approveRequired: entry(400, "invalid_request", "approve must be true or false."),
+  noPendingPush: entry(404, "not_found", "No push waits with this oob_code."),
+  pushAlreadyAnswered: entry(409, "already_answered", "This push was already answered."),
+} as const;
+
+/** The answer of a catalogue entry (`config` for an entry whose status is a configuration field). */
+export function fail(entry: FixedError): Reply;
+export function fail(entry: ErrorEntry, config: StatusSettings): Reply;
+/**
+ * @deprecated Name a catalogue entry instead (`fail(errors.x)`); kept until every handler does.
+ */
 export function fail(
   status: number,
   error: string,
   description: string,
   extra?: Record<string, unknown>,
+): Reply;
+export function fail(
+  first: ErrorEntry | number,
+  second?: StatusSettings | string,
+  description?: string,
+  extra?: Record<string, unknown>,
 ): Reply {
+  if (typeof first === "number") {
+    const error = second as string;
+    return {
+      status: first,
+      body: extra
+        ? { error, error_description: description, ...extra }
+        : { error, error_description: description },
+    };
+  }
   return {
-    status,
-    body: extra
-      ? { error, error_description: description, ...extra }
-      : { error, error_description: description },
+    status: statusOf(first, second as StatusSettings | undefined),
+    body: first.body,
+    json: first.json,
   };
+}
+
+/** A catalogue entry's answer with fields added to its body (e.g. `mfa_token` on `mfa_required`). */
+export function failWith(entry: ErrorEntry, extra: Record<string, unknown>, config?: StatusSettings): Reply {
+  return { status: statusOf(entry, config), body: { ...entry.body, ...extra } };
+}
+
+/** The status an entry answers with under a configuration. */
+export function statusOf(entry: ErrorEntry, config?: StatusSettings): number {
+  const status = entry.status;
+  if (typeof status === "number") return status;
+  if (config === undefined)
+    throw new Error(`error entry "${entry.error}" needs the configuration for ${status}`);
+  return config[status];
 }
 
 /** A successful JSON reply. */
@@ -41,41 +296,38 @@ export function ok(body: unknown, status = 200): Reply {
 }
 
 /**
- * The error answers whose text comes from Auth0's sources (docs/behaviour.md#failure-answers),
- * in one place so that a status guessed wrong is corrected once. Statuses the description marks
- * [U] are guesses.
+ * @deprecated The texts of the catalogue under their old names; name an entry of `errors` instead.
+ * Kept until every handler does.
  */
 export const messages = {
-  invalidBearer: "The mfa_token provided is invalid. Try getting a new token.",
-  malformedMfaToken: "Malformed mfa_token",
-  expiredMfaToken: "mfa_token is expired",
-  malformedOobCode: "Malformed oob_code",
-  expiredOobCode: "oob_code is expired",
-  oobMismatch: "The oob_code doesn't match the mfa_token",
-  bindingRequired: "binding_code is required",
-  invalidBinding: "Invalid binding_code.",
-  invalidOtp: "Invalid otp_code.",
-  rejected: "MFA Authorization rejected.",
-  alreadyEnrolled: "User is already enrolled.",
-  invalidPhone: "The phone number is invalid.",
-  tooManyFailed: "Too many failed codes. Wait for some minutes before retrying.",
-  tooManySms: "Too many SMS sent by the user. Wait for some minutes before retrying.",
-  // Guessed by analogy with the SMS text: Auth0's texts for these two are not known.
-  tooManyEmails: "Too many emails sent by the user. Wait for some minutes before retrying.",
-  tooManyPushes: "Too many push notifications sent by the user. Wait for some minutes before retrying.",
-  authorizationPending: "Authorization pending: please repeat the request in a few seconds.",
-  // Guessed from Auth0's device flow, whose slow_down says so.
-  slowDown: "You are polling faster than the specified interval of 5 seconds.",
-  invalidEmail: "The email is invalid.",
-  wrongPassword: "Wrong email or password.",
-  mfaRequired: "Multifactor authentication required",
-  clientAuth: "Client authentication failed.",
-  notIssuedToClient: "mfa_token not issued to this client",
-  notEnrolled: "User is not enrolled. You can use /mfa/associate endpoint to enroll the first authenticator.",
-  factorNotEnabled: "Requested factor type is not enabled",
+  invalidBearer: errors.invalidBearer.description,
+  malformedMfaToken: errors.malformedMfaToken.description,
+  expiredMfaToken: errors.expiredMfaToken.description,
+  malformedOobCode: errors.malformedOobCode.description,
+  expiredOobCode: errors.expiredOobCode.description,
+  oobMismatch: errors.oobMismatch.description,
+  bindingRequired: errors.bindingRequired.description,
+  invalidBinding: errors.invalidBinding.description,
+  invalidOtp: errors.invalidOtp.description,
+  rejected: errors.rejected.description,
+  alreadyEnrolled: errors.alreadyEnrolled.description,
+  invalidPhone: errors.invalidPhone.description,
+  tooManyFailed: errors.tooManyFailed.description,
+  tooManySms: errors.tooManySms.description,
+  tooManyEmails: errors.tooManyEmails.description,
+  tooManyPushes: errors.tooManyPushes.description,
+  authorizationPending: errors.authorizationPending.description,
+  slowDown: errors.slowDown.description,
+  invalidEmail: errors.invalidEmail.description,
+  wrongPassword: errors.wrongPassword.description,
+  mfaRequired: errors.mfaRequired.description,
+  clientAuth: errors.invalidClient.description,
+  notIssuedToClient: errors.notIssuedToClient.description,
+  notEnrolled: errors.notEnrolled.description,
+  factorNotEnabled: errors.factorNotEnabled.description,
 } as const;
 
-/** `invalid_request` "Missing required parameter: <name>", Auth0's wording for an absent field. */
+/** @deprecated `fail(errors.missingParameter(name))`; kept until every handler names the entry. */
 export function missing(name: string): Reply {
-  return fail(400, "invalid_request", `Missing required parameter: ${name}`);
+  return fail(errors.missingParameter(name));
 }
