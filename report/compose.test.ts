@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { readSecrets } from "../redaction/secrets.ts";
-import { composeReport } from "./compose.ts";
+import { composeReport, type ResultKind } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "compose-"));
@@ -79,13 +87,92 @@ test("nothing from a finding or test can inject markup, and nothing secret shows
   assert.ok(!/<script|<link|<img|@import|url\(/i.test(html), "the page loads nothing and runs nothing");
 });
 
-test("a run without inputs still gets a page that says what is missing", () => {
-  const dir = path.join(root, "empty");
-  const r = composeReport({ reportsDir: dir, now: at(2), loadSkipped: "k6 is not installed: install it" });
-  const html = readFileSync(r.indexPath, "utf8");
-  assert.match(html, /The contract suites did not run/);
-  assert.match(html, /k6 is not installed: install it/);
-  assert.equal(r.ok, true);
+test("a run without results reports nothing to report: a failing page, history.json untouched", () => {
+  // Rows: what the folder holds besides no results. None of them is a result, so none may pass.
+  const rows: Array<{ name: string; lay: (dir: string) => void; loadSkipped?: string }> = [
+    { name: "an empty folder", lay: () => {} },
+    { name: "k6 skipped", lay: () => {}, loadSkipped: "k6 is not installed: install it" },
+    {
+      name: "only an old history and unit tests",
+      lay: (dir) => {
+        stageFixtures(dir, { load: false });
+        rmSync(path.join(dir, "contracts"), { recursive: true });
+      },
+    },
+  ];
+  for (const row of rows) {
+    const dir = path.join(root, `empty-${row.name.replace(/\W+/g, "-")}`);
+    mkdirSync(dir, { recursive: true });
+    row.lay(dir);
+    const historyFile = path.join(dir, "history.json");
+    const before = existsSync(historyFile) ? readFileSync(historyFile, "utf8") : undefined;
+    const r = composeReport({
+      reportsDir: dir,
+      now: at(2),
+      ...(row.loadSkipped ? { loadSkipped: row.loadSkipped } : {}),
+    });
+    assert.equal(r.ok, false, row.name);
+    assert.match(r.nothing ?? "", /no contract, load or tenant results/, row.name);
+    const html = readFileSync(r.indexPath, "utf8");
+    assert.match(html, /FAILED/, row.name);
+    assert.ok(!html.includes("PASSED"), `${row.name}: no PASSED badge`);
+    assert.match(html, /nothing to report/, row.name);
+    assert.match(html, /The contract suites did not run/, row.name);
+    assert.ok(!html.includes("every response the suites received matched"), `${row.name}: no "no findings"`);
+    if (row.loadSkipped) assert.ok(html.includes(row.loadSkipped), row.name);
+    const after = existsSync(historyFile) ? readFileSync(historyFile, "utf8") : undefined;
+    assert.equal(after, before, `${row.name}: history.json as it was`);
+  }
+});
+
+test("a stage that crashed before writing its results fails the run and is named on the page", () => {
+  // Rows: how a crash looks in the folder, and the stage the page must show as failed.
+  const rows: Array<{ name: string; lay: (dir: string) => void; expected?: ResultKind[]; stage: string }> = [
+    {
+      name: "contracts folder without results.json",
+      lay: (dir) => rmSync(path.join(dir, "contracts", "results.json")),
+      stage: "contract suites",
+    },
+    {
+      name: "a load scenario folder without summary.json",
+      lay: (dir) => mkdirSync(path.join(dir, "load", "ramp"), { recursive: true }),
+      stage: "load ramp",
+    },
+    {
+      name: "load expected, none written",
+      lay: (dir) => rmSync(path.join(dir, "load"), { recursive: true }),
+      expected: ["load"],
+      stage: "load",
+    },
+    { name: "drift expected, none written", lay: () => {}, expected: ["drift"], stage: "tenant drift" },
+  ];
+  for (const row of rows) {
+    const dir = staged(`crashed-${row.name.replace(/\W+/g, "-")}`);
+    // A passing run but for the crash: the fixtures' failing test and findings removed.
+    writeFileSync(path.join(dir, "contracts", "findings.json"), "[]");
+    const results = path.join(dir, "contracts", "results.json");
+    const pw = JSON.parse(readFileSync(results, "utf8"));
+    writeFileSync(results, JSON.stringify({ ...pw, suites: [] }));
+    for (const f of ["junit/unit.xml", "contracts/junit.xml"]) rmSync(path.join(dir, f));
+    for (const scenario of readdirSync(path.join(dir, "load")))
+      rmSync(path.join(dir, "load", scenario), { recursive: true });
+    writeFileSync(
+      path.join(dir, "drift.json"),
+      JSON.stringify({ version: 1, description: [], versusMock: [] }),
+    );
+    if (row.stage === "tenant drift") rmSync(path.join(dir, "drift.json"));
+    assert.equal(composeReport({ reportsDir: dir, now: at(1) }).ok, true, `${row.name}: passes before it`);
+    row.lay(dir);
+    const r = composeReport({
+      reportsDir: dir,
+      now: at(2),
+      ...(row.expected ? { expected: row.expected } : {}),
+    });
+    assert.equal(r.ok, false, row.name);
+    const failed = r.model.stages.filter((s) => s.status === "failed").map((s) => s.name);
+    assert.ok(failed.includes(row.stage), `${row.name}: failed stages ${failed.join(", ")}`);
+    assert.match(readFileSync(r.indexPath, "utf8"), /FAILED/, row.name);
+  }
 });
 
 test("the drift section warns when the mock baseline is stale, and only then", () => {
@@ -164,7 +251,11 @@ test("a malformed input is treated as missing", () => {
   writeFileSync(path.join(dir, "history.json"), '"nope"');
   const r = composeReport({ reportsDir: dir, now: at(8) });
   assert.equal(r.model.contracts.available, false);
-  assert.equal(r.model.history.length, 1);
+  // Nothing else to report: no entry is added, and the malformed history file stays as it was.
+  assert.ok(r.nothing);
+  assert.equal(r.model.history.length, 0);
+  assert.equal(readFileSync(path.join(dir, "history.json"), "utf8"), '"nope"');
+  assert.ok(r.model.stages.some((s) => s.name === "contract suites" && s.status === "failed"));
 });
 
 test("a test without its matrix cell fails the run, and the page says which", () => {

@@ -2,6 +2,9 @@
  * Composes the run's outputs from what the stages left under the reports folder:
  * `index.html` (the page), `junit.xml` (every JUnit input merged) and `history.json` (bounded).
  * Inputs are listed in reports/README.md; a missing input makes its section say so, never a crash.
+ * A report never passes on nothing: without contract, load or tenant results the page says
+ * "nothing to report" and fails, and history.json is left as it was; a stage that left its folder
+ * but not its results (it crashed or was killed) shows as failed.
  */
 
 import {
@@ -42,7 +45,23 @@ export interface ComposeOptions {
   loadSkipped?: string;
   historyLimit?: number;
   title?: string;
+  /** Results this run was meant to produce: each one missing shows as a failed stage (it crashed). */
+  expected?: ResultKind[];
 }
+
+/** The kinds of results a run can leave: contract suites, load scenarios, a tenant's drift. */
+export const RESULT_KINDS = ["contracts", "load", "drift"] as const;
+export type ResultKind = (typeof RESULT_KINDS)[number];
+
+/** The file (under the reports folder) whose absence says a kind of result is missing. */
+const RESULT_FILES: Record<ResultKind, string> = {
+  contracts: "contracts/results.json",
+  load: "load/<scenario>/summary.json",
+  drift: "drift.json",
+};
+
+/** The first words of the stage a run without results shows, and of the command's message. */
+export const NOTHING_TO_REPORT = "nothing to report";
 
 export interface ComposeResult {
   ok: boolean;
@@ -52,6 +71,8 @@ export interface ComposeResult {
   model: ReportModel;
   /** Tests the matrix cannot place (no @op:/@check: tag, or one naming nothing): they fail the run. */
   matrixProblems: string[];
+  /** Set when there were no results at all: the page says so and fails, history.json is untouched. */
+  nothing?: string;
 }
 
 /** Reads a JSON file, or undefined when it is missing or malformed (the page then says it is missing). */
@@ -97,6 +118,47 @@ function junitInputs(reportsDir: string): JUnitInput[] {
     }
   }
   return inputs;
+}
+
+/** Scenario folders under `load/` without a readable summary.json: their run ended before writing it. */
+function crashedScenarios(reportsDir: string): string[] {
+  const root = path.join(reportsDir, "load");
+  return listDir(root).filter(
+    (scenario) =>
+      statSync(path.join(root, scenario)).isDirectory() &&
+      readJson(path.join(root, scenario, "summary.json")) === undefined,
+  );
+}
+
+/**
+ * The failed stages that missing results stand for: a scenario folder without its summary, the
+ * contracts folder without results.json, and each expected kind of result that is absent.
+ */
+function missingResultStages(
+  reportsDir: string,
+  found: Record<ResultKind, boolean>,
+  opts: { expected: ResultKind[]; loadSkipped: boolean },
+): Stage[] {
+  const crashed = (what: string, file: string): Stage => ({
+    name: what,
+    status: "failed",
+    note: `no ${file}: the stage ended before writing its results (it crashed, was killed or never ran)`,
+  });
+  const stages: Stage[] = [];
+  if (
+    !found.contracts &&
+    (opts.expected.includes("contracts") || listDir(path.join(reportsDir, "contracts")).length)
+  )
+    stages.push(crashed("contract suites", RESULT_FILES.contracts));
+  if (!opts.loadSkipped) {
+    for (const scenario of crashedScenarios(reportsDir))
+      stages.push(crashed(`load ${scenario}`, `load/${scenario}/summary.json`));
+    if (!found.load && opts.expected.includes("load") && stages.every((s) => !s.name.startsWith("load ")))
+      stages.push(crashed("load", RESULT_FILES.load));
+  }
+  if (!found.drift && opts.expected.includes("drift"))
+    stages.push(crashed("tenant drift", RESULT_FILES.drift));
+  return stages;
 }
 
 /** Every scenario folder with a summary.json under `load/`. */
@@ -173,6 +235,19 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   links.push({ label: "Combined JUnit", href: "junit.xml" }, { label: "History", href: "history.json" });
   link("Screenshot of this page", "report.png");
 
+  const found: Record<ResultKind, boolean> = {
+    contracts: pw !== undefined,
+    load: load.length > 0,
+    drift: drift !== undefined,
+  };
+  const missing = missingResultStages(dir, found, {
+    expected: opts.expected ?? [],
+    loadSkipped: opts.loadSkipped !== undefined,
+  });
+  const nothing = RESULT_KINDS.some((k) => found[k])
+    ? undefined
+    : `no contract, load or tenant results under ${dir} (${RESULT_KINDS.map((k) => RESULT_FILES[k]).join(", ")}): run the suites (npm start, npm run test:contracts, npm run test:tenant) or a scenario (npm run load) first`;
+
   const historyPath = path.join(dir, "history.json");
   const runId = opts.runId ?? startedAt.toISOString();
   const target = opts.target ?? (projects.length ? projects.join(", ") : "mock");
@@ -190,6 +265,8 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     },
     stages: [
       ...(opts.stages ?? []),
+      ...missing,
+      ...(nothing ? [{ name: NOTHING_TO_REPORT, status: "failed" as const, note: nothing }] : []),
       ...(unplaced.length
         ? [{ name: "conformance matrix", status: "failed" as const, note: unplaced.join("\n") }]
         : []),
@@ -243,16 +320,22 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     ),
   };
   entry.ok = overallOk(model);
-  model.history = appendHistory(
-    parseHistory(readJson(historyPath)),
-    entry,
-    opts.historyLimit ?? HISTORY_LIMIT,
-  );
+  const history = parseHistory(readJson(historyPath));
+  // A run without results is no point of the trend: the page shows the history as it was.
+  model.history = nothing ? history : appendHistory(history, entry, opts.historyLimit ?? HISTORY_LIMIT);
 
   const indexPath = path.join(dir, "index.html");
   const junitPath = path.join(dir, "junit.xml");
   writeAtomic(junitPath, merged.xml);
-  writeAtomic(historyPath, `${JSON.stringify(model.history, null, 1)}\n`);
+  if (!nothing) writeAtomic(historyPath, `${JSON.stringify(model.history, null, 1)}\n`);
   writeAtomic(indexPath, renderReport(model));
-  return { ok: entry.ok, indexPath, junitPath, historyPath, model, matrixProblems: unplaced };
+  return {
+    ok: entry.ok,
+    indexPath,
+    junitPath,
+    historyPath,
+    model,
+    matrixProblems: unplaced,
+    ...(nothing ? { nothing } : {}),
+  };
 }

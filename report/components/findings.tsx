@@ -64,7 +64,13 @@ export function FindingsTable(props: { findings: FindingRow[]; matrices?: Matrix
 }
 
 /** The findings section: every finding, or a line saying the responses matched. */
-export function Findings(props: { findings: FindingRow[]; matrices: Matrix[]; checkedResponses?: number }) {
+export function Findings(props: {
+  findings: FindingRow[];
+  matrices: Matrix[];
+  checkedResponses?: number;
+  /** False when the suites did not run: then no response was checked, and the line says so. */
+  ran?: boolean;
+}) {
   const f = props.findings;
   const checked = props.checkedResponses;
   return (
@@ -74,6 +80,8 @@ export function Findings(props: { findings: FindingRow[]; matrices: Matrix[]; ch
       </h2>
       {f.length ? (
         <FindingsTable findings={f} matrices={props.matrices} />
+      ) : props.ran === false ? (
+        <p class="notice">No findings, and no response checked: the contract suites did not run.</p>
       ) : (
         <p class="notice ok">
           No findings: every response the suites received matched the description

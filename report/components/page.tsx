@@ -47,6 +47,7 @@ export function ReportPage(props: { model: PageModel }) {
         <Findings
           findings={model.contracts.findings}
           matrices={model.contracts.matrices}
+          ran={model.contracts.available}
           {...(model.contracts.checkedResponses !== undefined
             ? { checkedResponses: model.contracts.checkedResponses }
             : {})}
