@@ -18,7 +18,7 @@ import {
   test,
   verifyOtp,
 } from "./fixtures.ts";
-import { control } from "./targets/mock.ts";
+import { controlOf } from "./targets/mock.ts";
 
 /** Every factor the mock offers by default. */
 const ALL_FACTORS = ["sms", "voice", "otp", "email", "push"] as const;
@@ -55,7 +55,7 @@ test.describe("factors the tenant does not offer", {
       tag: [`@factor:${row.factor}`],
     }, async ({ api, target }) => {
       const { mfaToken } = await newSession({ api, target });
-      await control(target.baseURL, "PUT", "/config", {
+      await controlOf(target.baseURL).config.set({
         factors: ALL_FACTORS.filter((f) => f !== row.factor),
       });
       try {
@@ -66,7 +66,7 @@ test.describe("factors the tenant does not offer", {
         expect(res).toBeError(400, "unsupported_challenge_type", "Requested factor type is not enabled");
         expect(res).toConform("associateAuthenticator");
       } finally {
-        await control(target.baseURL, "PUT", "/config", { factors: ALL_FACTORS });
+        await controlOf(target.baseURL).config.set({ factors: [...ALL_FACTORS] });
       }
     });
   }

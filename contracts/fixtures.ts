@@ -14,7 +14,7 @@ import type { Finding } from "../openapi/validate.ts";
 import { ApiClient } from "./api-client.ts";
 import { type FindingRecord, WorkerLedger } from "./findings.ts";
 import { observeResponse } from "./observations.ts";
-import { control, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
+import { controlOf, createMockTarget, deviationsFromEnv } from "./targets/mock.ts";
 import { type MockProcess, startMockProcess, tlsDirFromEnv } from "./targets/mock-process.ts";
 import { readTenantEnv, type Target, type TenantEnv } from "./targets/target.ts";
 
@@ -166,7 +166,7 @@ export const test = base.extend<
       target = await privateMocks.target();
       // Only this worker uses its private mock, one test at a time: a reset gives each test a clock
       // at real time and empty buckets, whatever the previous test moved.
-      await control(target.baseURL, "POST", "/reset");
+      await controlOf(target.baseURL).reset();
     }
     await use(target);
     await target.cleanup();

@@ -20,7 +20,7 @@ import {
   newSession,
   test,
 } from "./fixtures.ts";
-import { control } from "./targets/mock.ts";
+import { controlOf } from "./targets/mock.ts";
 
 /**
  * Refill rates of the essentials plan by bucket size (docs/behaviour.md#plan-limits; 10 is both the message
@@ -70,7 +70,7 @@ function allowedRise(limit: number, seconds: number): number {
 
 /** Sets the private mock's plan to essentials, the numbers the tests use. */
 async function essentials({ target }: FlowContext): Promise<void> {
-  await control(target.baseURL, "PUT", "/config", { profile: "essentials" });
+  await controlOf(target.baseURL).config.set({ profile: "essentials" });
 }
 
 test.describe("rate limits", { tag: ["@check:rate-limits", "@check:headers"] }, () => {

@@ -12,7 +12,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { OutboxMessage } from "../mock/store/outbox.ts";
+import { mockControl, type OutboxMessage } from "../mock/start.ts";
 import { maskRecipient } from "../redaction/mask.ts";
 
 /** The two Auth0 triggers that deliver phone messages. */
@@ -179,6 +179,7 @@ export interface ActionRunnerOptions {
   onFailed?: (m: OutboxMessage, error: string) => void;
   /** Called when the outbox cannot be read (once per distinct error until a read succeeds). */
   onError?: (error: string) => void;
+  /** Reads the outbox with this `fetch` instead of node:http (a test plays a mock that went away). */
   fetch?: typeof fetch;
 }
 
@@ -209,14 +210,9 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
       byChannel.set(channel, action);
     }
   }
-  const doFetch = opts.fetch ?? fetch;
-  const base = opts.mockURL.replace(/\/+$/, "");
-  const get = async <T>(p: string): Promise<T> => {
-    const res = await doFetch(`${base}/__mock${p}`, { headers: { accept: "application/json" } });
-    if (!res.ok) throw new Error(`the mock's GET /__mock${p.split("?")[0]} answered ${res.status}`);
-    return (await res.json()) as T;
-  };
-  const config = await get<{ domain: string; client_id: string }>("/config");
+  // The control client app teams use; a refusal names the call without its query.
+  const control = mockControl(opts.mockURL, opts.fetch ? { fetch: opts.fetch } : {});
+  const config = await control.config.get();
   const ctx: EventContext = {
     secrets: opts.secrets,
     tenantId: config.domain.split(".")[0] ?? config.domain,
@@ -225,7 +221,7 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
   };
   const api = fakeApi();
   // The cursor: the newest message seen. Message ids carry a sequence, so `after=<id>` survives eviction.
-  let cursor = (await get<OutboxMessage[]>("/outbox")).at(-1)?.id;
+  let cursor = (await control.outbox.latest())?.id;
   let delivered = 0;
   let failed = 0;
   let skipped = 0;
@@ -246,8 +242,7 @@ export async function startActionRunner(opts: ActionRunnerOptions): Promise<Acti
   };
 
   const poll = async () => {
-    const q = cursor ? `?after=${encodeURIComponent(cursor)}` : "";
-    const fresh = await get<OutboxMessage[]>(`/outbox${q}`);
+    const fresh = await control.outbox.list(cursor ? { after: cursor } : {});
     for (const m of fresh) {
       cursor = m.id;
       // Emails share the outbox (docs/behaviour.md#email) but go to the email Action, never a phone one.

@@ -21,9 +21,9 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { metaFileOf, readObservationsMeta } from "../contracts/observations.ts";
-import { control } from "../contracts/targets/mock.ts";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
+import { mockControl } from "../mock/start.ts";
 import { loadActionHandler, type PhoneTrigger, startActionRunner } from "./action-runner.ts";
 import type { DriftReport } from "./drift.ts";
 import { startSink } from "./sink.ts";
@@ -105,8 +105,9 @@ async function runTenant(opts: {
       onFailed: (_m, error) => console.error(`action-runner: the Action failed on ${error}`),
       onError: (error) => console.error(`action-runner: ${error}`),
     });
-    const config = await control<Record<string, string>>(mock.url, "GET", "/config");
-    const privateKeyJwt = await control<Record<string, string>>(mock.url, "GET", "/private-key-jwt");
+    const control = mockControl(mock.url);
+    const config = await control.config.get();
+    const privateKeyJwt = await control.privateKeyJwt();
     // A developer's .env.tenant must not leak into this run: an empty env file stands in for it.
     fs.writeFileSync(envFile, "");
     const env: NodeJS.ProcessEnv = {

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { mockControl } from "../../mock/start.ts";
 
 /** Asks the OS for a free port on 127.0.0.1 (closed again before it is returned). */
 function freePort(): Promise<number> {
@@ -58,10 +59,11 @@ export function tlsDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 /** Polls GET /__mock/health until it answers ok; bounded in time. */
 async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const control = mockControl(url);
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/__mock/health`);
-      if (res.ok) return;
+      await control.health();
+      return;
     } catch {
       // not listening yet
     }

@@ -1,39 +1,20 @@
 /**
- * The mock target: users, codes and the clock through the mock's control API (`/__mock`), over
- * HTTP like any client; of the mock's code it uses only the shape of an outbox message and the
- * list of named deviations.
+ * The mock target: users, codes, the clock and the Guardian stand-in through the mock's control
+ * API (`/__mock`), over HTTP like any client, with the typed control client the package gives app
+ * teams (`mockControl` of `auth0-mfa-mock`): the suites exercise that client on every run. Of the
+ * mock's code it uses only that client and the list of named deviations.
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { checkDeviationNames } from "../../mock/deviations.ts";
-import type { OutboxMessage } from "../../mock/store/outbox.ts";
-import type { AssertionAlg } from "../../mock/tokens/client-assertion.ts";
-import { maskText } from "../../redaction/mask.ts";
+import { type MockControl, MockControlError, mockControl } from "../../mock/start.ts";
 import type { Inbox, InboxMessage, Target } from "./target.ts";
 
-/** The part of `GET /__mock/config` the suites need. */
-export interface MockConfigView {
-  client_id: string;
-  client_secret: string;
-  public_client_id: string;
-  connection: string;
-  audience?: string;
-  [key: string]: unknown;
-}
-
-/** Calls the control API; a failure names the call and status, never the answer (it may hold the client secret). */
-export async function control<T>(baseURL: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseURL}/__mock${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  // The path may carry a phone number (outbox queries): masked like every other output.
-  if (!res.ok)
-    throw new Error(
-      maskText(`mock control ${method} /__mock${decodeURIComponent(path)} answered ${res.status}`),
-    );
-  return (text ? JSON.parse(text) : undefined) as T;
+/**
+ * The control API of the mock at `baseURL`, as app teams call it. A refusal is a MockControlError
+ * naming the call without its query (which may hold a phone number) and the mock's description.
+ */
+export function controlOf(baseURL: string): MockControl {
+  return mockControl(baseURL);
 }
 
 /**
@@ -51,7 +32,7 @@ export function deviationsFromEnv(env: NodeJS.ProcessEnv): string[] {
 /** An inbox over the outbox endpoint; remembers the last message returned per recipient. */
 class OutboxInbox implements Inbox {
   private readonly seen = new Map<string, string>();
-  constructor(private readonly baseURL: string) {}
+  constructor(private readonly control: MockControl) {}
 
   async nextCode(
     recipient: string,
@@ -61,8 +42,7 @@ class OutboxInbox implements Inbox {
     const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
     // The mock "sends" synchronously, so the first read normally succeeds; the loop covers a slow target.
     for (let attempt = 0; attempt < 200; attempt++) {
-      const query = new URLSearchParams({ recipient, ...(after ? { after } : {}) });
-      const messages = await control<OutboxMessage[]>(this.baseURL, "GET", `/outbox?${query}`);
+      const messages = await this.control.outbox.list({ recipient, ...(after ? { after } : {}) });
       const next = messages[0];
       if (next) {
         this.seen.set(recipient, next.id);
@@ -77,12 +57,13 @@ class OutboxInbox implements Inbox {
 
 /** Builds the mock target for a running mock; reads the default client from the control API. */
 export async function createMockTarget(baseURL: string): Promise<Target> {
-  const config = await control<MockConfigView>(baseURL, "GET", "/config");
-  const privateKeyJwt = await control<{ client_id: string; alg: AssertionAlg; private_key: string }>(
-    baseURL,
-    "GET",
-    "/private-key-jwt",
-  ).catch(() => undefined); // 404: the mock was given a public key whose private key is not ours
+  const control = controlOf(baseURL);
+  const config = await control.config.get();
+  const privateKeyJwt = await control.privateKeyJwt().catch((e: unknown) => {
+    // 404: the mock was given a public key whose private key is not ours.
+    if (e instanceof MockControlError && e.status === 404) return undefined;
+    throw e;
+  });
   return {
     name: "mock",
     baseURL,
@@ -102,15 +83,10 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
     audience: config.audience || undefined,
     capabilities: { clock: true, control: true, sendsRealSms: false, guardian: true },
     async createUser() {
-      const user = await control<{ user_id: string; username: string; password: string }>(
-        baseURL,
-        "POST",
-        "/users",
-        {},
-      );
+      const user = await control.users.create();
       return { username: user.username, password: user.password, userId: user.user_id };
     },
-    inbox: new OutboxInbox(baseURL),
+    inbox: new OutboxInbox(control),
     phoneNumber() {
       // +1 555 and 8 random digits: E.164, in the fictional 555 range, unique enough per run.
       return `+1555${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
@@ -121,31 +97,21 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
     },
     guardian: {
       async enroll(enrollmentTxId) {
-        const device = await control<{ authenticator_id: string; totp_secret: string }>(
-          baseURL,
-          "POST",
-          "/guardian/enroll",
-          { enrollment_tx_id: enrollmentTxId },
-        );
+        const device = await control.guardian.enroll({ enrollment_tx_id: enrollmentTxId });
         return { authenticatorId: device.authenticator_id, totpSecret: device.totp_secret };
       },
       async pending(userId) {
-        return control<Array<{ oob_code: string }>>(
-          baseURL,
-          "GET",
-          `/guardian/pending?${new URLSearchParams({ user_id: userId })}`,
-        );
+        return control.guardian.pending(userId);
       },
       async respond(oobCode, approve) {
-        await control(baseURL, "POST", "/guardian/respond", { oob_code: oobCode, approve });
+        await control.guardian.respond(oobCode, approve);
       },
     },
     async advanceClock(seconds: number) {
-      await control(baseURL, "POST", "/clock", { advance_seconds: seconds });
+      await control.clock.advance(seconds);
     },
     async now() {
-      const clock = await control<{ now: string }>(baseURL, "GET", "/clock");
-      return Date.parse(clock.now);
+      return Date.parse(await control.clock.now());
     },
     async cleanup() {
       // Users are per test and the mock bounds its state; nothing to remove.
