@@ -6,7 +6,7 @@
  */
 
 import type { OperationId } from "./http/validation.ts";
-import type { Reply } from "./reply.ts";
+import { errors, fail, type Reply } from "./reply.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** An injected 429 or 5xx for this operation when its configured share says so. */
@@ -17,11 +17,7 @@ export function injectedError(rt: Runtime, op: OperationId): Reply | undefined {
     const b = rt.config.rateLimitBody;
     return { status: 429, body: { error: b.error, error_description: b.error_description } };
   }
-  const error = rule.status === 500 ? "server_error" : "temporarily_unavailable";
-  return {
-    status: rule.status,
-    body: { error, error_description: `Injected fault: ${rule.status} on ${op} (faults.error_rate).` },
-  };
+  return fail(errors.injectedFault(rule.status, op));
 }
 
 /** Applies the deviations that change a successful token response's fields. */

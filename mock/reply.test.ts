@@ -44,7 +44,7 @@ function allEntries(): [string, ErrorEntry][] {
 }
 
 // The 5xx the mock answers on purpose: its own failure, a response that breaks the description in
-// test mode, and the faults a user injects (faults.error_rate takes 500 and 503).
+// test mode, and the faults a user injects (faults.error_rate takes 500, 502 and 503).
 const DOCUMENTED_5XX = new Set(["internalError", "invalidResponse", "injectedFault"]);
 
 describe("the error catalogue", () => {

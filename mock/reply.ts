@@ -89,8 +89,8 @@ export const errors = {
   internalError: entry(500, "server_error", "The mock failed unexpectedly; its log has the details."),
   /** Test mode (`validateResponses`): the answer the mock was about to give breaks the description. */
   invalidResponse: entry(500, "server_error", "The mock's response failed validation."),
-  /** `faults.error_rate`: a 500 or 503 the user asked for. */
-  injectedFault: (status: 500 | 503, op: string) =>
+  /** `faults.error_rate`: a 500, 502 or 503 the user asked for. */
+  injectedFault: (status: 500 | 502 | 503, op: string) =>
     entry(
       status,
       status === 500 ? "server_error" : "temporarily_unavailable",

@@ -5,7 +5,7 @@
  * accepted types. What Auth0 answers there is unknown (its body parser may ignore the body and answer a
  * missing parameter); 415 says what is wrong, and the description lists it.
  */
-import { fail, type Reply } from "../reply.ts";
+import { errors, fail, type Reply } from "../reply.ts";
 
 export type Fields = Record<string, unknown>;
 
@@ -48,18 +48,16 @@ export function parseBody(
     try {
       value = JSON.parse(text);
     } catch {
-      return { reply: fail(400, "invalid_request", "The request body is not valid JSON.") };
+      return { reply: fail(errors.invalidJson) };
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return { reply: fail(400, "invalid_request", "The request body must be a JSON object.") };
+      return { reply: fail(errors.notJsonObject) };
     }
     return { fields: value as Fields };
   }
   if (allowForm && type === "application/x-www-form-urlencoded") return { fields: parseForm(text) };
   const accepted = allowForm ? "application/json or application/x-www-form-urlencoded" : "application/json";
-  return {
-    reply: fail(415, "invalid_request", `Unsupported content type: ${type || "(none)"}. Send ${accepted}.`),
-  };
+  return { reply: fail(errors.unsupportedContentType(type, accepted)) };
 }
 
 /** A field as a non-empty string, or undefined (numbers are accepted as their decimal text). */

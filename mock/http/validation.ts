@@ -16,7 +16,7 @@ import {
   validateRequest,
   validateResponse,
 } from "../../openapi/validate.ts";
-import { fail, missing, type Reply } from "../reply.ts";
+import { errors, fail, type Reply } from "../reply.ts";
 import { mediaType } from "./body.ts";
 
 export type { Finding, OperationId };
@@ -54,19 +54,15 @@ export function checkRequest(
   if (!f) return undefined;
   if (f.location === "content-type") {
     // The same wording as body.ts's 415: the finding's `expected` names the accepted types.
-    return fail(
-      415,
-      "invalid_request",
-      `Unsupported content type: ${contentType || "(none)"}. Send ${f.expected}.`,
-    );
+    return fail(errors.unsupportedContentType(contentType ?? "", f.expected));
   }
   const field = f.pointer.split("/")[1] ?? "";
-  if (f.expected === "required property") return missing(field);
+  if (f.expected === "required property") return fail(errors.missingParameter(field));
   if (op === "token" && field === "grant_type") {
     const grant = (fields as Record<string, unknown>).grant_type;
-    return fail(400, "unsupported_grant_type", `Unsupported grant type: ${String(grant)}`);
+    return fail(errors.unsupportedGrantType(String(grant)));
   }
-  return fail(400, "invalid_request", `Invalid parameter ${field || "body"}: expected ${f.expected}.`);
+  return fail(errors.invalidParameter(field, f.expected));
 }
 
 /** Findings for a response the mock is about to send. */

@@ -6,7 +6,7 @@
  * profile (`off` has none).
  */
 
-import { fail, messages, type Reply } from "../reply.ts";
+import { type ErrorEntry, errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { BucketSpec, Take } from "./rate-limit.ts";
 
@@ -56,7 +56,7 @@ export function takeMessage(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.messagesPerUser;
   if (!spec) return undefined;
   const take = rt.limiter.take(spec, userId);
-  return take.allowed ? undefined : lockout(rt, messages.tooManySms, take);
+  return take.allowed ? undefined : lockout(rt, errors.tooManySms, take);
 }
 
 /** Counts one email for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
@@ -64,7 +64,7 @@ export function takeEmail(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.emailsPerUser;
   if (!spec || rt.deviates("email-limit-never-triggers")) return undefined;
   const take = rt.limiter.take(spec, userId);
-  return take.allowed ? undefined : lockout(rt, messages.tooManyEmails, take);
+  return take.allowed ? undefined : lockout(rt, errors.tooManyEmails, take);
 }
 
 /** Counts one push notification for a user; the answer of docs/behaviour.md#factor-limits when over the limit. */
@@ -72,7 +72,7 @@ export function takePush(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.pushesPerUser;
   if (!spec || rt.deviates("push-limit-never-triggers")) return undefined;
   const take = rt.limiter.take(spec, userId);
-  return take.allowed ? undefined : lockout(rt, messages.tooManyPushes, take);
+  return take.allowed ? undefined : lockout(rt, errors.tooManyPushes, take);
 }
 
 /**
@@ -83,7 +83,7 @@ export function slowDown(rt: Runtime, mfaToken: string, waitMs: number): Reply {
   const spec = rt.profile.oobExchangePerMfaToken;
   const take = spec ? rt.limiter.peek(spec, mfaToken) : peekGlobal(rt);
   return {
-    ...fail(429, "slow_down", messages.slowDown),
+    ...fail(errors.slowDown),
     limit: { ...take, allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
   };
 }
@@ -96,7 +96,7 @@ export function lockedOut(rt: Runtime, userId: string): Reply | undefined {
   const spec = rt.profile.failedCodesPerUser;
   if (!spec || rt.deviates("lockout-never-triggers")) return undefined;
   const take = rt.limiter.peek(spec, userId);
-  return take.allowed ? undefined : lockout(rt, messages.tooManyFailed, take);
+  return take.allowed ? undefined : lockout(rt, errors.tooManyFailed, take);
 }
 
 /** Records a wrong code for a user. */
@@ -105,6 +105,6 @@ export function recordFailure(rt: Runtime, userId: string): void {
   if (spec) rt.limiter.take(spec, userId);
 }
 
-function lockout(rt: Runtime, description: string, take: Take): Reply {
-  return { ...fail(rt.config.lockoutStatus, "invalid_request", description), limit: take };
+function lockout(rt: Runtime, entry: ErrorEntry, take: Take): Reply {
+  return { ...fail(entry, rt.config), limit: take };
 }

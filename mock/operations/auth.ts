@@ -6,7 +6,7 @@
  * and another user's token are indistinguishable from the outside.
  */
 import { type Fields, str } from "../http/body.ts";
-import { fail, messages, missing, type Reply } from "../reply.ts";
+import { type ErrorEntry, errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Client, MfaTokenRecord, User } from "../store/state.ts";
 
@@ -55,12 +55,12 @@ export function authenticateClient(
   let id = str(fields, "client_id");
   let secret = str(fields, "client_secret");
   const basic = basicCredentials(authorization);
-  if (basic === "garbled") return fail(401, "invalid_client", messages.clientAuth);
+  if (basic === "garbled") return fail(errors.invalidClient);
   if (basic !== undefined) {
     id = basic.id;
     secret = basic.secret;
   }
-  if (id === undefined) return missing("client_id");
+  if (id === undefined) return fail(errors.missingParameter("client_id"));
   const client = rt.state.clients.get(id);
   const assertion = str(fields, "client_assertion");
   if (assertion !== undefined || client?.assertion) {
@@ -69,9 +69,9 @@ export function authenticateClient(
   // A public client has no secret: what Auth0 answers when one is sent anyway is unknown, and failing
   // like a wrong one keeps an app from passing here with a request Auth0 may refuse. A missing secret
   // fails for a confidential client (str() reads "" as missing).
-  if (!client || secret !== client.clientSecret) return fail(401, "invalid_client", messages.clientAuth);
+  if (!client || secret !== client.clientSecret) return fail(errors.invalidClient);
   if (client.clientSecret === undefined && rt.deviates("public-client-needs-secret")) {
-    return fail(401, "invalid_client", messages.clientAuth);
+    return fail(errors.invalidClient);
   }
   return client;
 }
@@ -88,9 +88,11 @@ function assertedClient(
   secret: string | undefined,
 ): Client | Reply {
   if (!client?.assertion || assertion === undefined || secret !== undefined) {
-    return fail(401, "invalid_client", messages.clientAuth);
+    return fail(errors.invalidClient);
   }
-  if (str(fields, "client_assertion_type") === undefined) return missing("client_assertion_type");
+  if (str(fields, "client_assertion_type") === undefined) {
+    return fail(errors.missingParameter("client_assertion_type"));
+  }
   // The tenant's URL: the issuer, or https://<domain>/ as Auth0's SDKs build it from the domain.
   const issuer = rt.config.issuer;
   const audiences = [issuer.endsWith("/") ? issuer : `${issuer}/`, `https://${rt.config.domain}/`];
@@ -102,12 +104,13 @@ function assertedClient(
     rt.clock.now(),
     !rt.deviates("client-assertion-replayable"),
   );
-  return reason === undefined ? client : fail(401, "invalid_client", `Invalid client_assertion: ${reason}.`);
+  return reason === undefined ? client : fail(errors.invalidClientAssertion(reason));
 }
 
 /**
- * The live record of an mfa_token sent in a body (/oauth/token, /mfa/challenge). `unknownStatus` is
- * the status of the "Malformed mfa_token" answer, which differs per endpoint. An access token adopted
+ * The live record of an mfa_token sent in a body (/oauth/token, /mfa/challenge). `unknown` is the
+ * "Malformed mfa_token" answer, which differs per endpoint (`errors.malformedMfaToken`,
+ * `errors.malformedMfaTokenOnChallenge`); a bare status is still taken until the handlers name it. An access token adopted
  * as a session (see `bearer`) counts only where `session` says so: the mfa-oob exchange that confirms
  * what it enrolled. Elsewhere it is as unknown as it was before it enrolled anything.
  */
@@ -115,21 +118,21 @@ export function bodyMfaToken(
   rt: Runtime,
   fields: Fields,
   client: Client,
-  unknownStatus: number,
+  unknown: ErrorEntry | number,
   session = false,
   now = rt.clock.now(),
 ): { record: MfaTokenRecord; user: User } | Reply {
   const token = str(fields, "mfa_token");
-  if (token === undefined) return missing("mfa_token");
+  if (token === undefined) return fail(errors.missingParameter("mfa_token"));
   const record = rt.state.mfaToken(token);
   const user = record && rt.state.users.get(record.userId);
   if (!record || !user || (record.kind !== "mfa_token" && !session)) {
-    return fail(unknownStatus, "invalid_grant", messages.malformedMfaToken);
+    return unknownMfaToken(rt, unknown);
   }
   if (record.expiresAt <= now && !rt.deviates("expired-mfa-token-accepted")) {
-    return fail(403, "expired_token", messages.expiredMfaToken);
+    return fail(errors.expiredMfaToken);
   }
-  if (record.clientId !== client.clientId) return fail(400, "invalid_request", messages.notIssuedToClient);
+  if (record.clientId !== client.clientId) return fail(errors.notIssuedToClient);
   return { record, user };
 }
 
@@ -152,28 +155,26 @@ export interface BearerCaller {
  */
 export function bearer(rt: Runtime, authorization: string | undefined, scope: Scope): BearerCaller | Reply {
   if (authorization === undefined || !/^bearer\s+\S/i.test(authorization)) {
-    // Guessed: Auth0's text for a missing header is unknown; the code matches its other bearer errors.
-    return fail(401, "invalid_grant", "Authorization header with a Bearer token is required.");
+    return fail(errors.bearerRequired);
   }
   const token = authorization.slice(7).trim();
   const now = rt.clock.now();
   const record = rt.state.mfaToken(token);
   if (record && record.kind === "mfa_token") {
     const user = rt.state.users.get(record.userId);
-    if (!user) return fail(401, "invalid_grant", messages.invalidBearer);
+    if (!user) return fail(errors.invalidBearer);
     if (record.expiresAt <= now && !rt.deviates("expired-mfa-token-accepted")) {
-      return fail(403, "expired_token", messages.expiredMfaToken);
+      return fail(errors.expiredMfaToken);
     }
     return { user, record, via: "mfa_token" };
   }
-  if (token.split(".").length !== 3) return fail(401, "invalid_grant", messages.invalidBearer);
+  if (token.split(".").length !== 3) return fail(errors.invalidBearer);
   const claims = rt.signer.verify(token, now);
   const user = claims && typeof claims.sub === "string" ? rt.state.users.get(claims.sub) : undefined;
-  if (!claims || !user || !hasMfaAudience(rt, claims.aud))
-    return fail(401, "invalid_grant", messages.invalidBearer);
+  if (!claims || !user || !hasMfaAudience(rt, claims.aud)) return fail(errors.invalidBearer);
   const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
   if (!scopes.includes(scope)) {
-    return fail(403, "access_denied", `Insufficient scope, expected any of: ${scope}`);
+    return fail(errors.insufficientScope(scope));
   }
   const clientId = typeof claims.azp === "string" ? claims.azp : rt.config.clientId;
   const exp = typeof claims.exp === "number" ? claims.exp * 1000 : now;
@@ -190,4 +191,11 @@ export function bearer(rt: Runtime, authorization: string | undefined, scope: Sc
 function hasMfaAudience(rt: Runtime, aud: unknown): boolean {
   if (typeof aud === "string") return rt.mfaAudiences.has(aud);
   return Array.isArray(aud) && aud.some((a) => typeof a === "string" && rt.mfaAudiences.has(a));
+}
+
+/** The answer to an unknown mfa_token in a body: the endpoint's entry (a bare status keeps the text). */
+function unknownMfaToken(rt: Runtime, unknown: ErrorEntry | number): Reply {
+  if (typeof unknown !== "number") return fail(unknown, rt.config);
+  const reply = fail(errors.malformedMfaToken, rt.config);
+  return reply.status === unknown ? reply : { ...reply, status: unknown };
 }
