@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { DeviationName } from "../mock/deviations.ts";
 import { newTotpSecret, totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import { totp, totpStep } from "./auth0-sdk-flow.mjs";
@@ -320,7 +321,7 @@ describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
  * Each deviation breaks one thing the flow checks; the run must stop at that step, with the SDK's
  * own error when the SDK refuses the answer, or the script's assertion when the SDK lets it through.
  */
-const deviating: Array<{ deviation: string; factor: Factor; step: string; shows: RegExp }> = [
+const deviating: Array<{ deviation: DeviationName; factor: Factor; step: string; shows: RegExp }> = [
   {
     deviation: "recovery-code-not-rotated",
     factor: "sms",

@@ -354,7 +354,7 @@ export async function runMutation(options: MutationOptions): Promise<number> {
       return outcome;
     },
   );
-  const order = deviations.map((d) => d.name);
+  const order: readonly string[] = deviations.map((d) => d.name);
   const outcomes = runs
     .filter((o) => o !== undefined)
     .sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));

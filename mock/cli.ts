@@ -27,15 +27,16 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(usage());
     return 0;
   }
-  const { config, port, host, tls, given } = parsed;
+  const { config, port, host, tls, tlsNames, given } = parsed;
   const issuerGiven = given.has("issuer") || given.has("domain");
   // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
   const { issuer: _issuer, domain: _domain, ...rest } = config;
-  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls });
+  // tlsNames: a certificate file that cannot be read is named as given (--tls-cert or MOCK_TLS_CERT).
+  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls, tlsNames });
   const c = server.app.config();
   // A generated client secret is the mock's own, not any tenant's, and the user's app needs it, so
   // it is printed; one the user passed in may be a real tenant's, so it is masked.
-  const secretGiven = given.has("client_secret");
+  const secretGiven = given.has("clientSecret");
   console.log(`Auth0 MFA mock listening on ${server.url}`);
   console.log(`  issuer         ${c.issuer}   (domain ${c.domain})`);
   if (server.tls?.ca) {

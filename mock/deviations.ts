@@ -1,10 +1,15 @@
 /**
  * The named deviations from Auth0 that `faults.deviations` accepts. Each makes the mock wrong in one
  * way a client can see over HTTP (mock/faults.ts and the handlers apply them); the contract suites'
- * mutation run switches them on one at a time and must catch every one. A module of its own, without
- * imports, so the configuration parser can refuse an unknown name where it reads one.
+ * mutation run switches them on one at a time and must catch every one. A module of its own (it
+ * imports only the configuration's errors), so the configuration parser can refuse an unknown name
+ * where it reads one, and `DeviationName` makes a misspelt name in code fail the type-check.
  */
+import { UnknownDeviationError } from "./config/errors.ts";
 
+export { UnknownDeviationError };
+
+/** One named deviation: its name and what it breaks. */
 export interface Deviation {
   name: string;
   /** The Auth0 behaviour the deviation violates, and how a client sees it. */
@@ -12,7 +17,7 @@ export interface Deviation {
 }
 
 /** Every named deviation; the names are what `faults.deviations` accepts. */
-export const deviations: readonly Deviation[] = [
+export const deviations = [
   {
     name: "associate-status-201",
     breaks: "POST /mfa/associate succeeds with 201 instead of 200 (docs/behaviour.md#enrollment).",
@@ -175,23 +180,29 @@ export const deviations: readonly Deviation[] = [
     breaks:
       "a factor the tenant does not offer is enrolled anyway instead of 400 unsupported_challenge_type (docs/behaviour.md#factors).",
   },
-];
+] as const satisfies readonly Deviation[];
+
+/** A deviation's name: a literal union, so `rt.deviates("no-retry-afterr")` fails the type-check. */
+export type DeviationName = (typeof deviations)[number]["name"];
 
 /** Deviation names, for config validation and the control API. */
-export const deviationNames: readonly string[] = deviations.map((d) => d.name);
+export const deviationNames: readonly DeviationName[] = deviations.map((d) => d.name);
 
-/** Raised for a deviation name that is not one of `deviationNames`; the message names it and lists the known ones. */
-export class UnknownDeviationError extends Error {
-  override name = "UnknownDeviationError";
+const known: ReadonlySet<string> = new Set(deviationNames);
+
+/** True when `value` is the name of a deviation. */
+export function isDeviationName(value: unknown): value is DeviationName {
+  return typeof value === "string" && known.has(value);
 }
 
 /** Returns the names when each is a known deviation; otherwise throws naming `source`, the unknown name and the known ones. */
-export function checkDeviationNames(names: readonly string[], source: string): string[] {
-  const unknown = names.find((n) => !deviationNames.includes(n));
+export function checkDeviationNames(names: readonly string[], source: string): DeviationName[] {
+  const unknown = names.find((n) => !isDeviationName(n));
   if (unknown !== undefined) {
     throw new UnknownDeviationError(
       `${source}: unknown deviation "${unknown}"; known: ${deviationNames.join(", ")}`,
+      source,
     );
   }
-  return [...names];
+  return [...names] as DeviationName[];
 }

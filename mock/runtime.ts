@@ -5,6 +5,7 @@
  */
 
 import type { MockConfig } from "./config/config.ts";
+import type { DeviationName } from "./deviations.ts";
 import { profiles, type RateLimitProfile } from "./limits/profiles.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
 import { Clock } from "./store/clock.ts";
@@ -29,7 +30,7 @@ export class Runtime {
   state: MockState;
   profile: RateLimitProfile;
   /** Named deviations switched on (see faults.ts), as a set for O(1) checks on the hot path. */
-  deviations: ReadonlySet<string>;
+  deviations: ReadonlySet<DeviationName>;
   /** The MFA API audiences an access token may carry: `https://<domain>/mfa/` and `<issuer>mfa/`. */
   mfaAudiences: ReadonlySet<string>;
   /** Seeded, so a fault share replays the same way for the same seed. */
@@ -91,7 +92,7 @@ export class Runtime {
   }
 
   /** True when the named deviation is switched on. */
-  deviates(name: string): boolean {
+  deviates(name: DeviationName): boolean {
     return this.deviations.size > 0 && this.deviations.has(name);
   }
 

@@ -12,7 +12,9 @@ import {
   type MockOptions,
   mockControl,
   mockVersion,
+  type StartMockOptions,
   startMock,
+  TlsError,
 } from "./start.ts";
 
 const PHONE = "+15555550142";
@@ -97,7 +99,8 @@ describe("createMock (in process, no port)", () => {
     ["a seed out of range", { seed: -1 }, /^seed must be an integer/],
     ["an unknown profile", { profile: "platinum" }, /^profile must be one of/],
     ["a typo", { prfile: "free" }, /^prfile: unknown option/],
-    ["a bad TTL", { codeTtlSeconds: 0 }, /^code_ttl_seconds must be/],
+    // Named as the library writes it (was the control API's code_ttl_seconds).
+    ["a bad TTL", { codeTtlSeconds: 0 }, /^codeTtlSeconds must be/],
     [
       "an unknown deviation",
       { faults: { deviations: ["nope"] } },
@@ -165,5 +168,32 @@ describe("startMock (on a port)", () => {
 
   it("refuses a bad option before it listens", async () => {
     await assert.rejects(startMock({ users: -5 }), (e: unknown) => e instanceof ConfigError);
+  });
+
+  // Where it listens is checked like the configuration: a ConfigError naming the option as the
+  // library writes it, never Node's RangeError from listen() or a TLS failure after the start.
+  const badServer: Array<[string, StartMockOptions, string, RegExp]> = [
+    ["a negative port", { port: -1 }, "port", /^port must be an integer from 0 to 65535; got -1$/],
+    ["a port too high", { port: 70_000 }, "port", /^port must be an integer from 0 to 65535/],
+    ["a host with a space", { host: "a b" }, "host", /^host must be a host name or IP address/],
+    ["tls not a boolean or object", { tls: "yes" as never }, "tls", /^tls must be true, false or an object/],
+    ["an unknown tls field", { tls: { crt: "/x.pem" } as never }, "tls.crt", /only "dir", "cert" and "key"/],
+    ["a certificate without its key", { tls: { cert: "/x.pem" } }, "tls.key", /^tls.key is missing/],
+  ];
+  for (const [name, options, option, message] of badServer) {
+    it(`refuses ${name} with the option's name`, async () => {
+      await assert.rejects(
+        startMock({ ...options, signingThreads: 0 }),
+        (e: unknown) => e instanceof ConfigError && e.option === option && message.test(e.message),
+      );
+    });
+  }
+
+  it("names an unreadable certificate tls.cert (a TlsError, of the ConfigError family)", async () => {
+    await assert.rejects(
+      startMock({ tls: { cert: "/nonexistent/c.pem", key: "/nonexistent/k.pem" }, signingThreads: 0 }),
+      (e: unknown) =>
+        e instanceof TlsError && e instanceof ConfigError && /^tls\.cert: cannot read/.test(e.message),
+    );
   });
 });

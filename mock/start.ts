@@ -6,21 +6,14 @@
  * calls from another process that knows only the URL (a Playwright worker, say).
  */
 import { createMockApp, type MockApp } from "./app.ts";
-import {
-  ConfigError,
-  defaultConfig,
-  type Faults,
-  type MockConfig,
-  mergeConfig,
-  toPublicConfig,
-} from "./config/config.ts";
+import { type Faults, type MockConfig, resolveServer } from "./config/config.ts";
 import { type ControlSend, controlOver, type MockControl } from "./control/client.ts";
 import { startMockServer } from "./http/server.ts";
 import type { TlsOptions } from "./tls/tls.ts";
 
 export type { OperationId } from "../openapi/validate.ts";
-export type { Faults, MockConfig } from "./config/config.ts";
-export { ConfigError } from "./config/config.ts";
+export type { DeviationName, Faults, MockConfig } from "./config/config.ts";
+export { ConfigError, TlsError, UnknownDeviationError } from "./config/config.ts";
 export type {
   ControlAnswer,
   ControlSend,
@@ -100,9 +93,10 @@ export interface InProcessMock extends Clients {
 
 /** Starts the mock on a port (a free one by default) for a test run; `close()` stops it. */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const { port = 0, host, tls, ...rest } = options;
-  const config = checkedConfig(rest, ["port", "host", "tls"]);
-  const server = await startMockServer({ port, host, config, tls });
+  const { port = 0, host, tls, ...config } = options;
+  // Checked before anything starts, like the configuration (createMockApp resolves it).
+  const listen = resolveServer({ port, host, tls });
+  const server = await startMockServer({ port: listen.port, host: listen.host, config, tls: listen.tls });
   const c = server.app.config();
   return {
     url: server.url,
@@ -120,7 +114,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
 /** The mock in this process: `request()` instead of a port. Token answers sign on this thread. */
 export function createMock(options: MockOptions = {}): InProcessMock {
-  const app = createMockApp(checkedConfig(options, []));
+  const app = createMockApp(options);
   const c = app.config();
   const send = inProcess(app);
   return {
@@ -146,43 +140,6 @@ export function createMock(options: MockOptions = {}): InProcessMock {
     ...clients(c),
     control: controlOver(send),
   };
-}
-
-// ---- options ----
-
-/**
- * Every value goes through the parser `PUT /__mock/config` uses, so a bad one is refused with the
- * command line's message (naming the field); an unknown option is refused too (a typo would
- * otherwise be ignored without a word).
- */
-function checkedConfig(options: MockOptions, serverOptions: string[]): Partial<MockConfig> {
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const base = defaultConfig();
-  const known = [...serverOptions, ...Object.keys(base)];
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new ConfigError(`${key}: unknown option; known options: ${known.join(", ")}`, key);
-    }
-  }
-  const { control, signingThreads, faults, ...rest } = given as MockOptions;
-  const patch = toPublicConfig({ ...base, ...rest, faults: { ...base.faults, ...faults } });
-  // Fixed once the mock runs, so the run-time parser refuses any change of them: checked here.
-  delete patch.control;
-  delete patch.signing_threads;
-  mergeConfig(base, patch);
-  if (control !== undefined && typeof control !== "boolean") {
-    throw new ConfigError(`control must be true or false; got ${JSON.stringify(control)}`, "control");
-  }
-  if (
-    signingThreads !== undefined &&
-    !(Number.isInteger(signingThreads) && signingThreads >= 0 && signingThreads <= 256)
-  ) {
-    throw new ConfigError(
-      `signingThreads must be an integer from 0 to 256; got ${JSON.stringify(signingThreads)}`,
-      "signingThreads",
-    );
-  }
-  return given as Partial<MockConfig>;
 }
 
 function clients(c: MockConfig): Clients {

@@ -182,6 +182,26 @@ describe("parseArgs", () => {
       expect: (r) => r.config.faults.deviations,
       is: ["associate-status-201", "binding-code-reusable"],
     },
+    { name: "no TLS by default", argv: [], expect: (r) => r.tls, is: undefined },
+    { name: "--tls: the local CA", argv: ["--tls"], expect: (r) => r.tls, is: {} },
+    { name: "--tls-dir alone: no TLS", argv: ["--tls-dir", "/tmp/ca"], expect: (r) => r.tls, is: undefined },
+    {
+      name: "--tls-cert and MOCK_TLS_KEY turn TLS on, named as given",
+      argv: ["--tls-cert", "c.pem"],
+      env: { MOCK_TLS_KEY: "k.pem" },
+      expect: (r) => [r.tls, r.tlsNames],
+      is: [
+        { cert: "c.pem", key: "k.pem" },
+        { cert: "--tls-cert", key: "MOCK_TLS_KEY", dir: "--tls-dir" },
+      ],
+    },
+    {
+      name: "given: the fields set, by library name",
+      argv: ["--client-secret", "s", "--latency-ms", "1"],
+      env: { MOCK_PORT: "1" },
+      expect: (r) => [...r.given].sort(),
+      is: ["clientSecret", "faults.latencyMs", "port"],
+    },
     { name: "--help", argv: ["--help"], expect: (r) => r.help, is: true },
     { name: "-h", argv: ["-h"], expect: (r) => r.help, is: true },
   ];
@@ -253,10 +273,29 @@ describe("parseArgs", () => {
     { argv: ["--client-secret", ""], option: "--client-secret", says: "non-empty" },
     {
       argv: ["--public-client-id", "mockClientId00000000000000000000"],
-      option: "public_client_id",
-      says: "must differ from client_id",
+      // Named as the command line writes it (was the control API's public_client_id).
+      option: "--public-client-id",
+      says: "must differ from --client-id",
     },
     { argv: ["--rate-limit-body", "x"], option: "--rate-limit-body", says: "unknown option" },
+    {
+      // The clash named as each id was given: the variable for one, the flag for the default.
+      argv: [],
+      env: { MOCK_PUBLIC_CLIENT_ID: "mockClientId00000000000000000000" },
+      option: "MOCK_PUBLIC_CLIENT_ID",
+      says: "must differ from --client-id",
+    },
+    {
+      argv: ["--tls-cert", "c.pem"],
+      option: "--tls-key",
+      says: "is missing: --tls-cert and --tls-key go together",
+    },
+    {
+      argv: [],
+      env: { MOCK_TLS_KEY: "k.pem" },
+      option: "--tls-cert",
+      says: "--tls-cert and MOCK_TLS_KEY go together",
+    },
     { argv: ["--frobnicate"], option: "--frobnicate", says: "unknown option; run with --help" },
   ];
   for (const row of bad) {
@@ -273,6 +312,13 @@ describe("parseArgs", () => {
     assert.throws(
       () => parseArgs([], { MOCK_CLIENT_SECRET: "x".repeat(3000) }),
       (e: Error) => !e.message.includes("xxx"),
+    );
+  });
+
+  it("usage gives each flag its help line", () => {
+    assert.match(
+      usage(),
+      /--code-ttl-seconds <value>\s+MOCK_CODE_TTL_SECONDS\s+default 300\s+oob_code and binding code lifetime/,
     );
   });
 

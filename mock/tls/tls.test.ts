@@ -5,6 +5,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { ConfigError } from "../config/errors.ts";
 import { startMockServer } from "../http/server.ts";
 import {
   certificateHosts,
@@ -12,6 +13,7 @@ import {
   loadOrCreateCa,
   serverCredentials,
   TlsError,
+  type TlsNames,
 } from "./tls.ts";
 
 const temps: string[] = [];
@@ -105,18 +107,46 @@ describe("the local CA", () => {
     });
   }
 
-  const given: Array<{ name: string; opts: { cert?: string; key?: string }; says: RegExp }> = [
-    { name: "a certificate without its key", opts: { cert: "/x.pem" }, says: /go together/ },
-    { name: "a key without its certificate", opts: { key: "/x.pem" }, says: /go together/ },
+  const cli = { cert: "--tls-cert", key: "MOCK_TLS_KEY", dir: "--tls-dir" };
+  // Each refusal names the option as its caller wrote it: the library's names unless told
+  // (the command line passes the flag or variable each came from).
+  const given: Array<{
+    name: string;
+    opts: { cert?: string; key?: string };
+    names?: TlsNames;
+    says: RegExp;
+  }> = [
     {
+      name: "a certificate without its key",
+      opts: { cert: "/x.pem" },
+      says: /^tls.key is missing: .*go together/,
+    },
+    { name: "a key without its certificate", opts: { key: "/x.pem" }, says: /^tls.cert is missing/ },
+    {
+      name: "a key without its certificate (CLI)",
+      opts: { key: "/x.pem" },
+      names: cli,
+      says: /^--tls-cert is missing: --tls-cert and MOCK_TLS_KEY go together/,
+    },
+    {
+      // Was "--tls-cert: cannot read": called as the library, the option is the library's tls.cert.
       name: "files that cannot be read",
       opts: { cert: "/nonexistent/c.pem", key: "/nonexistent/k.pem" },
-      says: /--tls-cert: cannot read/,
+      says: /^tls\.cert: cannot read/,
+    },
+    {
+      name: "files that cannot be read (CLI)",
+      opts: { cert: "/nonexistent/c.pem", key: "/nonexistent/k.pem" },
+      names: cli,
+      says: /^--tls-cert: cannot read/,
     },
   ];
   for (const row of given) {
     it(`refuses ${row.name}`, async () => {
-      await assert.rejects(serverCredentials(row.opts, ["localhost"]), row.says);
+      await assert.rejects(
+        serverCredentials(row.opts, ["localhost"], row.names),
+        (e: unknown) => e instanceof TlsError && e instanceof ConfigError && row.says.test(e.message),
+      );
     });
   }
 });

@@ -13,6 +13,9 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, write
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
+import { TlsError } from "../config/errors.ts";
+
+export { TlsError };
 
 /** How the mock gets its certificate: a CA kept in `dir`, or the files `cert` and `key` (PEM). */
 export interface TlsOptions {
@@ -50,25 +53,41 @@ export function defaultTlsDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(data, "auth0-mfa-mock", "tls");
 }
 
-/** Thrown when the TLS files cannot be read or made; the message names the file and what to do. */
-export class TlsError extends Error {
-  override readonly name = "TlsError";
+/** How the caller named the TLS options, so an error names them its way (`--tls-cert`, `tls.cert`). */
+export interface TlsNames {
+  cert: string;
+  key: string;
+  dir: string;
 }
+
+/** The library's names (`startMock({tls: {cert}})`). */
+const API_NAMES: TlsNames = { cert: "tls.cert", key: "tls.key", dir: "tls.dir" };
 
 /**
  * The key and certificate to serve for `hosts` (names and IP addresses): the given files, or a
  * certificate issued now by the local CA in `opts.dir`, which is made first if there is none.
+ * A TlsError names the option as `names` says.
  */
 export async function serverCredentials(
   opts: TlsOptions,
   hosts: readonly string[],
+  names: TlsNames = API_NAMES,
 ): Promise<ServerCredentials> {
   if (opts.cert !== undefined || opts.key !== undefined) {
-    if (opts.cert === undefined || opts.key === undefined)
-      throw new TlsError("--tls-cert and --tls-key go together: give both, or neither to use the local CA");
-    return { cert: readPem(opts.cert, "--tls-cert"), key: readPem(opts.key, "--tls-key"), ca: undefined };
+    if (opts.cert === undefined || opts.key === undefined) {
+      const missing = opts.cert === undefined ? names.cert : names.key;
+      throw new TlsError(
+        `${missing} is missing: ${names.cert} and ${names.key} go together (or neither, for the local CA)`,
+        missing,
+      );
+    }
+    return {
+      cert: readPem(opts.cert, names.cert),
+      key: readPem(opts.key, names.key),
+      ca: undefined,
+    };
   }
-  const ca = await loadOrCreateCa(opts.dir ?? defaultTlsDir());
+  const ca = await loadOrCreateCa(opts.dir ?? defaultTlsDir(), names.dir);
   return { ...(await issueServerCertificate(ca, hosts)), ca };
 }
 
@@ -77,10 +96,15 @@ function readPem(file: string, option: string): string {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new TlsError(`${option}: cannot read ${file}: ${(e as Error).message}`);
+    throw new TlsError(`${option}: cannot read ${file}: ${(e as Error).message}`, option);
   }
-  if (!text.includes("-----BEGIN ")) throw new TlsError(`${option}: ${file} is not a PEM file`);
+  if (!text.includes("-----BEGIN ")) throw new TlsError(`${option}: ${file} is not a PEM file`, option);
   return text;
+}
+
+/** A problem with the local CA, named by the option that says where it is kept (`--tls-dir`, `tls.dir`). */
+function caFailure(option: string, message: string): TlsError {
+  return new TlsError(`${option}: ${message}`, option);
 }
 
 /**
@@ -88,9 +112,9 @@ function readPem(file: string, option: string): string {
  * writes its CA into a private folder and renames it into place, which only the first can do (a
  * rename onto a folder that exists fails); the other reads the winner's.
  */
-export async function loadOrCreateCa(dir: string): Promise<LocalCa> {
+export async function loadOrCreateCa(dir: string, option = API_NAMES.dir): Promise<LocalCa> {
   const folder = path.join(dir, CA_FOLDER);
-  const existing = readCa(folder);
+  const existing = readCa(folder, option);
   if (existing) return existing;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const fresh = await makeCa();
@@ -105,15 +129,15 @@ export async function loadOrCreateCa(dir: string): Promise<LocalCa> {
     rmSync(staging, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "ENOTEMPTY" && code !== "EEXIST")
-      throw new TlsError(`cannot keep the CA in ${folder}: ${(e as Error).message}`);
+      throw caFailure(option, `cannot keep the CA in ${folder}: ${(e as Error).message}`);
   }
-  const kept = readCa(folder);
-  if (!kept) throw new TlsError(`the CA in ${folder} could not be read back`);
+  const kept = readCa(folder, option);
+  if (!kept) throw caFailure(option, `the CA in ${folder} could not be read back`);
   return kept;
 }
 
 /** The CA in `folder`, or undefined when there is none; a broken or expired one is an error that says how to renew it. */
-function readCa(folder: string): LocalCa | undefined {
+function readCa(folder: string, option: string): LocalCa | undefined {
   const certPath = path.join(folder, CA_CERT);
   let certPem: string;
   let keyPem: string;
@@ -121,19 +145,21 @@ function readCa(folder: string): LocalCa | undefined {
     certPem = readFileSync(certPath, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new TlsError(`cannot read the local CA in ${folder}: ${(e as Error).message}`);
+    throw caFailure(option, `cannot read the local CA in ${folder}: ${(e as Error).message}`);
   }
   const keyPath = path.join(folder, CA_KEY);
   try {
     keyPem = readFileSync(keyPath, "utf8");
     // A CA key others can read lets them mint certificates this machine trusts.
     if (process.platform !== "win32" && (statSync(keyPath).mode & 0o077) !== 0)
-      throw new TlsError(
+      throw caFailure(
+        option,
         `${keyPath} is readable by others: chmod 600 it, or remove ${folder} to make a new CA`,
       );
   } catch (e) {
     if (e instanceof TlsError) throw e;
-    throw new TlsError(
+    throw caFailure(
+      option,
       `cannot read the local CA's key (${(e as Error).message}); remove ${folder} to make a new CA`,
     );
   }
@@ -141,10 +167,11 @@ function readCa(folder: string): LocalCa | undefined {
   try {
     cert = new X509Certificate(certPem);
   } catch {
-    throw new TlsError(`${certPath} is not a certificate; remove ${folder} to make a new CA`);
+    throw caFailure(option, `${certPath} is not a certificate; remove ${folder} to make a new CA`);
   }
   if (Date.parse(cert.validTo) <= Date.now())
-    throw new TlsError(
+    throw caFailure(
+      option,
       `the local CA in ${folder} expired on ${cert.validTo}; remove the folder to make a new one`,
     );
   return { certPem, certPath, keyPem };
