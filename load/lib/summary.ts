@@ -62,6 +62,8 @@ export interface HarnessSummary {
   figures: Record<string, number>;
   /** Reference of Auth0's written approval of the test (LOAD_AUTH0_APPROVAL), when one was given. */
   approval?: string;
+  /** How many k6 runners (execution segments) the run was split over, when more than one (merged). */
+  runners?: number;
 }
 
 /** One second of a run (setup and teardown left out), from k6's points: `t` is seconds since the first point. */
