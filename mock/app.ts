@@ -10,44 +10,26 @@
  * carries retry-after.
  */
 
-import { ConfigError, checkClients, defaultConfig, type MockConfig } from "./config/config.ts";
-import { control } from "./control/api.ts";
-import { deviationNames } from "./deviations.ts";
+import { type ConfigInput, type MockConfig, resolveConfig } from "./config/config.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
-import { byteLength, parseBody } from "./http/body.ts";
-import { authenticatorParam, type RouteId, route } from "./http/router.ts";
+import { byteLength, type Fields, parseBody } from "./http/body.ts";
+import type { MockRequest, MockResponse, OperationRoute, Route, RouteRequest } from "./http/request.ts";
+import { isRoute, NOT_FOUND, type Refusal, routes } from "./http/router.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
 import type { Take } from "./limits/rate-limit.ts";
 import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./limits/throttle.ts";
-import { handleManagement } from "./management/management.ts";
-import { associate } from "./operations/associate.ts";
+import { clientCredentialsGrant } from "./management/management.ts";
 import { withBasicClientId } from "./operations/auth.ts";
-import { deleteAuthenticator, listAuthenticators } from "./operations/authenticators.ts";
-import { challenge } from "./operations/challenge.ts";
-import { jwks, openidConfiguration } from "./operations/discovery.ts";
-import { signTokens, tokenEndpoint, unsignedTokens } from "./operations/token.ts";
-import { fail, type Reply } from "./reply.ts";
+import { signTokens, unsignedTokens } from "./operations/token.ts";
+import { errors, fail, failWith, type Reply } from "./reply.ts";
 import { Runtime } from "./runtime.ts";
 import type { Clock } from "./store/clock.ts";
 import type { Outbox } from "./store/outbox.ts";
 import { CapacityError } from "./store/state.ts";
 import { signature } from "./tokens/jwt.ts";
 
-export interface MockRequest {
-  method: string;
-  /** Path and query. */
-  url: string;
-  /** Lower-case header names (as node:http gives them; `request()` lower-cases for you). */
-  headers: Record<string, string>;
-  body: string | Buffer;
-  /** Set by a server that stopped reading a body over `maxBodyBytes`: the answer is the 413, without the body. */
-  bodyTooLarge?: boolean;
-}
-export interface MockResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { MockRequest, MockResponse } from "./http/request.ts";
+
 export interface MockApp {
   /** Synchronous core; never throws. Signs tokens on this thread. */
   handle(req: MockRequest): MockResponse;
@@ -70,17 +52,16 @@ export interface MockApp {
 const JSON_MFA = "application/json; charset=utf-8";
 const JSON_TOKEN = "application/json";
 const CORS_EXPOSE = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
-const INTERNAL_ERROR = JSON.stringify({
-  error: "server_error",
-  error_description: "The mock failed unexpectedly; its log has the details.",
-});
 
-/** Builds an app from a full or partial configuration (camelCase keys); `opts.clock` freezes time in tests. */
-export function createMockApp(config?: Partial<MockConfig> | MockConfig, opts?: { clock?: Clock }): MockApp {
-  const rt = new Runtime(completeConfig(config), opts?.clock);
+/**
+ * Builds an app from a full or partial configuration (camelCase keys; checked, a ConfigError names the
+ * option); `opts.clock` freezes time in tests.
+ */
+export function createMockApp(config?: ConfigInput, opts?: { clock?: Clock }): MockApp {
+  const rt = new Runtime(resolveConfig(config ?? {}), opts?.clock);
   const internalError = (req: MockRequest, err: unknown): MockResponse => {
     console.error(`mock: internal error on ${req.method} ${req.url.split("?")[0]}:`, err);
-    return { status: 500, headers: { "content-type": JSON_MFA }, body: INTERNAL_ERROR };
+    return { status: 500, headers: { "content-type": JSON_MFA }, body: errors.internalError.json };
   };
   const handle = (req: MockRequest): MockResponse => {
     try {
@@ -128,20 +109,6 @@ export function createMockApp(config?: Partial<MockConfig> | MockConfig, opts?: 
   };
 }
 
-/** Defaults, overridden by what was given; an issuer follows a given domain unless set too. */
-function completeConfig(partial: Partial<MockConfig> | undefined): MockConfig {
-  const base = defaultConfig();
-  const config: MockConfig = { ...base, ...partial, faults: { ...base.faults, ...partial?.faults } };
-  if (partial?.domain !== undefined && partial.issuer === undefined)
-    config.issuer = `https://${partial.domain}/`;
-  checkClients(config);
-  // Given in code, not parsed: the parser's check has not seen these names.
-  const unknown = config.faults.deviations.find((d) => !deviationNames.includes(d));
-  if (unknown !== undefined)
-    throw new ConfigError(`faults.deviations: unknown deviation "${unknown}"`, "deviations");
-  return config;
-}
-
 /**
  * A token answer whose tokens are still to be signed: the grant is done (and its state changed);
  * signing and `finish()` (validation, deviations, headers) remain.
@@ -176,80 +143,143 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse | Unsigned {
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
   const method = req.method;
-  const routed = route(method, path);
-  if (routed === "control" && rt.config.control) {
-    const reply = control(rt, method, path, q === -1 ? "" : url.slice(q + 1), bodyText(req.body));
-    return { status: reply.status, headers: jsonHeaders(JSON_MFA, reply), body: serialise(reply.body) };
+  let matched = routes.match(method, path);
+  if (matched.api === "control") {
+    if (rt.config.control) return controlAnswer(rt, req, matched, path, q === -1 ? "" : url.slice(q + 1));
+    // Switched off, /__mock is an unknown Auth0 path like any other.
+    matched = NOT_FOUND;
   }
   if (method === "OPTIONS") return preflight(rt, req);
-  // The Management API subset (management.ts) answers its paths and the client-credentials grant.
-  if (routed === "management" || (routed === "token" && mentionsClientCredentials(req))) {
-    const res = handleManagement(rt, req);
-    if (res) {
-      // The client-credentials grant is the Authentication API's; /api/v2 has a bucket of its own.
-      const take = routed === "management" ? takeManagement(rt) : takeGlobal(rt);
-      if (!rt.deviates("missing-ratelimit-headers")) rateLimitHeaders(res.headers, take);
-      count(rt, routed === "token" ? "token" : "management", res.status);
-      return res;
-    }
+  if (matched.api === "management" && isRoute(matched)) {
+    const reply = matched.handler(rt, routed(req, path, q, "", EMPTY, rt.clock.now()));
+    return managementAnswer(rt, reply, takeManagement(rt), "management");
+  }
+  const op = isRoute(matched) && matched.body !== undefined ? matched : undefined;
+  if (op?.id === "token") {
+    // The client-credentials grant is the Management API's token (its envelope and headers), but
+    // the Authentication API's path: it takes from that API's bucket.
+    const grant = clientCredentialsGrant(rt, req);
+    if (grant !== undefined) return managementAnswer(rt, grant, takeGlobal(rt), "token");
   }
   // The request's time, read once: the global bucket and the handler see the same instant.
   const now = rt.clock.now();
   const global = takeGlobal(rt, now);
-  const op = typeof routed === "string" && isOperation(routed) ? routed : undefined;
   let reply: Reply;
   let injected = false;
   if (!global.allowed) {
     reply = tooManyRequests(rt, global);
-  } else if (op) {
-    const fault = injectedError(rt, op);
+  } else if (op !== undefined) {
+    const fault = injectedError(rt, op.id);
     injected = fault !== undefined;
-    reply = fault ?? operation(rt, op, req, path, now);
-  } else if (routed === "discovery") {
-    reply = { status: 200, body: openidConfiguration(rt) };
-  } else if (routed === "jwks") {
-    reply = { status: 200, body: jwks(rt) };
-  } else if (typeof routed === "object") {
-    reply = {
-      ...fail(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${routed.allow}.`),
-      headers: { allow: routed.allow },
-    };
+    reply = fault ?? operation(rt, op, req, path, q, now);
+  } else if (isRoute(matched)) {
+    reply = matched.handler(rt, routed(req, path, q, "", EMPTY, now));
   } else {
-    reply = fail(404, "not_found", `Not found: ${method} ${path}`);
+    reply = refused(matched, method, path);
   }
-  if (op === "token" && !injected) {
+  if (op?.id === "token" && !injected) {
     const unsigned = unsignedTokens(reply);
-    if (unsigned !== undefined) return new Unsigned(rt, op, reply, global, unsigned);
+    if (unsigned !== undefined) return new Unsigned(rt, op.id, reply, global, unsigned);
   }
-  return finish(rt, op, reply, global, injected);
+  return finish(rt, op?.id, reply, global, injected);
 }
 
-function operation(rt: Runtime, op: OperationId, req: MockRequest, path: string, now: number): Reply {
-  if (req.bodyTooLarge || byteLength(req.body) > rt.config.maxBodyBytes) {
-    return fail(413, "invalid_request", "Request body too large.");
+const EMPTY: Fields = Object.freeze({}) as Fields;
+
+/** The request as a handler takes it (`q`: the index of "?" in the url, -1 when none). */
+function routed(
+  req: MockRequest,
+  path: string,
+  q: number,
+  param: string,
+  fields: Fields,
+  now: number,
+): RouteRequest {
+  return {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: req.body,
+    path,
+    query: q === -1 ? "" : req.url.slice(q + 1),
+    param,
+    fields,
+    now,
+  };
+}
+
+/** The 404 of an unknown path, or the 405 of a known one with the methods it takes. */
+function refused(refusal: Refusal, method: string, path: string): Reply {
+  if (refusal.allow === "") return fail(errors.notFound(method, path));
+  return { ...fail(errors.methodNotAllowed(method, path, refusal.allow)), headers: { allow: refusal.allow } };
+}
+
+/**
+ * An operation of the description: body size, body parsing (as its row says), request validation,
+ * then its handler.
+ */
+function operation(
+  rt: Runtime,
+  route: OperationRoute<Runtime>,
+  req: MockRequest,
+  path: string,
+  q: number,
+  now: number,
+): Reply {
+  if (req.bodyTooLarge || byteLength(req.body) > rt.config.maxBodyBytes) return fail(errors.bodyTooLarge);
+  let fields = EMPTY;
+  if (route.body !== "none") {
+    const h = req.headers;
+    const contentType = h["content-type"];
+    const parsed = parseBody(contentType, req.body, route.body === "json-or-form");
+    if ("reply" in parsed) return parsed.reply;
+    fields = parsed.fields;
+    // With client_secret_basic the client_id travels in the header: validation judges the body with it.
+    const judged = route.id === "token" ? withBasicClientId(fields, h.authorization) : fields;
+    const invalid = checkRequest(route.id, contentType, judged);
+    if (invalid) return invalid;
   }
-  const h = req.headers;
-  if (op === "listAuthenticators") return listAuthenticators(rt, h.authorization);
-  if (op === "deleteAuthenticator") return deleteAuthenticator(rt, h.authorization, authenticatorParam(path));
-  const contentType = h["content-type"];
-  const parsed = parseBody(contentType, req.body, op !== "associateAuthenticator");
-  if ("reply" in parsed) return parsed.reply;
-  const fields = parsed.fields;
-  const invalid = checkRequest(
-    op,
-    contentType,
-    op === "token" ? withBasicClientId(fields, h.authorization) : fields,
-  );
-  if (invalid) return invalid;
   try {
-    if (op === "token") return tokenEndpoint(rt, fields, h.authorization, now);
-    if (op === "challenge") return challenge(rt, fields, h.authorization, now);
-    return associate(rt, fields, h.authorization);
+    return route.handler(rt, routed(req, path, q, routes.param(route, path), fields, now));
   } catch (err) {
     // A full store answers like a rate limit: the caller can wait for entries to expire, or reset.
-    if (err instanceof CapacityError) return { ...fail(429, "too_many_requests", err.message) };
+    if (err instanceof CapacityError) return fail(errors.storeFull(err.message));
     throw err;
   }
+}
+
+/** A control API answer: JSON, no rate-limit headers (it is not an Auth0 path), not counted. */
+function controlAnswer(
+  rt: Runtime,
+  req: MockRequest,
+  matched: Route<Runtime> | Refusal,
+  path: string,
+  query: string,
+): MockResponse {
+  const reply = isRoute(matched)
+    ? matched.handler(rt, {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: req.body,
+        path,
+        query,
+        param: routes.param(matched, path),
+        fields: EMPTY,
+        now: rt.clock.now(),
+      })
+    : refused(matched, req.method, path);
+  const headers: Record<string, string> = { "content-type": JSON_MFA };
+  if (reply.headers) Object.assign(headers, reply.headers);
+  return { status: reply.status, headers, body: serialise(reply.body) };
+}
+
+/** A Management API answer (its own headers) with the figures of the bucket it took from. */
+function managementAnswer(rt: Runtime, reply: Reply, take: Take, counted: string): MockResponse {
+  const headers: Record<string, string> = { ...reply.headers };
+  if (!rt.deviates("missing-ratelimit-headers")) limitHeaders(headers, take);
+  count(rt, counted, reply.status);
+  return { status: reply.status, headers, body: serialise(reply.body) };
 }
 
 function finish(
@@ -261,16 +291,9 @@ function finish(
 ): MockResponse {
   const token = op === "token";
   const limit = reply.limit ?? global;
-  // One literal with the headers every answer carries (one object shape, no property added one by
-  // one), then the optional ones.
-  const headers: Record<string, string> = {
-    "content-type": token ? JSON_TOKEN : JSON_MFA,
-    "x-ratelimit-limit": String(limit.limit),
-    "x-ratelimit-remaining": String(limit.remaining),
-    "x-ratelimit-reset": String(limit.resetEpochSeconds),
-    "access-control-allow-origin": "*",
-    "access-control-expose-headers": CORS_EXPOSE,
-  };
+  const headers = limitHeaders({ "content-type": token ? JSON_TOKEN : JSON_MFA }, limit);
+  headers["access-control-allow-origin"] = "*";
+  headers["access-control-expose-headers"] = CORS_EXPOSE;
   if (reply.headers) Object.assign(headers, reply.headers);
   if (reply.status === 429) headers["retry-after"] = String(Math.max(1, limit.retryAfterSeconds));
   if (token) {
@@ -288,21 +311,16 @@ function finish(
       console.error(
         `mock: response of ${op} (${status}) does not match the description:\n  ${lines.join("\n  ")}`,
       );
-      status = 500;
-      body = {
-        error: "server_error",
-        error_description: "The mock's response failed validation.",
-        findings: lines,
-      };
+      const invalid = failWith(errors.invalidResponse, { findings: lines });
+      status = invalid.status;
+      body = invalid.body;
     }
   }
   if (rt.deviations.size > 0) {
     if (token && status === 200) deviateTokenBody(rt, body as Record<string, unknown>);
     if (rt.deviates("wrong-content-type")) headers["content-type"] = "text/html; charset=utf-8";
     if (rt.deviates("missing-ratelimit-headers")) {
-      delete headers["x-ratelimit-limit"];
-      delete headers["x-ratelimit-remaining"];
-      delete headers["x-ratelimit-reset"];
+      for (const name of LIMIT_HEADERS) delete headers[name];
     }
     if (rt.deviates("no-retry-after")) delete headers["retry-after"];
   }
@@ -311,16 +329,15 @@ function finish(
   return { status, headers, body: json };
 }
 
-function jsonHeaders(contentType: string, reply: Reply): Record<string, string> {
-  const headers: Record<string, string> = { "content-type": contentType };
-  if (reply.headers) Object.assign(headers, reply.headers);
-  return headers;
-}
+/** The rate-limit headers (docs/behaviour.md#limit-metadata), written here only. */
+const LIMIT_HEADERS = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"] as const;
 
-function rateLimitHeaders(headers: Record<string, string>, take: Take): void {
+/** Adds the figures of a bucket to `headers` (and returns them). */
+function limitHeaders(headers: Record<string, string>, take: Take): Record<string, string> {
   headers["x-ratelimit-limit"] = String(take.limit);
   headers["x-ratelimit-remaining"] = String(take.remaining);
   headers["x-ratelimit-reset"] = String(take.resetEpochSeconds);
+  return headers;
 }
 
 /**
@@ -329,21 +346,13 @@ function rateLimitHeaders(headers: Record<string, string>, take: Take): void {
  * other answer (docs/behaviour.md#limit-metadata).
  */
 function preflight(rt: Runtime, req: MockRequest): MockResponse {
-  const limit = peekGlobal(rt);
-  return {
-    status: 204,
-    headers: {
-      "x-ratelimit-limit": String(limit.limit),
-      "x-ratelimit-remaining": String(limit.remaining),
-      "x-ratelimit-reset": String(limit.resetEpochSeconds),
-      "access-control-allow-origin": "*",
-      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-      "access-control-allow-headers":
-        req.headers["access-control-request-headers"] ?? "authorization, content-type",
-      "access-control-max-age": "600",
-    },
-    body: "",
-  };
+  const headers = limitHeaders({}, peekGlobal(rt));
+  headers["access-control-allow-origin"] = "*";
+  headers["access-control-allow-methods"] = "GET, POST, DELETE, OPTIONS";
+  headers["access-control-allow-headers"] =
+    req.headers["access-control-request-headers"] ?? "authorization, content-type";
+  headers["access-control-max-age"] = "600";
+  return { status: 204, headers, body: "" };
 }
 
 function count(rt: Runtime, name: string, status: number): void {
@@ -358,25 +367,4 @@ function count(rt: Runtime, name: string, status: number): void {
 
 function serialise(body: unknown): string {
   return body === undefined ? "" : JSON.stringify(body);
-}
-
-function bodyText(body: string | Buffer | undefined): string {
-  if (body === undefined) return "";
-  return typeof body === "string" ? body : body.toString("utf8");
-}
-
-const CLIENT_CREDENTIALS = "client_credentials";
-const CLIENT_CREDENTIALS_BYTES = Buffer.from(CLIENT_CREDENTIALS);
-
-function mentionsClientCredentials(req: MockRequest): boolean {
-  // Searched in the raw bytes (decoding here would decode every token body twice), with a needle
-  // made once (a string needle is encoded again on every call).
-  const body = req.body;
-  return typeof body === "string"
-    ? body.includes(CLIENT_CREDENTIALS)
-    : body.includes(CLIENT_CREDENTIALS_BYTES);
-}
-
-function isOperation(id: RouteId | "not-found"): id is OperationId {
-  return id !== "discovery" && id !== "jwks" && id !== "management" && id !== "control" && id !== "not-found";
 }

@@ -4,106 +4,80 @@
  * of deviations and the Guardian stand-in (guardian.ts). JSON in and out; errors keep Auth0's envelope so one client handles both.
  */
 
-import { ConfigError, mergeConfig, toPublicConfig } from "../config/config.ts";
+import { ConfigError, fromControlJson, resolveConfig, toPublicConfig } from "../config/config.ts";
 import { deviations } from "../deviations.ts";
-import { fail, ok, type Reply } from "../reply.ts";
+import { parseControlBody } from "../http/body.ts";
+import type { Handler, PlainRoute, RouteRequest } from "../http/request.ts";
+import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
+import { OutboxQueryError } from "../store/outbox.ts";
 import { CapacityError } from "../store/state.ts";
 import { assertionCredential } from "../tokens/client-assertion.ts";
 import { mockVersion } from "../version.ts";
 import { guardianEnroll, guardianPending, guardianRespond } from "./guardian.ts";
 
-type Handler = (rt: Runtime, query: URLSearchParams, body: string) => Reply;
+type ControlRoute = PlainRoute<Runtime>;
 
-const routes = new Map<string, Record<string, Handler>>([
-  ["/__mock/health", { GET: () => ok({ status: "ok", version: mockVersion }) }],
-  ["/__mock/config", { GET: (rt) => ok(toPublicConfig(rt.config)), PUT: putConfig }],
-  ["/__mock/users", { POST: createUser }],
-  ["/__mock/outbox", { GET: outbox }],
-  ["/__mock/clock", { GET: (rt) => ok({ now: rt.clock.nowIso() }), POST: advanceClock }],
-  ["/__mock/reset", { POST: reset }],
-  ["/__mock/stats", { GET: stats }],
-  ["/__mock/deviations", { GET: () => ok(deviations) }],
-  ["/__mock/private-key-jwt", { GET: privateKeyJwt }],
-  ["/__mock/guardian/enroll", { POST: (rt, _q, raw) => withObject(raw, (b) => guardianEnroll(rt, b)) }],
-  ["/__mock/guardian/pending", { GET: (rt, q) => guardianPending(rt, q) }],
-  ["/__mock/guardian/respond", { POST: (rt, _q, raw) => withObject(raw, (b) => guardianRespond(rt, b)) }],
-]);
-
-/** Answers a request under /__mock. */
-export function control(rt: Runtime, method: string, path: string, query: string, body: string): Reply {
-  const methods = routes.get(path);
-  if (!methods) return fail(404, "not_found", `Unknown control path ${path}; see GET /__mock/health.`);
-  const handler = methods[method];
-  if (!handler) {
-    const allow = Object.keys(methods).join(", ");
-    return {
-      ...fail(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${allow}.`),
-      headers: { allow },
-    };
-  }
-  return handler(rt, new URLSearchParams(query), body);
+/** A control route: `/__mock` plus `path`. */
+function row(method: string, path: string, handler: Handler<Runtime>): ControlRoute {
+  return { method, path: `/__mock${path}`, id: `control${path}`, api: "control", handler };
 }
 
-/** Parses a control body: empty means `{}`; anything but a JSON object is a 400. */
-function jsonObject(body: string): Record<string, unknown> | Reply {
-  const parsed = parseObject(body);
-  return "reply" in parsed ? parsed.reply : parsed.value;
+/** An unknown path under /__mock: its own 404, which points at the health route. */
+const unknown: Handler<Runtime> = (_rt, req) => fail(errors.unknownControlPath(req.path));
+
+/** The control routes, rows of the mock's route table (http/router.ts). */
+export const controlRoutes: readonly ControlRoute[] = [
+  row("GET", "/health", () => ok({ status: "ok", version: mockVersion })),
+  row("GET", "/config", (rt) => ok(toPublicConfig(rt.config))),
+  row("PUT", "/config", withBody(putConfig)),
+  row("POST", "/users", withBody(createUser)),
+  row("GET", "/outbox", outbox),
+  row("GET", "/clock", (rt) => ok({ now: rt.clock.nowIso() })),
+  row("POST", "/clock", withBody(advanceClock)),
+  row("POST", "/reset", reset),
+  row("GET", "/stats", stats),
+  row("GET", "/deviations", () => ok(deviations)),
+  row("GET", "/private-key-jwt", privateKeyJwt),
+  row("POST", "/guardian/enroll", withBody(guardianEnroll)),
+  row("GET", "/guardian/pending", (rt, req) => guardianPending(rt, new URLSearchParams(req.query))),
+  row("POST", "/guardian/respond", withBody(guardianRespond)),
+  row("*", "", unknown),
+  row("*", "/*", unknown),
+];
+
+/** A handler of a JSON object body (http/body.ts's control reading); any other body answers 400. */
+function withBody(handler: (rt: Runtime, body: Record<string, unknown>) => Reply): Handler<Runtime> {
+  return (rt, req) => {
+    const parsed = parseControlBody(req.body);
+    return "reply" in parsed ? parsed.reply : handler(rt, parsed.fields);
+  };
 }
 
-/** jsonObject's result kept apart from the answer, so a body shaped like a Reply stays a body. */
-function parseObject(body: string): { value: Record<string, unknown> } | { reply: Reply } {
-  if (body.trim() === "") return { value: {} };
-  let value: unknown;
+function putConfig(rt: Runtime, patch: Record<string, unknown>): Reply {
+  let next: ReturnType<typeof resolveConfig>;
   try {
-    value = JSON.parse(body);
-  } catch {
-    return { reply: fail(400, "invalid_request", "The request body is not valid JSON.") };
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { reply: fail(400, "invalid_request", "The request body must be a JSON object.") };
-  }
-  return { value: value as Record<string, unknown> };
-}
-
-/** Runs a handler on a JSON object body; a body that is not one answers 400. */
-function withObject(raw: string, handler: (body: Record<string, unknown>) => Reply): Reply {
-  const parsed = parseObject(raw);
-  return "reply" in parsed ? parsed.reply : handler(parsed.value);
-}
-
-function isReply(value: unknown): value is Reply {
-  return typeof (value as Reply).status === "number" && "body" in (value as Reply);
-}
-
-function putConfig(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
-  const patch = jsonObject(raw);
-  if (isReply(patch)) return patch;
-  let next: ReturnType<typeof mergeConfig>;
-  try {
-    next = mergeConfig(rt.config, patch);
+    next = resolveConfig(fromControlJson(patch), rt.config, "control");
   } catch (err) {
-    if (err instanceof ConfigError) return fail(400, "invalid_config", err.message);
+    if (err instanceof ConfigError) return fail(errors.invalidConfig(err.message));
     throw err;
   }
   rt.reconfigure(next);
   return ok(toPublicConfig(rt.config));
 }
 
-function createUser(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
-  const body = jsonObject(raw);
-  if (isReply(body)) return body;
+function createUser(rt: Runtime, body: Record<string, unknown>): Reply {
   const { username, password } = body;
   for (const [name, value] of [
     ["username", username],
     ["password", password],
   ] as const) {
     if (value !== undefined && (typeof value !== "string" || value === "" || value.length > 256)) {
-      return fail(400, "invalid_request", `${name} must be a non-empty string of at most 256 characters.`);
+      return fail(errors.invalidString(name, 256));
     }
   }
   if (typeof username === "string" && rt.state.loginTaken(username)) {
-    return fail(409, "user_exists", "The user already exists.");
+    return fail(errors.userExists);
   }
   try {
     const user = rt.state.createUser({
@@ -112,28 +86,27 @@ function createUser(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
     });
     return ok({ user_id: user.id, username: user.username, password: user.password, email: user.email });
   } catch (err) {
-    if (err instanceof CapacityError) return fail(429, "too_many_requests", err.message);
+    if (err instanceof CapacityError) return fail(errors.storeFull(err.message));
     throw err;
   }
 }
 
-function outbox(rt: Runtime, q: URLSearchParams): Reply {
+function outbox(rt: Runtime, req: RouteRequest): Reply {
+  const q = new URLSearchParams(req.query);
   const recipient = q.get("recipient") ?? undefined;
   const after = q.get("after") ?? undefined;
   try {
     return ok(rt.outbox.list({ recipient: recipient || undefined, after }));
   } catch (err) {
-    if (err instanceof RangeError) return fail(400, "invalid_request", err.message);
+    if (err instanceof OutboxQueryError) return fail(errors.invalidControlInput(err.message));
     throw err;
   }
 }
 
-function advanceClock(rt: Runtime, _q: URLSearchParams, raw: string): Reply {
-  const body = jsonObject(raw);
-  if (isReply(body)) return body;
+function advanceClock(rt: Runtime, body: Record<string, unknown>): Reply {
   const seconds = body.advance_seconds;
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
-    return fail(400, "invalid_request", "advance_seconds must be a number of seconds from 0 to 315360000.");
+    return fail(errors.invalidAdvance);
   }
   rt.clock.advance(seconds * 1000);
   return ok({ now: rt.clock.nowIso() });
@@ -171,11 +144,7 @@ function privateKeyJwt(rt: Runtime): Reply {
   const c = rt.config;
   const credential = assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg);
   if (credential.privateKeyPem === undefined) {
-    return fail(
-      404,
-      "not_found",
-      "private_key_jwt_public_key is configured: sign the client_assertion with its private key.",
-    );
+    return fail(errors.noPrivateKey);
   }
   return ok({
     client_id: c.privateKeyJwtClientId,

@@ -40,24 +40,56 @@ export function parseBody(
   raw: string | Buffer | undefined,
   allowForm: boolean,
 ): { fields: Fields } | { reply: Reply } {
-  const text = raw === undefined ? "" : typeof raw === "string" ? raw : raw.toString("utf8");
+  const text = textOf(raw);
   const type = mediaType(contentType);
   if (text.trim() === "") return { fields: EMPTY };
-  if (type === "application/json") {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return { reply: fail(errors.invalidJson) };
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return { reply: fail(errors.notJsonObject) };
-    }
-    return { fields: value as Fields };
-  }
+  if (type === "application/json") return jsonObject(text);
   if (allowForm && type === "application/x-www-form-urlencoded") return { fields: parseForm(text) };
   const accepted = allowForm ? "application/json or application/x-www-form-urlencoded" : "application/json";
   return { reply: fail(errors.unsupportedContentType(type, accepted)) };
+}
+
+/** A non-empty text as a JSON object, or the 400 for one that is not. */
+function jsonObject(text: string): { fields: Fields } | { reply: Reply } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { reply: fail(errors.invalidJson) };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { reply: fail(errors.notJsonObject) };
+  }
+  return { fields: value as Fields };
+}
+
+/**
+ * A control API body (/__mock): JSON whatever the content type says, an empty body is `{}`, and
+ * anything but a JSON object is the same 400 as on an Auth0 path.
+ */
+export function parseControlBody(raw: string | Buffer | undefined): { fields: Fields } | { reply: Reply } {
+  const text = textOf(raw);
+  return text.trim() === "" ? { fields: {} } : jsonObject(text);
+}
+
+/**
+ * A Management API body (/api/v2, the client-credentials grant): a form when the content type says
+ * so, JSON otherwise (empty is `{}`); undefined when unreadable, which that API answers in its own
+ * envelope.
+ */
+export function parseManagementBody(
+  contentType: string | undefined,
+  raw: string | Buffer | undefined,
+): Fields | undefined {
+  const text = textOf(raw);
+  if (mediaType(contentType) === "application/x-www-form-urlencoded") return parseForm(text);
+  if (text.trim() === "") return {};
+  const parsed = jsonObject(text);
+  return "fields" in parsed ? parsed.fields : undefined;
+}
+
+function textOf(raw: string | Buffer | undefined): string {
+  return raw === undefined ? "" : typeof raw === "string" ? raw : raw.toString("utf8");
 }
 
 /** A field as a non-empty string, or undefined (numbers are accepted as their decimal text). */

@@ -29,6 +29,11 @@ export type RenderText = (
   tenant: string,
 ) => string;
 
+/** A query of the outbox that cannot be read (an `after` that is neither a message id nor a time): the caller's input, not a fault. */
+export class OutboxQueryError extends RangeError {
+  override readonly name: string = "OutboxQueryError";
+}
+
 /** Default cap on stored messages. */
 const DEFAULT_OUTBOX_MAX = 10_000;
 
@@ -100,8 +105,8 @@ export class Outbox {
   /**
    * Messages oldest first, optionally only those to `recipient` and after `after`: a message id
    * (strictly after it) or an ISO time (created at or after it: a client that notes the time and then
-   * triggers a message within the same millisecond must still see it). Throws RangeError when `after`
-   * is neither, so the control API can answer 400.
+   * triggers a message within the same millisecond must still see it). Throws OutboxQueryError when
+   * `after` is neither, so the control API can answer 400 (and any other error stays a 500).
    */
   list(q?: { recipient?: string; after?: string }): OutboxMessage[] {
     const recipient = q?.recipient;
@@ -115,7 +120,9 @@ export class Outbox {
       } else {
         const t = Date.parse(after);
         if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(after)) {
-          throw new RangeError(`after must be a message id (msg_…) or an ISO 8601 time, got "${after}"`);
+          throw new OutboxQueryError(
+            `after must be a message id (msg_…) or an ISO 8601 time, got "${after}"`,
+          );
         }
         afterTime = t;
       }

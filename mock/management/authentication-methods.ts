@@ -1,0 +1,80 @@
+/**
+ * The MFA API's authenticators as the Management API's authentication methods.
+ */
+import type { Reply } from "../reply.ts";
+import type { User } from "../store/state.ts";
+import { json } from "./errors.ts";
+
+/** Auth0 caps per_page at 100 on paged Management endpoints. */
+const MAX_PER_PAGE = 100;
+/** A method as the Management API lists it, with the MFA API ids it stands for. */
+export interface MethodView {
+  id: string;
+  type: string;
+  confirmed: boolean;
+  created_at: string;
+  phone_number?: string;
+  preferred_authentication_method?: string;
+  authentication_methods?: { id: string; type: string }[];
+  /** Not shown: the MFA API ids this method stands for. */
+  authenticatorIds: string[];
+}
+
+/**
+ * The MFA API's authenticators as Management API authentication methods: one `phone|dev_X` for the
+ * sms and voice authenticators of a device (listing both channels), one method per other
+ * authenticator (`recovery-code|dev_X`, `totp|…`, `email|…`, `push|…`).
+ */
+export function authenticationMethods(user: User): MethodView[] {
+  const out: MethodView[] = [];
+  const phones = new Map<string, MethodView>();
+  for (const a of user.authenticators) {
+    const created = new Date(a.createdAt).toISOString();
+    // Only a phone groups channels; a totp, email, push or recovery code is a method of its own.
+    if (a.kind !== "sms" && a.kind !== "voice") {
+      out.push({
+        id: a.id,
+        type: a.kind,
+        confirmed: a.active,
+        created_at: created,
+        authenticatorIds: [a.id],
+      });
+      continue;
+    }
+    const device = a.id.slice(a.id.indexOf("|") + 1);
+    let phone = phones.get(device);
+    if (!phone) {
+      phone = {
+        id: `phone|${device}`,
+        type: "phone",
+        confirmed: a.active,
+        created_at: created,
+        ...(a.phone ? { phone_number: a.phone } : {}),
+        preferred_authentication_method: a.kind,
+        authentication_methods: [],
+        authenticatorIds: [],
+      };
+      phones.set(device, phone);
+      out.push(phone);
+    }
+    phone.confirmed ||= a.active;
+    phone.authentication_methods?.push({ id: a.id, type: a.kind });
+    phone.authenticatorIds.push(a.id);
+  }
+  return out;
+}
+
+/** GET /api/v2/users/{id}/authentication-methods (page, per_page, include_totals). */
+export function listMethods(user: User, url: URL): Reply {
+  const page = Math.max(0, Number.parseInt(url.searchParams.get("page") ?? "0", 10) || 0);
+  const perPage = Math.min(
+    MAX_PER_PAGE,
+    Math.max(1, Number.parseInt(url.searchParams.get("per_page") ?? "50", 10) || 50),
+  );
+  const all = authenticationMethods(user).map(({ authenticatorIds: _ids, ...view }) => view);
+  const slice = all.slice(page * perPage, (page + 1) * perPage);
+  if (url.searchParams.get("include_totals") === "true") {
+    return json(200, { start: page * perPage, limit: perPage, total: all.length, authenticators: slice });
+  }
+  return json(200, slice);
+}
