@@ -6,6 +6,7 @@
 import { test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { CLIENT_ASSERTION_TYPE } from "../mock/tokens/client-assertion.ts";
+import { GRANT } from "../openapi/grant-types.ts";
 import { maskRecipient } from "../redaction/mask.ts";
 import type { ApiClient, ApiResponse } from "./api-client.ts";
 import { signClientAssertion } from "./client-assertion.ts";
@@ -22,12 +23,8 @@ export type Channel = "sms" | "voice";
 /** A channel whose code reaches the user as a message: a phone's, or an email. */
 export type CodeChannel = Channel | "email";
 
-export const GRANT = {
-  passwordRealm: "http://auth0.com/oauth/grant-type/password-realm",
-  oob: "http://auth0.com/oauth/grant-type/mfa-oob",
-  otp: "http://auth0.com/oauth/grant-type/mfa-otp",
-  recoveryCode: "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-} as const;
+/** The grant types, from the one table the mock and the k6 client use too. */
+export { GRANT };
 
 /** A user of the target with their password. */
 export interface User {
@@ -215,7 +212,7 @@ export async function exchangeOob(
 ): Promise<ApiResponse> {
   return api.post("/oauth/token", {
     form: {
-      grant_type: GRANT.oob,
+      grant_type: GRANT.mfaOob,
       ...(await clientAuth(target)),
       mfa_token: mfaToken,
       oob_code: oobCode,
@@ -435,7 +432,7 @@ export async function exchangeOtp(
   otp: string,
 ): Promise<ApiResponse> {
   return api.post("/oauth/token", {
-    form: { grant_type: GRANT.otp, ...(await clientAuth(target)), mfa_token: mfaToken, otp },
+    form: { grant_type: GRANT.mfaOtp, ...(await clientAuth(target)), mfa_token: mfaToken, otp },
   });
 }
 

@@ -25,7 +25,7 @@ async function pendingChallenge(ctx: FlowContext) {
   const { oobCode } = await challenge(ctx, user.mfaToken, user.authenticatorId);
   const message = await readCode(ctx, user.phone, { action: "second-factor-authentication" });
   const body: Record<string, string> = {
-    grant_type: GRANT.oob,
+    grant_type: GRANT.mfaOob,
     ...(await clientAuth(ctx.target)),
     mfa_token: user.mfaToken,
     oob_code: oobCode,
@@ -114,7 +114,7 @@ test.describe("token", { tag: "@op:token" }, () => {
   test.describe("mfa-oob: negative cases generated from the description", {
     tag: ["@sends-sms", "@check:errors"],
   }, () => {
-    for (const row of generatedRows("token", GRANT.oob)) {
+    for (const row of generatedRows("token", GRANT.mfaOob)) {
       test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
         const { body } = await pendingChallenge({ api, target });
         const res = await api.post("/oauth/token", row.spoil(body));
@@ -126,11 +126,11 @@ test.describe("token", { tag: "@op:token" }, () => {
   test.describe("mfa-recovery-code: negative cases generated from the description", {
     tag: ["@sends-sms", "@check:errors"],
   }, () => {
-    for (const row of generatedRows("token", GRANT.recoveryCode)) {
+    for (const row of generatedRows("token", GRANT.mfaRecoveryCode)) {
       test(`${row.name} → ${row.status} ${row.error}`, async ({ api, target }) => {
         const user = await enrolledUser({ api, target }, "sms");
         const body = {
-          grant_type: GRANT.recoveryCode,
+          grant_type: GRANT.mfaRecoveryCode,
           ...(await clientAuth(target)),
           mfa_token: user.mfaToken,
           recovery_code: user.recoveryCodes[0] ?? "",

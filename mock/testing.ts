@@ -5,15 +5,16 @@
  * `app.request()`.
  */
 import assert from "node:assert/strict";
+import { GRANT } from "../openapi/grant-types.ts";
 import { createMockApp, type MockApp, type MockResponse } from "./app.ts";
 import type { MockConfig } from "./config/config.ts";
 import { totpCode } from "./factors/otp.ts";
 import { Clock } from "./store/clock.ts";
 
 export const T0 = Date.UTC(2026, 0, 1);
-export const OOB = "http://auth0.com/oauth/grant-type/mfa-oob";
-export const OTP = "http://auth0.com/oauth/grant-type/mfa-otp";
-export const RECOVERY = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+export const OOB = GRANT.mfaOob;
+export const OTP = GRANT.mfaOtp;
+export const RECOVERY = GRANT.mfaRecoveryCode;
 
 let emailSeq = 0;
 /** A fresh address at example.com. */

@@ -25,7 +25,7 @@ test("recovery code: tokens and a new code; the old code stops working", {
       async () =>
         api.post("/oauth/token", {
           form: {
-            grant_type: GRANT.recoveryCode,
+            grant_type: GRANT.mfaRecoveryCode,
             ...(await clientAuth(target)),
             mfa_token: mfaToken,
             recovery_code: code,

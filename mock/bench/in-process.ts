@@ -4,6 +4,7 @@
  * requests per second do, so it is the figure to compare two versions of the code by (alternating
  * them on the same machine).
  */
+import { GRANT } from "../../openapi/grant-types.ts";
 import { createMockApp } from "../app.ts";
 
 /** Median and lowest CPU µs of one `handle()` over `rounds` rounds of `perRound` challenges. */
@@ -29,7 +30,7 @@ export function benchChallengeHandle(opts: { rounds?: number; perRound?: number 
   const user = send("/__mock/users", {}).json;
   const mfaToken = send("/oauth/token", {
     ...client,
-    grant_type: "password",
+    grant_type: GRANT.password,
     username: user.username,
     password: user.password,
   }).json.mfa_token;
@@ -41,7 +42,7 @@ export function benchChallengeHandle(opts: { rounds?: number; perRound?: number 
   ).json;
   send("/oauth/token", {
     ...client,
-    grant_type: "http://auth0.com/oauth/grant-type/mfa-oob",
+    grant_type: GRANT.mfaOob,
     mfa_token: mfaToken,
     oob_code: enrolled.oob_code,
     binding_code: app.outbox.list({ recipient: phone })[0]?.code,

@@ -35,6 +35,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { GRANT } from "../../openapi/grant-types.ts";
 import { signClientAssertion } from "../tokens/assertion-signer.ts";
 import { signature } from "../tokens/jwt.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
@@ -422,7 +423,7 @@ async function serve(
   const mfa = (
     await send("/oauth/token", {
       ...client,
-      grant_type: "password",
+      grant_type: GRANT.password,
       username: user.username,
       password: user.password,
     })
@@ -436,7 +437,7 @@ async function serve(
     )
   ).json;
   const code = app.outbox.list({ recipient: phone })[0]?.code ?? "";
-  const grant = "http://auth0.com/oauth/grant-type/mfa-oob";
+  const grant = GRANT.mfaOob;
   await send("/oauth/token", {
     ...client,
     grant_type: grant,

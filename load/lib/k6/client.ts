@@ -6,6 +6,7 @@
  */
 import http from "k6/http";
 import { Counter, Rate } from "k6/metrics";
+import { GRANT } from "../../../openapi/grant-types.ts";
 import { type OperationId, validateResponse } from "../../../openapi/validate.ts";
 import { lowerCaseHeaders, rateLimitHeaderProblems, SLOW_DOWN } from "../answers.ts";
 import { findingLine, isSampled } from "../schema-sample.ts";
@@ -122,8 +123,8 @@ export function passwordGrant(
   user: { username: string; password: string },
 ): ApiResult {
   const grant = settings.connection
-    ? { grant_type: "http://auth0.com/oauth/grant-type/password-realm", realm: settings.connection }
-    : { grant_type: "password" };
+    ? { grant_type: GRANT.passwordRealm, realm: settings.connection }
+    : { grant_type: GRANT.password };
   return call(settings, "token", "POST", "/oauth/token", {
     ...grant,
     ...client(settings),
@@ -188,11 +189,11 @@ export function challenge(
 /** POST /oauth/token with one of the MFA grants and its fields, as the client this run uses. */
 function mfaGrant(
   settings: ClientSettings,
-  grant: "mfa-oob" | "mfa-otp",
+  grant: typeof GRANT.mfaOob | typeof GRANT.mfaOtp,
   fields: Record<string, string>,
   tags: Record<string, string>,
 ): ApiResult {
-  const body = { grant_type: `http://auth0.com/oauth/grant-type/${grant}`, ...client(settings), ...fields };
+  const body = { grant_type: grant, ...client(settings), ...fields };
   return call(settings, "token", "POST", "/oauth/token", body, {}, tags);
 }
 
@@ -206,7 +207,7 @@ export function exchangeOob(
 ): ApiResult {
   const fields: Record<string, string> = { mfa_token: mfaToken, oob_code: oobCode };
   if (bindingCode !== undefined) fields.binding_code = bindingCode;
-  return mfaGrant(settings, "mfa-oob", fields, tags);
+  return mfaGrant(settings, GRANT.mfaOob, fields, tags);
 }
 
 /** POST /oauth/token with the mfa-otp grant: a TOTP code of the user's authenticator app. */
@@ -216,7 +217,7 @@ export function exchangeOtp(
   otp: string,
   tags: Record<string, string> = {},
 ): ApiResult {
-  return mfaGrant(settings, "mfa-otp", { mfa_token: mfaToken, otp }, tags);
+  return mfaGrant(settings, GRANT.mfaOtp, { mfa_token: mfaToken, otp }, tags);
 }
 
 /** A string field of a JSON body, or undefined. */
