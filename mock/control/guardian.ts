@@ -12,7 +12,12 @@
  */
 import { fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import { confirm, type OobTransaction } from "../store/state.ts";
+import {
+  confirm,
+  type OobTransaction,
+  type PushAuthenticator,
+  type TotpAuthenticator,
+} from "../store/state.ts";
 
 /** The name a push authenticator lists when the device gave none. */
 export const DEFAULT_DEVICE_NAME = "Guardian stand-in";
@@ -39,9 +44,14 @@ export function guardianEnroll(rt: Runtime, fields: Record<string, unknown>): Re
     return fail(409, "already_enrolled", "A device has already scanned this enrollment.");
   }
   const user = rt.state.users.get(tx.userId);
-  const push = user?.authenticators.find((a) => a.kind === "push" && tx.authenticatorIds.includes(a.id));
-  const totp = user?.authenticators.find((a) => a.kind === "totp" && tx.authenticatorIds.includes(a.id));
-  if (!user || !push || !totp?.secret) {
+  const ids = tx.authenticatorIds;
+  const push = user?.authenticators.find(
+    (a): a is PushAuthenticator => a.kind === "push" && ids.includes(a.id),
+  );
+  const totp = user?.authenticators.find(
+    (a): a is TotpAuthenticator => a.kind === "totp" && ids.includes(a.id),
+  );
+  if (!user || !push || !totp) {
     return fail(404, "not_found", "The enrollment's authenticators were deleted.");
   }
   tx.push.answer = "approved";

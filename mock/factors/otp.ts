@@ -5,7 +5,11 @@
  * it: an app must not pass here with a code Auth0 may refuse.
  */
 import { Secret, TOTP } from "otpauth";
-import { randomString } from "../store/random.ts";
+import { lockedOut, recordFailure } from "../limits/throttle.ts";
+import { fail, messages, missing, ok } from "../reply.ts";
+import { deviceId, randomString } from "../store/random.ts";
+import { confirm, type TotpAuthenticator } from "../store/state.ts";
+import { enrolled, type FactorModule, firstRecoveryCode, withPair } from "./factor.ts";
 
 /** The parameters a `barcode_uri` carries (recorded: `algorithm=SHA1&digits=6&period=30`). */
 export const TOTP_PARAMETERS = { algorithm: "SHA1", digits: 6, period: 30 } as const;
@@ -55,3 +59,94 @@ export function otpauthUri(issuer: string, account: string, secret: string): str
   const p = TOTP_PARAMETERS;
   return `otpauth://totp/${i}:${encodeURIComponent(account)}?secret=${secret}&issuer=${i}&algorithm=${p.algorithm}&digits=${p.digits}&period=${p.period}`;
 }
+
+/**
+ * OTP: a secret and its barcode at enrollment, confirmed by mfa-otp with a code of it; nothing is sent
+ * on a challenge. A totp that is the other half of a push enrollment belongs to the push factor
+ * (docs/behaviour.md#push-pair): it is listed and redeemed here, offered and deleted with its push.
+ */
+export const otpFactor: FactorModule<TotpAuthenticator> = {
+  kinds: ["totp"],
+  factorOf: (a) => (a.pairedWith === undefined ? "otp" : "push"),
+  countsAsEnrolled: true,
+  requirement: { type: "otp", enroll: true },
+
+  enrollment: {
+    requests: { otp: "otp" },
+    enroll(rt, { user, record }) {
+      const now = rt.clock.now();
+      const secret = newTotpSecret();
+      const added: TotpAuthenticator = {
+        id: `totp|${deviceId()}`,
+        kind: "totp",
+        active: false,
+        createdAt: now,
+        secret,
+        enrolledBy: record.token,
+      };
+      rt.state.addAuthenticators(user, [added], now);
+      const recovery = firstRecoveryCode(rt, user, now);
+      const body: Record<string, unknown> = {
+        authenticator_type: "otp",
+        secret,
+        barcode_uri: otpauthUri(rt.config.domain, user.email, secret),
+      };
+      if (recovery !== undefined) body.recovery_codes = [recovery];
+      return enrolled(rt, body);
+    },
+  },
+
+  challenge: {
+    type: () => "otp",
+    oobChannel: (a) => a.kind,
+    // Nothing is sent; the app asks the user for the code of their app.
+    start(rt) {
+      if (rt.deviates("otp-challenge-returns-oob-code")) {
+        return ok({ challenge_type: "oob", oob_code: `Fe26.2**${randomString(32)}` });
+      }
+      return ok({ challenge_type: "otp" });
+    },
+  },
+
+  verify: {
+    grant: "mfa-otp",
+    proof: "otp",
+    /**
+     * A code of one of the user's active TOTP authenticators (of an offered factor), or of the
+     * pending one this mfa_token (or session) enrolled, which it then confirms. A code works once; a
+     * wrong one counts as a failed code (docs/behaviour.md#per-user-limits).
+     */
+    redeem(rt, { user, record, now, proof }) {
+      if (proof === undefined) return missing("otp");
+      const locked = lockedOut(rt, user.id);
+      if (locked) return locked;
+      const factors = rt.config.factors;
+      let replayed = false;
+      for (const a of user.authenticators) {
+        if (a.kind !== "totp") continue;
+        const usable = a.active
+          ? factors.includes(a.pairedWith === undefined ? "otp" : "push")
+          : a.enrolledBy === record.token;
+        if (!usable) continue;
+        const step = matchTotp(a.secret, proof, now);
+        if (step === undefined) continue;
+        if (step < totpStep(now) && rt.deviates("otp-previous-step-refused")) continue;
+        if (a.lastStep !== undefined && step <= a.lastStep && !rt.deviates("otp-code-reusable")) {
+          replayed = true;
+          continue;
+        }
+        a.lastStep = step;
+        if (!a.active) confirm(user, [a.id]);
+        return { granted: true };
+      }
+      // A replayed code is refused like a wrong one, but is no guess at a code.
+      if (!replayed) recordFailure(rt, user.id);
+      return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
+    },
+  },
+
+  // A TOTP lists without a name, as recorded.
+  listEntry: (_rt, a) => ({ id: a.id, authenticator_type: "otp", active: a.active }),
+
+  removedWith: (_user, a, rt) => withPair(a, rt),
+};

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { defaultConfig, mergeConfig } from "../config/config.ts";
 import { assertError, email, Harness, json, phone } from "../testing.ts";
-import { type Factor, factorNames, factorOf, normaliseFactors } from "./registry.ts";
+import { factorOf } from "./index.ts";
+import { type Factor, factorNames, normaliseFactors } from "./registry.ts";
 
 const NOT_ENABLED = "Requested factor type is not enabled";
 
@@ -96,9 +97,10 @@ describe("factors a tenant offers (docs/behaviour.md#factors)", () => {
   });
 
   it("factorOf: a push's totp belongs to push", () => {
-    assert.equal(factorOf("totp", false), "otp");
-    assert.equal(factorOf("totp", true), "push");
-    assert.equal(factorOf("email", false), "email");
-    assert.equal(factorOf("recovery-code", false), undefined);
+    const at = { id: "x|dev_A", active: true, createdAt: 0 };
+    assert.equal(factorOf({ ...at, kind: "totp", secret: "S" }), "otp");
+    assert.equal(factorOf({ ...at, kind: "totp", secret: "S", pairedWith: "push|dev_B" }), "push");
+    assert.equal(factorOf({ ...at, kind: "email", email: "a@example.com" }), "email");
+    assert.equal(factorOf({ ...at, kind: "recovery-code" }), undefined);
   });
 });

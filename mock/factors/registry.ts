@@ -1,7 +1,8 @@
 /**
  * The factors a tenant offers through the MFA API (docs/behaviour.md#factors): `--factors
  * sms,voice,otp,email,push`, `PUT /__mock/config {"factors": [...]}`. No imports, so the
- * configuration parser can check the names where it reads them.
+ * configuration parser can check the names where it reads them without loading the factor modules;
+ * the modules themselves are registered in index.ts (which says what adding a factor takes).
  */
 
 /** Every factor the MFA API enrolls, in the order the configuration shows them. */
@@ -24,14 +25,4 @@ export function normaliseFactors(list: readonly Factor[]): Factor[] | string {
   const out = factorNames.filter((f) => set.has(f));
   if (out.length === 1 && out[0] === "email") return "email can only be enabled beside another factor";
   return out;
-}
-
-/**
- * The factor an authenticator belongs to: its kind, except a TOTP paired with a push enrollment,
- * which is part of the Guardian enrollment (docs/behaviour.md#push-pair). Recovery codes are no
- * factor here (`recovery_codes` switches them).
- */
-export function factorOf(kind: string, paired: boolean): Factor | undefined {
-  if (kind === "totp") return paired ? "push" : "otp";
-  return isFactor(kind) ? kind : undefined;
 }

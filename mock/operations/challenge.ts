@@ -4,14 +4,10 @@
  * oob transaction that /oauth/token (mfa-oob) completes; for a TOTP it only says to send an otp.
  */
 
-import { sendEmailCode } from "../factors/email.ts";
-import { sendCode } from "../factors/phone.ts";
-import { factorOf } from "../factors/registry.ts";
+import { factorModule, factorOf } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
-import { takeEmail, takeMessage, takePush } from "../limits/throttle.ts";
-import { fail, messages, ok, type Reply } from "../reply.ts";
+import { fail, messages, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import { randomString } from "../store/random.ts";
 import type { Authenticator, MfaTokenRecord, User } from "../store/state.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 
@@ -48,7 +44,7 @@ export function challenge(
   if (authenticatorId !== undefined) {
     let target: Authenticator | undefined;
     for (const a of user.authenticators) {
-      if (a.active && a.kind !== "recovery-code" && a.id === authenticatorId) {
+      if (a.active && a.id === authenticatorId && challengeType(a) !== undefined) {
         target = a;
         break;
       }
@@ -57,7 +53,8 @@ export function challenge(
     // existence never leaks.
     if (!target) return unknownAuthenticator(rt, user, authenticatorId);
     if (!offered(rt, target)) return fail(400, "unsupported_challenge_type", messages.factorNotEnabled);
-    if (!types.includes(challengeType(target))) return unsupported(types, challengeType(target));
+    const type = challengeType(target) ?? "oob";
+    if (!types.includes(type)) return unsupported(types, type);
     return start(rt, user, record, target, now);
   }
   // Without an id: the first active authenticator of an offered factor and an accepted type (of the
@@ -67,9 +64,11 @@ export function challenge(
   let first: Authenticator | undefined;
   let target: Authenticator | undefined;
   for (const a of user.authenticators) {
-    if (!a.active || a.kind === "recovery-code") continue;
+    if (!a.active) continue;
+    const type = challengeType(a);
+    if (type === undefined) continue;
     any = true;
-    if (!offered(rt, a) || !types.includes(challengeType(a))) continue;
+    if (!offered(rt, a) || !types.includes(type)) continue;
     first ??= a;
     if (channel === undefined || oobChannel(a) === channel) {
       target = a;
@@ -84,64 +83,24 @@ export function challenge(
 
 /** Starts the challenge of an authenticator that may be challenged with an accepted type. */
 function start(rt: Runtime, user: User, record: MfaTokenRecord, target: Authenticator, now: number): Reply {
-  const kind = target.kind;
-  // docs/behaviour.md#otp: nothing is sent; the app asks the user for the code of their app.
-  if (kind === "totp") {
-    if (rt.deviates("otp-challenge-returns-oob-code")) {
-      return ok({ challenge_type: "oob", oob_code: `Fe26.2**${randomString(32)}` });
-    }
-    return ok({ challenge_type: "otp" });
-  }
-  const ttl = rt.config.codeTtlSeconds * 1000;
-  if (kind === "email") {
-    const throttled = takeEmail(rt, user.id);
-    if (throttled) return throttled;
-    const code = sendEmailCode(rt, target.email ?? "", "second-factor-authentication", now);
-    const tx = rt.state.openOob(record, "challenge", [target.id], code, now, ttl, "email");
-    if (rt.deviates("email-missing-binding-method"))
-      return ok({ challenge_type: "oob", oob_code: tx.oobCode });
-    return ok({ challenge_type: "oob", oob_code: tx.oobCode, binding_method: "prompt" });
-  }
-  if (kind === "push") {
-    // docs/behaviour.md#push: the push waits in the Guardian stand-in for the user's tap.
-    const throttled = takePush(rt, user.id);
-    if (throttled) return throttled;
-    const tx = rt.state.openOob(record, "challenge", [target.id], "", now, ttl, "push", {
-      answer: "pending",
-      lastPollAt: undefined,
-      enrollmentTxId: undefined,
-    });
-    return ok({ challenge_type: "oob", oob_code: tx.oobCode });
-  }
-  if (target.phone === undefined) return unknownAuthenticator(rt, user, target.id);
-  const throttled = takeMessage(rt, user.id);
-  if (throttled) return throttled;
-  const voice = kind === "voice";
-  const code = sendCode(rt, target.phone, voice ? "voice" : "sms", "second-factor-authentication", now);
-  const tx = rt.state.openOob(record, "challenge", [target.id], code, now, ttl, voice ? "voice" : "sms");
-  if (rt.deviates("missing-binding-method")) return ok({ challenge_type: "oob", oob_code: tx.oobCode });
-  // The oob_code is base64url after "Fe26.2*": nothing in it needs escaping, so the text is
-  // JSON.stringify's, written out instead of serialised.
-  return {
-    status: 200,
-    body: { challenge_type: "oob", oob_code: tx.oobCode, binding_method: "prompt" },
-    json: `{"challenge_type":"oob","oob_code":"${tx.oobCode}","binding_method":"prompt"}`,
-  };
+  const challenger = factorModule(target).challenge;
+  if (challenger === undefined) return unknownAuthenticator(rt, user, target.id);
+  return challenger.start(rt, user, record, target, now);
 }
 
-/** The challenge type of an authenticator: `otp` for a TOTP, `oob` for the others. */
-function challengeType(a: Authenticator): "otp" | "oob" {
-  return a.kind === "totp" ? "otp" : "oob";
+/** The challenge type of an authenticator (`otp` for a TOTP, `oob` for the others); undefined: never challenged. */
+function challengeType(a: Authenticator): "otp" | "oob" | undefined {
+  return factorModule(a).challenge?.type(a);
 }
 
 /** The `oob_channel` that names an authenticator in the legacy parameter (`auth0` for push). */
-function oobChannel(a: Authenticator): string {
-  return a.kind === "push" ? "auth0" : a.kind;
+function oobChannel(a: Authenticator): string | undefined {
+  return factorModule(a).challenge?.oobChannel(a);
 }
 
 /** True when the tenant offers the authenticator's factor (docs/behaviour.md#factors). */
 function offered(rt: Runtime, a: Authenticator): boolean {
-  const factor = factorOf(a.kind, a.pairedWith !== undefined);
+  const factor = factorOf(a);
   return factor === undefined || rt.config.factors.includes(factor);
 }
 
@@ -149,7 +108,9 @@ function offered(rt: Runtime, a: Authenticator): boolean {
 function supportedTypes(rt: Runtime, user: User): string {
   const found = new Set<string>();
   for (const a of user.authenticators) {
-    if (a.active && a.kind !== "recovery-code" && offered(rt, a)) found.add(challengeType(a));
+    if (!a.active || !offered(rt, a)) continue;
+    const type = challengeType(a);
+    if (type !== undefined) found.add(type);
   }
   return [...found].sort().join(" ") || "none";
 }

@@ -12,35 +12,72 @@ import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 /** A phone channel: the kind of an SMS or voice authenticator. */
 export type Channel = "sms" | "voice";
 
-/** What an authenticator is: the prefix of its id (docs/behaviour.md#listing). */
-export type AuthenticatorKind = Channel | "email" | "push" | "totp" | "recovery-code";
-
-/** The channel an oob transaction delivers on: a phone, an email, or a Guardian push. */
-export type OobChannel = Channel | "email" | "push";
-
-export interface Authenticator {
+/** What every authenticator has, whatever its factor. */
+interface AuthenticatorBase {
   /**
    * `<kind>|dev_<16 alphanumerics>`; sms and voice enrolled together share the device id
    * (docs/behaviour.md#sms-voice-pair).
    */
   id: string;
-  kind: AuthenticatorKind;
   active: boolean;
-  phone: string | undefined;
   createdAt: number;
-  /** An email authenticator's address (docs/behaviour.md#email). */
-  email?: string;
-  /** A TOTP authenticator's base32 secret (docs/behaviour.md#otp). */
-  secret?: string;
-  /** The last TOTP time step accepted: each code works once (docs/behaviour.md#otp). */
+}
+
+/** An SMS or voice authenticator: the phone its codes go to. */
+export interface PhoneAuthenticator extends AuthenticatorBase {
+  kind: Channel;
+  phone: string;
+}
+
+/** An email authenticator (docs/behaviour.md#email). */
+export interface EmailAuthenticator extends AuthenticatorBase {
+  kind: "email";
+  email: string;
+}
+
+/** A TOTP authenticator (docs/behaviour.md#otp), on its own or as the other half of a push enrollment. */
+export interface TotpAuthenticator extends AuthenticatorBase {
+  kind: "totp";
+  /** The base32 secret. */
+  secret: string;
+  /** The last time step accepted: each code works once. */
   lastStep?: number;
-  /** A push enrollment's other half: the push's totp, or the totp's push (docs/behaviour.md#push-pair). */
-  pairedWith?: string;
-  /** A pending TOTP: the mfa_token (or session) that enrolled it, the one that may confirm it. */
+  /** A pending TOTP of its own: the mfa_token (or session) that enrolled it, the one that may confirm it. */
   enrolledBy?: string;
-  /** The name a push authenticator lists once its device has enrolled (docs/behaviour.md#push). */
+  /** The push this totp belongs to (docs/behaviour.md#push-pair). */
+  pairedWith?: string;
+}
+
+/** A Guardian push authenticator (docs/behaviour.md#push). */
+export interface PushAuthenticator extends AuthenticatorBase {
+  kind: "push";
+  /** The totp Guardian shows beside it (docs/behaviour.md#push-pair). */
+  pairedWith: string;
+  /** The name it lists once its device has enrolled. */
   deviceName?: string;
 }
+
+/** The user's recovery code as an authenticator (the code itself is `User.recoveryCode`). */
+export interface RecoveryCodeAuthenticator extends AuthenticatorBase {
+  kind: "recovery-code";
+}
+
+/** An authenticator, keyed by its kind (the prefix of its id, docs/behaviour.md#listing). */
+export type Authenticator =
+  | PhoneAuthenticator
+  | EmailAuthenticator
+  | TotpAuthenticator
+  | PushAuthenticator
+  | RecoveryCodeAuthenticator;
+
+/** What an authenticator is: the prefix of its id (docs/behaviour.md#listing). */
+export type AuthenticatorKind = Authenticator["kind"];
+
+/** The authenticator variant of a kind. */
+export type AuthenticatorOf<K extends AuthenticatorKind> = Extract<Authenticator, { kind: K }>;
+
+/** The channel an oob transaction delivers on: a phone, an email, or a Guardian push. */
+export type OobChannel = Channel | "email" | "push";
 
 /** Where a Guardian push stands: waiting for the user's tap, or answered (docs/behaviour.md#push). */
 export interface PushState {
@@ -322,86 +359,12 @@ export class MockState {
   }
 
   /**
-   * Adds inactive authenticators for a phone: the requested channel and, when the other phone
-   * channel is enabled too, its twin on the same device (docs/behaviour.md#sms-voice-pair). Throws
-   * CapacityError at the cap.
+   * Adds inactive authenticators made by a factor module (docs/behaviour.md#enrollment); throws
+   * CapacityError when they would pass the per-user cap.
    */
-  addPhoneAuthenticators(user: User, channels: Channel[], phone: string, now: number): Authenticator[] {
-    this.makeRoom(user, channels.length, now);
-    const dev = deviceId();
-    const added = channels.map((kind) => ({
-      id: `${kind}|${dev}`,
-      kind,
-      active: false,
-      phone,
-      createdAt: now,
-    }));
+  addAuthenticators(user: User, added: readonly Authenticator[], now: number): void {
+    this.makeRoom(user, added.length, now);
     user.authenticators.push(...added);
-    return added;
-  }
-
-  /** Adds an inactive email authenticator (docs/behaviour.md#email); throws CapacityError at the cap. */
-  addEmailAuthenticator(user: User, email: string, now: number): Authenticator {
-    this.makeRoom(user, 1, now);
-    const added: Authenticator = {
-      id: `email|${deviceId()}`,
-      kind: "email",
-      active: false,
-      phone: undefined,
-      createdAt: now,
-      email,
-    };
-    user.authenticators.push(added);
-    return added;
-  }
-
-  /**
-   * Adds an inactive TOTP authenticator with its secret, confirmable by the mfa_token (or session)
-   * that enrolled it (docs/behaviour.md#otp); throws CapacityError at the cap.
-   */
-  addTotpAuthenticator(user: User, secret: string, enrolledBy: string, now: number): Authenticator {
-    this.makeRoom(user, 1, now);
-    const added: Authenticator = {
-      id: `totp|${deviceId()}`,
-      kind: "totp",
-      active: false,
-      phone: undefined,
-      createdAt: now,
-      secret,
-      enrolledBy,
-    };
-    user.authenticators.push(added);
-    return added;
-  }
-
-  /**
-   * Adds the two inactive authenticators of a push enrollment: `push|dev_X` and the `totp|dev_Y`
-   * Guardian also shows, on devices of their own, each naming the other (docs/behaviour.md#push-pair).
-   * Throws CapacityError at the cap.
-   */
-  addPushAuthenticators(user: User, totpSecret: string, now: number): [Authenticator, Authenticator] {
-    this.makeRoom(user, 2, now);
-    const pushId = `push|${deviceId()}`;
-    const totpId = `totp|${deviceId()}`;
-    const push: Authenticator = {
-      id: pushId,
-      kind: "push",
-      active: false,
-      phone: undefined,
-      createdAt: now,
-      pairedWith: totpId,
-    };
-    const totp: Authenticator = {
-      id: totpId,
-      kind: "totp",
-      active: false,
-      phone: undefined,
-      createdAt: now,
-      secret: totpSecret,
-      pairedWith: pushId,
-    };
-    user.authenticators.push(push, totp);
-    return [push, totp];
   }
 
   /** Sets a fresh pending recovery code and its (inactive) authenticator; returns the code. */
@@ -411,7 +374,6 @@ export class MockState {
       id: `recovery-code|${deviceId()}`,
       kind: "recovery-code",
       active: false,
-      phone: undefined,
       createdAt: now,
     });
     user.recoveryCode = recoveryCode();
@@ -428,22 +390,15 @@ export class MockState {
   }
 
   /**
-   * Removes an authenticator and its twins (sms and voice on one device; a push and its totp,
-   * docs/behaviour.md#push-pair); false when not the user's.
+   * Removes authenticators of a user: `ids[0]` and the ones its factor deletes with it (see
+   * `removeAuthenticator` in factors/index.ts); false when `ids[0]` is not the user's.
    */
-  deleteAuthenticator(user: User, id: string): boolean {
-    const target = user.authenticators.find((a) => a.id === id);
-    if (!target) return false;
-    const device = deviceOf(target.id);
-    const paired = target.kind === "sms" || target.kind === "voice";
-    const partner = target.pairedWith;
-    user.authenticators = user.authenticators.filter(
-      (a) =>
-        a.id !== id &&
-        a.id !== partner &&
-        !(paired && (a.kind === "sms" || a.kind === "voice") && deviceOf(a.id) === device),
-    );
-    if (target.kind === "recovery-code") user.recoveryCode = undefined;
+  removeAuthenticators(user: User, ids: readonly string[]): boolean {
+    if (!user.authenticators.some((a) => a.id === ids[0])) return false;
+    const removed = user.authenticators.filter((a) => ids.includes(a.id));
+    user.authenticators = user.authenticators.filter((a) => !ids.includes(a.id));
+    // The recovery code lives on the user; its authenticator gone, it stops working.
+    if (removed.some((a) => a.kind === "recovery-code")) user.recoveryCode = undefined;
     return true;
   }
 
@@ -526,18 +481,4 @@ export function confirm(user: User, ids: readonly string[]): boolean {
     for (const a of user.authenticators) if (a.kind === "recovery-code" && user.recoveryCode) a.active = true;
   }
   return found;
-}
-
-/** The `dev_…` part of an authenticator id. */
-function deviceOf(id: string): string {
-  const bar = id.indexOf("|");
-  return bar === -1 ? id : id.slice(bar + 1);
-}
-
-/**
- * Masks a phone number for list names (docs/behaviour.md#masked-name): every character but the last four, `+`
- * included, becomes `X`.
- */
-export function maskedPhoneName(phone: string): string {
-  return "X".repeat(Math.max(0, phone.length - 4)) + phone.slice(-4);
 }
