@@ -4,28 +4,17 @@
  * TOTP code), or use a recovery code (docs/behaviour.md#token-grants, #otp, #push).
  */
 
-import { matchTotp, totpStep } from "../factors/otp.ts";
+import { GRANT } from "../../openapi/grant-types.ts";
+import type { FactorModule, MfaGrant, Verified } from "../factors/factor.ts";
+import { factorModule, factorModules, grantRedeemer, oobRedeemer } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
-import { lockedOut, recordFailure, slowDown, takeOobExchange } from "../limits/throttle.ts";
+import { takeOobExchange } from "../limits/throttle.ts";
 import { fail, messages, missing, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import { type Client, confirm, type MfaTokenRecord, type OobTransaction, type User } from "../store/state.ts";
+import type { Client, MfaTokenRecord, OobTransaction, User } from "../store/state.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 
-const GRANT = {
-  password: "password",
-  passwordRealm: "http://auth0.com/oauth/grant-type/password-realm",
-  mfaOob: "http://auth0.com/oauth/grant-type/mfa-oob",
-  mfaOtp: "http://auth0.com/oauth/grant-type/mfa-otp",
-  mfaRecoveryCode: "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-} as const;
-
 const DEFAULT_SCOPE = "openid profile";
-/**
- * docs/behaviour.md#push: a push polled again sooner than this answers slow_down. Auth0 documents no
- * interval; its sample polls every 5 seconds, and the exchange limit (12 a minute) allows as much.
- */
-export const PUSH_POLL_INTERVAL_MS = 5000;
 const ID_TOKEN_TTL_SECONDS = 36_000;
 
 /** Answers a POST /oauth/token; `now` is the request's time (read once per request). */
@@ -46,9 +35,9 @@ export function tokenEndpoint(
     case GRANT.mfaOob:
       return mfaOob(rt, fields, client, now);
     case GRANT.mfaRecoveryCode:
-      return mfaRecoveryCode(rt, fields, client);
+      return mfaGrant(rt, fields, client, "mfa-recovery-code", false, now);
     case GRANT.mfaOtp:
-      return mfaOtp(rt, fields, client, now);
+      return mfaGrant(rt, fields, client, "mfa-otp", true, now);
     default:
       return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
   }
@@ -82,28 +71,41 @@ function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant
 }
 
 /**
+ * The order of Auth0's documented `mfa_requirements` example; a type it does not list goes last.
+ */
+const ENROLL_ORDER = ["otp", "phone", "push-notification"];
+const CHALLENGE_ORDER = ["otp", "push-notification", "phone", "recovery-code", "email"];
+
+/** Sorts requirement types by a documented order. */
+function inOrder(types: Set<string>, order: readonly string[]): Array<{ type: string }> {
+  const rank = (t: string) => (order.includes(t) ? order.indexOf(t) : order.length);
+  return [...types].sort((a, b) => rank(a) - rank(b)).map((type) => ({ type }));
+}
+
+/**
  * `mfa_requirements` (docs/behaviour.md#mfa-requirements): what an unenrolled user may enroll (the
  * factors the tenant offers; email is for challenges only), or an enrolled one may use.
  */
 function requirements(rt: Runtime, user: User): Record<string, unknown> {
-  const active = new Set<string>();
-  for (const a of user.authenticators) if (a.active) active.add(a.kind);
-  if ([...active].every((k) => k === "recovery-code")) {
-    const f = rt.config.factors;
-    const enroll: Array<{ type: string }> = [];
-    if (f.includes("otp")) enroll.push({ type: "otp" });
-    if (f.includes("sms") || f.includes("voice")) enroll.push({ type: "phone" });
-    if (f.includes("push")) enroll.push({ type: "push-notification" });
-    return { enroll };
+  const challenge = new Set<string>();
+  let challengeable = false;
+  for (const a of user.authenticators) {
+    if (!a.active) continue;
+    const m = factorModule(a);
+    challenge.add(m.requirement.type);
+    if (m.challenge !== undefined) challengeable = true;
   }
-  // In the order of Auth0's documented example.
-  const challenge: Array<{ type: string }> = [];
-  if (active.has("totp")) challenge.push({ type: "otp" });
-  if (active.has("push")) challenge.push({ type: "push-notification" });
-  if (active.has("sms") || active.has("voice")) challenge.push({ type: "phone" });
-  if (active.has("recovery-code")) challenge.push({ type: "recovery-code" });
-  if (active.has("email")) challenge.push({ type: "email" });
-  return { challenge };
+  if (challengeable) return { challenge: inOrder(challenge, CHALLENGE_ORDER) };
+  const enroll = new Set<string>();
+  for (const m of factorModules()) {
+    if (m.requirement.enroll && offersAny(rt, m)) enroll.add(m.requirement.type);
+  }
+  return { enroll: inOrder(enroll, ENROLL_ORDER) };
+}
+
+/** True when the tenant offers one of the factors a module enrolls. */
+function offersAny(rt: Runtime, m: FactorModule): boolean {
+  return Object.values(m.enrollment?.requests ?? {}).some((f) => rt.config.factors.includes(f));
 }
 
 function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply {
@@ -120,116 +122,49 @@ function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply
   if (tx.expiresAt <= now && !rt.deviates("oob-code-never-expires")) {
     return fail(403, "expired_token", messages.expiredOobCode);
   }
-  if (tx.channel === "push") return pollPush(rt, tx, record, user, now);
-  const binding = str(fields, "binding_code");
-  if (binding === undefined) return fail(400, "invalid_request", messages.bindingRequired);
-  const locked = lockedOut(rt, user.id);
-  if (locked) return locked;
-  if (tx.used && !rt.deviates("binding-code-reusable")) {
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
-  }
-  if (binding !== tx.code) {
-    recordFailure(rt, user.id);
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
-  }
-  tx.used = true;
-  if (tx.purpose === "enrollment" && !confirm(user, tx.authenticatorIds)) {
-    // The enrollment was deleted before it was confirmed: nothing is left to confirm.
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
-  }
-  return tokens(rt, record, user);
+  const m = oobRedeemer(tx.channel);
+  if (m === undefined) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  return redeem(rt, fields, m, record, user, now, tx);
 }
 
 /**
- * A poll of a push transaction (docs/behaviour.md#push): too soon after the last one, slow_down;
- * before the user's tap (or the device's scan), authorization_pending; rejected, access_denied (as
- * recorded; the docs say invalid_grant); approved, tokens. An answered push is used up.
+ * A grant redeemed by one factor (mfa-otp, mfa-recovery-code). `session`: an MFA API access token
+ * that enrolled may redeem too (its own pending OTP).
  */
-function pollPush(rt: Runtime, tx: OobTransaction, record: MfaTokenRecord, user: User, now: number): Reply {
-  const push = tx.push;
-  if (push === undefined || tx.used) {
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
-  }
-  const last = push.lastPollAt;
-  push.lastPollAt = now;
-  if (last !== undefined && now - last < PUSH_POLL_INTERVAL_MS && !rt.deviates("push-never-slow-down")) {
-    return slowDown(rt, record.token, PUSH_POLL_INTERVAL_MS - (now - last));
-  }
-  if (push.answer === "pending") {
-    if (rt.deviates("push-pending-200")) {
-      return ok({ error: "authorization_pending", error_description: messages.authorizationPending });
-    }
-    return fail(400, "authorization_pending", messages.authorizationPending);
-  }
-  tx.used = true;
-  if (push.answer === "rejected") {
-    return rt.deviates("push-rejection-invalid-grant")
-      ? fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected)
-      : fail(400, "access_denied", messages.rejected);
-  }
-  // The device's scan activated an enrollment (guardian.ts); deleted since, nothing is left.
-  if (tx.purpose === "enrollment" && !user.authenticators.some((a) => tx.authenticatorIds.includes(a.id))) {
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
-  }
-  return tokens(rt, record, user);
+function mfaGrant(
+  rt: Runtime,
+  fields: Fields,
+  client: Client,
+  grant: MfaGrant,
+  session: boolean,
+  now: number,
+): Reply {
+  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, session, now);
+  if ("status" in caller) return caller;
+  const m = grantRedeemer(grant);
+  if (m === undefined) return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
+  return redeem(rt, fields, m, caller.record, caller.user, now, undefined);
 }
 
-function mfaRecoveryCode(rt: Runtime, fields: Fields, client: Client): Reply {
-  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus);
-  if ("status" in caller) return caller;
-  const { record, user } = caller;
-  const code = str(fields, "recovery_code");
-  if (code === undefined) return missing("recovery_code");
-  const locked = lockedOut(rt, user.id);
-  if (locked) return locked;
-  const active = user.authenticators.some((a) => a.kind === "recovery-code" && a.active);
-  if (!active || user.recoveryCode === undefined || code.toUpperCase() !== user.recoveryCode) {
-    recordFailure(rt, user.id);
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected);
-  }
+/** Hands the proof to the factor; redeemed, the token answer (with the factor's extra fields after it). */
+function redeem(
+  rt: Runtime,
+  fields: Fields,
+  m: FactorModule,
+  record: MfaTokenRecord,
+  user: User,
+  now: number,
+  tx: OobTransaction | undefined,
+): Reply {
+  const verify = m.verify;
+  if (verify === undefined)
+    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  const proof = verify.proof === undefined ? undefined : str(fields, verify.proof);
+  const verified: Verified = verify.redeem(rt, { user, record, now, proof, tx });
+  if (!("granted" in verified)) return verified;
   const reply = tokens(rt, record, user);
-  if (!rt.deviates("recovery-code-not-rotated")) {
-    const next = rt.state.rotateRecoveryCode(user);
-    (reply.body as Record<string, unknown>).recovery_code = next;
-  }
+  if (verified.extra !== undefined) Object.assign(reply.body as Record<string, unknown>, verified.extra);
   return reply;
-}
-
-/**
- * docs/behaviour.md#otp: a code of one of the user's active TOTP authenticators (of an offered
- * factor), or of the pending one this mfa_token (or session) enrolled, which it then confirms. A
- * code works once; a wrong one counts as a failed code (docs/behaviour.md#per-user-limits).
- */
-function mfaOtp(rt: Runtime, fields: Fields, client: Client, now: number): Reply {
-  const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, true, now);
-  if ("status" in caller) return caller;
-  const { record, user } = caller;
-  const otp = str(fields, "otp");
-  if (otp === undefined) return missing("otp");
-  const locked = lockedOut(rt, user.id);
-  if (locked) return locked;
-  const factors = rt.config.factors;
-  let replayed = false;
-  for (const a of user.authenticators) {
-    if (a.kind !== "totp" || a.secret === undefined) continue;
-    const usable = a.active
-      ? factors.includes(a.pairedWith === undefined ? "otp" : "push")
-      : a.enrolledBy === record.token;
-    if (!usable) continue;
-    const step = matchTotp(a.secret, otp, now);
-    if (step === undefined) continue;
-    if (step < totpStep(now) && rt.deviates("otp-previous-step-refused")) continue;
-    if (a.lastStep !== undefined && step <= a.lastStep && !rt.deviates("otp-code-reusable")) {
-      replayed = true;
-      continue;
-    }
-    a.lastStep = step;
-    if (!a.active) confirm(user, [a.id]);
-    return tokens(rt, record, user);
-  }
-  // docs/behaviour.md#otp: a replayed code is refused like a wrong one, but is no guess at a code.
-  if (!replayed) recordFailure(rt, user.id);
-  return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
 }
 
 /** A token of an answer, to be signed: the body's field it goes in, and its signing input. */
