@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { isLoopback } from "../mock/http/loopback.ts";
 import {
   envFileFromArgs,
-  isLoopbackHost,
   loadTenantConfig,
   parseTenantConfig,
   TenantConfigError,
@@ -259,12 +259,12 @@ describe("loadTenantConfig", () => {
   });
 });
 
-test("envFileFromArgs and isLoopbackHost", () => {
+test("envFileFromArgs and isLoopback", () => {
   assert.equal(envFileFromArgs(["x", "--env-file", "a.env"]), "a.env");
   assert.equal(envFileFromArgs(["--env-file=b.env"]), "b.env");
   assert.equal(envFileFromArgs([]), undefined);
-  for (const h of ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"]) assert.ok(isLoopbackHost(h), h);
-  for (const h of ["example.com", "10.0.0.1", "127.0.0.1.nip.io"]) assert.ok(!isLoopbackHost(h), h);
+  for (const h of ["localhost", "127.0.0.1", "127.1.2.3", "[::1]"]) assert.ok(isLoopback(h), h);
+  for (const h of ["example.com", "10.0.0.1", "127.0.0.1.nip.io"]) assert.ok(!isLoopback(h), h);
 });
 
 test("tenant/README.md documents every variable", async () => {

@@ -5,6 +5,7 @@
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
+import { isLoopback } from "../mock/http/loopback.ts";
 
 export interface TenantConfig {
   /** Bare tenant hostname, e.g. `dev-abc123.us.auth0.com`. */
@@ -54,8 +55,7 @@ function checkHttpUrl(v: string): string | undefined {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an http(s) URL";
   // Plain http only to loopback: codes and secrets must not cross a network in clear text.
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname))
-    return "must use https unless it is loopback";
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) return "must use https unless it is loopback";
   return undefined;
 }
 
@@ -186,12 +186,6 @@ export class TenantConfigError extends Error {
     super(`tenant configuration is incomplete:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "TenantConfigError";
   }
-}
-
-/** True for localhost and loopback addresses (the only hosts plain http and unbudgeted runs may use). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Validates a set of variables (already merged from file and environment) into a TenantConfig. */

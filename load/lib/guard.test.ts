@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AUTH0_POLICY, guardTarget, hostName, isLoopback, overLimit, peakRate } from "./guard.ts";
+import { isLoopback } from "../../mock/http/loopback.ts";
+import { AUTH0_POLICY, guardTarget, hostName, overLimit, peakRate } from "./guard.ts";
 import { readLoadOptions } from "./options.ts";
 import { planScenario, type ScenarioName } from "./plan.ts";
 

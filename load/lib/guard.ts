@@ -8,8 +8,10 @@
  * - the scenario's planned messages must fit LOAD_SMS_BUDGET (a real tenant sends real SMS).
  * Checked twice: by `npm run load` before it starts anything, and by every scenario's init code, so
  * a bundle run with k6 directly (or on Kubernetes) is gated too.
- * Pure module: no k6 and no Node imports (k6 has no URL class, hence the pattern).
+ * Pure module: no k6 and no Node imports (k6 has no URL class, hence the pattern). Loopback is the
+ * repository's one rule (mock/http/loopback.ts): 0.0.0.0 is not loopback, so it needs LOAD_ALLOW_HOST.
  */
+import { isLoopback } from "../../mock/http/loopback.ts";
 import { OptionError, readSwitch } from "./options.ts";
 import { checkSmsBudget, type ScenarioPlan } from "./plan.ts";
 
@@ -30,11 +32,6 @@ export const auth0PolicyNotice: readonly string[] = [
 export function hostName(url: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
   return (m?.[1] ?? "").replace(/^\[|\]$/g, "").toLowerCase();
-}
-
-/** True for localhost and the loopback addresses (127.0.0.0/8, ::1). */
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The highest request rate the plan holds at any time (0 for the flow scenarios, which have none). */
