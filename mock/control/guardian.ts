@@ -10,7 +10,7 @@
  * - `POST /__mock/guardian/respond {"oob_code", "approve": true|false}`: the tap; the next poll of that
  *   oob_code answers tokens or the rejection.
  */
-import { fail, ok, type Reply } from "../reply.ts";
+import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import {
   confirm,
@@ -28,20 +28,16 @@ const MAX_NAME = 100;
 export function guardianEnroll(rt: Runtime, fields: Record<string, unknown>): Reply {
   const txId = fields.enrollment_tx_id;
   if (typeof txId !== "string" || txId === "" || txId.length > 256) {
-    return fail(
-      400,
-      "invalid_request",
-      "enrollment_tx_id must be the non-empty string of a push barcode_uri.",
-    );
+    return fail(errors.enrollmentTxIdRequired);
   }
   const name = fields.name ?? DEFAULT_DEVICE_NAME;
   if (typeof name !== "string" || name.trim() === "" || name.length > MAX_NAME) {
-    return fail(400, "invalid_request", `name must be a non-empty string of at most ${MAX_NAME} characters.`);
+    return fail(errors.invalidString("name", MAX_NAME));
   }
   const tx = rt.state.pushEnrollment(txId);
-  if (!live(rt, tx)) return fail(404, "not_found", "No push enrollment waits with this enrollment_tx_id.");
+  if (!live(rt, tx)) return fail(errors.noPushEnrollment);
   if (tx.push.answer !== "pending") {
-    return fail(409, "already_enrolled", "A device has already scanned this enrollment.");
+    return fail(errors.alreadyScanned);
   }
   const user = rt.state.users.get(tx.userId);
   const ids = tx.authenticatorIds;
@@ -52,7 +48,7 @@ export function guardianEnroll(rt: Runtime, fields: Record<string, unknown>): Re
     (a): a is TotpAuthenticator => a.kind === "totp" && ids.includes(a.id),
   );
   if (!user || !push || !totp) {
-    return fail(404, "not_found", "The enrollment's authenticators were deleted.");
+    return fail(errors.enrollmentDeleted);
   }
   tx.push.answer = "approved";
   push.deviceName = name;
@@ -64,9 +60,8 @@ export function guardianEnroll(rt: Runtime, fields: Record<string, unknown>): Re
 /** `GET /__mock/guardian/pending?user_id=`: the pushes waiting for the user's tap. */
 export function guardianPending(rt: Runtime, query: URLSearchParams): Reply {
   const userId = query.get("user_id");
-  if (!userId)
-    return fail(400, "invalid_request", "user_id is required (GET /__mock/guardian/pending?user_id=…).");
-  if (!rt.state.users.has(userId)) return fail(404, "not_found", "No such user.");
+  if (!userId) return fail(errors.userIdRequired);
+  if (!rt.state.users.has(userId)) return fail(errors.noSuchUser);
   const waiting = rt.state
     .pushChallenges(userId)
     .filter((tx) => live(rt, tx) && tx.push.answer === "pending")
@@ -84,14 +79,14 @@ export function guardianPending(rt: Runtime, query: URLSearchParams): Reply {
 export function guardianRespond(rt: Runtime, fields: Record<string, unknown>): Reply {
   const { oob_code: oobCode, approve } = fields;
   if (typeof oobCode !== "string" || oobCode === "" || oobCode.length > 256) {
-    return fail(400, "invalid_request", "oob_code must be the non-empty string of a push challenge.");
+    return fail(errors.pushOobCodeRequired);
   }
-  if (typeof approve !== "boolean") return fail(400, "invalid_request", "approve must be true or false.");
+  if (typeof approve !== "boolean") return fail(errors.approveRequired);
   const tx = rt.state.oobTransaction(oobCode);
   if (!live(rt, tx) || tx.purpose !== "challenge") {
-    return fail(404, "not_found", "No push waits with this oob_code.");
+    return fail(errors.noPendingPush);
   }
-  if (tx.push.answer !== "pending") return fail(409, "already_answered", "This push was already answered.");
+  if (tx.push.answer !== "pending") return fail(errors.pushAlreadyAnswered);
   tx.push.answer = approve ? "approved" : "rejected";
   return ok({ status: tx.push.answer });
 }

@@ -6,7 +6,7 @@
  */
 
 import { lockedOut, recordFailure } from "../limits/throttle.ts";
-import { fail, messages, ok, type Reply } from "../reply.ts";
+import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { OutboxMessage } from "../store/outbox.ts";
 import { sixDigitCode } from "../store/random.ts";
@@ -113,21 +113,21 @@ export function challengeByCode(
  */
 export function redeemCode(rt: Runtime, v: Verification): Verified {
   const { tx, user, proof } = v;
-  if (tx === undefined) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
-  if (proof === undefined) return fail(400, "invalid_request", messages.bindingRequired);
+  if (tx === undefined) return fail(errors.malformedOobCode, rt.config);
+  if (proof === undefined) return fail(errors.bindingRequired);
   const locked = lockedOut(rt, user.id);
   if (locked) return locked;
   if (tx.used && !rt.deviates("binding-code-reusable")) {
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+    return fail(errors.invalidBinding, rt.config);
   }
   if (proof !== tx.code) {
     recordFailure(rt, user.id);
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+    return fail(errors.invalidBinding, rt.config);
   }
   tx.used = true;
   if (tx.purpose === "enrollment" && !confirm(user, tx.authenticatorIds)) {
     // The enrollment was deleted before it was confirmed: nothing is left to confirm.
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidBinding);
+    return fail(errors.invalidBinding, rt.config);
   }
   return GRANTED;
 }

@@ -6,7 +6,7 @@
  */
 
 import { takeEmail } from "../limits/throttle.ts";
-import { messages } from "../reply.ts";
+import { errors } from "../reply.ts";
 import { deviceId } from "../store/random.ts";
 import type { EmailAuthenticator } from "../store/state.ts";
 import { challengeByCode, enrollByCode, redeemCode } from "./code.ts";
@@ -52,7 +52,7 @@ export const emailFactor: FactorModule<EmailAuthenticator> = {
   enrollment: {
     requests: { "oob email": "email" },
     // docs/behaviour.md#email: required, as Auth0's guide lists it (SDKs say it may be left out).
-    address: { field: "email", valid: isEmail, invalid: messages.invalidEmail },
+    address: { field: "email", valid: isEmail, invalid: errors.invalidEmail },
     enroll(rt, { user, record, address }) {
       const throttled = takeEmail(rt, user.id);
       if (throttled) return throttled;

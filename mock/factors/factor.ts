@@ -5,7 +5,7 @@
  * operations/ find the module through factors/index.ts and never branch on a factor's kind.
  */
 
-import type { Reply } from "../reply.ts";
+import type { FixedError, Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type {
   Authenticator,
@@ -76,7 +76,7 @@ export interface FactorModule<A extends Authenticator = Authenticator> {
     /** Request → factor: `otp` (authenticator_types ["otp"]) or `oob <channel>` (oob_channels). */
     readonly requests: Readonly<Record<string, Factor>>;
     /** The field naming where codes go, its check and the text of the 400 when it fails. */
-    readonly address?: { field: string; valid(value: string): boolean; invalid: string };
+    readonly address?: { field: string; valid(value: string): boolean; invalid: FixedError };
     /** Adds the inactive authenticators (and sends the code); answers the associate response. */
     enroll(rt: Runtime, e: Enrollment): Reply;
   };

@@ -6,7 +6,7 @@
  */
 import { Secret, TOTP } from "otpauth";
 import { lockedOut, recordFailure } from "../limits/throttle.ts";
-import { fail, messages, missing, ok } from "../reply.ts";
+import { errors, fail, ok } from "../reply.ts";
 import { deviceId, randomString } from "../store/random.ts";
 import { confirm, type TotpAuthenticator } from "../store/state.ts";
 import { enrolled, type FactorModule, firstRecoveryCode, withPair } from "./factor.ts";
@@ -117,7 +117,7 @@ export const otpFactor: FactorModule<TotpAuthenticator> = {
      * wrong one counts as a failed code (docs/behaviour.md#per-user-limits).
      */
     redeem(rt, { user, record, now, proof }) {
-      if (proof === undefined) return missing("otp");
+      if (proof === undefined) return fail(errors.missingParameter("otp"));
       const locked = lockedOut(rt, user.id);
       if (locked) return locked;
       const factors = rt.config.factors;
@@ -141,7 +141,7 @@ export const otpFactor: FactorModule<TotpAuthenticator> = {
       }
       // A replayed code is refused like a wrong one, but is no guess at a code.
       if (!replayed) recordFailure(rt, user.id);
-      return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.invalidOtp);
+      return fail(errors.invalidOtp, rt.config);
     },
   },
 

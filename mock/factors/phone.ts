@@ -5,7 +5,7 @@
  */
 
 import { takeMessage } from "../limits/throttle.ts";
-import { messages } from "../reply.ts";
+import { errors } from "../reply.ts";
 import { deviceId } from "../store/random.ts";
 import type { Channel, PhoneAuthenticator } from "../store/state.ts";
 import { challengeByCode, enrollByCode, redeemCode } from "./code.ts";
@@ -38,7 +38,7 @@ export const phoneFactor: FactorModule<PhoneAuthenticator> = {
 
   enrollment: {
     requests: { "oob sms": "sms", "oob voice": "voice" },
-    address: { field: "phone_number", valid: (value) => E164.test(value), invalid: messages.invalidPhone },
+    address: { field: "phone_number", valid: (value) => E164.test(value), invalid: errors.invalidPhone },
     enroll(rt, { user, record, factor, address }) {
       const throttled = takeMessage(rt, user.id);
       if (throttled) return throttled;

@@ -6,7 +6,7 @@
  */
 
 import { slowDown, takePush } from "../limits/throttle.ts";
-import { fail, messages, ok } from "../reply.ts";
+import { errors, fail, ok } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { deviceId, randomString } from "../store/random.ts";
 import type { PushAuthenticator, TotpAuthenticator, User } from "../store/state.ts";
@@ -116,7 +116,7 @@ export const pushFactor: FactorModule<PushAuthenticator> = {
     redeem(rt, { tx, record, user, now }) {
       const push = tx?.push;
       if (tx === undefined || push === undefined || tx.used) {
-        return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+        return fail(errors.malformedOobCode, rt.config);
       }
       const last = push.lastPollAt;
       push.lastPollAt = now;
@@ -125,22 +125,22 @@ export const pushFactor: FactorModule<PushAuthenticator> = {
       }
       if (push.answer === "pending") {
         if (rt.deviates("push-pending-200")) {
-          return ok({ error: "authorization_pending", error_description: messages.authorizationPending });
+          return ok(errors.authorizationPending.body);
         }
-        return fail(400, "authorization_pending", messages.authorizationPending);
+        return fail(errors.authorizationPending);
       }
       tx.used = true;
       if (push.answer === "rejected") {
         return rt.deviates("push-rejection-invalid-grant")
-          ? fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected)
-          : fail(400, "access_denied", messages.rejected);
+          ? fail(errors.rejected, rt.config)
+          : fail(errors.pushRejected);
       }
       // The device's scan activated an enrollment (control/guardian.ts); deleted since, nothing is left.
       if (
         tx.purpose === "enrollment" &&
         !user.authenticators.some((a) => tx.authenticatorIds.includes(a.id))
       ) {
-        return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+        return fail(errors.malformedOobCode, rt.config);
       }
       return { granted: true };
     },

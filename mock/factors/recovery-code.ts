@@ -6,7 +6,7 @@
  */
 
 import { lockedOut, recordFailure } from "../limits/throttle.ts";
-import { fail, messages, missing } from "../reply.ts";
+import { errors, fail } from "../reply.ts";
 import type { RecoveryCodeAuthenticator } from "../store/state.ts";
 import type { FactorModule } from "./factor.ts";
 
@@ -21,13 +21,13 @@ export const recoveryCodeFactor: FactorModule<RecoveryCodeAuthenticator> = {
     grant: "mfa-recovery-code",
     proof: "recovery_code",
     redeem(rt, { user, proof }) {
-      if (proof === undefined) return missing("recovery_code");
+      if (proof === undefined) return fail(errors.missingParameter("recovery_code"));
       const locked = lockedOut(rt, user.id);
       if (locked) return locked;
       const active = user.authenticators.some((a) => a.kind === "recovery-code" && a.active);
       if (!active || user.recoveryCode === undefined || proof.toUpperCase() !== user.recoveryCode) {
         recordFailure(rt, user.id);
-        return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.rejected);
+        return fail(errors.rejected, rt.config);
       }
       // Used, it is replaced: the old one stops working.
       if (rt.deviates("recovery-code-not-rotated")) return { granted: true };

@@ -8,7 +8,7 @@
 import { enrollmentFor, hasEnrolled } from "../factors/index.ts";
 import type { Factor } from "../factors/registry.ts";
 import { type Fields, str } from "../http/body.ts";
-import { fail, messages, missing, type Reply } from "../reply.ts";
+import { errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { User } from "../store/state.ts";
 import { authenticateClient, bearer } from "./auth.ts";
@@ -18,7 +18,7 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   const caller = bearer(rt, authorization, "enroll");
   if ("status" in caller) return caller;
   const { user, record } = caller;
-  if (!record) return fail(401, "invalid_grant", messages.invalidBearer); // bearer() always binds one for enroll
+  if (!record) return fail(errors.invalidBearer); // bearer() always binds one for enroll
   const clientId = str(fields, "client_id");
   if (clientId !== undefined) {
     // docs/behaviour.md#associate-client-id: client_id is optional; when sent it must be the token's client
@@ -27,21 +27,21 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
       const client = authenticateClient(rt, fields, undefined);
       if ("status" in client) return client;
     }
-    if (clientId !== record.clientId) return fail(400, "invalid_request", messages.notIssuedToClient);
+    if (clientId !== record.clientId) return fail(errors.notIssuedToClient);
   }
   const types = fields.authenticator_types;
-  if (types === undefined) return missing("authenticator_types");
+  if (types === undefined) return fail(errors.missingParameter("authenticator_types"));
   if (!Array.isArray(types) || types.length === 0) {
-    return fail(400, "invalid_request", "authenticator_types must be a non-empty array.");
+    return fail(errors.authenticatorTypesRequired);
   }
   // Every documented request names one type; the first one decides: `otp`, or `oob` and its first channel.
   let request: string | undefined;
   if (types[0] === "otp") request = "otp";
   else if (types[0] === "oob") {
     const channels = fields.oob_channels;
-    if (channels === undefined) return missing("oob_channels");
+    if (channels === undefined) return fail(errors.missingParameter("oob_channels"));
     if (!Array.isArray(channels) || channels.length === 0) {
-      return fail(400, "invalid_request", "oob_channels must be a non-empty array.");
+      return fail(errors.oobChannelsRequired);
     }
     if (typeof channels[0] === "string") request = `oob ${channels[0]}`;
   }
@@ -53,8 +53,8 @@ export function associate(rt: Runtime, fields: Fields, authorization: string | u
   let address: string | undefined;
   if (enrollment.address !== undefined) {
     address = str(fields, enrollment.address.field);
-    if (address === undefined) return missing(enrollment.address.field);
-    if (!enrollment.address.valid(address)) return fail(400, "invalid_request", enrollment.address.invalid);
+    if (address === undefined) return fail(errors.missingParameter(enrollment.address.field));
+    if (!enrollment.address.valid(address)) return fail(enrollment.address.invalid);
   }
   return enrolled(rt, user, caller.via) ?? enrollment.enroll(rt, { user, record, factor, address });
 }
@@ -66,7 +66,7 @@ function refuses(rt: Runtime, factor: Factor): boolean {
 
 /** Auth0's answer for a factor the tenant does not offer (docs/behaviour.md#factors). */
 function notEnabled(): Reply {
-  return fail(400, "unsupported_challenge_type", messages.factorNotEnabled);
+  return fail(errors.factorNotEnabled);
 }
 
 /**
@@ -76,5 +76,5 @@ function notEnabled(): Reply {
  */
 function enrolled(rt: Runtime, user: User, via: "mfa_token" | "access_token"): Reply | undefined {
   if (via !== "mfa_token" || rt.deviates("already-enrolled-not-enforced")) return undefined;
-  return hasEnrolled(user) ? fail(403, "access_denied", messages.alreadyEnrolled) : undefined;
+  return hasEnrolled(user) ? fail(errors.alreadyEnrolled) : undefined;
 }

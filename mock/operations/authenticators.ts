@@ -5,7 +5,7 @@
  */
 
 import { authenticatorKinds, factorModule, removeAuthenticator } from "../factors/index.ts";
-import { fail, ok, type Reply } from "../reply.ts";
+import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { bearer } from "./auth.ts";
 
@@ -27,11 +27,7 @@ export function deleteAuthenticator(rt: Runtime, authorization: string | undefin
   if ("status" in caller) return caller;
   if (caller.via === "mfa_token") {
     // An mfa_token may list but not delete; the status is a guess (docs/behaviour.md#removal).
-    return fail(
-      403,
-      "access_denied",
-      "Deleting an authenticator requires an access token for the MFA API with the remove:authenticators scope.",
-    );
+    return fail(errors.deleteNeedsAccessToken);
   }
   let id: string;
   try {
@@ -39,11 +35,9 @@ export function deleteAuthenticator(rt: Runtime, authorization: string | undefin
   } catch {
     id = rawId;
   }
-  if (!AUTHENTICATOR_ID.test(id))
-    return fail(400, "invalid_request", `The authenticator_id "${id}" is invalid.`);
+  if (!AUTHENTICATOR_ID.test(id)) return fail(errors.malformedAuthenticatorId(id));
   // Unknown and other users' ids answer alike (docs/behaviour.md#authenticator-lookup): only the caller's own
   // list is searched.
-  if (!removeAuthenticator(rt.state, caller.user, id, rt))
-    return fail(404, "not_found", "Authenticator not found.");
+  if (!removeAuthenticator(rt.state, caller.user, id, rt)) return fail(errors.authenticatorNotFound);
   return rt.deviates("delete-returns-200") ? ok({}) : { status: 204, body: undefined };
 }

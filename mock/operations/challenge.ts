@@ -6,7 +6,7 @@
 
 import { factorModule, factorOf } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
-import { fail, messages, type Reply } from "../reply.ts";
+import { errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Authenticator, MfaTokenRecord, User } from "../store/state.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
@@ -37,7 +37,7 @@ export function challenge(
   // and no array of authenticators.
   for (const t of types) {
     if (!CHALLENGE_TYPES.has(t)) {
-      return fail(400, "invalid_request", `Invalid challenge_type: ${t}. Accepted values: oob, otp.`);
+      return fail(errors.invalidChallengeType(t));
     }
   }
   const authenticatorId = str(fields, "authenticator_id");
@@ -52,7 +52,7 @@ export function challenge(
     // docs/behaviour.md#authenticator-lookup: unknown, inactive and other users' ids get one answer, so
     // existence never leaks.
     if (!target) return unknownAuthenticator(rt, user, authenticatorId);
-    if (!offered(rt, target)) return fail(400, "unsupported_challenge_type", messages.factorNotEnabled);
+    if (!offered(rt, target)) return fail(errors.factorNotEnabled);
     const type = challengeType(target) ?? "oob";
     if (!types.includes(type)) return unsupported(types, type);
     return start(rt, user, record, target, now);
@@ -75,7 +75,7 @@ export function challenge(
       break;
     }
   }
-  if (!any) return fail(400, "association_required", messages.notEnrolled);
+  if (!any) return fail(errors.notEnrolled);
   target ??= first;
   if (!target) return unsupported(types, supportedTypes(rt, user));
   return start(rt, user, record, target, now);
@@ -116,20 +116,16 @@ function supportedTypes(rt: Runtime, user: User): string {
 }
 
 function unsupported(types: readonly string[], supported: string): Reply {
-  return fail(
-    401,
-    "unsupported_challenge_type",
-    `The user does not support the requested challenge type (${types.join(" ")}). Supported type: ${supported}.`,
-  );
+  return fail(errors.unsupportedChallengeType(types, supported));
 }
 
 function unknownAuthenticator(rt: Runtime, user: User, id: string): Reply {
   if (rt.deviates("foreign-authenticator-reveals-existence")) {
     for (const other of rt.state.users.values()) {
       if (other !== user && other.authenticators.some((a) => a.id === id)) {
-        return fail(403, "access_denied", `Authenticator ${id} belongs to another user.`);
+        return fail(errors.foreignAuthenticator(id));
       }
     }
   }
-  return fail(400, "invalid_request", `Invalid authenticator_id: ${id}`);
+  return fail(errors.invalidAuthenticatorId(id));
 }

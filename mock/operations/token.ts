@@ -9,7 +9,7 @@ import type { FactorModule, MfaGrant, Verified } from "../factors/factor.ts";
 import { factorModule, factorModules, grantRedeemer, oobRedeemer } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
 import { takeOobExchange } from "../limits/throttle.ts";
-import { fail, messages, missing, ok, type Reply } from "../reply.ts";
+import { errors, fail, failWith, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Client, MfaTokenRecord, OobTransaction, User } from "../store/state.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
@@ -25,7 +25,7 @@ export function tokenEndpoint(
   now = rt.clock.now(),
 ): Reply {
   const grant = str(fields, "grant_type");
-  if (grant === undefined) return missing("grant_type");
+  if (grant === undefined) return fail(errors.missingParameter("grant_type"));
   const client = authenticateClient(rt, fields, authorization);
   if ("status" in client) return client;
   switch (grant) {
@@ -39,22 +39,22 @@ export function tokenEndpoint(
     case GRANT.mfaOtp:
       return mfaGrant(rt, fields, client, "mfa-otp", true, now);
     default:
-      return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
+      return fail(errors.unsupportedGrantType(grant));
   }
 }
 
 function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant: boolean): Reply {
   const username = str(fields, "username");
-  if (username === undefined) return missing("username");
+  if (username === undefined) return fail(errors.missingParameter("username"));
   const password = str(fields, "password");
-  if (password === undefined) return missing("password");
+  if (password === undefined) return fail(errors.missingParameter("password"));
   if (realmGrant) {
     const realm = str(fields, "realm");
-    if (realm === undefined) return missing("realm");
-    if (realm !== rt.config.connection) return fail(403, "invalid_grant", messages.wrongPassword);
+    if (realm === undefined) return fail(errors.missingParameter("realm"));
+    if (realm !== rt.config.connection) return fail(errors.wrongPassword);
   }
   const user = rt.state.findLogin(username);
-  if (!user || user.password !== password) return fail(403, "invalid_grant", messages.wrongPassword);
+  if (!user || user.password !== password) return fail(errors.wrongPassword);
   const c = rt.config;
   const record = rt.state.issueMfaToken(
     user,
@@ -67,7 +67,7 @@ function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant
   const extra: Record<string, unknown> = { mfa_token: record.token };
   if (c.mfaRequirements) extra.mfa_requirements = requirements(rt, user);
   const status = rt.deviates("wrong-mfa-required-status") ? 401 : 403;
-  return fail(status, "mfa_required", messages.mfaRequired, extra);
+  return { ...failWith(errors.mfaRequired, extra), status };
 }
 
 /**
@@ -115,15 +115,15 @@ function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply
   const throttled = takeOobExchange(rt, record.token);
   if (throttled) return throttled;
   const oobCode = str(fields, "oob_code");
-  if (oobCode === undefined) return missing("oob_code");
+  if (oobCode === undefined) return fail(errors.missingParameter("oob_code"));
   const tx = rt.state.oobTransaction(oobCode);
-  if (!tx) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
-  if (tx.mfaToken !== record.token) return fail(400, "invalid_request", messages.oobMismatch);
+  if (!tx) return fail(errors.malformedOobCode, rt.config);
+  if (tx.mfaToken !== record.token) return fail(errors.oobMismatch);
   if (tx.expiresAt <= now && !rt.deviates("oob-code-never-expires")) {
-    return fail(403, "expired_token", messages.expiredOobCode);
+    return fail(errors.expiredOobCode);
   }
   const m = oobRedeemer(tx.channel);
-  if (m === undefined) return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  if (m === undefined) return fail(errors.malformedOobCode, rt.config);
   return redeem(rt, fields, m, record, user, now, tx);
 }
 
@@ -142,7 +142,7 @@ function mfaGrant(
   const caller = bodyMfaToken(rt, fields, client, rt.config.invalidGrantStatus, session, now);
   if ("status" in caller) return caller;
   const m = grantRedeemer(grant);
-  if (m === undefined) return fail(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
+  if (m === undefined) return fail(errors.unsupportedGrantType(grant));
   return redeem(rt, fields, m, caller.record, caller.user, now, undefined);
 }
 
@@ -157,8 +157,7 @@ function redeem(
   tx: OobTransaction | undefined,
 ): Reply {
   const verify = m.verify;
-  if (verify === undefined)
-    return fail(rt.config.invalidGrantStatus, "invalid_grant", messages.malformedOobCode);
+  if (verify === undefined) return fail(errors.malformedOobCode, rt.config);
   const proof = verify.proof === undefined ? undefined : str(fields, verify.proof);
   const verified: Verified = verify.redeem(rt, { user, record, now, proof, tx });
   if (!("granted" in verified)) return verified;
