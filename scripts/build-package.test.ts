@@ -53,7 +53,9 @@ describe("the auth0-mfa-mock package's sources", () => {
         text.includes(readFileSync(path.join(PACKAGE_DIR, "examples", file), "utf8").trimEnd()),
       );
       assert.deepEqual(quoted, EXAMPLES);
-      assert.match(whole, /npm install --save-dev auth0-mfa-mock/);
+      // Not published yet: the README installs the built tarball (or links to the steps that do).
+      assert.match(whole, /npm install --save-dev "\$HARNESS\/auth0-mfa-mock-[\d.]+\.tgz"|README\.md#install/);
+      assert.doesNotMatch(whole, /npm install --save-dev auth0-mfa-mock\s/);
       assert.match(whole, /npx auth0-mfa-mock --port 0 --tls/);
     });
   }
