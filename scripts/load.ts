@@ -1,28 +1,36 @@
 /**
- * `npm run load -- <scenario> [--target mock|tenant] [--duration 30s] [--profile essentials] [-- <k6 args>]`
+ * `npm run load -- <scenario> [--target mock|tenant] [--duration 30s] [--profile essentials] [--runners N] [-- <k6 args>]`
  *
  * Checks the target (loopback, or an explicit LOAD_ALLOW_HOST, Auth0's approval reference, a rate
  * within the profile's limit and an SMS budget that covers the scenario's plan; the policy is printed
  * first), bundles the scenario, finds k6, starts the embedded mock on a free port for the mock target
  * (unless LOAD_BASE_URL names one), runs k6, and writes `reports/load/<scenario>/summary.json` and
  * `index.html` (under $REPORTS_DIR when set). Exits with k6's code (99: a threshold failed).
+ * `--runners N`: N k6 split the run by execution segment (started paused, resumed together), each
+ * runner's files in `runners/<i>/`, and one merge of all their points decides (load/tooling/merge.ts).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { auth0PolicyNotice, guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
 import { planScenario } from "../load/lib/plan.ts";
-import type { LoadSummary } from "../load/lib/summary.ts";
+import { type LoadSummary, summaryText } from "../load/lib/summary.ts";
 import { parseLoadArgs, UsageError } from "../load/tooling/args.ts";
 import { buildLoad } from "../load/tooling/build.ts";
 import { findK6, installHelp } from "../load/tooling/find-k6.ts";
-import { runK6 } from "../load/tooling/run-k6.ts";
+import { mergeRunners, mergeText, type RunnerInfo, writeMerge } from "../load/tooling/merge.ts";
+import { type K6Run, runK6 } from "../load/tooling/run-k6.ts";
+import { runRunners } from "../load/tooling/runners.ts";
 import { recordSeries } from "../load/tooling/series.ts";
 import { startMockServer } from "../mock/http/server.ts";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets, recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
 import { renderLoadHtml } from "../report/load-page.ts";
+
+/** Scenarios that never move the mock's clock: several runners can share one mock. */
+const SHARES_A_MOCK = new Set(["challenge-under-limit", "challenge-over-limit", "ramp"]);
 
 /** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */
 const EMBEDDED = "http://127.0.0.1:0";
@@ -46,6 +54,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   console.log(`load: ${args.scenario} against ${target}: ${gate.message}`);
+  if (args.runners > 1 && target === "mock" && !SHARES_A_MOCK.has(args.scenario)) {
+    console.error(
+      `load: refusing to start: ${args.scenario} moves the mock's clock, which runners sharing one mock cannot do ` +
+        `apart; --runners applies to ${[...SHARES_A_MOCK].join(", ")} on the mock`,
+    );
+    return 2;
+  }
 
   const [script] = await buildLoad([args.scenario]);
   const k6 = findK6(env);
@@ -56,51 +71,126 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const outDir = path.join(reportsDir(), "load", args.scenario);
-  mkdirSync(outDir, { recursive: true });
-  const summaryPath = path.join(outDir, "summary.json");
-  rmSync(summaryPath, { force: true });
-  const seriesPath = path.join(outDir, "series.json");
-  for (const f of [seriesPath, path.join(outDir, "points.csv.gz")]) rmSync(f, { force: true });
+  // Everything is written into a folder of this run's own and moved into place at the end, so two
+  // runs of one scenario at once never write into each other's files (the last to end is kept).
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  const staging = mkdtempSync(path.join(path.dirname(outDir), `.${args.scenario}-`));
   // The secrets list and k6's unmasked points must never sit among the reports: an owner-only
   // temporary folder (mkdtemp makes it 0700), removed at the end.
   const scratch = mkdtempSync(path.join(tmpdir(), "load-"));
-  const secretsPath = path.join(scratch, "secrets.json");
-  const rawPoints = path.join(scratch, "points.csv");
   const mock = embedded ? await startMockServer({ port: 0 }) : undefined;
   try {
     if (mock) recordSecrets([mock.app.config().clientSecret], "client_secret");
     recordSecrets([env.LOAD_CLIENT_SECRET], "client_secret");
     recordSecrets([env.LOAD_INBOX_TOKEN], "secret");
-    const run = await runK6({
-      k6,
-      script,
-      env: {
-        ...args.env,
-        LOAD_TARGET: target,
-        LOAD_BASE_URL: mock?.url ?? env.LOAD_BASE_URL ?? "",
-        LOAD_SUMMARY_PATH: summaryPath,
-        LOAD_SECRETS_PATH: secretsPath,
-        // k6's open() resolves a relative path against the script, not the working directory.
-        ...(env.LOAD_TENANT_USERS ? { LOAD_TENANT_USERS: path.resolve(env.LOAD_TENANT_USERS) } : {}),
-      },
-      args: args.k6Args,
-      pointsPath: rawPoints,
-    });
-    registerSecrets(secretsPath);
-    const mask = createMasker(readSecrets());
-    // No points file (k6 failed to start) leaves the page without its time series, nothing worse.
-    await recordSeries(rawPoints, path.join(outDir, "points.csv.gz"), seriesPath, mask).catch((error) => {
-      rmSync(path.join(outDir, "points.csv.gz"), { force: true });
-      console.log(`load: no time series (${error instanceof Error ? error.message : error})`);
-    });
-    writeHtml(summaryPath, path.join(outDir, "index.html"), seriesPath);
+    const runEnv = {
+      ...args.env,
+      LOAD_TARGET: target,
+      LOAD_BASE_URL: mock?.url ?? env.LOAD_BASE_URL ?? "",
+      // k6's open() resolves a relative path against the script, not the working directory.
+      ...(env.LOAD_TENANT_USERS ? { LOAD_TENANT_USERS: path.resolve(env.LOAD_TENANT_USERS) } : {}),
+    };
+    const code =
+      args.runners > 1
+        ? await runShared(args.runners, { k6, script, env: runEnv, args: args.k6Args }, staging, scratch)
+        : await runSingle({ k6, script, env: runEnv, args: args.k6Args }, staging, scratch);
+    moveIntoPlace(staging, outDir);
     console.log(
-      `load: k6 exited ${run.code}${run.code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
+      `load: ${args.runners > 1 ? `${args.runners} runners, merged: ` : ""}k6 exited ${code}${code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
     );
-    return run.code;
+    return code;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
     await mock?.close();
+  }
+}
+
+type Run = Pick<K6Run, "k6" | "script" | "env" | "args">;
+
+/** One k6 for the whole run (as always): its summary, masked points, series and page in `dir`. */
+async function runSingle(run: Run, dir: string, scratch: string): Promise<number> {
+  const summaryPath = path.join(dir, "summary.json");
+  const seriesPath = path.join(dir, "series.json");
+  const secretsPath = path.join(scratch, "secrets.json");
+  const rawPoints = path.join(scratch, "points.csv");
+  const result = await runK6({
+    ...run,
+    env: { ...run.env, LOAD_SUMMARY_PATH: summaryPath, LOAD_SECRETS_PATH: secretsPath },
+    pointsPath: rawPoints,
+  });
+  await keepPoints(secretsPath, rawPoints, dir);
+  writeHtml(summaryPath, path.join(dir, "index.html"), seriesPath);
+  return result.code;
+}
+
+/**
+ * `n` k6 splitting the run by execution segment, against the same target: each runner's files in
+ * `dir/runners/<i>/`, then one merge of all their points into `dir` (summary, series, page). The exit
+ * code is the merge's (99: a threshold failed on the whole run), unless a runner failed otherwise.
+ */
+async function runShared(n: number, run: Run, dir: string, scratch: string): Promise<number> {
+  const runnerDir = (i: number) => path.join(dir, "runners", String(i));
+  const own = (i: number) => path.join(scratch, `runner-${i}`);
+  const runId = randomUUID();
+  console.log(
+    `load: ${n} k6 runners by execution segment, started together; each judges its share alone, the merge judges the run`,
+  );
+  const results = await runRunners(n, run, (i) => {
+    mkdirSync(runnerDir(i), { recursive: true });
+    mkdirSync(own(i), { recursive: true });
+    return {
+      env: {
+        ...run.env,
+        LOAD_SUMMARY_PATH: path.join(runnerDir(i), "summary.json"),
+        LOAD_SECRETS_PATH: path.join(own(i), "secrets.json"),
+        // The runners' setups agree through the mock under this id (load/lib/k6/runners.ts).
+        LOAD_RUN_ID: runId,
+      },
+      pointsPath: path.join(own(i), "points.csv"),
+    };
+  });
+  for (const r of results) {
+    await keepPoints(
+      path.join(own(r.index), "secrets.json"),
+      path.join(own(r.index), "points.csv"),
+      runnerDir(r.index),
+    );
+    const info: RunnerInfo = { index: r.index, segment: r.segment, exitCode: r.code };
+    writeFileSync(path.join(runnerDir(r.index), "runner.json"), `${JSON.stringify(info)}\n`);
+  }
+  const merged = await mergeRunners(results.map((r) => runnerDir(r.index)));
+  const { summaryPath, seriesPath } = writeMerge(merged, dir);
+  writeHtml(summaryPath, path.join(dir, "index.html"), seriesPath);
+  process.stdout.write(`\n${summaryText(merged.summary)}${mergeText(merged)}`);
+  // 0 and 99 are verdicts on a share (the merge's is the one that counts); anything else is a failure.
+  const broken = results.find((r) => r.code !== 0 && r.code !== 99);
+  return broken ? broken.code : merged.exitCode;
+}
+
+/** Registers the setup's secrets, then writes the masked points (gzip) and the series into `dir`. */
+async function keepPoints(secretsPath: string, rawPoints: string, dir: string): Promise<void> {
+  registerSecrets(secretsPath);
+  const mask = createMasker(readSecrets());
+  // No points file (k6 failed to start) leaves the page without its time series, nothing worse.
+  await recordSeries(rawPoints, path.join(dir, "points.csv.gz"), path.join(dir, "series.json"), mask).catch(
+    (error) => {
+      rmSync(path.join(dir, "points.csv.gz"), { force: true });
+      console.log(`load: no time series (${error instanceof Error ? error.message : error})`);
+    },
+  );
+}
+
+/** Replaces `outDir` with the finished `staging` folder (retried: another run may be doing the same). */
+function moveIntoPlace(staging: string, outDir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    rmSync(outDir, { recursive: true, force: true });
+    try {
+      renameSync(staging, outDir);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
   }
 }
 

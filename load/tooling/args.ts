@@ -11,6 +11,8 @@ export interface LoadArgs {
   env: Record<string, string>;
   /** Passed to `k6 run` as they are (after `--`). */
   k6Args: string[];
+  /** k6 processes sharing the run by execution segment (1: one k6, as always). */
+  runners: number;
 }
 
 /** `--target`: checked here so a wrong one stops the run before anything is built. */
@@ -29,6 +31,14 @@ const command = {
     profile: { type: "string", env: "LOAD_PROFILE", value: "essentials" },
     vus: { type: "string", env: "LOAD_VUS", value: "N" },
     iterations: { type: "string", env: "LOAD_ITERATIONS", value: "N" },
+    runners: {
+      type: "integer",
+      min: 1,
+      max: 32,
+      default: 1,
+      value: "N",
+      description: "k6 processes splitting the run by execution segment, judged as one (merged points)",
+    },
   },
   notes: [
     `scenarios: ${scenarioNames.join(", ")}`,
@@ -61,13 +71,14 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
   if (read.help) throw new UsageError(usage, 0);
   const flags: Record<string, string> = {};
   for (const [name, spec] of Object.entries(command.options)) {
+    if (!("env" in spec)) continue;
     const value = read.values[name as keyof typeof command.options];
     if (read.sources[name as keyof typeof command.options]?.startsWith("--") && value !== undefined) {
-      flags[spec.env] = value;
+      flags[spec.env] = String(value);
     }
   }
   if (read.positionals.length !== 1) throw new UsageError(`name one scenario\n${usage}`);
   const scenario = read.positionals[0];
   if (!isScenarioName(scenario)) throw new UsageError(`unknown scenario "${scenario}"\n${usage}`);
-  return { scenario, env: flags, k6Args: read.rest };
+  return { scenario, env: flags, k6Args: read.rest, runners: read.values.runners };
 }

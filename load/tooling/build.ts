@@ -3,7 +3,7 @@
  * map beside it (`<name>.js.map`): plain JavaScript that k6 v0.48 and newer run as is, with the
  * OpenAPI validators and every helper inlined. `npm run build:load [-- <scenario>...]`.
  */
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build } from "esbuild";
@@ -77,6 +77,18 @@ export async function buildLoad(scenarios: string[] = [], outDir = distDir): Pro
     throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${known.join(", ")}`);
   }
   const names = scenarios.length > 0 ? scenarios : known;
-  await Promise.all(names.map((s) => build(bundleOptions(s, true, outDir))));
+  mkdirSync(outDir, { recursive: true });
+  await Promise.all(
+    names.map(async (s) => {
+      const result = await build(bundleOptions(s, false, outDir));
+      // Written aside, then renamed over the old file: two runs building one scenario at once never let
+      // k6 read a half-written bundle (a rename is atomic; both write the same bytes).
+      for (const file of result.outputFiles ?? []) {
+        const aside = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+        writeFileSync(aside, file.contents);
+        renameSync(aside, file.path);
+      }
+    }),
+  );
   return names.map((s) => path.join(outDir, `${s}.js`));
 }

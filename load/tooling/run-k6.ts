@@ -1,5 +1,5 @@
 /** Runs one bundled scenario on k6 and hands back its exit code (0, 99 thresholds failed, …). */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 export interface K6Run {
   k6: string;
@@ -14,6 +14,8 @@ export interface K6Run {
   stdio?: "inherit" | "pipe";
   /** Kills k6 after this many ms (a bound for tests). */
   timeoutMs?: number;
+  /** With stdio "pipe": each chunk of k6's output as it comes (e.g. to print it with a prefix). */
+  onOutput?: (chunk: string) => void;
 }
 
 /** The `k6 run` command line for a script. */
@@ -26,8 +28,17 @@ function k6Command(run: Pick<K6Run, "script" | "args" | "pointsPath">): string[]
 
 /** Runs k6; resolves with its exit code and, with stdio "pipe", its output. */
 export function runK6(run: K6Run): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(run.k6, k6Command(run), {
+  return startK6(run).done;
+}
+
+/** Starts k6 and hands back the process (to stop it) and its end: exit code and, piped, its output. */
+export function startK6(run: K6Run): {
+  child: ChildProcess;
+  done: Promise<{ code: number; output: string }>;
+} {
+  let child: ChildProcess | undefined;
+  const done = new Promise<{ code: number; output: string }>((resolve, reject) => {
+    child = spawn(run.k6, k6Command(run), {
       // Millisecond timestamps: per-second buckets then start at the first point, not a clock second.
       env: { ...process.env, ...run.env, ...(run.pointsPath ? { K6_CSV_TIME_FORMAT: "unix_milli" } : {}) },
       stdio: run.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
@@ -35,15 +46,19 @@ export function runK6(run: K6Run): Promise<{ code: number; output: string }> {
     let output = "";
     child.stdout?.on("data", (b: Buffer) => {
       output += b.toString();
+      run.onOutput?.(b.toString());
     });
     child.stderr?.on("data", (b: Buffer) => {
       output += b.toString();
+      run.onOutput?.(b.toString());
     });
-    const timer = run.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), run.timeoutMs) : undefined;
+    const started = child;
+    const timer = run.timeoutMs ? setTimeout(() => started.kill("SIGKILL"), run.timeoutMs) : undefined;
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), output });
     });
   });
+  return { child: child as unknown as ChildProcess, done };
 }

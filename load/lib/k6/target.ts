@@ -5,10 +5,10 @@
  */
 
 import { sleep } from "k6";
-import exec from "k6/execution";
 import http from "k6/http";
 import { type LoadOptions, missingTenantSettings, type TargetName } from "../options.ts";
 import { documentedLimits, type ProfileName } from "../rate-limits.ts";
+import { poolSlice } from "../segments.ts";
 import {
   associateSms,
   type ClientSettings,
@@ -18,6 +18,7 @@ import {
   listAuthenticators,
   passwordGrant,
 } from "./client.ts";
+import { iterationIndex, prepareMockShared, runnerSegment } from "./runners.ts";
 
 export interface LoadUser {
   username: string;
@@ -79,30 +80,40 @@ export function control(baseUrl: string, method: string, path: string, body?: un
 }
 
 function prepareMock(opts: LoadOptions, count: number): SetupData {
-  // A fresh state (buckets full, clock at real time) makes the envelope start where the run starts.
-  control(opts.baseUrl, "POST", "/reset");
-  const config = control(opts.baseUrl, "GET", "/config") as Record<string, unknown>;
-  const clientId = String(config.client_id ?? "");
-  const clientSecret = String(config.client_secret ?? "");
-  // Enrolment traffic must not drain the buckets the scenario measures: no limits while seeding.
-  control(opts.baseUrl, "PUT", "/config", { profile: "off" });
-  const settings = clientSettings(opts, clientId, clientSecret);
-  const inboxUrl = `${opts.baseUrl}/__mock/outbox`;
   const data: SetupData = {
     target: "mock",
     profile: opts.profile,
     clock: true,
-    settings,
+    settings: clientSettings(opts, "", ""),
     users: [],
-    inboxUrl,
+    inboxUrl: `${opts.baseUrl}/__mock/outbox`,
   };
   const prefix = phonePrefix();
-  for (let i = 0; i < count; i++) {
-    const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
-    const phone = `${prefix}${String(i).padStart(5, "0")}`;
-    data.users.push(enroll(data, created, phone));
-  }
-  control(opts.baseUrl, "PUT", "/config", { profile: opts.profile });
+  // Several runners (execution segments) share one mock: prepareMockShared orders the steps so that
+  // it is reset once, and each runner enrols its own share of the users (load/lib/k6/runners.ts).
+  prepareMockShared(opts.baseUrl, opts.profile, count, {
+    // A fresh state (buckets full, clock at real time) makes the envelope start where the run starts.
+    reset: () => control(opts.baseUrl, "POST", "/reset"),
+    readConfig: () => {
+      const config = control(opts.baseUrl, "GET", "/config") as Record<string, unknown>;
+      const [id, secret] = [String(config.client_id ?? ""), String(config.client_secret ?? "")];
+      data.settings = clientSettings(opts, id, secret);
+    },
+    // Enrolment traffic must not drain the buckets the scenario measures: no limits while seeding.
+    setProfile: (profile) => control(opts.baseUrl, "PUT", "/config", { profile }),
+    enrol: (users) => {
+      for (let i = 0; i < users; i++) {
+        const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
+        const phone = `${prefix}${String(i).padStart(5, "0")}`;
+        data.users.push(enroll(data, created, phone));
+      }
+    },
+    sendSms: (phone) => {
+      const created = control(opts.baseUrl, "POST", "/users", {}) as { username: string; password: string };
+      const sent = associateSms(data.settings, mfaToken(data.settings, created), phone);
+      if (sent.status !== 200) throw new Error(`signalling the runners: associate answered ${explain(sent)}`);
+    },
+  });
   return data;
 }
 
@@ -170,7 +181,9 @@ function prepareTenant(opts: LoadOptions, count: number): SetupData {
     inboxUrl: opts.inboxUrl ?? "",
     ...(opts.inboxToken ? { inboxToken: opts.inboxToken } : {}),
   };
-  for (const user of pool.slice(0, count)) data.users.push(loggedIn(settings, user));
+  // Each runner (execution segment) logs in only its own slice: the runners' users never overlap.
+  const { from, to } = poolSlice(count, runnerSegment());
+  for (const user of pool.slice(from, to)) data.users.push(loggedIn(settings, user));
   return data;
 }
 
@@ -295,9 +308,12 @@ function syncClock(settings: ClientSettings, answer: { now?: string }): void {
   if (Number.isFinite(now)) settings.clockOffsetMs = now - Date.now();
 }
 
-/** The user for this iteration: iterations share nothing, across VUs and (distributed) instances. */
+/**
+ * The user for this iteration: iterations share nothing, across VUs and (distributed) instances. With
+ * several runners each has its own users, taken in turn by the runner's own iterations.
+ */
 export function iterationUser<U>(data: { users: U[] }): U {
-  const i = exec.scenario.iterationInTest;
+  const i = iterationIndex();
   const user = data.users[i % data.users.length];
   if (!user) throw new Error("setup produced no users");
   return user;
