@@ -68,6 +68,9 @@ export class RouteTable<C> {
           this.#exact.set(row.path, slot);
         }
       }
+      if (row.method === "*" ? slot.any !== undefined : slot.byMethod.has(row.method)) {
+        throw new Error(`route table: ${row.method} ${row.path} is routed twice`);
+      }
       if (row.method === "*") slot.any = row;
       else slot.byMethod.set(row.method, row);
       slot.refusal = Object.freeze({ api: row.api, allow: [...slot.byMethod.keys()].join(", ") });
