@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { LINGER, startMockServer } from "./server.ts";
 
@@ -193,6 +193,29 @@ describe("the real server on 127.0.0.1:0", () => {
       `the connection lived ${ms} ms: the server was still reading after the idle bound`,
     );
   });
+
+  // A request whose connection fails mid-body errors; the server keeps no "error" listener on it
+  // (one fewer per request), so these prove such a request neither crashes the process nor stalls it.
+  const brokenBodies = [
+    { name: "the client resets the connection", end: (s: Socket) => s.resetAndDestroy() },
+    { name: "the client closes the connection", end: (s: Socket) => s.destroy() },
+  ];
+  for (const row of brokenBodies) {
+    it(`keeps serving after a request whose body stops halfway (${row.name})`, async () => {
+      const { port } = new URL(base);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.write("POST /mfa/challenge HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n");
+          socket.write('content-length: 1000\r\n\r\n{"mfa_token": "');
+          setTimeout(() => row.end(socket), 50);
+        });
+        socket.on("error", () => {});
+        socket.on("close", () => resolve());
+        socket.setTimeout(5000, () => socket.destroy());
+      });
+      assert.equal((await call("GET", "/__mock/health")).status, 200);
+    });
+  }
 
   /** Sends raw bytes and resolves with everything the server answered before closing. */
   function raw(bytes: string): Promise<string> {

@@ -10,9 +10,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { createMockApp, type MockApp, type MockResponse } from "../app.ts";
-import type { MockConfig } from "../config/config.ts";
-import { certificateHosts, type LocalCa, serverCredentials, type TlsOptions } from "../tls/tls.ts";
+import type { ConfigInput } from "../config/config.ts";
+import {
+  certificateHosts,
+  type LocalCa,
+  serverCredentials,
+  type TlsNames,
+  type TlsOptions,
+} from "../tls/tls.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
+import { reachableAsLocalhost } from "./loopback.ts";
 
 const CA_PATH = "/__mock/tls/ca.pem";
 const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
@@ -33,8 +40,10 @@ export interface MockServer {
 export async function startMockServer(opts?: {
   port?: number;
   host?: string;
-  config?: Partial<MockConfig>;
+  config?: ConfigInput;
   tls?: boolean | TlsOptions;
+  /** How the caller named the TLS options, for the errors of reading their files (default `tls.cert`, ...). */
+  tlsNames?: TlsNames;
 }): Promise<MockServer> {
   const host = opts?.host ?? "127.0.0.1";
   const app = createMockApp(opts?.config);
@@ -44,7 +53,7 @@ export async function startMockServer(opts?: {
   // The port is only known after listening, so a certificate cannot name localhost:<port>; it does
   // not need to: certificates name hosts, never ports.
   const credentials = tlsOptions
-    ? await serverCredentials(tlsOptions, certificateHosts(rt.config.domain, host))
+    ? await serverCredentials(tlsOptions, certificateHosts(rt.config.domain, host), opts?.tlsNames)
     : undefined;
   const threads = rt.config.signingThreads;
   const pool = threads > 0 ? new SigningPool(threads) : undefined;
@@ -69,7 +78,8 @@ export async function startMockServer(opts?: {
   });
   const { port } = server.address() as AddressInfo;
   const url = credentials
-    ? `https://${isLoopback(host) ? "localhost" : bracketed(host)}:${port}`
+    ? // Reachable as localhost, the name the certificate carries (a container's 0.0.0.0 too).
+      `https://${reachableAsLocalhost(host) ? "localhost" : bracketed(host)}:${port}`
     : `http://${bracketed(host)}:${port}`;
   // Without a configured issuer or domain, the issuer is where the mock listens: plain http keeps
   // the address; TLS is for Auth0's SDKs, which build https://<domain>/ from a domain, so the domain
@@ -104,11 +114,6 @@ interface Reading extends IncomingMessage {
   refused: boolean;
 }
 
-/** Reachable as localhost, the name the certificate carries: loopback, or every interface (a container's 0.0.0.0). */
-function isLoopback(host: string): boolean {
-  return ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(host);
-}
-
 function bracketed(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
@@ -132,9 +137,11 @@ function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse, ca: 
   r.chunks = undefined;
   r.size = 0;
   r.refused = false;
+  // No "error" listener: a request fails only when its connection does (an abort), and node:http
+  // then destroys the socket, and with it the response, itself; an IncomingMessage without one does
+  // not throw. One listener fewer per request.
   req.on("data", onData);
   req.on("end", onEnd);
-  req.on("error", onError);
 }
 
 function onData(this: Reading, chunk: Buffer): void {
@@ -214,10 +221,6 @@ function deliver(app: MockApp, res: ServerResponse, answer: MockResponse): void 
   const latency = app.runtime.config.faults.latencyMs;
   if (latency > 0) setTimeout(write, latency, res, answer);
   else write(res, answer);
-}
-
-function onError(this: Reading): void {
-  this.mockRes.destroy();
 }
 
 /**
