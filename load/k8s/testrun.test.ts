@@ -1,14 +1,17 @@
 /**
- * Every manifest in load/k8s/ is a valid k6-operator `TestRun`: checked against the `openAPIV3Schema`
+ * Every manifest in load/k8s/ is valid offline: a k6-operator `TestRun` against the `openAPIV3Schema`
  * of the operator's CRD (K6_OPERATOR_CRD, default the shared reference copy beside the project), with
  * unknown fields as errors, since Kubernetes would drop them silently and the run would go without
- * them. Skipped, with the reason, only where the CRD file is absent.
+ * them (skipped, with the reason, only where the CRD file is absent); the merge Job and the results
+ * volume claim against Kubernetes' own schemas (kubernetes-models), always.
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { parse, parseAllDocuments } from "yaml";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -100,21 +103,48 @@ const manifests = readdirSync(import.meta.dirname)
   .filter((f) => /\.ya?ml$/.test(f))
   .sort();
 
+interface Manifest {
+  apiVersion?: string;
+  kind?: string;
+}
+
+/** Every document of every manifest in load/k8s/, with its file. */
+function documents(): Array<{ file: string; manifest: Manifest }> {
+  return manifests.flatMap((file) => {
+    const docs = parseAllDocuments(readFileSync(path.join(import.meta.dirname, file), "utf8"));
+    assert.ok(docs.length > 0, `${file} holds a document`);
+    return docs.map((doc) => {
+      assert.deepEqual(doc.errors, [], `${file} is valid YAML`);
+      return { file, manifest: doc.toJS() as Manifest };
+    });
+  });
+}
+
+/**
+ * Kubernetes' own kinds, checked with the kubernetes-models package (the API's OpenAPI schemas
+ * compiled: types, formats, required fields). Unlike the CRD check, it does not refuse an unknown
+ * field: the package's schemas allow them.
+ */
+const builtins: Record<string, { apiVersion: string; validate: (m: Manifest) => void }> = {
+  Job: { apiVersion: "batch/v1", validate: (m) => new Job(m as never).validate() },
+  PersistentVolumeClaim: {
+    apiVersion: "v1",
+    validate: (m) => new PersistentVolumeClaim(m as never).validate(),
+  },
+};
+
 describe("load/k8s manifests against the k6-operator TestRun CRD", { skip }, () => {
-  test("there is a manifest to check", () => {
-    assert.ok(manifests.length > 0);
+  test("there is a TestRun to check", () => {
+    assert.ok(documents().some((d) => d.manifest.kind === "TestRun"));
   });
 
   for (const file of manifests) {
-    test(`${file} is a valid TestRun with no field Kubernetes would drop`, () => {
+    test(`${file}: every TestRun in it is valid, with no field Kubernetes would drop`, () => {
       const validate = testRunValidator();
-      const docs = parseAllDocuments(readFileSync(path.join(import.meta.dirname, file), "utf8"));
-      assert.ok(docs.length > 0, `${file} holds a document`);
-      for (const doc of docs) {
-        assert.deepEqual(doc.errors, [], `${file} is valid YAML`);
-        const manifest = doc.toJS() as { apiVersion?: string; kind?: string };
+      for (const { manifest } of documents().filter(
+        (d) => d.file === file && d.manifest.kind === "TestRun",
+      )) {
         assert.equal(manifest.apiVersion, "k6.io/v1alpha1");
-        assert.equal(manifest.kind, "TestRun");
         assert.ok(validate(manifest), `${file}:\n${describeErrors(validate.errors)}`);
       }
     });
@@ -133,5 +163,69 @@ describe("load/k8s manifests against the k6-operator TestRun CRD", { skip }, () 
       describeErrors(validate.errors),
       /\/spec\/runner must NOT have additional properties \(imagee\)/,
     );
+  });
+});
+
+describe("load/k8s manifests of Kubernetes' own kinds (the merge Job and the results volume)", () => {
+  test("every document is a TestRun or a kind checked here", () => {
+    for (const { file, manifest } of documents()) {
+      const kind = manifest.kind ?? "";
+      assert.ok(
+        kind === "TestRun" || kind in builtins,
+        `${file}: ${kind || "no kind"} is checked by nothing`,
+      );
+    }
+  });
+
+  for (const [kind, check] of Object.entries(builtins)) {
+    test(`every ${kind} is valid against Kubernetes' schema`, () => {
+      const found = documents().filter((d) => d.manifest.kind === kind);
+      assert.ok(found.length > 0, `load/k8s holds a ${kind}`);
+      for (const { file, manifest } of found) {
+        assert.equal(manifest.apiVersion, check.apiVersion, file);
+        assert.doesNotThrow(() => check.validate(manifest), `${file}`);
+      }
+    });
+  }
+
+  test("the check refuses a malformed Job and claim", () => {
+    // Wrong types and missing required fields, as the API server would refuse them.
+    const rows: Array<[string, Manifest & Record<string, unknown>]> = [
+      ["Job", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "x" }, spec: {} }],
+      [
+        "Job",
+        {
+          apiVersion: "batch/v1",
+          kind: "Job",
+          metadata: { name: "x" },
+          spec: { backoffLimit: "none", template: { spec: { containers: [{ name: "m", image: "i" }] } } },
+        },
+      ],
+      [
+        "PersistentVolumeClaim",
+        {
+          apiVersion: "v1",
+          kind: "PersistentVolumeClaim",
+          metadata: { name: "p" },
+          spec: { accessModes: "ReadWriteMany" },
+        },
+      ],
+    ];
+    for (const [kind, manifest] of rows) {
+      assert.throws(() => builtins[kind]?.validate(manifest), JSON.stringify(manifest));
+    }
+  });
+
+  test("the runners write where the merge Job reads", () => {
+    const docs = documents();
+    const claim = docs.find((d) => d.manifest.kind === "PersistentVolumeClaim")?.manifest as {
+      metadata: { name: string };
+    };
+    const text = (kind: string) => JSON.stringify(docs.find((d) => d.manifest.kind === kind)?.manifest);
+    assert.match(text("TestRun"), new RegExp(`"claimName":"${claim.metadata.name}"`));
+    assert.match(text("Job"), new RegExp(`"claimName":"${claim.metadata.name}"`));
+    assert.match(text("TestRun"), /--out csv=\/results\/points\.csv/);
+    assert.match(text("TestRun"), /"subPathExpr":"\$\(POD_NAME\)"/);
+    assert.match(text("Job"), /load:merge/);
   });
 });
