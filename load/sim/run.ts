@@ -15,6 +15,7 @@ import { build } from "esbuild";
 import { createMockApp } from "../../mock/app.ts";
 import type { MockConfig } from "../../mock/config/config.ts";
 import { Clock } from "../../mock/store/clock.ts";
+import { percentile } from "../lib/percentile.ts";
 import type { Sample, SimResponse, SimState } from "./state.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -86,14 +87,6 @@ function arrivals(cfg: ScenarioConfig): number[] {
   return out;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (i - lo);
-}
-
 function aggregate(samples: Sample[], durationS: number): Record<string, number> {
   const type = samples[0]?.type;
   const values = samples.map((s) => s.value);
@@ -109,11 +102,11 @@ function aggregate(samples: Sample[], durationS: number): Record<string, number>
   return {
     avg: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length),
     min: sorted[0] ?? 0,
-    med: percentile(sorted, 50),
+    med: percentile(sorted, 0.5) ?? 0,
     max: sorted[sorted.length - 1] ?? 0,
-    "p(90)": percentile(sorted, 90),
-    "p(95)": percentile(sorted, 95),
-    "p(99)": percentile(sorted, 99),
+    "p(90)": percentile(sorted, 0.9) ?? 0,
+    "p(95)": percentile(sorted, 0.95) ?? 0,
+    "p(99)": percentile(sorted, 0.99) ?? 0,
   };
 }
 

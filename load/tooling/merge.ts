@@ -17,6 +17,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { percentile } from "../lib/percentile.ts";
 import { envelopeAccuracy } from "../lib/rate-limits.ts";
 import type {
   EnvelopeSummary,
@@ -129,15 +130,9 @@ class Values {
   }
 }
 
-/** The percentile `p` (0..1) of the first `n` sorted values, as k6 computes it (0 when empty). */
+/** The percentile `p` (0..1) of the first `n` sorted values, as k6 computes it (0 when empty): lib/percentile.ts. */
 export function percentileOfSorted(sorted: ArrayLike<number>, n: number, p: number): number {
-  if (n === 0) return 0;
-  if (n === 1) return sorted[0] ?? 0;
-  const rank = p * (n - 1);
-  const lo = Math.floor(rank);
-  const a = sorted[lo] ?? 0;
-  const b = sorted[Math.ceil(rank)] ?? a;
-  return a + (b - a) * (rank - lo);
+  return percentile(sorted, p, n) ?? 0;
 }
 
 /** What one metric (or sub-metric) has accumulated over every runner's points. */

@@ -5,7 +5,8 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { percentile, recordSeries, SeriesAggregator, splitCsvLine } from "./series.ts";
+import { percentile } from "../lib/percentile.ts";
+import { recordSeries, SeriesAggregator, splitCsvLine } from "./series.ts";
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "points.csv");
 const dir = mkdtempSync(path.join(tmpdir(), "series-"));

@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { finished } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { percentile } from "../lib/percentile.ts";
 import type { SeriesPoint, SeriesSummary } from "../lib/summary.ts";
 
 /**
@@ -37,16 +38,6 @@ export function splitCsvLine(line: string): string[] {
   }
   out.push(field);
   return out;
-}
-
-/** The percentile `p` (0..1) of sorted values, interpolated between ranks as k6 does. */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  const rank = p * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const a = sorted[lo] ?? 0;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)] ?? a;
-  return a + (b - a) * (rank - lo);
 }
 
 interface Second {
