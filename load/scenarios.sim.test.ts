@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { MockConfig } from "../mock/config/config.ts";
+import type { DeviationName } from "../mock/deviations.ts";
 import { type ScenarioName, scenarioNames } from "./lib/plan.ts";
 import type { LoadSummary } from "./lib/summary.ts";
 import { simulate } from "./sim/run.ts";
@@ -17,7 +18,7 @@ const short = {
   LOAD_SECRETS_PATH: "secrets.json",
 };
 
-function deviation(name: string): Partial<MockConfig> {
+function deviation(name: DeviationName): Partial<MockConfig> {
   return { faults: { latencyMs: 0, errorRate: {}, deviations: [name] } };
 }
 
@@ -119,7 +120,7 @@ test("push-polling catches a target that never says slow_down", async () => {
     assert.ok(run.failedThresholds.includes(t), run.failedThresholds.join("; "));
 });
 
-const catches: Array<[string, string, string]> = [
+const catches: Array<[string, DeviationName, string]> = [
   ["challenge-over-limit", "no-retry-after", "rate_limit_headers_ok: rate==1"],
   ["challenge-under-limit", "missing-ratelimit-headers", "rate_limit_headers_ok: rate==1"],
   ["wrong-codes", "lockout-never-triggers", "lockout_enforced: rate==1"],
