@@ -8,7 +8,7 @@
 import os from "node:os";
 import { readCommandLine } from "../cli/options.ts";
 import { benchChallengeHandle } from "../mock/bench/in-process.ts";
-import { benchMock } from "../mock/bench/throughput.ts";
+import { benchMock, type Side } from "../mock/bench/throughput.ts";
 import { benchValidation } from "../openapi/bench.ts";
 
 const command = {
@@ -61,8 +61,33 @@ for (const r of result.throughput) {
     `| ${r.endpoint} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.cpuMicros} | ${b.rps} | ${b.p50} | ${b.p99} | ${b.cpuMicros} | ${r.ratio} | ${r.cpuRatio} |`,
   );
 }
+const same = result.throughput.filter((r) => r.sameAnswer !== undefined);
+if (same.length > 0) {
+  console.log(
+    "\nThe same answer, bare: a bare server writing the mock's status, every header the mock sends and a body of " +
+      "the same size, measured in the same rounds. node:http's headers: its CPU µs/req minus the plain bare " +
+      "server's (what writing Auth0's headers costs). The mock's own work: the mock's CPU µs/req minus it.\n",
+  );
+  console.log(
+    "| endpoint | same-answer req/s | same-answer CPU µs/req | mock ÷ it | CPU ratio | node:http's headers µs | the mock's own work µs |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  const µs = (x: number) => Math.round(x * 10) / 10;
+  for (const r of same) {
+    const s = r.sameAnswer as NonNullable<typeof r.sameAnswer>;
+    console.log(
+      `| ${r.endpoint} | ${s.side.rps} | ${s.side.cpuMicros} | ${s.ratio} | ${s.cpuRatio} | ` +
+        `${µs(s.side.cpuMicros - r.bare.cpuMicros)} | ${µs(r.mock.cpuMicros - s.side.cpuMicros)} |`,
+    );
+  }
+}
 for (const r of result.throughput) {
-  for (const [name, side] of [["mock", r.mock] as const, ["bare", r.bare] as const]) {
+  const sides: Array<readonly [string, Side]> = [
+    ["mock", r.mock],
+    ["bare", r.bare],
+  ];
+  if (r.sameAnswer) sides.push(["same-answer bare", r.sameAnswer.side]);
+  for (const [name, side] of sides) {
     if (side.unexpected > 0 || side.errors > 0)
       console.log(
         `\nWARNING ${r.endpoint} (${name}): ${side.unexpected} answers with an unexpected status, ${side.errors} connection errors or timeouts: its figures are not comparable.`,

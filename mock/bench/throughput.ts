@@ -16,6 +16,11 @@
  *   server also reports the CPU time it spent per request (user + system), a figure that depends
  *   far less on what else the machine runs than requests per second do. Every answer's status is
  *   checked, so a mock answering errors cannot look fast.
+ * - The same answer, bare: the challenge and mfa-oob rows also measure, in the same rounds, a bare
+ *   server writing the mock's own answer (its status, every header it sends, a body of the same
+ *   size). Between it and the plain bare server lies node:http's cost of Auth0's headers (each one
+ *   validated and written); between the mock and it, the mock's own work: reading the request, the
+ *   answer, the garbage that leaves.
  * - The success path: successful mfa-oob exchanges (an access and an ID token signed, RS256), with
  *   the tokens signed on the main thread (`signingThreads` 0) and on one thread per core, each
  *   against bare node:http that signs the same two inputs on the same threads (the ceiling) and
@@ -59,6 +64,12 @@ export interface ThroughputRow {
   ratio: number;
   /** bare CPU µs per request ÷ mock CPU µs per request. */
   cpuRatio: number;
+  /**
+   * The challenge and mfa-oob rows only: a bare server writing the mock's own answer (same status,
+   * headers and body size) and the two ratios against it. What separates it from `bare` is node:http's
+   * cost of Auth0's headers; what separates the mock from it is the mock's own work.
+   */
+  sameAnswer?: { side: Side; ratio: number; cpuRatio: number };
 }
 
 export interface MemoryRow {
@@ -87,6 +98,9 @@ interface Fixture {
   token: string;
   challengeBytes: number;
   tokenBytes: number;
+  /** The mock's headers on those two answers (without content-length, which the server adds). */
+  challengeHeaders: Record<string, string>;
+  tokenHeaders: Record<string, string>;
   /** A successful mfa-oob request (in the success mode), its answer's size, and what it signs. */
   success: string;
   successBytes: number;
@@ -112,12 +126,19 @@ export async function benchMock(
   const perCore = await startChild(["--serve", "mock", "0", "0", "success", String(cores)]);
   try {
     const fx = mock.fixture as Fixture;
-    const row = (endpoint: string, server: Child, request: Request, signing?: string[]): Row => {
+    const row = (
+      endpoint: string,
+      server: Child,
+      request: Request,
+      signing?: string[],
+      sameAnswer = false,
+    ): Row => {
       const f = server.fixture as Fixture;
       const path = request === "challenge" ? "/mfa/challenge" : "/oauth/token";
       const bytes = f[`${request}Bytes`];
       const expect = request === "token" ? 403 : 200;
-      return { endpoint, fx: f, server, path, body: f[request], bytes, expect, signing };
+      const headers = sameAnswer && request !== "success" ? f[`${request}Headers`] : undefined;
+      return { endpoint, fx: f, server, path, body: f[request], bytes, expect, signing, headers };
     };
     const success = (server: Child, threads: number, label: string): Row =>
       row(`POST /oauth/token (mfa-oob, success), ${label}`, server, "success", [
@@ -128,8 +149,8 @@ export async function benchMock(
     // Rows of one group are measured side by side (their rounds interleave), so the success rows'
     // scaling compares runs next to each other in time, like each mock with its bare server.
     const groups: Row[][] = [
-      [row("POST /mfa/challenge", mock, "challenge")],
-      [row("POST /oauth/token (mfa-oob)", mock, "token")],
+      [row("POST /mfa/challenge", mock, "challenge", undefined, true)],
+      [row("POST /oauth/token (mfa-oob)", mock, "token", undefined, true)],
       [row("POST /mfa/challenge, responses validated too", testMode, "challenge")],
       [
         success(oneThread, 0, "signing on the main thread (1 thread)"),
@@ -178,6 +199,8 @@ interface Row {
   expect: number;
   /** Extra arguments of the bare server: `sign <threads> <inputs>` for the success path. */
   signing?: string[];
+  /** The mock's answer headers: a third server, bare but writing them, is measured in the same rounds. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -192,18 +215,26 @@ async function compareRows(
 ): Promise<Array<{ row: ThroughputRow; runs: Side[][] }>> {
   const bares: Child[] = [];
   try {
-    const sides: Array<{ child: Child; url: string; row: Row; runs: Side[] }> = [];
-    for (const row of rows) {
-      const bare = await startChild([
-        "--serve",
-        "bare",
-        String(row.bytes),
-        String(row.expect),
-        ...(row.signing ?? []),
-      ]);
+    type RunSide = { child: Child; url: string; row: Row; runs: Side[] };
+    const sides: RunSide[] = [];
+    const perRow: Array<{ mock: RunSide; bare: RunSide; same: RunSide | undefined }> = [];
+    const side = (child: Child, row: Row): RunSide => {
+      const s = { child, url: `${(child.fixture as { url: string }).url}${row.path}`, row, runs: [] };
+      sides.push(s);
+      return s;
+    };
+    const startBare = async (row: Row, extra: string[]) => {
+      const bare = await startChild(["--serve", "bare", String(row.bytes), String(row.expect), ...extra]);
       bares.push(bare);
-      sides.push({ child: row.server, url: `${row.fx.url}${row.path}`, row, runs: [] });
-      sides.push({ child: bare, url: `${(bare.fixture as { url: string }).url}${row.path}`, row, runs: [] });
+      return bare;
+    };
+    for (const row of rows) {
+      const mock = side(row.server, row);
+      const bare = side(await startBare(row, row.signing ?? []), row);
+      const same = row.headers
+        ? side(await startBare(row, ["headers", "0", "[]", JSON.stringify(row.headers)]), row)
+        : undefined;
+      perRow.push({ mock, bare, same });
     }
     const run = (side: (typeof sides)[number], seconds: number) =>
       measure(
@@ -218,19 +249,24 @@ async function compareRows(
       for (const side of order) side.runs.push(await run(side, o.seconds));
     }
     return rows.map((row, r) => {
-      const [ms, bs] = [sides[2 * r]?.runs ?? [], sides[2 * r + 1]?.runs ?? []];
-      const per = (f: (m: Side, b: Side) => number) =>
-        round2(median(ms.map((m, i) => (bs[i] ? f(m, bs[i]) : Number.NaN))));
-      return {
-        row: {
-          endpoint: row.endpoint,
-          mock: medianRun(ms),
-          bare: medianRun(bs),
-          ratio: per((m, b) => m.rps / b.rps),
-          cpuRatio: per((m, b) => b.cpuMicros / m.cpuMicros),
-        },
-        runs: [ms, bs],
+      const { mock, bare, same } = perRow[r] as (typeof perRow)[number];
+      const [ms, bs] = [mock.runs, bare.runs];
+      const per = (runs: Side[], f: (m: Side, b: Side) => number) =>
+        round2(median(ms.map((m, i) => (runs[i] ? f(m, runs[i] as Side) : Number.NaN))));
+      const measured: ThroughputRow = {
+        endpoint: row.endpoint,
+        mock: medianRun(ms),
+        bare: medianRun(bs),
+        ratio: per(bs, (m, b) => m.rps / b.rps),
+        cpuRatio: per(bs, (m, b) => b.cpuMicros / m.cpuMicros),
       };
+      if (same)
+        measured.sameAnswer = {
+          side: medianRun(same.runs),
+          ratio: per(same.runs, (m, b) => m.rps / b.rps),
+          cpuRatio: per(same.runs, (m, b) => b.cpuMicros / m.cpuMicros),
+        };
+      return { row: measured, runs: [ms, bs] };
     });
   } finally {
     for (const bare of bares) await bare.stop();
@@ -357,6 +393,7 @@ async function serve(
   mode: string,
   threads: number,
   inputs: string[],
+  answerHeaders: Record<string, string>,
 ): Promise<void> {
   const rssMiB = () => {
     (globalThis as { gc?: () => void }).gc?.();
@@ -365,7 +402,12 @@ async function serve(
   if (kind === "bare") {
     const { createServer } = await import("node:http");
     const body = "x".repeat(bytes);
-    const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(bytes) };
+    // In `headers` mode the mock's own answer headers (its status and body size too): node:http's
+    // cost of writing Auth0's answer, without the mock's work.
+    const headers =
+      mode === "headers"
+        ? { ...answerHeaders, "content-length": String(bytes) }
+        : { "content-type": "application/json; charset=utf-8", "content-length": String(bytes) };
     const pool = mode === "sign" && threads > 0 ? new SigningPool(threads) : undefined;
     const answer = (res: ServerResponse) => {
       res.writeHead(status, headers);
@@ -513,6 +555,8 @@ async function serve(
       token,
       challengeBytes: Buffer.byteLength(ch.res.body),
       tokenBytes: Buffer.byteLength(tokenRes.res.body),
+      challengeHeaders: ch.res.headers,
+      tokenHeaders: tokenRes.res.headers,
       success,
       successBytes: successRes ? Buffer.byteLength(successRes.res.body) : 0,
       signingInputs,
@@ -521,7 +565,22 @@ async function serve(
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF && process.argv[2] === "--serve") {
-  const [kind = "mock", bytes = "0", status = "200", mode = "plain", threads = "0", inputs = "[]"] =
-    process.argv.slice(3);
-  await serve(kind, Number(bytes), Number(status), mode, Number(threads), JSON.parse(inputs) as string[]);
+  const [
+    kind = "mock",
+    bytes = "0",
+    status = "200",
+    mode = "plain",
+    threads = "0",
+    inputs = "[]",
+    headers = "{}",
+  ] = process.argv.slice(3);
+  await serve(
+    kind,
+    Number(bytes),
+    Number(status),
+    mode,
+    Number(threads),
+    JSON.parse(inputs) as string[],
+    JSON.parse(headers) as Record<string, string>,
+  );
 }
