@@ -106,3 +106,30 @@ test("with a series, the page draws requests, errors and latency per second and 
   assert.match(html, /other errors/);
   assert.doesNotMatch(renderLoadHtml(summary), /requests per second/);
 });
+
+test("a merged run's page says how many runners, shows each one's share and the merged verdict", () => {
+  const summary = buildSummary(data, {
+    scenario: "challenge-over-limit",
+    target: "mock",
+    host: "127.0.0.1:1",
+    profile: "essentials",
+    finishedAt: "2026-01-01T00:00:00Z",
+  });
+  summary.harness.runners = 3;
+  const merged = {
+    ...summary,
+    runners: [
+      { index: 1, segment: "0:1/3", requests: 167, admitted: 90, p95: 9.5, exitCode: 99 },
+      { index: 2, segment: "1/3:2/3", requests: 166, admitted: 65, p95: 9.2, exitCode: 99 },
+      { index: 3, segment: "2/3:1", requests: 167, admitted: 119, p95: 9.3, exitCode: 99 },
+      { requests: "not a number" }, // dropped: the report reads leniently
+    ],
+  };
+  const html = renderLoadHtml(merged);
+  assert.match(html, /3 runners, judged as one run \(merged points\)/);
+  assert.match(html, /3 runners: each one&#x27;s share|3 runners: each one's share/);
+  assert.match(html, /<td>2\/3:1<\/td>/);
+  assert.match(html, /33\.4%/);
+  // The verdict is the merge's (this summary's p(95)<5 failed), whatever each runner said of its share.
+  assert.match(html, /thresholds failed/);
+});

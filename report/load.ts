@@ -40,7 +40,7 @@ export interface Threshold {
 export type Harness = Partial<
   Pick<
     HarnessSummary,
-    "target" | "host" | "profile" | "passed" | "schema" | "finishedAt" | "figures" | "approval"
+    "target" | "host" | "profile" | "passed" | "schema" | "finishedAt" | "figures" | "approval" | "runners"
   >
 > & {
   /** Ramp: per-stage rate, p95 and errors, and the first stage past the knee. */
@@ -64,9 +64,21 @@ export interface LoadResult {
   envelope?: Envelope;
   /** The run per second, from series.json (k6's points), when it was recorded. */
   series?: SeriesPoint[];
+  /** A run split over several k6 runners: each runner's share (the figures above are the merge's). */
+  runners?: RunnerShareView[];
   thresholds: Threshold[];
   /** Files of this scenario's folder, relative to the reports folder, for links. */
   files: string[];
+}
+
+/** One runner's share of a merged run, as the report shows it (load/tooling/merge.ts RunnerShare). */
+export interface RunnerShareView {
+  index: number;
+  segment?: string;
+  requests: number;
+  admitted?: number;
+  p95?: number;
+  exitCode?: number;
 }
 
 type Values = Record<string, number>;
@@ -123,6 +135,7 @@ export function parseLoadSummary(
   const env = parseEnvelope(envelopeFile ?? root.envelope);
   const harness = parseHarness(root.harness);
   const series = parseSeries(seriesFile);
+  const runners = parseRunners(root.runners);
   return {
     scenario,
     ...(harness ? { harness } : {}),
@@ -144,6 +157,7 @@ export function parseLoadSummary(
         : {}),
     ...(env ? { envelope: env } : {}),
     ...(series.length ? { series } : {}),
+    ...(runners.length ? { runners } : {}),
     thresholds: thresholdsOf(metrics),
     files,
   };
@@ -233,6 +247,27 @@ export function parseSeries(raw: unknown): SeriesPoint[] {
   });
 }
 
+/** The `runners` list of a merged summary, leniently: entries without a request count are dropped. */
+export function parseRunners(raw: unknown): RunnerShareView[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((r, i) => {
+    const q = (r ?? {}) as Record<string, unknown>;
+    const requests = num(q.requests);
+    if (requests === undefined) return [];
+    const [admitted, p95, exitCode] = [num(q.admitted), num(q.p95), num(q.exitCode)];
+    return [
+      {
+        index: num(q.index) ?? i + 1,
+        requests,
+        ...(typeof q.segment === "string" ? { segment: q.segment } : {}),
+        ...(admitted !== undefined ? { admitted } : {}),
+        ...(p95 !== undefined ? { p95 } : {}),
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      },
+    ];
+  });
+}
+
 /** Reads the harness block leniently; unknown fields are ignored. */
 function parseHarness(raw: unknown): Harness | undefined {
   if (!raw || typeof raw !== "object") return undefined;
@@ -268,6 +303,7 @@ function parseHarness(raw: unknown): Harness | undefined {
     ...str("finishedAt"),
     ...str("approval"),
     ...(figures.length ? { figures: Object.fromEntries(figures) } : {}),
+    ...(num(h.runners) !== undefined ? { runners: num(h.runners) } : {}),
     ...(typeof h.passed === "boolean" ? { passed: h.passed } : {}),
     ...(schema && num(schema.checked) !== undefined
       ? {

@@ -103,6 +103,7 @@ function HarnessFacts(props: { result: LoadResult }) {
   if (!h) return null;
   const facts = [
     h.target ? `target ${h.target}${h.host ? ` (${h.host})` : ""}` : "",
+    h.runners && h.runners > 1 ? `${h.runners} runners, judged as one run (merged points)` : "",
     h.profile ? `rate-limit profile ${h.profile}` : "",
     h.approval ? `Auth0 approval ${h.approval}` : "",
     h.schema ? `${fmt(h.schema.checked)} responses schema-checked, ${fmt(h.schema.findings)} findings` : "",
@@ -405,6 +406,47 @@ function ThresholdsAndFigures(props: { result: LoadResult }) {
   );
 }
 
+/**
+ * A run split over several k6 runners: each runner's segment and share. The verdict, the charts and
+ * the thresholds above and below are the merge's (all runners' points); a runner's own exit code
+ * judged its share against the whole run's thresholds, so it is shown, not counted.
+ */
+function RunnerShares(props: { result: LoadResult }) {
+  const runners = props.result.runners;
+  if (!runners?.length) return null;
+  const total = runners.reduce((a, r) => a + r.requests, 0);
+  const hasAdmitted = runners.some((r) => r.admitted !== undefined);
+  return (
+    <table class="runners">
+      <caption>{`${runners.length} runners: each one's share (charts and verdict: all runners merged)`}</caption>
+      <thead>
+        <tr>
+          <th>runner</th>
+          <th>segment</th>
+          <th class="num">requests</th>
+          <th class="num">share</th>
+          {hasAdmitted ? <th class="num">admitted</th> : null}
+          <th class="num">p95 ms</th>
+          <th class="num">k6 exit (its share alone)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runners.map((r) => (
+          <tr>
+            <td>{r.index}</td>
+            <td>{r.segment ?? ""}</td>
+            <td class="num">{fmt(r.requests)}</td>
+            <td class="num">{total > 0 ? `${((r.requests / total) * 100).toFixed(1)}%` : ""}</td>
+            {hasAdmitted ? <td class="num">{r.admitted !== undefined ? fmt(r.admitted) : ""}</td> : null}
+            <td class="num">{r.p95 !== undefined ? fmt(r.p95) : ""}</td>
+            <td class="num">{r.exitCode !== undefined ? String(r.exitCode) : ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** One scenario: volume, the runner's verdict, latency, envelope and knee charts, thresholds, files. */
 export function ScenarioCard(props: { result: LoadResult }) {
   const r = props.result;
@@ -420,6 +462,7 @@ export function ScenarioCard(props: { result: LoadResult }) {
           : ""}
       </p>
       <HarnessFacts result={r} />
+      <RunnerShares result={r} />
       <div class="charts">
         <figure>
           {r.latency.length ? (
