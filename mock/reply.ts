@@ -245,35 +245,8 @@ export const errors = {
 /** The answer of a catalogue entry (`config` for an entry whose status is a configuration field). */
 export function fail(entry: FixedError): Reply;
 export function fail(entry: ErrorEntry, config: StatusSettings): Reply;
-/**
- * @deprecated Name a catalogue entry instead (`fail(errors.x)`); kept until every handler does.
- */
-export function fail(
-  status: number,
-  error: string,
-  description: string,
-  extra?: Record<string, unknown>,
-): Reply;
-export function fail(
-  first: ErrorEntry | number,
-  second?: StatusSettings | string,
-  description?: string,
-  extra?: Record<string, unknown>,
-): Reply {
-  if (typeof first === "number") {
-    const error = second as string;
-    return {
-      status: first,
-      body: extra
-        ? { error, error_description: description, ...extra }
-        : { error, error_description: description },
-    };
-  }
-  return {
-    status: statusOf(first, second as StatusSettings | undefined),
-    body: first.body,
-    json: first.json,
-  };
+export function fail(entry: ErrorEntry, config?: StatusSettings): Reply {
+  return { status: statusOf(entry, config), body: entry.body, json: entry.json };
 }
 
 /** A catalogue entry's answer with fields added to its body (e.g. `mfa_token` on `mfa_required`). */
@@ -293,41 +266,4 @@ export function statusOf(entry: ErrorEntry, config?: StatusSettings): number {
 /** A successful JSON reply. */
 export function ok(body: unknown, status = 200): Reply {
   return { status, body };
-}
-
-/**
- * @deprecated The texts of the catalogue under their old names; name an entry of `errors` instead.
- * Kept until every handler does.
- */
-export const messages = {
-  invalidBearer: errors.invalidBearer.description,
-  malformedMfaToken: errors.malformedMfaToken.description,
-  expiredMfaToken: errors.expiredMfaToken.description,
-  malformedOobCode: errors.malformedOobCode.description,
-  expiredOobCode: errors.expiredOobCode.description,
-  oobMismatch: errors.oobMismatch.description,
-  bindingRequired: errors.bindingRequired.description,
-  invalidBinding: errors.invalidBinding.description,
-  invalidOtp: errors.invalidOtp.description,
-  rejected: errors.rejected.description,
-  alreadyEnrolled: errors.alreadyEnrolled.description,
-  invalidPhone: errors.invalidPhone.description,
-  tooManyFailed: errors.tooManyFailed.description,
-  tooManySms: errors.tooManySms.description,
-  tooManyEmails: errors.tooManyEmails.description,
-  tooManyPushes: errors.tooManyPushes.description,
-  authorizationPending: errors.authorizationPending.description,
-  slowDown: errors.slowDown.description,
-  invalidEmail: errors.invalidEmail.description,
-  wrongPassword: errors.wrongPassword.description,
-  mfaRequired: errors.mfaRequired.description,
-  clientAuth: errors.invalidClient.description,
-  notIssuedToClient: errors.notIssuedToClient.description,
-  notEnrolled: errors.notEnrolled.description,
-  factorNotEnabled: errors.factorNotEnabled.description,
-} as const;
-
-/** @deprecated `fail(errors.missingParameter(name))`; kept until every handler names the entry. */
-export function missing(name: string): Reply {
-  return fail(errors.missingParameter(name));
 }
