@@ -1,8 +1,11 @@
 /**
- * The `auth0-mfa-mock` package as a user installs it: built, packed with `npm pack`, and installed
- * from the tarball into a fresh project outside this repository, beside only what the examples need
- * from the registry (Auth0's SDK, Playwright, Vitest). There: the command line over TLS with Auth0's
- * SDK flow against it (clients/auth0-sdk-flow.mjs), and the two examples the README quotes.
+ * The `auth0-mfa-mock` package as a user installs it: by the package README's own install steps
+ * (build, `npm pack`, install the tarball), run as written in a fresh project outside this
+ * repository against a copy of it, beside only what the examples need from the registry (Auth0's
+ * SDK, Playwright, Vitest). There: the README's smallest test, its CommonJS and import blocks, the
+ * type resolutions it promises, the command line over TLS with Auth0's SDK flow against it
+ * (clients/auth0-sdk-flow.mjs), and the two examples the README quotes. The README blocks marked
+ * "run in a new project by the package test" are the ones run here; each has its step below.
  *
  * Installing from the registry makes this the slowest unit test (30 to 40 s on 2 cores with npm's cache
  * warm); every child has a time limit, so a hung install or server fails the test instead of the run.
@@ -10,12 +13,13 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stripVTControlCharacters } from "node:util";
-import { buildPackage, PACKAGE_DIR, readPackageJson } from "./build-package.ts";
+import { PACKAGE_DIR, readPackageJson } from "./build-package.ts";
+import { extractBlocks, packageExamples, planBlock } from "./doc-test.ts";
 
 const ROOT = path.resolve(PACKAGE_DIR, "..", "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -27,6 +31,42 @@ const RUN_MS = 3 * 60_000;
 
 /** Files an installed package must never carry. */
 const FORBIDDEN = [/^reports\//, /\.(test|spec)\.[cm]?[jt]s$/, /(^|\/)fixtures?(\/|\.)/, /(^|\/)examples\//];
+
+/** What a copy of the repository needs for `npm run build:package` (its node_modules is linked). */
+const CHECKOUT = [
+  "package.json",
+  "tsconfig.json",
+  "tsconfig.package.json",
+  "scripts",
+  "mock",
+  "openapi",
+  "cli",
+  "redaction",
+];
+
+/** The package README's blocks that this test runs, by what each one is (the doc-test leaves them here). */
+function readmeBlocks(): Record<"install" | "smallest" | "commonjs" | "cli" | "imports", string> {
+  const file = path.join(PACKAGE_DIR, "README.md");
+  const examples = packageExamples();
+  const marked = extractBlocks(readFileSync(file, "utf8"), "README.md").filter(
+    (b) => planBlock(b, examples).kind === "package",
+  );
+  const pick = (what: string, test: (text: string) => boolean) => {
+    const found = marked.filter((b) => test(b.text));
+    assert.equal(found.length, 1, `one README block is the ${what}`);
+    return found[0]?.text ?? "";
+  };
+  const blocks = {
+    install: pick("install steps", (t) => t.includes("npm pack")),
+    smallest: pick("smallest test", (t) => t.startsWith("// mfa.test.mjs")),
+    commonjs: pick("CommonJS check", (t) => t.startsWith("// check.cjs")),
+    cli: pick("command line", (t) => t.startsWith("npx auth0-mfa-mock")),
+    imports: pick("entry points", (t) => t.startsWith("import ")),
+  };
+  // A block marked for this test that none of the steps runs would go untested.
+  assert.equal(marked.length, Object.keys(blocks).length, "every marked block has its step here");
+  return blocks;
+}
 
 interface Packed {
   filename: string;
@@ -121,28 +161,21 @@ async function startCli(cwd: string, env: NodeJS.ProcessEnv): Promise<Cli> {
 describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15 * 60_000 }, () => {
   const work = mkdtempSync(path.join(tmpdir(), "auth0-mfa-mock-package-"));
   const project = path.join(work, "project");
-  // The package's folder copied without its dist/: built and packed there, this tree is left alone.
-  const staged = path.join(work, "package");
+  // A copy of the repository (the README's checkout), without the package's dist/: the README's
+  // steps build and pack there, and this tree is left alone.
+  const harness = path.join(work, "harness");
+  const staged = path.join(harness, "packages", "auth0-mfa-mock");
   const dataHome = path.join(work, "data");
+  const blocks = readmeBlocks();
   let packed: Packed;
   let env: NodeJS.ProcessEnv;
 
   before(() => {
+    for (const entry of CHECKOUT)
+      cpSync(path.join(ROOT, entry), path.join(harness, entry), { recursive: true });
     const distDir = path.join(PACKAGE_DIR, "dist");
     cpSync(PACKAGE_DIR, staged, { recursive: true, filter: (src) => src !== distDir });
-    const { files } = buildPackage(staged);
-    assert.ok(files.includes("mock/start.d.ts"));
-    const out = run(npm, ["pack", "--json", "--pack-destination", work], {
-      cwd: staged,
-      env: childEnv({}),
-      timeout: RUN_MS,
-    });
-    [packed] = JSON.parse(out.slice(out.indexOf("["))) as [Packed];
-    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(
-      `${packed.filename}: ${kib(packed.size)} packed, ${kib(packed.unpackedSize)} unpacked, ${packed.files.length} files`,
-    );
-    for (const f of packed.files) console.log(`  ${f.path}  (${f.size} B)`);
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(harness, "node_modules"));
 
     mkdirSync(project);
     mkdirSync(dataHome);
@@ -150,10 +183,33 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
       path.join(project, "package.json"),
       `${JSON.stringify({ name: "uses-auth0-mfa-mock", private: true, type: "module" }, null, 2)}\n`,
     );
-    cpSync(path.join(PACKAGE_DIR, "examples"), project, { recursive: true });
-    cpSync(path.join(ROOT, "clients", "auth0-sdk-flow.mjs"), path.join(project, "auth0-sdk-flow.mjs"));
     // The CLI's local CA goes to a folder of this run, not the user's home.
     env = childEnv({ XDG_DATA_HOME: dataHome });
+    // The README's install steps as written, with HARNESS naming the copy.
+    const steps = blocks.install.replace(/^HARNESS=.*$/m, `HARNESS=${JSON.stringify(harness)}`);
+    assert.notEqual(steps, blocks.install, "the install steps set HARNESS on their first line");
+    run("bash", ["-euo", "pipefail", "-c", steps], {
+      cwd: project,
+      env: { ...env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" },
+      timeout: INSTALL_MS,
+    });
+    // stdout alone: npm writes the prepack script's banner to stderr, beside the JSON.
+    const listing = spawnSync(npm, ["pack", "--dry-run", "--json", "--loglevel=error"], {
+      cwd: staged,
+      env: childEnv({}),
+      encoding: "utf8",
+      timeout: RUN_MS,
+    });
+    assert.equal(listing.status, 0, listing.stderr);
+    [packed] = JSON.parse(listing.stdout.slice(listing.stdout.indexOf("["))) as [Packed];
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(
+      `${packed.filename}: ${kib(packed.size)} packed, ${kib(packed.unpackedSize)} unpacked, ${packed.files.length} files`,
+    );
+    for (const f of packed.files) console.log(`  ${f.path}  (${f.size} B)`);
+
+    cpSync(path.join(PACKAGE_DIR, "examples"), project, { recursive: true });
+    cpSync(path.join(ROOT, "clients", "auth0-sdk-flow.mjs"), path.join(project, "auth0-sdk-flow.mjs"));
     const root = readPackageJson("root");
     const playwright = JSON.parse(
       readFileSync(path.join(ROOT, "node_modules", "@playwright", "test", "package.json"), "utf8"),
@@ -166,7 +222,6 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
         "--no-audit",
         "--no-fund",
         "--loglevel=error",
-        path.join(work, packed.filename),
         `@auth0/auth0-auth-js@${root.devDependencies?.["@auth0/auth0-auth-js"]}`,
         `@playwright/test@${playwright.version}`,
         `vitest@${VITEST}`,
@@ -213,7 +268,97 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
     assert.throws(() => readFileSync(path.join(project, "node_modules", "tsx", "package.json")));
   });
 
+  it("the README's install steps installed the tarball they packed, as a dev dependency", () => {
+    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as {
+      devDependencies?: Record<string, string>;
+    };
+    assert.match(manifest.devDependencies?.["auth0-mfa-mock"] ?? "", /auth0-mfa-mock-[\d.]+\.tgz$/);
+    assert.ok(
+      blocks.install.includes(`auth0-mfa-mock-${readPackageJson("package").version}.tgz`),
+      "the README names this version's tarball",
+    );
+    const manifestOfPackage = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8"));
+    assert.equal(typeof manifestOfPackage.license, "string", "the package says its license");
+  });
+
+  it("npm pack refuses a package folder without dist/ (prepack)", () => {
+    const bare = path.join(work, "bare");
+    cpSync(PACKAGE_DIR, bare, {
+      recursive: true,
+      filter: (src) => !src.startsWith(path.join(PACKAGE_DIR, "dist")),
+    });
+    assert.throws(
+      () => run(npm, ["pack", "--dry-run"], { cwd: bare, env: childEnv({}), timeout: RUN_MS }),
+      /dist\/ is missing[\s\S]*npm run build:package/,
+    );
+  });
+
+  it("the README's smallest test passes (node --test)", () => {
+    writeFileSync(path.join(project, "mfa.test.mjs"), blocks.smallest);
+    // Without this runner's context, which would make the child a subtest of this file.
+    const { NODE_TEST_CONTEXT: _, ...own } = env;
+    const out = run(process.execPath, ["--test", "mfa.test.mjs"], {
+      cwd: project,
+      env: own,
+      timeout: RUN_MS,
+    });
+    assert.match(out, /# pass 1\b/);
+  });
+
+  it("the README's entry points import, and CommonJS require()s them as the README says", () => {
+    writeFileSync(
+      path.join(project, "imports.mjs"),
+      `${blocks.imports}\nconsole.log(typeof startMock, typeof validateResponse);\n`,
+    );
+    assert.equal(
+      run(process.execPath, ["imports.mjs"], { cwd: project, env, timeout: RUN_MS }).trim(),
+      "function function",
+    );
+    writeFileSync(path.join(project, "check.cjs"), blocks.commonjs);
+    const shown = /\/\/ (.+)$/m.exec(
+      blocks.commonjs
+        .split("\n")
+        .filter((l) => l.includes("console.log"))
+        .join("\n"),
+    )?.[1];
+    const out = run(process.execPath, ["check.cjs"], { cwd: project, env, timeout: RUN_MS });
+    assert.equal(out.trim(), shown, "what the README shows it prints, and no warning");
+  });
+
+  it("TypeScript resolves both entry points under the moduleResolution settings the README names", () => {
+    // Rows: the setting, its module system, the file (an .mts is an ES module under node16).
+    // nodenext is the last test's setting, not repeated here.
+    const rows: Array<[string, string, string]> = [
+      ["node16", "node16", "uses.mts"],
+      ["bundler", "esnext", "uses.ts"],
+      ["node10", "commonjs", "uses.ts"],
+    ];
+    const source = `${blocks.imports}\nexport const used: unknown[] = [createMock, mockControl, startMock, validateResponse];\n`;
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    for (const [resolution, module, file] of rows) {
+      const dir = path.join(project, `types-${resolution}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, file), source);
+      const args = [
+        "--noEmit",
+        "--strict",
+        "--skipLibCheck",
+        "--module",
+        module,
+        "--moduleResolution",
+        resolution,
+      ];
+      args.push("--types", "node", "--typeRoots", path.join(ROOT, "node_modules", "@types"), file);
+      run(process.execPath, [tsc, ...args], { cwd: dir, env, timeout: RUN_MS });
+    }
+  });
+
   it("the CLI over TLS: Auth0's SDK runs the whole MFA flow against it", async () => {
+    assert.equal(
+      blocks.cli.trim(),
+      "npx auth0-mfa-mock --port 0 --tls",
+      "the README's command is the one run here",
+    );
     const cli = await startCli(project, env);
     try {
       assert.match(cli.url, /^https:\/\/localhost:\d+$/);
