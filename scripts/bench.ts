@@ -7,6 +7,7 @@
  */
 import os from "node:os";
 import { readCommandLine } from "../cli/options.ts";
+import { printMergeBench } from "../load/tooling/merge-bench.ts";
 import { benchChallengeHandle } from "../mock/bench/in-process.ts";
 import { benchMock, type Side } from "../mock/bench/throughput.ts";
 import { benchValidation } from "../openapi/bench.ts";
@@ -23,9 +24,22 @@ const command = {
       value: "N",
       description: "length of each throughput run",
     },
+    only: {
+      type: "string",
+      value: "merge",
+      description: "run one part alone: merge (load merge points/s and peak memory, 1 M and 10 M)",
+      parse: (text: string, where: string) => {
+        if (text !== "merge") throw new Error(`${where} must be merge`);
+        return text;
+      },
+    },
   },
 } as const;
-const { quick, seconds } = readCommandLine(command, { prefix: "bench: " }).values;
+const { quick, seconds, only } = readCommandLine(command, { prefix: "bench: " }).values;
+if (only === "merge") {
+  await printMergeBench();
+  process.exit(0);
+}
 
 const cpus = os.cpus();
 const load = () =>
@@ -138,3 +152,6 @@ console.log("\nResponse validation (median µs per validateResponse call):\n");
 console.log("| operation | case | median µs | calls |\n|---|---|---:|---:|");
 for (const r of await benchValidation())
   console.log(`| ${r.operation} | ${r.case} | ${r.medianMicros} | ${r.runs} |`);
+
+// The load merge (load/tooling/merge-bench.ts): 1 M and 10 M points, each merged in a child process.
+await printMergeBench();
