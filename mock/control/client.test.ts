@@ -5,7 +5,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startMockServer } from "../http/server.ts";
 import { mockVersion } from "../version.ts";
-import { type MockControl, MockControlError, mockControl } from "./client.ts";
+import { controlRoutes } from "./api.ts";
+import { controlOver, type MockControl, MockControlError, mockControl } from "./client.ts";
 
 // Every route family through the client against a served mock on a free port: the client is what app
 // teams and the repository's suites use, so it is tested over the same HTTP they use.
@@ -222,5 +223,38 @@ describe("mockControl over TLS", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("the client is complete", () => {
+  it("has a call for every control route: a route added to api.ts fails here until the client gains its call", async () => {
+    const sent = new Set<string>();
+    const control = controlOver(async (method, path) => {
+      const route = path.split("?")[0] ?? path;
+      sent.add(`${method} ${route}`);
+      const list = ["/__mock/outbox", "/__mock/deviations", "/__mock/guardian/pending"].includes(route);
+      return { status: 200, body: list ? "[]" : '{"now":"2026-01-01T00:00:00.000Z"}' };
+    });
+    await Promise.all([
+      control.health(),
+      control.users.create(),
+      control.outbox.list(),
+      control.outbox.latest(),
+      control.clock.now(),
+      control.clock.advance(1),
+      control.config.get(),
+      control.config.set({}),
+      control.reset(),
+      control.stats(),
+      control.deviations(),
+      control.privateKeyJwt(),
+      control.guardian.enroll({ enrollment_tx_id: "tx" }),
+      control.guardian.pending("auth0|u"),
+      control.guardian.respond("oob", true),
+      control.tls.caPem(),
+    ]);
+    const routes = controlRoutes.filter((r) => r.method !== "*").map((r) => `${r.method} ${r.path}`);
+    // The CA route is the served mock's (http/server.ts), not a row of the app's table.
+    assert.deepEqual([...sent].sort(), [...routes, "GET /__mock/tls/ca.pem"].sort());
   });
 });
