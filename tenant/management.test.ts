@@ -10,7 +10,7 @@ import {
   type ManagementRequest,
   type ManagementResponse,
 } from "../mock/management/management.ts";
-import type { Client, User } from "../mock/store/state.ts";
+import type { Client, User } from "../mock/store/records.ts";
 import { TokenSigner } from "../mock/tokens/jwt.ts";
 import { parseTenantConfig } from "./config.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
@@ -45,18 +45,9 @@ function fakeState(): ManagementContext["state"] {
     },
     loginTaken: (login) =>
       [...users.values()].some((u) => u.email === login.toLowerCase() || u.username === login),
-    deleteAuthenticator(user, id) {
-      const device = id.split("|")[1];
+    removeAuthenticators(user, ids) {
       const before = user.authenticators.length;
-      user.authenticators = user.authenticators.filter(
-        (a) =>
-          a.id !== id &&
-          !(
-            a.kind !== "recovery-code" &&
-            id.split("|")[0] !== "recovery-code" &&
-            a.id.endsWith(`|${device}`)
-          ),
-      );
+      user.authenticators = user.authenticators.filter((a) => !ids.includes(a.id));
       return user.authenticators.length < before;
     },
     deleteUser: (id) => users.delete(id),
@@ -363,7 +354,7 @@ test("authenticationMethods groups sms and voice of a device into one phone meth
     authenticators: [
       { id: "sms|dev_A", kind: "sms", active: true, phone: "+447700900001", createdAt: 0 },
       { id: "voice|dev_A", kind: "voice", active: true, phone: "+447700900001", createdAt: 0 },
-      { id: "recovery-code|dev_B", kind: "recovery-code", active: true, phone: undefined, createdAt: 0 },
+      { id: "recovery-code|dev_B", kind: "recovery-code", active: true, createdAt: 0 },
     ],
   };
   const methods = authenticationMethods(user).map(({ authenticatorIds: _a, ...v }) => v);
@@ -440,7 +431,7 @@ describe("the auth0 SDK's ManagementClient against the handler over HTTP", () =>
     stored.authenticators.push(
       { id: "sms|dev_X", kind: "sms", active: true, phone: "+447700900002", createdAt: 0 },
       { id: "voice|dev_X", kind: "voice", active: true, phone: "+447700900002", createdAt: 0 },
-      { id: "recovery-code|dev_Y", kind: "recovery-code", active: true, phone: undefined, createdAt: 0 },
+      { id: "recovery-code|dev_Y", kind: "recovery-code", active: true, createdAt: 0 },
     );
     assert.deepEqual(await fixtures.methodIds(user.userId), ["phone|dev_X", "recovery-code|dev_Y"]);
     await fixtures.removeAuthenticators(user.userId);

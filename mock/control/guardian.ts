@@ -12,12 +12,8 @@
  */
 import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import {
-  confirm,
-  type OobTransaction,
-  type PushAuthenticator,
-  type TotpAuthenticator,
-} from "../store/state.ts";
+import type { OobTransaction, PushAuthenticator, TotpAuthenticator } from "../store/records.ts";
+import { confirm } from "../store/state.ts";
 
 /** The name a push authenticator lists when the device gave none. */
 export const DEFAULT_DEVICE_NAME = "Guardian stand-in";

@@ -10,7 +10,8 @@ import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { OutboxMessage } from "../store/outbox.ts";
 import { sixDigitCode } from "../store/random.ts";
-import { type Authenticator, confirm, type MfaTokenRecord, type User } from "../store/state.ts";
+import type { Authenticator, MfaTokenRecord, User } from "../store/records.ts";
+import { confirm } from "../store/state.ts";
 import {
   type Deviation,
   enrolled,

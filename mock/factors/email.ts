@@ -8,7 +8,7 @@
 import { takeEmail } from "../limits/throttle.ts";
 import { errors } from "../reply.ts";
 import { deviceId } from "../store/random.ts";
-import type { EmailAuthenticator } from "../store/state.ts";
+import type { EmailAuthenticator } from "../store/records.ts";
 import { challengeByCode, enrollByCode, redeemCode } from "./code.ts";
 import type { FactorModule } from "./factor.ts";
 

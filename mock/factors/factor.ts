@@ -14,7 +14,7 @@ import type {
   OobChannel,
   OobTransaction,
   User,
-} from "../store/state.ts";
+} from "../store/records.ts";
 import type { Factor } from "./registry.ts";
 
 /** A deviation name, as the runtime takes it. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Authenticator, MockState, type User } from "../store/state.ts";
+import type { Authenticator, User } from "../store/records.ts";
+import { MockState } from "../store/state.ts";
 import {
   authenticatorKinds,
   enrollmentFor,

@@ -16,7 +16,7 @@
  */
 
 import type { Runtime } from "../runtime.ts";
-import type { Authenticator, AuthenticatorKind, OobChannel, User } from "../store/state.ts";
+import type { Authenticator, AuthenticatorKind, OobChannel, User } from "../store/records.ts";
 import { emailFactor } from "./email.ts";
 import type { FactorModule, MfaGrant, ModuleOf } from "./factor.ts";
 import { otpFactor } from "./otp.ts";

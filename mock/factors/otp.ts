@@ -8,7 +8,8 @@ import { Secret, TOTP } from "otpauth";
 import { lockedOut, recordFailure } from "../limits/throttle.ts";
 import { errors, fail, ok } from "../reply.ts";
 import { deviceId, randomString } from "../store/random.ts";
-import { confirm, type TotpAuthenticator } from "../store/state.ts";
+import type { TotpAuthenticator } from "../store/records.ts";
+import { confirm } from "../store/state.ts";
 import { enrolled, type FactorModule, firstRecoveryCode, withPair } from "./factor.ts";
 
 /** The parameters a `barcode_uri` carries (recorded: `algorithm=SHA1&digits=6&period=30`). */

@@ -7,7 +7,7 @@
 import { takeMessage } from "../limits/throttle.ts";
 import { errors } from "../reply.ts";
 import { deviceId } from "../store/random.ts";
-import type { Channel, PhoneAuthenticator } from "../store/state.ts";
+import type { Channel, PhoneAuthenticator } from "../store/records.ts";
 import { challengeByCode, enrollByCode, redeemCode } from "./code.ts";
 import type { FactorModule } from "./factor.ts";
 

@@ -9,7 +9,7 @@ import { slowDown, takePush } from "../limits/throttle.ts";
 import { errors, fail, ok } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import { deviceId, randomString } from "../store/random.ts";
-import type { PushAuthenticator, TotpAuthenticator, User } from "../store/state.ts";
+import type { PushAuthenticator, TotpAuthenticator, User } from "../store/records.ts";
 import { enrolled, type FactorModule, firstRecoveryCode, withPair } from "./factor.ts";
 import { newTotpSecret } from "./otp.ts";
 

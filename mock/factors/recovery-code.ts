@@ -7,7 +7,7 @@
 
 import { lockedOut, recordFailure } from "../limits/throttle.ts";
 import { errors, fail } from "../reply.ts";
-import type { RecoveryCodeAuthenticator } from "../store/state.ts";
+import type { RecoveryCodeAuthenticator } from "../store/records.ts";
 import type { FactorModule } from "./factor.ts";
 
 /** The recovery code. */

@@ -2,7 +2,7 @@
  * The MFA API's authenticators as the Management API's authentication methods.
  */
 import type { Reply } from "../reply.ts";
-import type { User } from "../store/state.ts";
+import type { User } from "../store/records.ts";
 import { json } from "./errors.ts";
 
 /** Auth0 caps per_page at 100 on paged Management endpoints. */

@@ -3,7 +3,7 @@
  * pass a fake), and the helpers every part of it shares.
  */
 import { parseManagementBody } from "../http/body.ts";
-import type { Client, User } from "../store/state.ts";
+import type { Client, User } from "../store/records.ts";
 
 /** What the handler reads from the mock; the app's Runtime has this shape. */
 export interface ManagementContext {

@@ -10,7 +10,7 @@ import type { Factor } from "../factors/registry.ts";
 import { type Fields, str } from "../http/body.ts";
 import { errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import type { User } from "../store/state.ts";
+import type { User } from "../store/records.ts";
 import { authenticateClient, bearer } from "./auth.ts";
 
 /** Answers a POST /mfa/associate. */

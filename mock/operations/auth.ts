@@ -8,7 +8,7 @@
 import { type Fields, str } from "../http/body.ts";
 import { type ErrorEntry, errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Client, MfaTokenRecord, User } from "../store/state.ts";
+import type { Client, MfaTokenRecord, User } from "../store/records.ts";
 
 /**
  * The credentials of an `Authorization: Basic` header (client_secret_basic: both parts

@@ -8,7 +8,7 @@ import { factorModule, factorOf } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
 import { errors, fail, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Authenticator, MfaTokenRecord, User } from "../store/state.ts";
+import type { Authenticator, MfaTokenRecord, User } from "../store/records.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 
 const CHALLENGE_TYPES = new Set(["oob", "otp"]);

@@ -11,7 +11,7 @@ import { type Fields, str } from "../http/body.ts";
 import { takeOobExchange } from "../limits/throttle.ts";
 import { errors, fail, failWith, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Client, MfaTokenRecord, OobTransaction, User } from "../store/state.ts";
+import type { Client, MfaTokenRecord, OobTransaction, User } from "../store/records.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
 
 const DEFAULT_SCOPE = "openid profile";
