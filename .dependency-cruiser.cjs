@@ -25,8 +25,105 @@ const below = {
 };
 const all = [...parts, ...leaves];
 
+/**
+ * Inside mock/: its sub-folders have rules of their own (docs/architecture.md, "Inside mock/"). From the
+ * bottom: store/, tokens/ and tls/ hold data and keys; config/ reads and checks the configuration;
+ * limits/, reply.ts and runtime.ts are what every handler uses; factors/ are the factor modules;
+ * operations/, management/ and control/ are the handlers of the three APIs; routes.ts lists them;
+ * app.ts dispatches; http/ is the wire (server.ts wraps the app); start.ts, cli.ts and testing.ts are
+ * the entry points. Tests and benchmarks drive the mock whole, so these rules leave them out.
+ */
+const M = "^mock/";
+const notTests = "(\\.test\\.ts$|^mock/bench/)";
+const handlers = `${M}(operations|management|control)/`;
+const entries = `${M}(start|cli|testing)\\.ts$`;
+const insideMock = [
+  {
+    name: "mock-store-tokens-tls-are-leaves",
+    comment:
+      "store/, tokens/ and tls/ import nothing of the mock above them (tls/ only the configuration's errors)",
+    from: { path: `${M}(store|tokens|tls)/` },
+    to: { path: M, pathNot: `${M}(store|tokens|tls)/|${M}config/errors\\.ts$` },
+  },
+  {
+    name: "mock-config-below-the-handlers",
+    comment:
+      "config/ is read by everything; it knows the factor names, profiles and deviations, never a handler",
+    from: { path: `${M}config/` },
+    to: {
+      path: M,
+      pathNot: `${M}(config|store|tokens|tls)/|${M}factors/registry\\.ts$|${M}limits/profiles\\.ts$|${M}deviations\\.ts$`,
+    },
+  },
+  {
+    name: "mock-limits-below-the-handlers",
+    comment: "limits/, reply.ts and runtime.ts are used by handlers and factors, never the reverse",
+    from: { path: `${M}(limits/|reply\\.ts$|runtime\\.ts$)` },
+    to: { path: `${M}(factors|operations|management|control|http)/|${M}(app|routes|faults)\\.ts$` },
+  },
+  {
+    name: "mock-factors-never-import-http-or-handlers",
+    comment: "a factor module answers in Reply terms; the handlers and the wire call it, it calls neither",
+    from: { path: `${M}factors/` },
+    to: { path: `${M}(http|operations|management|control)/|${M}(app|routes|faults)\\.ts$` },
+  },
+  {
+    name: "mock-handlers-apart",
+    comment:
+      "operations/, management/ and control/ never import one another (what they share sits below them)",
+    from: { path: `${M}(operations)/` },
+    to: { path: `${M}(management|control)/` },
+  },
+  {
+    name: "mock-management-apart",
+    comment:
+      "operations/, management/ and control/ never import one another (what they share sits below them)",
+    from: { path: `${M}management/` },
+    to: { path: `${M}(operations|control)/` },
+  },
+  {
+    name: "mock-control-apart",
+    comment:
+      "operations/, management/ and control/ never import one another (what they share sits below them)",
+    from: { path: `${M}control/` },
+    to: { path: `${M}(operations|management)/` },
+  },
+  {
+    name: "mock-handlers-below-the-app",
+    comment:
+      "handlers are routed to by routes.ts and app.ts; they import neither, nor the server or the router",
+    from: { path: handlers },
+    to: { path: `${M}(app|routes|faults)\\.ts$|${M}http/(server|router)\\.ts$` },
+  },
+  {
+    name: "mock-http-is-the-wire",
+    comment: "http/ parses, validates, routes and serves; only server.ts reaches up, to the app it wraps",
+    from: { path: `${M}http/`, pathNot: `${M}http/server\\.ts$` },
+    to: { path: `${M}(factors|operations|management|control)/|${M}(app|routes|faults)\\.ts$` },
+  },
+  {
+    name: "mock-server-wraps-the-app",
+    comment:
+      "the server knows the app, its configuration, TLS and the signing threads, not what the app routes to",
+    from: { path: `${M}http/server\\.ts$` },
+    to: { path: `${M}(factors|operations|management|control)/|${M}routes\\.ts$` },
+  },
+  {
+    name: "mock-entry-points-on-top",
+    comment:
+      "start.ts (the package API), cli.ts and testing.ts are entry points: nothing in the mock imports them",
+    from: { path: M, pathNot: entries },
+    to: { path: entries },
+  },
+].map((rule) => ({
+  severity: "error",
+  ...rule,
+  from: { ...rule.from, pathNot: [rule.from.pathNot, notTests].filter(Boolean).join("|") },
+}));
+
 module.exports = {
   forbidden: [
+    ...insideMock,
     ...parts.map((part) => ({
       name: `${part}-imports-downwards-only`,
       comment: `${part}/ may import only ${below[part].join(", ") || "nothing of the other parts"} (and the leaves ${leaves.join(", ")})`,

@@ -14,7 +14,7 @@ import { type ConfigInput, type MockConfig, resolveConfig } from "./config/confi
 import { deviateTokenBody, injectedError } from "./faults.ts";
 import { byteLength, type Fields, parseBody } from "./http/body.ts";
 import type { MockRequest, MockResponse, OperationRoute, Route, RouteRequest } from "./http/request.ts";
-import { isRoute, NOT_FOUND, type Refusal, routes } from "./http/router.ts";
+import { isRoute, NOT_FOUND, type Refusal } from "./http/router.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
 import type { Take } from "./limits/rate-limit.ts";
 import { peekGlobal, takeGlobal, takeManagement, tooManyRequests } from "./limits/throttle.ts";
@@ -22,6 +22,7 @@ import { clientCredentialsGrant } from "./management/management.ts";
 import { withBasicClientId } from "./operations/auth.ts";
 import { signTokens, unsignedTokens } from "./operations/token.ts";
 import { errors, fail, failWith, type Reply } from "./reply.ts";
+import { routes } from "./routes.ts";
 import { Runtime } from "./runtime.ts";
 import type { Clock } from "./store/clock.ts";
 import type { Outbox } from "./store/outbox.ts";

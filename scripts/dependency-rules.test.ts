@@ -92,6 +92,120 @@ const backEdges: Array<{ name: string; modules: Record<string, string[]>; rule: 
   },
 ];
 
+test("imports inside mock/ that follow its folders' rules pass", () => {
+  const run = cruise({
+    "mock/store/state.ts": ["mock/tokens/jwt.ts"],
+    "mock/tokens/jwt.ts": [],
+    "mock/tls/tls.ts": ["mock/config/errors.ts"],
+    "mock/config/errors.ts": [],
+    "mock/config/schema.ts": ["mock/factors/registry.ts", "mock/store/state.ts"],
+    "mock/factors/registry.ts": [],
+    "mock/reply.ts": ["mock/limits/rate-limit.ts"],
+    "mock/limits/rate-limit.ts": ["mock/store/state.ts"],
+    "mock/factors/phone.ts": ["mock/reply.ts", "mock/store/state.ts"],
+    "mock/http/body.ts": ["mock/reply.ts"],
+    "mock/operations/challenge.ts": ["mock/factors/phone.ts", "mock/http/body.ts"],
+    "mock/control/api.ts": ["mock/factors/phone.ts", "mock/http/body.ts"],
+    "mock/routes.ts": ["mock/operations/challenge.ts", "mock/control/api.ts"],
+    "mock/app.ts": ["mock/routes.ts"],
+    "mock/http/server.ts": ["mock/app.ts", "mock/tls/tls.ts"],
+    "mock/start.ts": ["mock/http/server.ts"],
+    // Tests drive the mock whole.
+    "mock/factors/phone.test.ts": ["mock/start.ts", "mock/http/server.ts"],
+  });
+  assert.equal(run.status, 0, run.output);
+});
+
+/** Inside mock/: a wrong import between its folders is refused by the rule that names it. */
+const insideMock: Array<{ name: string; from: string; to: string; rule: RegExp }> = [
+  {
+    name: "operations importing control",
+    from: "mock/operations/challenge.ts",
+    to: "mock/control/api.ts",
+    rule: /mock-handlers-apart/,
+  },
+  {
+    name: "management importing operations",
+    from: "mock/management/users.ts",
+    to: "mock/operations/associate.ts",
+    rule: /mock-management-apart/,
+  },
+  {
+    name: "control importing management",
+    from: "mock/control/api.ts",
+    to: "mock/management/users.ts",
+    rule: /mock-control-apart/,
+  },
+  {
+    name: "a factor importing http",
+    from: "mock/factors/phone.ts",
+    to: "mock/http/body.ts",
+    rule: /mock-factors-never-import-http-or-handlers/,
+  },
+  {
+    name: "a factor importing an operation",
+    from: "mock/factors/email.ts",
+    to: "mock/operations/challenge.ts",
+    rule: /mock-factors-never-import-http-or-handlers/,
+  },
+  {
+    name: "config importing a handler",
+    from: "mock/config/schema.ts",
+    to: "mock/control/api.ts",
+    rule: /mock-config-below-the-handlers/,
+  },
+  {
+    name: "config importing a factor module",
+    from: "mock/config/schema.ts",
+    to: "mock/factors/push.ts",
+    rule: /mock-config-below-the-handlers/,
+  },
+  {
+    name: "the store importing limits",
+    from: "mock/store/state.ts",
+    to: "mock/limits/rate-limit.ts",
+    rule: /mock-store-tokens-tls-are-leaves/,
+  },
+  {
+    name: "limits importing a factor",
+    from: "mock/limits/throttle.ts",
+    to: "mock/factors/phone.ts",
+    rule: /mock-limits-below-the-handlers/,
+  },
+  {
+    name: "a handler importing the app",
+    from: "mock/operations/token.ts",
+    to: "mock/app.ts",
+    rule: /mock-handlers-below-the-app/,
+  },
+  {
+    name: "http's body parser importing an operation",
+    from: "mock/http/body.ts",
+    to: "mock/operations/token.ts",
+    rule: /mock-http-is-the-wire/,
+  },
+  {
+    name: "the server importing a handler",
+    from: "mock/http/server.ts",
+    to: "mock/control/api.ts",
+    rule: /mock-server-wraps-the-app/,
+  },
+  {
+    name: "a module importing the package entry",
+    from: "mock/app.ts",
+    to: "mock/start.ts",
+    rule: /mock-entry-points-on-top/,
+  },
+];
+
+for (const row of insideMock) {
+  test(`refused inside mock/: ${row.name}`, () => {
+    const run = cruise({ [row.from]: [row.to], [row.to]: [] });
+    assert.notEqual(run.status, 0, run.output);
+    assert.match(run.output, row.rule);
+  });
+}
+
 for (const row of backEdges) {
   test(`refused: ${row.name}`, () => {
     const run = cruise(row.modules);

@@ -26,7 +26,7 @@ function row(method: string, path: string, handler: Handler<Runtime>): ControlRo
 /** An unknown path under /__mock: its own 404, which points at the health route. */
 const unknown: Handler<Runtime> = (_rt, req) => fail(errors.unknownControlPath(req.path));
 
-/** The control routes, rows of the mock's route table (http/router.ts). */
+/** The control routes, rows of the mock's route table (routes.ts). */
 export const controlRoutes: readonly ControlRoute[] = [
   row("GET", "/health", () => ok({ status: "ok", version: mockVersion })),
   row("GET", "/config", (rt) => ok(toPublicConfig(rt.config))),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ok } from "../reply.ts";
+import { routes } from "../routes.ts";
 import type { Route } from "./request.ts";
-import { isRoute, NOT_FOUND, RouteTable, routes } from "./router.ts";
+import { isRoute, NOT_FOUND, RouteTable } from "./router.ts";
 
 describe("the route table", () => {
   // What the app's table answers: a row's id, or the methods a known path takes ("" = unknown).

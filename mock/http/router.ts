@@ -1,21 +1,12 @@
 /**
- * The route table: one row per method and path with its id and handler, for the Authentication API
- * operations, the Management API subset (management/management.ts) and the control API
- * (control/api.ts). The app dispatches through it; every handler has one signature (`Handler`).
+ * A compiled route table: rows of method, path, id and handler (the mock's rows are in routes.ts),
+ * matched to a route or a refusal. Every handler has one signature (`Handler`).
  *
  * A path is exact, or ends in `/{name}` (one non-empty segment, the parameter) or `/*` (the rest,
  * possibly empty). Matching is precompiled: exact paths in a map, the few patterns checked in turn,
  * no regular expressions and no allocation per request (a refusal is built once per path).
  */
 
-import { controlRoutes } from "../control/api.ts";
-import { managementRoutes } from "../management/management.ts";
-import { associate } from "../operations/associate.ts";
-import { deleteAuthenticator, listAuthenticators } from "../operations/authenticators.ts";
-import { challenge } from "../operations/challenge.ts";
-import { jwks, openidConfiguration } from "../operations/discovery.ts";
-import { tokenEndpoint } from "../operations/token.ts";
-import type { Runtime } from "../runtime.ts";
 import type { Api, Route } from "./request.ts";
 
 export type { Api, BodyKind, OperationRoute, PlainRoute, Route } from "./request.ts";
@@ -103,68 +94,3 @@ export class RouteTable<C> {
 export function isRoute<C>(m: Route<C> | Refusal): m is Route<C> {
   return "handler" in m;
 }
-
-/** The Authentication API: the operations of the description and OpenID discovery. */
-export const authenticationRoutes: readonly Route<Runtime>[] = [
-  {
-    method: "POST",
-    path: "/oauth/token",
-    id: "token",
-    api: "authentication",
-    body: "json-or-form",
-    handler: (rt, r) => tokenEndpoint(rt, r.fields, r.headers.authorization, r.now),
-  },
-  {
-    method: "POST",
-    path: "/mfa/associate",
-    id: "associateAuthenticator",
-    api: "authentication",
-    body: "json",
-    handler: (rt, r) => associate(rt, r.fields, r.headers.authorization),
-  },
-  {
-    method: "GET",
-    path: "/mfa/authenticators",
-    id: "listAuthenticators",
-    api: "authentication",
-    body: "none",
-    handler: (rt, r) => listAuthenticators(rt, r.headers.authorization),
-  },
-  {
-    method: "DELETE",
-    path: "/mfa/authenticators/{authenticator_id}",
-    id: "deleteAuthenticator",
-    api: "authentication",
-    body: "none",
-    handler: (rt, r) => deleteAuthenticator(rt, r.headers.authorization, r.param),
-  },
-  {
-    method: "POST",
-    path: "/mfa/challenge",
-    id: "challenge",
-    api: "authentication",
-    body: "json-or-form",
-    handler: (rt, r) => challenge(rt, r.fields, r.headers.authorization, r.now),
-  },
-  {
-    method: "GET",
-    path: "/.well-known/openid-configuration",
-    id: "discovery",
-    api: "authentication",
-    handler: (rt) => ({ status: 200, body: openidConfiguration(rt) }),
-  },
-  {
-    method: "GET",
-    path: "/.well-known/jwks.json",
-    id: "jwks",
-    api: "authentication",
-    handler: (rt) => ({ status: 200, body: jwks(rt) }),
-  },
-];
-
-/** Every route of the mock. */
-export const routes = new RouteTable<Runtime>([
-  ...authenticationRoutes,
-  ...managementRoutes,
-  ...controlRoutes,
-]);

@@ -13,7 +13,7 @@
  * Errors use the Management API's envelope `{statusCode, error, message, errorCode}` (not the
  * Authentication API's `{error, error_description}`); /oauth/token keeps the latter.
  * Its modules: context (what it reads from the mock), errors (its envelope), client-credentials, users,
- * authentication-methods. The app routes to it through `managementRoutes` (http/router.ts);
+ * authentication-methods. The app routes to it through `managementRoutes` (routes.ts);
  * `handleManagement` answers one request in process, without the app (a test's stand-in server).
  */
 import type { Handler, PlainRoute } from "../http/request.ts";
