@@ -19,14 +19,68 @@ export function json(status: number, body: unknown, contentType = JSON_UTF8): Re
   return { status, headers: { "content-type": contentType, "cache-control": "no-cache" }, body };
 }
 
-/** A Management API error: `{statusCode, error, message, errorCode?}`. */
-export function mgmtError(status: number, message: string, errorCode?: string, extra?: object): Reply {
-  return json(status, {
-    statusCode: status,
-    error: REASON[status] ?? "Error",
-    message,
-    ...(errorCode ? { errorCode } : {}),
-    ...extra,
+/** One Management API error answer: its status, `message` and `errorCode` (absent for some of Auth0's). */
+export interface ManagementError {
+  readonly status: number;
+  readonly message: string;
+  readonly errorCode?: string;
+  /** The bearer refusals repeat their message under `attributes.error`, as Auth0's do. */
+  readonly attributes?: true;
+}
+
+/**
+ * The catalogue of the Management API subset's error answers, declared once as data (as
+ * `errors` in reply.ts is for the Authentication API); parameterised answers are functions.
+ */
+export const managementErrors = {
+  missingAuthentication: { status: 401, message: "Missing authentication" },
+  invalidToken: { status: 401, message: "Invalid token", attributes: true },
+  badAudience: (aud: string): ManagementError => ({
+    status: 401,
+    message: `Bad audience: ${aud}`,
+    attributes: true,
+  }),
+  insufficientScope: (scope: string): ManagementError => ({
+    status: 403,
+    message: `Insufficient scope, expected any of: ${scope}`,
+    errorCode: "insufficient_scope",
+  }),
+  malformedUri: { status: 400, message: "Path validation error: malformed URI", errorCode: "invalid_uri" },
+  notFound: { status: 404, message: "Not Found" },
+  inexistentUser: { status: 404, message: "The user does not exist.", errorCode: "inexistent_user" },
+  inexistentMethod: {
+    status: 404,
+    message: "Authentication method not found.",
+    errorCode: "inexistent_authentication_method",
+  },
+  invalidJson: { status: 400, message: "Invalid request payload JSON format", errorCode: "invalid_body" },
+  invalidPayload: (detail: string): ManagementError => ({
+    status: 400,
+    message: `Payload validation error: ${detail}`,
+    errorCode: "invalid_body",
+  }),
+  inexistentConnection: {
+    status: 400,
+    message: "The connection does not exist.",
+    errorCode: "inexistent_connection",
+  },
+  weakPassword: {
+    status: 400,
+    message: "PasswordStrengthError: Password is too weak",
+    errorCode: "invalid_password",
+  },
+  userExists: { status: 409, message: "The user already exists.", errorCode: "auth0_idp_error" },
+  full: (message: string): ManagementError => ({ status: 429, message, errorCode: "too_many_requests" }),
+} as const satisfies Record<string, ManagementError | ((arg: string) => ManagementError)>;
+
+/** A Management API error answer: `{statusCode, error, message, errorCode?}` (plus `attributes` for a bearer refusal). */
+export function mgmtError(e: ManagementError): Reply {
+  return json(e.status, {
+    statusCode: e.status,
+    error: REASON[e.status] ?? "Error",
+    message: e.message,
+    ...(e.errorCode ? { errorCode: e.errorCode } : {}),
+    ...(e.attributes ? { attributes: { error: e.message } } : {}),
   });
 }
 
@@ -38,4 +92,4 @@ export const noContent = (): Reply => ({
 });
 
 /** The 404 of an unknown user (read, list, delete of its methods). */
-export const inexistentUser = (): Reply => mgmtError(404, "The user does not exist.", "inexistent_user");
+export const inexistentUser = (): Reply => mgmtError(managementErrors.inexistentUser);

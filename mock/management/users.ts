@@ -14,22 +14,20 @@ import {
   type ManagementRequest,
   managementAudience,
 } from "./context.ts";
-import { inexistentUser, json, mgmtError, noContent } from "./errors.ts";
+import { inexistentUser, json, managementErrors, mgmtError, noContent } from "./errors.ts";
 
 /** Checks the bearer token: issued by this mock, for its Management API, with the scope. */
 function authorize(ctx: ManagementContext, req: ManagementRequest, scope: string): Reply | undefined {
   const auth = header(req, "authorization");
-  if (!auth || !/^bearer /i.test(auth)) return mgmtError(401, "Missing authentication");
+  if (!auth || !/^bearer /i.test(auth)) return mgmtError(managementErrors.missingAuthentication);
   const claims = ctx.signer.verify(auth.slice(7).trim(), ctx.clock.now());
-  if (!claims) return mgmtError(401, "Invalid token", undefined, { attributes: { error: "Invalid token" } });
+  if (!claims) return mgmtError(managementErrors.invalidToken);
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.includes(managementAudience(ctx))) {
-    const message = `Bad audience: ${aud.join(" ")}`;
-    return mgmtError(401, message, undefined, { attributes: { error: message } });
+    return mgmtError(managementErrors.badAudience(aud.join(" ")));
   }
   const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
-  if (!granted.includes(scope))
-    return mgmtError(403, `Insufficient scope, expected any of: ${scope}`, "insufficient_scope");
+  if (!granted.includes(scope)) return mgmtError(managementErrors.insufficientScope(scope));
   return undefined;
 }
 
@@ -41,10 +39,10 @@ export function usersApi(ctx: ManagementContext, req: ManagementRequest): Reply 
   try {
     parts = segments.map(decodeURIComponent);
   } catch {
-    return mgmtError(400, "Path validation error: malformed URI", "invalid_uri");
+    return mgmtError(managementErrors.malformedUri);
   }
   const [collection, id, sub, methodId, ...rest] = parts;
-  const notFound = mgmtError(404, "Not Found");
+  const notFound = mgmtError(managementErrors.notFound);
   if (collection !== "users" || rest.length > 0) return notFound;
   const m = req.method.toUpperCase();
 
@@ -82,7 +80,7 @@ export function usersApi(ctx: ManagementContext, req: ManagementRequest): Reply 
     return noContent();
   }
   const method = authenticationMethods(user).find((x) => x.id === methodId);
-  if (!method) return mgmtError(404, "Authentication method not found.", "inexistent_authentication_method");
+  if (!method) return mgmtError(managementErrors.inexistentMethod);
   // A phone method covers its sms and voice authenticators; deleting one removes its twin too.
   removeAuthenticator(ctx.state, user, method.authenticatorIds[0] ?? methodId);
   return noContent();
@@ -90,11 +88,10 @@ export function usersApi(ctx: ManagementContext, req: ManagementRequest): Reply 
 
 function createUser(ctx: ManagementContext, req: ManagementRequest): Reply {
   const f = fields(req);
-  if (!f) return mgmtError(400, "Invalid request payload JSON format", "invalid_body");
-  const invalid = (m: string) => mgmtError(400, `Payload validation error: ${m}`, "invalid_body");
+  if (!f) return mgmtError(managementErrors.invalidJson);
+  const invalid = (m: string) => mgmtError(managementErrors.invalidPayload(m));
   if (typeof f.connection !== "string") return invalid("'Missing required property: connection'.");
-  if (f.connection !== ctx.config.connection)
-    return mgmtError(400, "The connection does not exist.", "inexistent_connection");
+  if (f.connection !== ctx.config.connection) return mgmtError(managementErrors.inexistentConnection);
   if (typeof f.email !== "string") return invalid("'Missing required property: email'.");
   // The mock's one address rule, the email factor's (local part at most 64, the whole at most 254).
   if (!isEmail(f.email)) {
@@ -107,17 +104,16 @@ function createUser(ctx: ManagementContext, req: ManagementRequest): Reply {
     return invalid(`'Expected type string but found type ${typeof f.username}' on property username.`);
   }
   // Auth0's "fair" policy floor; stricter tenant policies are the tenant's business.
-  if (f.password.length < 8)
-    return mgmtError(400, "PasswordStrengthError: Password is too weak", "invalid_password");
+  if (f.password.length < 8) return mgmtError(managementErrors.weakPassword);
   const username = typeof f.username === "string" ? f.username : undefined;
   if (ctx.state.loginTaken(f.email) || (username && ctx.state.loginTaken(username))) {
-    return mgmtError(409, "The user already exists.", "auth0_idp_error");
+    return mgmtError(managementErrors.userExists);
   }
   let user: User;
   try {
     user = ctx.state.createUser({ email: f.email, password: f.password, ...(username ? { username } : {}) });
   } catch (e) {
-    return mgmtError(429, e instanceof Error ? e.message : "The mock is full.", "too_many_requests");
+    return mgmtError(managementErrors.full(e instanceof Error ? e.message : "The mock is full."));
   }
   return json(201, userView(ctx, user, username !== undefined));
 }
