@@ -54,7 +54,10 @@ describe("the auth0-mfa-mock package's sources", () => {
       );
       assert.deepEqual(quoted, EXAMPLES);
       // Not published yet: the README installs the built tarball (or links to the steps that do).
-      assert.match(whole, /npm install --save-dev "\$HARNESS\/auth0-mfa-mock-[\d.]+\.tgz"|README\.md#install/);
+      assert.match(
+        whole,
+        /npm install --save-dev "\$HARNESS\/auth0-mfa-mock-[\d.]+\.tgz"|README\.md#install/,
+      );
       assert.doesNotMatch(whole, /npm install --save-dev auth0-mfa-mock\s/);
       assert.match(whole, /npx auth0-mfa-mock --port 0 --tls/);
     });
