@@ -28,10 +28,11 @@ const all = [...parts, ...leaves];
 /**
  * Inside mock/: its sub-folders have rules of their own (docs/architecture.md, "Inside mock/"). From the
  * bottom: store/, tokens/ and tls/ hold data and keys; config/ reads and checks the configuration;
- * limits/, reply.ts and runtime.ts are what every handler uses; factors/ are the factor modules;
- * operations/, management/ and control/ are the handlers of the three APIs; routes.ts lists them;
- * app.ts dispatches; http/ is the wire (server.ts wraps the app); start.ts, cli.ts and testing.ts are
- * the entry points. Tests and benchmarks drive the mock whole, so these rules leave them out.
+ * limits/, reply.ts and runtime.ts are what every handler uses; factors/ (the factor modules) and http/
+ * but server.ts (request types, body parsing, validation, the route matcher) sit beside each other above
+ * them; operations/, management/ and control/ are the handlers of the three APIs; routes.ts lists them;
+ * app.ts dispatches; http/server.ts, the wire, wraps the app; start.ts, cli.ts and testing.ts are the
+ * entry points. Tests and benchmarks drive the mock whole, so these rules leave them out.
  */
 const M = "^mock/";
 const notTests = "(\\.test\\.ts$|^mock/bench/)";

@@ -2,7 +2,7 @@
  * The client side of Private Key JWT: a `client_assertion` signed with the client's private key, with
  * the claims Auth0 documents (iss and sub the client_id, aud the tenant's URL with its trailing slash,
  * a short exp, a unique jti). Signed with jose, so the suites do not share the mock's JWS code; an
- * assertion that lies about its alg is the mock's own signer's job (mock/assertion-signer.ts).
+ * assertion that lies about its alg is the mock's own signer's job (mock/tokens/assertion-signer.ts).
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";

@@ -18,10 +18,11 @@ import {
   test,
   verifyOtp,
 } from "./fixtures.ts";
+import { FACTORS } from "./tags.ts";
 import { controlOf } from "./targets/mock.ts";
 
 /** Every factor the mock offers by default. */
-const ALL_FACTORS = ["sms", "voice", "otp", "email", "push"] as const;
+const ALL_FACTORS = FACTORS;
 
 /** One factor switched off, and the enrollment request that asks for it. */
 const DISABLED: Array<{

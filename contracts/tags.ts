@@ -5,15 +5,16 @@
  * suites' reporter fails a run with a test that lacks the first two or names an unknown value, and the
  * report's matrix reads them.
  */
+import { type Factor, factorNames, isFactor } from "../mock/factors/registry.ts";
 import { isOperationId, type OperationId, operationIds } from "../openapi/validate.ts";
 
 export const CHECKS = ["status", "body", "headers", "errors", "security", "rate-limits"] as const;
 export type Check = (typeof CHECKS)[number];
 const isCheck = (v: string): v is Check => (CHECKS as readonly string[]).includes(v);
-/** The factors a test may name with `@factor:`; each is a row of the matrix. */
-export const FACTORS = ["sms", "voice", "otp", "email", "push"] as const;
-export type Factor = (typeof FACTORS)[number];
-const isFactor = (v: string): v is Factor => (FACTORS as readonly string[]).includes(v);
+/** The factors a test may name with `@factor:` (the mock's factor names); each is a row of the matrix. */
+export const FACTORS = factorNames;
+export type { Factor };
+
 const OP_TAG = "@op:";
 const CHECK_TAG = "@check:";
 const FACTOR_TAG = "@factor:";

@@ -4,8 +4,8 @@
  * pass (only when k6 is installed; otherwise the report says so, with how to install it) → report →
  * the report in Chromium (when installed) → leak check. Every stage runs even when an earlier one
  * failed, the report is always written, and the exit code is 1 when any stage failed.
- * Child output is streamed line by line through the masker (redaction/masked-command.ts), so no
- * secret reaches the console; the stages are timed and recorded by report/stages.ts.
+ * Child output is streamed line by line through the masker (scripts/lib/masked-command.ts), so no
+ * secret reaches the console; the stages are timed and recorded by scripts/lib/stages.ts.
  */
 import { rmSync } from "node:fs";
 import path from "node:path";

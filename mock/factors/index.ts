@@ -5,7 +5,7 @@
  * configuration reads without loading the modules.
  *
  * Adding a factor (say WebAuthn) takes:
- *   1. its authenticator variant in the `Authenticator` union (store/state.ts: kind + its fields);
+ *   1. its authenticator variant in the `Authenticator` union (store/records.ts: kind + its fields);
  *   2. its name in `factorNames` (registry.ts) if a tenant switches it with `--factors`;
  *   3. one module, `factors/<name>.ts`, exporting a `FactorModule` (factor.ts): kinds, the factor it
  *      counts as, its enrollment requests and enroll, its challenge, its grant's redeem, its list entry,

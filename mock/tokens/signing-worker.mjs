@@ -1,5 +1,5 @@
 /**
- * One thread of mock/signing-pool.ts: answers each `{ id, inputs }` with the RS256 signatures of the
+ * One thread of mock/tokens/signing-pool.ts: answers each `{ id, inputs }` with the RS256 signatures of the
  * inputs, made with the key the thread was started with. Plain JavaScript, so the thread starts
  * without the TypeScript loader.
  */
