@@ -106,6 +106,13 @@ export interface FactorModule<A extends Authenticator = Authenticator> {
 
   /** The ids removed when it is deleted: its own first, then the ones enrolled with it. */
   removedWith(user: User, a: A, rt: Runtime | undefined): string[];
+
+  /**
+   * The Management API authentication method it belongs to, when several authenticators make one
+   * method (a phone's sms and voice: one `phone|dev_X` listing both). Absent: a method of its own,
+   * with its id and its kind as type.
+   */
+  managementMethod?(a: A): { id: string; type: string; fields: Record<string, unknown> };
 }
 
 /** The module type of one kind, for the registry. */

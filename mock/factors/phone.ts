@@ -80,6 +80,10 @@ export const phoneFactor: FactorModule<PhoneAuthenticator> = {
     };
   },
 
+  managementMethod(a) {
+    return { id: `phone|${deviceOf(a.id)}`, type: "phone", fields: a.phone ? { phone_number: a.phone } : {} };
+  },
+
   // sms and voice enrolled together share a device: deleting one deletes both.
   removedWith(user, a) {
     const device = deviceOf(a.id);

@@ -1,6 +1,7 @@
 /**
  * The MFA API's authenticators as the Management API's authentication methods.
  */
+import { factorModule } from "../factors/index.ts";
 import type { Reply } from "../reply.ts";
 import type { User } from "../store/records.ts";
 import { json } from "./errors.ts";
@@ -21,17 +22,18 @@ export interface MethodView {
 }
 
 /**
- * The MFA API's authenticators as Management API authentication methods: one `phone|dev_X` for the
- * sms and voice authenticators of a device (listing both channels), one method per other
- * authenticator (`recovery-code|dev_X`, `totp|…`, `email|…`, `push|…`).
+ * The MFA API's authenticators as Management API authentication methods: the authenticators whose
+ * factor module names one method are listed under it (a phone: one `phone|dev_X` for the sms and
+ * voice of a device, listing both channels); any other is a method of its own (`recovery-code|dev_X`,
+ * `totp|…`, `email|…`, `push|…`).
  */
 export function authenticationMethods(user: User): MethodView[] {
   const out: MethodView[] = [];
-  const phones = new Map<string, MethodView>();
+  const grouped = new Map<string, MethodView>();
   for (const a of user.authenticators) {
     const created = new Date(a.createdAt).toISOString();
-    // Only a phone groups channels; a totp, email, push or recovery code is a method of its own.
-    if (a.kind !== "sms" && a.kind !== "voice") {
+    const method = factorModule(a).managementMethod?.(a);
+    if (method === undefined) {
       out.push({
         id: a.id,
         type: a.kind,
@@ -41,25 +43,24 @@ export function authenticationMethods(user: User): MethodView[] {
       });
       continue;
     }
-    const device = a.id.slice(a.id.indexOf("|") + 1);
-    let phone = phones.get(device);
-    if (!phone) {
-      phone = {
-        id: `phone|${device}`,
-        type: "phone",
+    let view = grouped.get(method.id);
+    if (!view) {
+      view = {
+        id: method.id,
+        type: method.type,
         confirmed: a.active,
         created_at: created,
-        ...(a.phone ? { phone_number: a.phone } : {}),
+        ...method.fields,
         preferred_authentication_method: a.kind,
         authentication_methods: [],
         authenticatorIds: [],
       };
-      phones.set(device, phone);
-      out.push(phone);
+      grouped.set(method.id, view);
+      out.push(view);
     }
-    phone.confirmed ||= a.active;
-    phone.authentication_methods?.push({ id: a.id, type: a.kind });
-    phone.authenticatorIds.push(a.id);
+    view.confirmed ||= a.active;
+    view.authentication_methods?.push({ id: a.id, type: a.kind });
+    view.authenticatorIds.push(a.id);
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * OpenID discovery and JWKS, so that Auth0's SDKs work against the mock with only the base URL
  * changed: they read the endpoints from here and verify the mock's RS256 tokens with its keys.
  */
+import { GRANT } from "../../openapi/grant-types.ts";
 import type { Runtime } from "../runtime.ts";
 
 /**
@@ -24,14 +25,7 @@ export function openidConfiguration(rt: Runtime): Record<string, unknown> {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-    grant_types_supported: [
-      "password",
-      "http://auth0.com/oauth/grant-type/password-realm",
-      "http://auth0.com/oauth/grant-type/mfa-oob",
-      "http://auth0.com/oauth/grant-type/mfa-otp",
-      "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-      "client_credentials",
-    ],
+    grant_types_supported: Object.values(GRANT),
     scopes_supported: [
       "openid",
       "profile",
