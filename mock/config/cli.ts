@@ -41,6 +41,7 @@ function mockCommand(): CommandSpec {
   };
   const shown = (f: Field): unknown => {
     if (f.server) return server[f.name];
+    if (f.hidden) return "(none)"; // the control token: never its value
     if (f.secret) return "(random)";
     const key = f.control as string;
     return key.startsWith("faults.") ? faults[key.slice(7)] : defaults[key];

@@ -55,6 +55,9 @@ describe("defaultConfig", () => {
       validateResponses: false,
       maxBodyBytes: 65_536,
       signingThreads: availableParallelism(),
+      controlToken: "",
+      allowedHosts: [],
+      log: "",
       faults: { latencyMs: 0, errorRate: {}, deviations: [] },
     } satisfies Omit<MockConfig, "clientSecret">);
   });
@@ -372,6 +375,9 @@ describe("toPublicConfig and mergeConfig", () => {
       "validate_responses",
       "max_body_bytes",
       "signing_threads",
+      // no control_token: it is never answered
+      "allowed_hosts",
+      "log",
       "faults",
     ]);
     assert.deepEqual(pub.faults, { latency_ms: 0, error_rate: {}, deviations: [] });

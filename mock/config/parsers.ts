@@ -77,6 +77,43 @@ export const host = string({ pattern: /^[^\s/]+$/, allowed: 'a host name or IP a
 /** A path to a file or folder (the TLS options). */
 export const filePath = string({ pattern: /^[^\0]+$/, allowed: "a file or folder path" });
 
+/**
+ * The control token: "" (none) or 16 to 512 visible ASCII characters without spaces (what an
+ * `Authorization: Bearer` header carries); short tokens are refused because they can be guessed.
+ */
+export const controlToken: Parser = (value) => {
+  if (value === "" || (typeof value === "string" && /^[\x21-\x7e]{16,512}$/.test(value))) return value;
+  throw new Expected('"" (none) or 16 to 512 visible ASCII characters without spaces');
+};
+
+const hostName = /^\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$|^\[[0-9a-f:.]+\]$/;
+
+/**
+ * Host names a request's Host may carry besides loopback and the domain: comma-separated from text,
+ * an array otherwise; each a name or IP (IPv6 in brackets), no port, lower-cased; a leading "."
+ * allows the name and its subdomains (as Vite's allowedHosts).
+ */
+export const allowedHosts: Parser = (value, text) => {
+  const list = text && typeof value === "string" ? (value.trim() === "" ? [] : value.split(",")) : value;
+  const allowed = `${text ? "a comma-separated list" : "an array"} of host names (no port)`;
+  if (!Array.isArray(list) || list.length > 100) throw new Expected(allowed);
+  return list.map((item, i): string => {
+    const name = typeof item === "string" ? item.trim().toLowerCase() : "";
+    if (name.length > 253 || !hostName.test(name)) {
+      throw new Expected('a host name or IP address without port (e.g. "mock.internal")', `[${i}]`, item);
+    }
+    return name;
+  });
+};
+
+/** The request log's target: "" (off), "stdout", or a file path. */
+export const logTarget: Parser = (value) => {
+  if (value === "" || value === "stdout" || (typeof value === "string" && /^[^\0]{1,4096}$/.test(value))) {
+    return value;
+  }
+  throw new Expected('"stdout", a file path, or "" (off)');
+};
+
 /** An http(s) URL without query or fragment (the issuer). */
 export const url: Parser = (value) => {
   if (typeof value === "string") {

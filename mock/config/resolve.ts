@@ -63,7 +63,7 @@ export function resolveConfig(partial: ConfigInput, base?: MockConfig, naming: N
     }
     const where = nameOf(f, naming);
     const parsed = parseAs(f, where, value, false);
-    if (base && f.readOnly && parsed !== readField(base, f)) {
+    if (base && f.readOnly && JSON.stringify(parsed) !== JSON.stringify(readField(base, f))) {
       throw new ConfigError(`${where} cannot be changed at run time; set it when starting the mock`, where);
     }
     // Copied, so the caller's object and the configuration never share a list or an object.
@@ -151,11 +151,15 @@ export function resolveServer(
 
 // ---- JSON: GET and PUT /__mock/config ----
 
-/** The configuration as `GET /__mock/config` answers it (snake_case keys; includes the client secret). */
+/**
+ * The configuration as `GET /__mock/config` answers it (snake_case keys; includes the client secret;
+ * never the control token).
+ */
 export function toPublicConfig(config: MockConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const faults: Record<string, unknown> = {};
   for (const f of configFields) {
+    if (f.hidden) continue; // the control token is never answered
     const key = f.control as string;
     const value = structuredClone(readField(config, f));
     if (key.startsWith("faults.")) faults[key.slice(7)] = value;

@@ -12,9 +12,11 @@ import type { ProfileName } from "../limits/profiles.ts";
 import { randomString } from "../store/random.ts";
 import type { AssertionAlg } from "../tokens/client-assertion.ts";
 import {
+  allowedHosts,
   assertionAlg,
   boolean,
   clientStatus,
+  controlToken,
   deviations,
   domain,
   type ErrorRates,
@@ -23,6 +25,7 @@ import {
   filePath,
   host,
   integer,
+  logTarget,
   type Parser,
   profile,
   publicKeyPem,
@@ -79,6 +82,16 @@ export interface MockConfig {
    * main thread. The in-process app (`handle()`) always signs on its own thread.
    */
   signingThreads: number;
+  /**
+   * The control credential (docs/behaviour.md#control-token): "" for none; otherwise every `/__mock`
+   * route needs `Authorization: Bearer <token>`. Required off loopback unless `control` is off.
+   * Never shown: not by `--help`, not by `GET /__mock/config`.
+   */
+  controlToken: string;
+  /** Host names (besides loopback and the domain) a request's `Host` may carry; "." + name: its subdomains too. */
+  allowedHosts: string[];
+  /** The request log: "" (off), "stdout", or a file path (one JSON line per request). */
+  log: string;
   faults: Faults;
 }
 
@@ -123,6 +136,9 @@ export function defaultConfig(): MockConfig {
     validateResponses: false,
     maxBodyBytes: 64 * 1024,
     signingThreads: availableParallelism(),
+    controlToken: "", // docs/behaviour.md#control-token: optional on loopback
+    allowedHosts: [],
+    log: "", // off
     faults: { latencyMs: 0, errorRate: {}, deviations: [] },
   };
 }
@@ -155,9 +171,11 @@ export interface Field {
   readOnly?: true;
   /** A bad value is not echoed in the error. */
   secret?: true;
+  /** Never answered by `GET /__mock/config` nor shown as a `--help` default (the control token). */
+  hidden?: true;
 }
 
-type Extra = Partial<Pick<Field, "flagParse" | "readOnly" | "secret">> & { cli?: false };
+type Extra = Partial<Pick<Field, "flagParse" | "readOnly" | "secret" | "hidden">> & { cli?: false };
 
 /** A MockConfig field: its control API key is the snake_case of its name; the flag follows the key. */
 function config(name: string, control: string, parse: Parser, help: string, extra: Extra = {}): Field {
@@ -222,6 +240,15 @@ export const fields: readonly Field[] = [
   config("signingThreads", "signing_threads", integer(0, 256), "token signing threads (0: main thread)", {
     readOnly: true,
   }),
+  config("controlToken", "control_token", controlToken, "the control credential: /__mock needs Bearer <it>", {
+    readOnly: true,
+    secret: true,
+    hidden: true,
+  }),
+  config("allowedHosts", "allowed_hosts", allowedHosts, "more Host names to serve (comma-separated)", {
+    readOnly: true,
+  }),
+  config("log", "log", logTarget, 'the request log: "stdout" or a file ("" for none)', { readOnly: true }),
   config("faults.latencyMs", "faults.latency_ms", integer(0, 60_000), "latency added to every answer"),
   config("faults.errorRate", "faults.error_rate", errorRate, "injected errors by operation"),
   config(
