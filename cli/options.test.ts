@@ -31,6 +31,9 @@ const good: Row[] = [
   { name: "flag=value", argv: ["--port=81"], is: { port: 81 } },
   { name: "variable when no flag", argv: [], env: { DEMO_PORT: "82" }, is: { port: 82 } },
   { name: "flag beats variable", argv: ["--port", "83"], env: { DEMO_PORT: "82" }, is: { port: 83 } },
+  // A flag overrides its variable, so a bad value there is not checked: it would never be used.
+  { name: "flag beats a bad variable", argv: ["--port", "84"], env: { DEMO_PORT: "x" }, is: { port: 84 } },
+  { name: "switch beats a bad variable", argv: ["--quick"], env: { DEMO_QUICK: "no!" }, is: { quick: true } },
   { name: "empty variable is unset", argv: [], env: { DEMO_PORT: "" }, is: { port: 4010 } },
   { name: "number", argv: ["--seconds", "1.5"], is: { seconds: 1.5 } },
   { name: "switch", argv: ["--quick"], is: { quick: true } },

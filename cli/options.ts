@@ -121,8 +121,9 @@ function convert(spec: OptionSpec, text: string, where: string, other: string | 
 }
 
 /**
- * Reads a command line and the environment against the command's table. Variables are read (and
- * checked) first, then flags replace them; `-h`/`--help` sets `help`.
+ * Reads a command line and the environment against the command's table. Flags first, then the
+ * variables of the options no flag set (a variable a flag overrides is neither read nor checked);
+ * `-h`/`--help` sets `help`.
  */
 export function readOptions<O extends Record<string, OptionSpec>>(
   command: CommandSpec<O>,
@@ -136,11 +137,6 @@ export function readOptions<O extends Record<string, OptionSpec>>(
     if (spec.default !== undefined) values[name] = spec.default;
     else if (spec.type === "boolean") values[name] = false;
     else if (spec.multiple) values[name] = [];
-    const text = spec.env ? env[spec.env] : undefined;
-    if (spec.env && text !== undefined && text !== "") {
-      values[name] = convert(spec, text, spec.env, `--${name}`);
-      sources[name] = spec.env;
-    }
   }
   const { tokens } = parseArgs({
     args: [...argv],
@@ -220,6 +216,14 @@ export function readOptions<O extends Record<string, OptionSpec>>(
       values[name] = spec.multiple ? [...list, value] : value;
     }
     sources[name] = token.rawName;
+  }
+  // Variables after flags, and only for options no flag set: a flag overrides its variable, so a
+  // variable it overrides is not read, and a bad value in it does not stop the command.
+  for (const [name, spec] of Object.entries(specs)) {
+    const text = spec.env ? env[spec.env] : undefined;
+    if (!spec.env || text === undefined || text === "" || sources[name] !== undefined) continue;
+    values[name] = convert(spec, text, spec.env, `--${name}`);
+    sources[name] = spec.env;
   }
   return {
     values: values as OptionValues<O>,
