@@ -10,6 +10,7 @@ import { parseControlBody } from "../http/body.ts";
 import type { Handler, PlainRoute, RouteRequest } from "../http/request.ts";
 import { errors, fail, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
+import { ClockOffsetError } from "../store/clock.ts";
 import { OutboxQueryError } from "../store/outbox.ts";
 import { CapacityError } from "../store/state.ts";
 import { assertionCredential } from "../tokens/client-assertion.ts";
@@ -108,7 +109,13 @@ function advanceClock(rt: Runtime, body: Record<string, unknown>): Reply {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
     return fail(errors.invalidAdvance);
   }
-  rt.clock.advance(seconds * 1000);
+  try {
+    rt.clock.advance(seconds * 1000);
+  } catch (err) {
+    // The total offset is capped (docs/behaviour.md#clock-bounds): a 400 naming the cap, never a 5xx.
+    if (err instanceof ClockOffsetError) return fail(errors.invalidControlInput(err.message));
+    throw err;
+  }
   return ok({ now: rt.clock.nowIso() });
 }
 

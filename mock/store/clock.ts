@@ -2,6 +2,18 @@
  * The mock's notion of time. Every expiry and every rate-limit refill reads this clock, so tests and
  * the control API (`POST /__mock/clock`) move time forward instead of sleeping.
  */
+/**
+ * The most the clock may be moved ahead in total: 100 years. Far beyond any lifetime the mock
+ * knows (a year at most), and far inside what a Date can hold (about 275,000 years), so `nowIso()`
+ * always answers (docs/behaviour.md#clock-bounds).
+ */
+export const MAX_OFFSET_MS = 100 * 365 * 86_400_000;
+
+/** An advance that would take the clock's total offset past MAX_OFFSET_MS; the message names the cap. */
+export class ClockOffsetError extends RangeError {
+  override readonly name = "ClockOffsetError";
+}
+
 export class Clock {
   readonly #frozenAt: number | undefined;
   #offset = 0;
@@ -33,10 +45,20 @@ export class Clock {
     return this.#iso;
   }
 
-  /** Moves time forward; going back would let expired codes come back to life, so it is refused. */
+  /**
+   * Moves time forward; going back would let expired codes come back to life, so it is refused. The
+   * total offset is capped at MAX_OFFSET_MS: past it, a ClockOffsetError and the clock is unchanged.
+   */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`advance() takes a finite, non-negative number of ms, got ${ms}`);
+    }
+    if (this.#offset + ms > MAX_OFFSET_MS) {
+      const left = Math.floor((MAX_OFFSET_MS - this.#offset) / 1000);
+      throw new ClockOffsetError(
+        `the clock may be moved at most ${MAX_OFFSET_MS / 1000} seconds (100 years) ahead in total; ` +
+          `${left} seconds are left; POST /__mock/reset brings it back`,
+      );
     }
     this.#offset += ms;
   }
