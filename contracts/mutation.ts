@@ -49,6 +49,10 @@ export const SYMPTOMS: Record<string, RegExp> = {
   "push-delete-keeps-totp": /paired totp/,
   "push-limit-never-triggers": /Too many push notifications/,
   "disabled-factor-enrolls": /not enabled|unsupported_challenge_type/,
+  "code-reusable": /authorization code is single use|code reuse/i,
+  "pkce-not-checked": /code_verifier|PKCE/,
+  "refresh-not-rotated": /rotat/i,
+  "mfa-required-without-token": /mfa_token/,
 };
 
 /** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */

@@ -326,6 +326,7 @@ function finish(
     if (rt.deviates("no-retry-after")) delete headers["retry-after"];
   }
   count(rt, op ?? "other", status);
+  if (reply.text !== undefined) return { status, headers, body: reply.text };
   const json = reply.json !== undefined && body === reply.body ? reply.json : serialise(body);
   return { status, headers, body: json };
 }

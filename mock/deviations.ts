@@ -180,6 +180,26 @@ export const deviations = [
     breaks:
       "a factor the tenant does not offer is enrolled anyway instead of 400 unsupported_challenge_type (docs/behaviour.md#factors).",
   },
+  {
+    name: "code-reusable",
+    breaks:
+      "an authorization code exchanged once is exchanged again: the replay returns tokens (docs/behaviour.md#code-grant).",
+  },
+  {
+    name: "pkce-not-checked",
+    breaks:
+      "the authorization_code grant ignores code_verifier: a wrong one returns tokens (docs/behaviour.md#code-grant).",
+  },
+  {
+    name: "refresh-not-rotated",
+    breaks:
+      "a refresh answers no new refresh_token although rotation is on (docs/behaviour.md#refresh-tokens).",
+  },
+  {
+    name: "mfa-required-without-token",
+    breaks:
+      "a refresh refused with mfa_required carries no mfa_token, so no SDK can continue (docs/behaviour.md#mfa-on-refresh).",
+  },
 ] as const satisfies readonly Deviation[];
 
 /** A deviation's name: a literal union, so `rt.deviates("no-retry-afterr")` fails the type-check. */

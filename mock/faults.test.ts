@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { checkDeviationNames, deviationNames, UnknownDeviationError } from "./deviations.ts";
 import { email, Harness, json, OOB, phone, RECOVERY, T0 } from "./testing.ts";
@@ -206,7 +207,66 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
     const mfa = await h.mfaToken(await h.user());
     return (await h.associateOtp(mfa)).status;
   },
+  "code-reusable": async (h) => {
+    const code = await spaCode(h);
+    await spaExchange(h, code);
+    return (await spaExchange(h, code)).status;
+  },
+  "pkce-not-checked": async (h) => (await spaExchange(h, await spaCode(h), "a-wrong-verifier")).status,
+  "refresh-not-rotated": async (h) => {
+    const first = json(await spaExchange(h, await spaCode(h)));
+    return "refresh_token" in json(await spaRefresh(h, String(first.refresh_token)));
+  },
+  "mfa-required-without-token": async (h) => {
+    h.app.runtime.reconfigure({ ...h.app.config(), mfaOnRefresh: true });
+    const first = json(await spaExchange(h, await spaCode(h)));
+    return "mfa_token" in json(await spaRefresh(h, String(first.refresh_token)));
+  },
 };
+
+const SPA_REDIRECT = "http://localhost:3000/callback";
+const SPA_VERIFIER = "a-verifier-of-at-least-43-characters-0123456789";
+
+/** The single-page app's code: /authorize with PKCE, then the login page (docs/behaviour.md#login). */
+async function spaCode(h: Harness): Promise<string> {
+  const user = await h.user();
+  const q = new URLSearchParams({
+    client_id: h.app.config().spaClientId,
+    redirect_uri: SPA_REDIRECT,
+    response_type: "code",
+    scope: "openid offline_access",
+    code_challenge: createHash("sha256").update(SPA_VERIFIER).digest("base64url"),
+    code_challenge_method: "S256",
+  });
+  const start = await h.app.request(`/authorize?${q}`);
+  const state = new URL(String(start.headers.location), "https://localhost").searchParams.get("state") ?? "";
+  const back = await h.app.request("/u/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ state, username: user.username, password: user.password }).toString(),
+  });
+  return new URL(String(back.headers.location)).searchParams.get("code") ?? "";
+}
+
+/** The authorization_code grant of the single-page app. */
+function spaExchange(h: Harness, code: string, verifier = SPA_VERIFIER) {
+  return h.app.request("/oauth/token", {
+    body: {
+      grant_type: "authorization_code",
+      client_id: h.app.config().spaClientId,
+      code,
+      redirect_uri: SPA_REDIRECT,
+      code_verifier: verifier,
+    },
+  });
+}
+
+/** The refresh_token grant of the single-page app. */
+function spaRefresh(h: Harness, token: string) {
+  return h.app.request("/oauth/token", {
+    body: { grant_type: "refresh_token", client_id: h.app.config().spaClientId, refresh_token: token },
+  });
+}
 
 describe("named deviations (faults.ts)", () => {
   it("every deviation has a probe", () => {

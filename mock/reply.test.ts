@@ -32,6 +32,12 @@ const samples: { [K in Parameterised]: Parameters<Catalogue[K]> } = {
   invalidConfig: ["profile: unknown profile"],
   invalidString: ["username", 256],
   invalidControlInput: ["after must be a message id"],
+  unknownClient: ["nope"],
+  callbackMismatch: ["https://evil.example/cb"],
+  returnToMismatch: ["https://evil.example/"],
+  unsupportedResponseType: ["token"],
+  unsupportedResponseMode: ["form_post"],
+  pkceMethod: ["plain"],
 };
 
 /** Every entry, the parameterised ones called with their sample. */

@@ -21,6 +21,11 @@ export interface Reply {
   /** The bucket that decided a throttled answer: its figures replace the tenant's in the headers. */
   limit?: Take;
   /**
+   * A body that is not JSON (the login page's HTML, a redirect's empty body): sent as it is, with the
+   * content type of `headers`.
+   */
+  text?: string;
+  /**
    * `body` already serialised (exactly `JSON.stringify(body)`), for a hot answer whose text is cheaper
    * to write out than to stringify; sent as long as the body is the one the handler answered.
    */
@@ -120,6 +125,35 @@ export const errors = {
   mfaRequired: entry(403, "mfa_required", "Multifactor authentication required"),
   malformedOobCode: entry("invalidGrantStatus", "invalid_grant", "Malformed oob_code"),
   expiredOobCode: entry(403, "expired_token", "oob_code is expired"),
+  // --- the login surface: /authorize, the code and refresh grants (login/, operations/code-grants.ts)
+  invalidAuthorizationCode: entry(403, "invalid_grant", "Invalid authorization code"),
+  codeVerifierFailed: entry(403, "invalid_grant", "Failed to verify code verifier"),
+  /** Guessed text (docs/behaviour.md#code-grant). */
+  redirectUriMismatch: entry(403, "invalid_grant", "Invalid redirect_uri"),
+  invalidRefreshToken: entry(403, "invalid_grant", "Unknown or invalid refresh token."),
+  unknownClient: (id: string) => entry(400, "invalid_request", `Unknown client: ${id}`),
+  callbackMismatch: (uri: string) =>
+    entry(
+      400,
+      "invalid_request",
+      `Callback URL mismatch. ${uri} is not in the list of allowed callback URLs`,
+    ),
+  returnToMismatch: (uri: string) =>
+    entry(
+      400,
+      "invalid_request",
+      `The "returnTo" querystring parameter "${uri}" is not defined as a valid URL in "Allowed Logout URLs".`,
+    ),
+  unsupportedResponseType: (type: string) =>
+    entry(400, "unsupported_response_type", `Unsupported response type: ${type}`),
+  unsupportedResponseMode: (mode: string) =>
+    entry(400, "invalid_request", `Unsupported response_mode: ${mode}`),
+  pkceRequired: entry(400, "invalid_request", "Parameter 'code_challenge' is required"),
+  pkceMethod: (method: string) =>
+    entry(400, "invalid_request", `Unsupported code_challenge_method: ${method} (use S256)`),
+  loginRequired: entry(400, "login_required", "Login required"),
+  mfaLoginRequired: entry(400, "login_required", "Multifactor authentication required"),
+  loginExpired: entry(400, "invalid_request", "The login transaction expired or is unknown. Start again at /authorize."),
   oobMismatch: entry(400, "invalid_request", "The oob_code doesn't match the mfa_token"),
   bindingRequired: entry(400, "invalid_request", "binding_code is required"),
   invalidBinding: entry("invalidGrantStatus", "invalid_grant", "Invalid binding_code."),

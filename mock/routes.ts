@@ -5,6 +5,7 @@
  */
 import { controlRoutes } from "./control/api.ts";
 import { type Route, RouteTable } from "./http/router.ts";
+import { authorize, loginForm, loginSubmit, logout } from "./login/authorize.ts";
 import { managementRoutes } from "./management/management.ts";
 import { associate } from "./operations/associate.ts";
 import { deleteAuthenticator, listAuthenticators } from "./operations/authenticators.ts";
@@ -71,9 +72,18 @@ export const authenticationRoutes: readonly Route<Runtime>[] = [
   },
 ];
 
+/** The login surface (login/): /authorize, the login page and logout (docs/behaviour.md#login). */
+export const loginRoutes: readonly Route<Runtime>[] = [
+  { method: "GET", path: "/authorize", id: "authorize", api: "authentication", handler: authorize },
+  { method: "GET", path: "/u/login", id: "loginPage", api: "authentication", handler: loginForm },
+  { method: "POST", path: "/u/login", id: "loginSubmit", api: "authentication", handler: loginSubmit },
+  { method: "GET", path: "/v2/logout", id: "logout", api: "authentication", handler: logout },
+];
+
 /** Every route of the mock. */
 export const routes = new RouteTable<Runtime>([
   ...authenticationRoutes,
+  ...loginRoutes,
   ...managementRoutes,
   ...controlRoutes,
 ]);

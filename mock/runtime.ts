@@ -72,6 +72,7 @@ export class Runtime {
       next.clientId !== prev.clientId ||
       next.clientSecret !== prev.clientSecret ||
       next.publicClientId !== prev.publicClientId ||
+      next.spaClientId !== prev.spaClientId ||
       next.privateKeyJwtClientId !== prev.privateKeyJwtClientId ||
       next.privateKeyJwtPublicKey !== prev.privateKeyJwtPublicKey ||
       next.privateKeyJwtAlg !== prev.privateKeyJwtAlg
@@ -103,6 +104,7 @@ export class Runtime {
     return new MockState(c.seed, c.users, [
       { clientId: c.clientId, clientSecret: c.clientSecret, name: "Default App" },
       { clientId: c.publicClientId, clientSecret: undefined, name: "Native App" },
+      { clientId: c.spaClientId, clientSecret: undefined, name: "Single Page App", spa: true },
       {
         clientId: c.privateKeyJwtClientId,
         clientSecret: undefined,

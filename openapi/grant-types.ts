@@ -13,6 +13,9 @@ export const GRANT = {
   mfaOob: "http://auth0.com/oauth/grant-type/mfa-oob",
   mfaOtp: "http://auth0.com/oauth/grant-type/mfa-otp",
   mfaRecoveryCode: "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+  /** The login surface's grants (docs/behaviour.md#code-grant, #refresh-tokens). */
+  authorizationCode: "authorization_code",
+  refreshToken: "refresh_token",
   /** The Management API's token (client credentials): served by the mock, not part of the MFA description. */
   clientCredentials: "client_credentials",
 } as const;

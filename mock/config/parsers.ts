@@ -125,6 +125,24 @@ export const url: Parser = (value) => {
   throw new Expected('an http(s) URL without query or fragment (e.g. "https://tenant.example.com/")');
 };
 
+/**
+ * A list of http(s) URLs (the login surface's callback URLs and web origins; docs/behaviour.md#login):
+ * comma-separated as text, an array otherwise; empty means any loopback origin.
+ */
+export const urlList: Parser = (value, text) => {
+  const list = text && typeof value === "string" ? (value.trim() === "" ? [] : value.split(",")) : value;
+  const allowed = `${text ? "a comma-separated list" : "an array"} of http(s) URLs`;
+  if (!Array.isArray(list) || list.length > 100) throw new Expected(allowed);
+  return list.map((item, i): string => {
+    const u = typeof item === "string" ? item.trim() : "";
+    try {
+      const parsed = new URL(u);
+      if ((parsed.protocol === "https:" || parsed.protocol === "http:") && !parsed.hash) return u;
+    } catch {}
+    throw new Expected('an http(s) URL without fragment (e.g. "https://app.example.com/callback")', `[${i}]`, item);
+  });
+};
+
 /** "" (the mock makes the key pair) or an RSA public key in PEM. */
 export const publicKeyPem: Parser = (value) => {
   if (value === "" || (typeof value === "string" && value.length <= 8192 && isRsaPublicKeyPem(value))) {

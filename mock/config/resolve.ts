@@ -96,7 +96,7 @@ function entries(partial: ConfigInput, naming: Naming): Array<[string, unknown]>
 
 /** The clients' ids must differ: one client authenticates one way. */
 function checkClients(config: MockConfig, naming: Naming): void {
-  const ids = ["clientId", "publicClientId", "privateKeyJwtClientId"].map((name) => {
+  const ids = ["clientId", "publicClientId", "privateKeyJwtClientId", "spaClientId"].map((name) => {
     const f = fieldOf(name);
     return [nameOf(f, naming), readField(config, f)] as const;
   });

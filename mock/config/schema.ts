@@ -31,6 +31,7 @@ import {
   publicKeyPem,
   rateLimitBody,
   string,
+  urlList,
   tlsOption,
   url,
 } from "./parsers.ts";
@@ -71,6 +72,16 @@ export interface MockConfig {
   /** The factors the tenant offers (docs/behaviour.md#factors); the others are refused. */
   factors: Factor[];
   mfaRequirements: boolean;
+  /** A single-page app (token endpoint authentication method None, PKCE): the login surface's own client. */
+  spaClientId: string;
+  /** Where /authorize may send the browser back (and /v2/logout's returnTo); [] = any loopback origin. */
+  callbackUrls: string[];
+  /** Origins allowed to call /oauth/token, /mfa/*, /.well-known/* and /userinfo from a browser; [] = any loopback origin. */
+  webOrigins: string[];
+  /** A refresh answers mfa_required until MFA is done in its family (docs/behaviour.md#mfa-on-refresh). */
+  mfaOnRefresh: boolean;
+  /** Refresh tokens rotate (each used once, reuse revokes the family); false: one token, reusable. */
+  refreshTokenRotation: boolean;
   invalidGrantStatus: number;
   lockoutStatus: number;
   rateLimitBody: { error: string; error_description: string };
@@ -128,6 +139,11 @@ export function defaultConfig(): MockConfig {
     factors: [...factorNames], // docs/behaviour.md#factors
     // Early Access in Auth0 ("Customize MFA"), so off unless asked for (docs/behaviour.md#mfa-requirements).
     mfaRequirements: false,
+    spaClientId: "mockSpaClientId00000000000000000",
+    callbackUrls: [], // docs/behaviour.md#login: any loopback origin
+    webOrigins: [], // docs/behaviour.md#cors: any loopback origin
+    mfaOnRefresh: false,
+    refreshTokenRotation: true, // docs/behaviour.md#refresh-tokens
     invalidGrantStatus: 403, // docs/behaviour.md#code-mismatch-status
     lockoutStatus: 429, // docs/behaviour.md#per-user-limits
     // docs/behaviour.md#throttled-answer
@@ -231,6 +247,11 @@ export const fields: readonly Field[] = [
   config("recoveryCodes", "recovery_codes", boolean, "recovery codes at enrollment"),
   config("factors", "factors", factors, "the factors the tenant offers"),
   config("mfaRequirements", "mfa_requirements", boolean, "mfa_requirements in mfa_required answers"),
+  config("spaClientId", "spa_client_id", string(), "the single-page app's id (no secret, PKCE)"),
+  config("callbackUrls", "callback_urls", urlList, "allowed callback and logout URLs ([]: any loopback origin)"),
+  config("webOrigins", "web_origins", urlList, "allowed browser origins for CORS ([]: any loopback origin)"),
+  config("mfaOnRefresh", "mfa_on_refresh", boolean, "a refresh answers mfa_required until MFA is done"),
+  config("refreshTokenRotation", "refresh_token_rotation", boolean, "rotate refresh tokens (reuse revokes)"),
   config("invalidGrantStatus", "invalid_grant_status", clientStatus, "the status of a wrong code"),
   config("lockoutStatus", "lockout_status", clientStatus, "the status of a locked-out user"),
   config("rateLimitBody", "rate_limit_body", rateLimitBody, "the body of a throttled answer", { cli: false }),

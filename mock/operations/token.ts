@@ -13,6 +13,12 @@ import { errors, fail, failWith, ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Client, MfaTokenRecord, OobTransaction, User } from "../store/records.ts";
 import { authenticateClient, bodyMfaToken } from "./auth.ts";
+import {
+  authorizationCodeGrant,
+  completeRefreshMfa,
+  type Granted,
+  refreshTokenGrant,
+} from "./code-grants.ts";
 
 const DEFAULT_SCOPE = "openid profile";
 const ID_TOKEN_TTL_SECONDS = 36_000;
@@ -38,9 +44,23 @@ export function tokenEndpoint(
       return mfaGrant(rt, fields, client, "mfa-recovery-code", false, now);
     case GRANT.mfaOtp:
       return mfaGrant(rt, fields, client, "mfa-otp", true, now);
+    case GRANT.authorizationCode:
+      return issued(rt, authorizationCodeGrant(rt, fields, client, now));
+    case GRANT.refreshToken:
+      return issued(rt, refreshTokenGrant(rt, fields, client, now));
     default:
       return fail(errors.unsupportedGrantType(grant));
   }
+}
+
+/** The token answer of a login-surface grant that granted (code-grants.ts decides). */
+function issued(rt: Runtime, granted: Granted | Reply): Reply {
+  if ("status" in granted) return granted;
+  return tokens(rt, granted.grant, granted.user, {
+    nonce: granted.nonce,
+    refreshToken: granted.refreshToken,
+    mfa: granted.mfa,
+  });
 }
 
 function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant: boolean): Reply {
@@ -161,7 +181,9 @@ function redeem(
   const proof = verify.proof === undefined ? undefined : str(fields, verify.proof);
   const verified: Verified = verify.redeem(rt, { user, record, now, proof, tx });
   if (!("granted" in verified)) return verified;
-  const reply = tokens(rt, record, user);
+  // A refresh refused with mfa_required is answered now, with the family's rotated refresh token.
+  const refreshToken = completeRefreshMfa(rt, record.refreshFamily);
+  const reply = tokens(rt, record, user, { refreshToken });
   if (verified.extra !== undefined) Object.assign(reply.body as Record<string, unknown>, verified.extra);
   return reply;
 }
@@ -192,17 +214,31 @@ export function signTokens(reply: Reply, unsigned: UnsignedToken[], signatures: 
   for (const [i, token] of unsigned.entries()) body[token.field] = `${token.input}.${signatures[i]}`;
 }
 
+/** What a token answer adds besides the grant: the ID token's nonce, a refresh token, whether MFA was done. */
+export interface TokenExtras {
+  nonce?: string | undefined;
+  refreshToken?: string | undefined;
+  /** `amr: ["mfa"]` in the tokens; true unless said otherwise (the MFA grants). */
+  mfa?: boolean;
+}
+
 /**
  * The token response (docs/behaviour.md#issued-tokens): RS256 access token, id token when `openid` was asked
  * for; the tokens are signed by the caller (see TokenReply).
  */
-export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
+export function tokens(
+  rt: Runtime,
+  record: Pick<MfaTokenRecord, "clientId" | "audience" | "scope">,
+  user: User,
+  extras: TokenExtras = {},
+): Reply {
   const c = rt.config;
   const now = rt.clock.now();
   const scope = record.scope;
   const openid = scope.split(" ").includes("openid");
   const mfaApi = record.audience !== undefined && rt.mfaAudiences.has(record.audience);
   const expiresIn = mfaApi ? c.mfaAccessTokenTtlSeconds : c.accessTokenTtlSeconds;
+  const amr = extras.mfa === false ? {} : { amr: ["mfa"] };
   const userinfo = `${c.issuer.endsWith("/") ? c.issuer : `${c.issuer}/`}userinfo`;
   const aud =
     record.audience === undefined
@@ -214,7 +250,7 @@ export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
     {
       field: "access_token",
       input: rt.signer.signingInput(
-        { sub: user.id, aud, azp: record.clientId, scope, amr: ["mfa"] },
+        { sub: user.id, aud, azp: record.clientId, scope, ...amr },
         expiresIn,
         now,
       ),
@@ -234,13 +270,15 @@ export function tokens(rt: Runtime, record: MfaTokenRecord, user: User): Reply {
           nickname: user.username,
           email: user.email,
           email_verified: true,
-          amr: ["mfa"],
+          ...amr,
+          ...(extras.nonce === undefined ? {} : { nonce: extras.nonce }),
         },
         ID_TOKEN_TTL_SECONDS,
         now,
       ),
     });
   }
+  if (extras.refreshToken !== undefined) body.refresh_token = extras.refreshToken;
   body.scope = scope;
   body.expires_in = expiresIn;
   body.token_type = "Bearer";

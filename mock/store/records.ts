@@ -106,6 +106,8 @@ export interface MfaTokenRecord {
   expiresAt: number;
   /** Oldest first; capped so one token cannot pile up transactions. */
   oobCodes: string[];
+  /** The refresh-token family whose refresh answered mfa_required with this token (docs/behaviour.md#mfa-on-refresh). */
+  refreshFamily?: string;
 }
 
 export interface OobTransaction {
@@ -130,4 +132,6 @@ export interface Client {
   /** A Private Key JWT client's credential (made on first use: the mock's key pair is generated lazily). */
   assertion?: () => AssertionCredential;
   name: string;
+  /** A single-page app: /authorize requires PKCE (S256) of it (docs/behaviour.md#login). */
+  spa?: boolean;
 }

@@ -6,6 +6,7 @@
  */
 
 import { en, Faker } from "@faker-js/faker";
+import { LoginStore } from "./login.ts";
 import { createRng, deviceId, opaqueToken, recoveryCode } from "./random.ts";
 import type {
   Authenticator,
@@ -47,6 +48,8 @@ export class CapacityError extends Error {}
 export class MockState {
   readonly users = new Map<string, User>();
   readonly clients = new Map<string, Client>();
+  /** The login surface's sessions, codes and refresh-token families (store/login.ts). */
+  readonly login = new LoginStore();
   private readonly logins = new Map<string, User>();
   private readonly mfaTokens = new Map<string, MfaTokenRecord>();
   private readonly oob = new Map<string, OobTransaction>();

@@ -1223,7 +1223,9 @@ export const discriminatorValues: Record<string, string[]> = {
     "http://auth0.com/oauth/grant-type/password-realm",
     "http://auth0.com/oauth/grant-type/mfa-oob",
     "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-    "http://auth0.com/oauth/grant-type/mfa-otp"
+    "http://auth0.com/oauth/grant-type/mfa-otp",
+    "authorization_code",
+    "refresh_token"
   ],
   "error": [
     "mfa_required",

@@ -406,7 +406,50 @@ export interface components {
          */
         TokenRequest: {
             grant_type: string;
-        } & (components["schemas"]["PasswordGrant"] | components["schemas"]["PasswordRealmGrant"] | components["schemas"]["MfaOobGrant"] | components["schemas"]["MfaRecoveryCodeGrant"] | components["schemas"]["MfaOtpGrant"]);
+        } & (components["schemas"]["PasswordGrant"] | components["schemas"]["PasswordRealmGrant"] | components["schemas"]["MfaOobGrant"] | components["schemas"]["MfaRecoveryCodeGrant"] | components["schemas"]["MfaOtpGrant"] | components["schemas"]["AuthorizationCodeGrant"] | components["schemas"]["RefreshTokenGrant"]);
+        /**
+         * @description The code of `GET /authorize` (docs/behaviour.md#code-grant): single use, short-lived, bound to
+         *     the client and the `redirect_uri` of the authorization request; `code_verifier` is required
+         *     when the request carried a `code_challenge` (PKCE S256, always for a single-page app).
+         *     A refused code: 403 `invalid_grant` ("Invalid authorization code", "Failed to verify code
+         *     verifier", [U] "Invalid redirect_uri").
+         */
+        AuthorizationCodeGrant: {
+            /** @constant */
+            grant_type: "authorization_code";
+            client_id: string;
+            code: string;
+            redirect_uri?: string;
+            code_verifier?: string;
+        } & (WithRequired<components["schemas"]["ClientAuthentication"], "client_id"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "AuthorizationCodeGrant";
+        });
+        /**
+         * @description A refresh token (docs/behaviour.md#refresh-tokens): rotated on every use by default; a
+         *     rotated-away token used again revokes its whole family (403 `invalid_grant` "Unknown or
+         *     invalid refresh token."). With MFA on refresh (docs/behaviour.md#mfa-on-refresh) the answer is
+         *     403 `mfa_required` with an `mfa_token` until an MFA grant completes in the token's family; that
+         *     grant answers a rotated `refresh_token`.
+         */
+        RefreshTokenGrant: {
+            /** @constant */
+            grant_type: "refresh_token";
+            client_id: string;
+            refresh_token: string;
+            redirect_uri?: string;
+            audience?: string;
+            scope?: string;
+        } & (WithRequired<components["schemas"]["ClientAuthentication"], "client_id"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "RefreshTokenGrant";
+        });
         PasswordGrant: {
             /** @constant */
             grant_type: "password";
