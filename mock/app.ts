@@ -12,7 +12,8 @@
 
 import { type ConfigInput, type MockConfig, resolveConfig } from "./config/config.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
-import { byteLength, type Fields, parseBody } from "./http/body.ts";
+import { byteLength, type Fields, mediaType, parseBody } from "./http/body.ts";
+import { bearerMatches, bounded, declaresJson, isWrite } from "./http/guards.ts";
 import type { MockRequest, MockResponse, OperationRoute, Route, RouteRequest } from "./http/request.ts";
 import { isRoute, NOT_FOUND, type Refusal } from "./http/router.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
@@ -48,6 +49,8 @@ export interface MockApp {
   reset(): void;
   /** Internal runtime, for the server adapter and white-box tests. */
   readonly runtime: Runtime;
+  /** The id of the route a request goes to (the operationId, `control/<path>`, ...), or "" for none: the request log's. */
+  routeId(method: string, path: string): string;
 }
 
 const JSON_MFA = "application/json; charset=utf-8";
@@ -60,6 +63,8 @@ const CORS_EXPOSE = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset
  */
 export function createMockApp(config?: ConfigInput, opts?: { clock?: Clock }): MockApp {
   const rt = new Runtime(resolveConfig(config ?? {}), opts?.clock);
+  // A secret the caller gave is the user's and never answered; the one the mock made up may be.
+  if (config?.clientSecret === undefined) rt.generatedSecret = rt.config.clientSecret;
   const internalError = (req: MockRequest, err: unknown): MockResponse => {
     console.error(`mock: internal error on ${req.method} ${req.url.split("?")[0]}:`, err);
     return { status: 500, headers: { "content-type": JSON_MFA }, body: errors.internalError.json };
@@ -107,6 +112,10 @@ export function createMockApp(config?: ConfigInput, opts?: { clock?: Clock }): M
     outbox: rt.outbox,
     reset: () => rt.reset(),
     runtime: rt,
+    routeId(method, path) {
+      const matched = routes.match(method, path);
+      return isRoute(matched) ? matched.id : "";
+    },
   };
 }
 
@@ -257,22 +266,47 @@ function controlAnswer(
   path: string,
   query: string,
 ): MockResponse {
-  const reply = isRoute(matched)
-    ? matched.handler(rt, {
-        method: req.method,
-        url: req.url,
-        headers: req.headers,
-        body: req.body,
-        path,
-        query,
-        param: routes.param(matched, path),
-        fields: EMPTY,
-        now: rt.clock.now(),
-      })
-    : refused(matched, req.method, path);
+  const guarded = controlRefusal(rt, req, matched);
+  const reply =
+    guarded ??
+    (isRoute(matched)
+      ? matched.handler(rt, {
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: req.body,
+          path,
+          query,
+          param: routes.param(matched, path),
+          fields: EMPTY,
+          now: rt.clock.now(),
+        })
+      : refused(matched, req.method, path));
   const headers: Record<string, string> = { "content-type": JSON_MFA };
   if (reply.headers) Object.assign(headers, reply.headers);
   return { status: reply.status, headers, body: serialise(reply.body) };
+}
+
+/**
+ * The control API's guards (http/guards.ts, docs/behaviour.md#exposure), before any handler: with a
+ * control token, its Bearer (also on an unknown path, which would otherwise tell what exists); then a
+ * write's media type, so that a browser cannot send it cross-site without a preflight. A preflight
+ * (OPTIONS) gets no CORS header from the control API, so the browser never sends the write.
+ */
+function controlRefusal(rt: Runtime, req: MockRequest, matched: Route<Runtime> | Refusal): Reply | undefined {
+  const token = rt.config.controlToken;
+  if (token !== "") {
+    const authorization = req.headers.authorization;
+    if (!bearerMatches(authorization, token)) {
+      const entry = authorization === undefined ? errors.controlTokenMissing : errors.controlTokenWrong;
+      return { ...fail(entry), headers: { "www-authenticate": 'Bearer realm="__mock"' } };
+    }
+  }
+  const contentType = req.headers["content-type"];
+  if (isRoute(matched) && isWrite(req.method) && !declaresJson(contentType)) {
+    return fail(errors.controlWriteNotJson(bounded(mediaType(contentType))));
+  }
+  return undefined;
 }
 
 /** A Management API answer (its own headers) with the figures of the bucket it took from. */

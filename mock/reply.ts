@@ -231,8 +231,9 @@ export const errors = {
   authenticatorNotFound: entry(404, "not_found", "Authenticator not found."),
 
   // --- the control API (control/api.ts) ---------------------------------------------------------
-  unknownControlPath: (path: string) =>
-    entry(404, "not_found", `Unknown control path ${path}; see GET /__mock/health.`),
+  /** `routes`: every control route, so a wrong path is not a dead end. */
+  unknownControlPath: (path: string, routes: string) =>
+    entry(404, "not_found", `Unknown control path ${path}; the control routes: ${routes}.`),
   invalidConfig: (message: string) => entry(400, "invalid_config", message),
   /** A control field that must be a bounded non-empty string. */
   invalidString: (name: string, max: number) =>
@@ -252,6 +253,33 @@ export const errors = {
   ),
 
   // --- the Guardian stand-in (control/guardian.ts) ----------------------------------------------
+  // --- who may reach the mock (http/guards.ts; docs/behaviour.md#exposure) ----------------------
+  /** The Host names no name the mock serves (DNS rebinding); `host` is quoted bounded (guards.ts). */
+  hostNotAllowed: (host: string) =>
+    entry(
+      403,
+      "access_denied",
+      `Host "${host}" is not allowed. The mock answers loopback names and addresses, IP addresses, its domain and issuer, and the names of --allowed-hosts (MOCK_ALLOWED_HOSTS, allowedHosts): add the name there to reach the mock by it.`,
+    ),
+  controlTokenMissing: entry(
+    401,
+    "unauthorized",
+    "The control API needs Authorization: Bearer <control token> (the token the mock was started with: --control-token, MOCK_CONTROL_TOKEN or controlToken).",
+  ),
+  controlTokenWrong: entry(401, "unauthorized", "The control token is wrong."),
+  /** A control write (POST, PUT, DELETE under /__mock) without `application/json`. */
+  controlWriteNotJson: (type: string) =>
+    entry(
+      415,
+      "invalid_request",
+      `Unsupported content type: ${type || "(none)"}. Control writes take application/json only (a browser cannot send it cross-site without a preflight, which the control API refuses).`,
+    ),
+  privateKeyNeedsToken: entry(
+    403,
+    "access_denied",
+    "The mock listens off loopback without a control token: the Private Key JWT private key is given only to a caller with one. Start the mock with --control-token (MOCK_CONTROL_TOKEN).",
+  ),
+
   enrollmentTxIdRequired: entry(
     400,
     "invalid_request",

@@ -44,6 +44,16 @@ export class Runtime {
    * the main thread (and `handle()` always does).
    */
   signingPool: SigningPool | undefined = undefined;
+  /**
+   * True when the server listens off loopback (set by http/server.ts): what loopback excuses (the
+   * Private Key JWT private key without a control token, a generated secret shown) is not excused.
+   */
+  exposed = false;
+  /**
+   * The client secret the mock generated (the configuration gave none), which the control API may
+   * show; a secret the user gave is never answered (docs/behaviour.md#exposure). Set by the app.
+   */
+  generatedSecret: string | undefined = undefined;
 
   constructor(config: MockConfig, clock?: Clock) {
     this.config = config;

@@ -51,6 +51,56 @@ describe("control API (/__mock)", () => {
     assert.equal(json(await app.request("/__mock/stats")).requests, 0);
   });
 
+  it("never answers a client secret the user gave; the generated one stays visible on loopback", async () => {
+    const given = "RealTenantSecret-0123456789abcdef";
+    const app = createMockApp({ clientSecret: given, signingThreads: 0 });
+    const res = await app.request("/__mock/config");
+    assert.equal(res.status, 200);
+    assert.ok(!res.body.includes(given), "the user's secret is not in the answer");
+    assert.equal(json(res).client_secret, "•••[33]");
+    // Written back as read (the masked value), the secret stays the user's.
+    const put = await app.request("/__mock/config", { method: "PUT", body: json(res) });
+    assert.equal(put.status, 200, put.body);
+    assert.equal(app.config().clientSecret, given);
+    // A secret set at run time is the user's too.
+    const generated = createMockApp({ signingThreads: 0 });
+    const own = generated.config().clientSecret;
+    assert.equal(json(await generated.request("/__mock/config")).client_secret, own, "the suites read it");
+    await generated.request("/__mock/config", { method: "PUT", body: { client_secret: given } });
+    assert.equal(json(await generated.request("/__mock/config")).client_secret, "•••[33]");
+  });
+
+  it("off loopback without a control token: no private key, no generated secret", async () => {
+    const app = createMockApp({ signingThreads: 0 });
+    app.runtime.exposed = true; // as http/server.ts sets it when bound off loopback
+    const key = await app.request("/__mock/private-key-jwt");
+    assert.equal(key.status, 403);
+    assert.equal(json(key).error, "access_denied");
+    assert.match(String(json(key).error_description), /--control-token \(MOCK_CONTROL_TOKEN\)/);
+    assert.match(String(json(await app.request("/__mock/config")).client_secret), /^•••\[64\]$/);
+    // With a token, its holder gets both.
+    const token = "ctl-0123456789abcdef-token";
+    const guarded = createMockApp({ signingThreads: 0, controlToken: token });
+    guarded.runtime.exposed = true;
+    const authorization = { authorization: `Bearer ${token}` };
+    assert.equal((await guarded.request("/__mock/private-key-jwt", { headers: authorization })).status, 200);
+    const config = json(await guarded.request("/__mock/config", { headers: authorization }));
+    assert.equal(config.client_secret, guarded.config().clientSecret);
+  });
+
+  it("answers a preflight (OPTIONS) under /__mock without any CORS header", async () => {
+    const app = createMockApp({ signingThreads: 0 });
+    const res = await app.request("/__mock/clock", {
+      method: "OPTIONS",
+      headers: { origin: "https://attacker.example", "access-control-request-method": "POST" },
+    });
+    assert.ok(res.status >= 400);
+    assert.deepEqual(
+      Object.keys(res.headers).filter((h) => h.startsWith("access-control-")),
+      [],
+    );
+  });
+
   it("is absent when switched off: /__mock answers like any unknown Auth0 path", async () => {
     const app = createMockApp({ control: false });
     const res = await app.request("/__mock/health");

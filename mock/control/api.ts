@@ -4,6 +4,7 @@
  * of deviations and the Guardian stand-in (guardian.ts). JSON in and out; errors keep Auth0's envelope so one client handles both.
  */
 
+import { maskSecret } from "../../redaction/mask.ts";
 import { ConfigError, fromControlJson, resolveConfig, toPublicConfig } from "../config/config.ts";
 import { deviations } from "../deviations.ts";
 import { parseControlBody } from "../http/body.ts";
@@ -24,13 +25,23 @@ function row(method: string, path: string, handler: Handler<Runtime>): ControlRo
   return { method, path: `/__mock${path}`, id: `control${path}`, api: "control", handler };
 }
 
-/** An unknown path under /__mock: its own 404, which points at the health route. */
-const unknown: Handler<Runtime> = (_rt, req) => fail(errors.unknownControlPath(req.path));
+/** An unknown path under /__mock (`/__mock` itself too): its own 404, which lists the control routes. */
+const unknown: Handler<Runtime> = (_rt, req) => fail(errors.unknownControlPath(req.path, routeList()));
+
+let listed: string | undefined;
+/** The control routes as a caller writes them (`GET /__mock/health`), and the CA the TLS server serves. */
+export function routeList(): string {
+  listed ??= [
+    ...controlRoutes.filter((r) => r.method !== "*").map((r) => `${r.method} ${r.path}`),
+    "GET /__mock/tls/ca.pem (over TLS)",
+  ].join(", ");
+  return listed;
+}
 
 /** The control routes, rows of the mock's route table (routes.ts). */
 export const controlRoutes: readonly ControlRoute[] = [
   row("GET", "/health", () => ok({ status: "ok", version: mockVersion })),
-  row("GET", "/config", (rt) => ok(toPublicConfig(rt.config))),
+  row("GET", "/config", (rt) => ok(publicConfig(rt))),
   row("PUT", "/config", withBody(putConfig)),
   row("POST", "/users", withBody(createUser)),
   row("GET", "/outbox", outbox),
@@ -55,8 +66,26 @@ function withBody(handler: (rt: Runtime, body: Record<string, unknown>) => Reply
   };
 }
 
+/**
+ * The configuration as the control API shows it (docs/behaviour.md#exposure): the client secret in
+ * full only when the mock generated it (a local test value the suites read) and the mock is on
+ * loopback or has a control token; a secret the user gave is masked, always.
+ */
+function publicConfig(rt: Runtime): Record<string, unknown> {
+  const shown = toPublicConfig(rt.config);
+  const secret = rt.config.clientSecret;
+  const visible = secret === rt.generatedSecret && (!rt.exposed || rt.config.controlToken !== "");
+  if (!visible) shown.client_secret = maskSecret(secret);
+  return shown;
+}
+
 function putConfig(rt: Runtime, patch: Record<string, unknown>): Reply {
   let next: ReturnType<typeof resolveConfig>;
+  // A configuration read, changed and written back carries the masked secret: it means "unchanged".
+  if (patch.client_secret === maskSecret(rt.config.clientSecret)) {
+    const { client_secret: _, ...rest } = patch;
+    patch = rest;
+  }
   try {
     next = resolveConfig(fromControlJson(patch), rt.config, "control");
   } catch (err) {
@@ -64,7 +93,7 @@ function putConfig(rt: Runtime, patch: Record<string, unknown>): Reply {
     throw err;
   }
   rt.reconfigure(next);
-  return ok(toPublicConfig(rt.config));
+  return ok(publicConfig(rt));
 }
 
 function createUser(rt: Runtime, body: Record<string, unknown>): Reply {
@@ -149,6 +178,8 @@ function stats(rt: Runtime): Reply {
  */
 function privateKeyJwt(rt: Runtime): Reply {
   const c = rt.config;
+  // Off loopback the key is a credential of a client others can reach: only a token holder gets it.
+  if (rt.exposed && c.controlToken === "") return fail(errors.privateKeyNeedsToken);
   const credential = assertionCredential(c.privateKeyJwtPublicKey, c.privateKeyJwtAlg);
   if (credential.privateKeyPem === undefined) {
     return fail(errors.noPrivateKey);

@@ -19,8 +19,13 @@ type Snake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
   : S;
 
-/** The configuration as `GET /__mock/config` answers it (snake_case; includes the client secret). */
-export type MockConfigJson = { [K in Exclude<keyof MockConfig, "faults"> as Snake<K>]: MockConfig[K] } & {
+/**
+ * The configuration as `GET /__mock/config` answers it (snake_case; the client secret masked unless
+ * the mock generated it; never the control token).
+ */
+export type MockConfigJson = {
+  [K in Exclude<keyof MockConfig, "faults" | "controlToken"> as Snake<K>]: MockConfig[K];
+} & {
   faults: { [K in keyof Faults as Snake<K>]: Faults[K] };
 };
 
@@ -162,6 +167,8 @@ export interface MockControlOptions {
   ca?: string;
   /** Sends with this `fetch` instead of node:http (then `ca` is the fetch's business). */
   fetch?: typeof fetch;
+  /** The mock's control token (`--control-token`): sent as `Authorization: Bearer <token>` on every call. */
+  token?: string;
 }
 
 /**
@@ -170,11 +177,11 @@ export interface MockControlOptions {
  */
 export function mockControl(url: string, opts: MockControlOptions = {}): MockControl {
   const base = new URL(url);
-  const { fetch: viaFetch, ca } = opts;
+  const { fetch: viaFetch, ca, token } = opts;
   return controlOver(
     viaFetch === undefined
-      ? (method, path, body) => overHttp(base, method, path, body, ca)
-      : (method, path, body) => overFetch(viaFetch, base, method, path, body),
+      ? (method, path, body) => overHttp(base, method, path, body, ca, token)
+      : (method, path, body) => overFetch(viaFetch, base, method, path, body, token),
   );
 }
 
@@ -242,6 +249,17 @@ export function controlOver(send: ControlSend): MockControl {
   };
 }
 
+/**
+ * The headers of one control request: a write declares JSON even without a body (the mock refuses
+ * any other write, docs/behaviour.md#exposure); the token when there is one.
+ */
+export function controlHeaders(method: string, token: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (method !== "GET" && method !== "HEAD") headers["content-type"] = "application/json";
+  if (token !== undefined && token !== "") headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
 /** `?a=1&b=2` of the defined fields, or "" when there are none. */
 function query(fields: Record<string, string | undefined>): string {
   const q = new URLSearchParams();
@@ -257,6 +275,7 @@ function overHttp(
   path: string,
   body: unknown,
   ca: string | undefined,
+  token: string | undefined,
 ): Promise<ControlAnswer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const target = new URL(path, base);
@@ -266,7 +285,7 @@ function overHttp(
       target,
       {
         method,
-        headers: payload === undefined ? {} : { "content-type": "application/json" },
+        headers: controlHeaders(method, token),
         ...(ca === undefined ? {} : { ca }),
       },
       (res) => {
@@ -289,10 +308,11 @@ async function overFetch(
   method: string,
   path: string,
   body: unknown,
+  token: string | undefined,
 ): Promise<ControlAnswer> {
   const res = await doFetch(new URL(path, base), {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: controlHeaders(method, token),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.text() };

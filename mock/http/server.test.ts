@@ -163,7 +163,7 @@ describe("the real server on 127.0.0.1:0", () => {
       socket.on("error", () => {});
       socket.on("close", () => resolve({ answer, sent, ms: Date.now() - started }));
       socket.setTimeout(15_000, () => socket.destroy());
-      socket.write("POST /mfa/associate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n");
+      socket.write("POST /mfa/associate HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n");
       socket.write(`content-length: ${4 * LINGER.bytes}\r\n\r\n`);
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       const pump = (until: number) => {
@@ -205,7 +205,7 @@ describe("the real server on 127.0.0.1:0", () => {
       const { port } = new URL(base);
       await new Promise<void>((resolve) => {
         const socket = connect(Number(port), "127.0.0.1", () => {
-          socket.write("POST /mfa/challenge HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n");
+          socket.write("POST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n");
           socket.write('content-length: 1000\r\n\r\n{"mfa_token": "');
           setTimeout(() => row.end(socket), 50);
         });
@@ -234,16 +234,16 @@ describe("the real server on 127.0.0.1:0", () => {
   }
 
   const malformed = [
-    { name: "a method with a space", bytes: "PO ST /mfa/challenge HTTP/1.1\r\nhost: x\r\n\r\n", status: 400 },
+    { name: "a method with a space", bytes: "PO ST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n", status: 400 },
     { name: "a header name with a space", bytes: "GET / HTTP/1.1\r\nbad header: 1\r\n\r\n", status: 400 },
     {
       name: "a non-numeric content-length",
-      bytes: "POST /oauth/token HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n",
+      bytes: "POST /oauth/token HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: abc\r\n\r\n",
       status: 400,
     },
     {
       name: "headers over the parser's limit",
-      bytes: `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`,
+      bytes: `GET / HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`,
       status: 431,
     },
   ];

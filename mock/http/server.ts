@@ -8,9 +8,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import { createMockApp, type MockApp, type MockResponse } from "../app.ts";
 import type { ConfigInput } from "../config/config.ts";
+import { errors } from "../reply.ts";
 import {
   certificateHosts,
   type LocalCa,
@@ -19,7 +20,10 @@ import {
   type TlsOptions,
 } from "../tls/tls.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
-import { reachableAsLocalhost } from "./loopback.ts";
+import { bearerMatches, bounded, hostAllowed } from "./guards.ts";
+import { listen } from "./front.ts";
+import { isLoopback, reachableAsLocalhost } from "./loopback.ts";
+import { openRequestLog, type RequestLog } from "./request-log.ts";
 
 const CA_PATH = "/__mock/tls/ca.pem";
 const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
@@ -55,28 +59,29 @@ export async function startMockServer(opts?: {
   const credentials = tlsOptions
     ? await serverCredentials(tlsOptions, certificateHosts(rt.config.domain, host), opts?.tlsNames)
     : undefined;
+  // Off loopback, what loopback excuses is not excused (docs/behaviour.md#exposure).
+  rt.exposed = !isLoopback(host);
+  // Opened before listening: a log that cannot be written fails the start, not the first request.
+  const log = rt.config.log === "" ? undefined : openRequestLog(rt.config.log);
   const threads = rt.config.signingThreads;
   const pool = threads > 0 ? new SigningPool(threads) : undefined;
   rt.signingPool = pool;
-  const listener = (req: IncomingMessage, res: ServerResponse) => onRequest(app, req, res, credentials?.ca);
+  const listener = (req: IncomingMessage, res: ServerResponse) =>
+    onRequest(app, req, res, credentials?.ca, log);
   const server = credentials
     ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, listener)
     : createServer(listener);
   server.on("clientError", onClientError);
   // Keep-alive connections would hold close() open; the mock owns its sockets, so it ends them.
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: Error) => {
-      void pool?.close();
-      reject(err);
-    };
-    server.once("error", failed);
-    server.listen(opts?.port ?? 4010, host, () => {
-      server.off("error", failed);
-      resolve();
-    });
+  // front.ts: over TLS, a plain HTTP request gets a 400 that says so; 127.0.0.1 also listens on ::1.
+  const https = credentials !== undefined;
+  const front = await listen(server, { port: opts?.port ?? 4010, host, https }).catch((err: unknown) => {
+    log?.close();
+    void pool?.close();
+    throw err;
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = front;
   const url = credentials
     ? // Reachable as localhost, the name the certificate carries (a container's 0.0.0.0 too).
       `https://${reachableAsLocalhost(host) ? "localhost" : bracketed(host)}:${port}`
@@ -93,11 +98,9 @@ export async function startMockServer(opts?: {
     app,
     tls: credentials ? { ca: credentials.ca } : undefined,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
+      await front.close();
       rt.signingPool = undefined;
+      log?.close();
       await pool?.close();
     },
   };
@@ -118,9 +121,44 @@ function bracketed(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-function onRequest(app: MockApp, req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
+function onRequest(
+  app: MockApp,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ca: LocalCa | undefined,
+  log: RequestLog | undefined,
+): void {
+  if (log !== undefined) logWhenAnswered(app, req, res, log);
+  // DNS rebinding: a page whose name now points here names itself in Host (http/guards.ts).
+  const host = req.headers.host;
+  if (!hostAllowed(host, app.runtime.config)) {
+    req.resume();
+    const refusal = errors.hostNotAllowed(bounded(host ?? ""));
+    write(res, {
+      status: refusal.status,
+      headers: { "content-type": "application/json; charset=utf-8", connection: "close" },
+      body: refusal.json,
+    });
+    return;
+  }
   // The CA is the server's, not the app's: served here so that a client can fetch what to trust.
   if (req.url === CA_PATH && app.runtime.config.control) {
+    const token = app.runtime.config.controlToken;
+    const authorization = req.headers.authorization;
+    if (token !== "" && !bearerMatches(authorization, token)) {
+      // As every control route (app.ts's controlRefusal): the CA is public, the rule is simpler whole.
+      req.resume();
+      const refusal = authorization === undefined ? errors.controlTokenMissing : errors.controlTokenWrong;
+      write(res, {
+        status: refusal.status,
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "www-authenticate": 'Bearer realm="__mock"',
+        },
+        body: refusal.json,
+      });
+      return;
+    }
     serveCa(req, res, ca);
     return;
   }
@@ -181,6 +219,21 @@ function onEnd(this: Reading): void {
         this.mockRes.destroy();
       });
   else deliver(app, this.mockRes, answer);
+}
+
+/** Writes the request's log line once its answer is sent (a connection cut before that writes none). */
+function logWhenAnswered(app: MockApp, req: IncomingMessage, res: ServerResponse, log: RequestLog): void {
+  const start = Date.now();
+  const t0 = performance.now();
+  res.once("finish", () => {
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const route = url.startsWith(CA_PATH)
+      ? "control/tls/ca.pem"
+      : app.routeId(method, q === -1 ? url : url.slice(0, q));
+    log.write({ start, method, url, route, status: res.statusCode, durationMs: performance.now() - t0 });
+  });
 }
 
 /** `GET /__mock/tls/ca.pem`: the local CA's certificate, or a 404 that says why there is none. */
