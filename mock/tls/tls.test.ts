@@ -8,9 +8,12 @@ import { after, describe, it } from "node:test";
 import { ConfigError } from "../config/errors.ts";
 import { startMockServer } from "../http/server.ts";
 import {
+  CA_DAYS,
   certificateHosts,
   issueServerCertificate,
+  LEAF_DAYS,
   loadOrCreateCa,
+  readServerFiles,
   serverCredentials,
   TlsError,
   type TlsNames,
@@ -56,7 +59,8 @@ describe("the local CA", () => {
     assert.equal(statSync(path.join(dir, "ca")).mode & 0o777, 0o700);
     const cert = new X509Certificate(first.certPem);
     assert.equal(cert.ca, true);
-    assert.ok(Date.parse(cert.validTo) > Date.now() + 5 * 365 * 86_400_000, "valid for years");
+    // Two years (CA_DAYS): long enough to trust once, short enough to age out.
+    assert.ok(Date.parse(cert.validTo) > Date.now() + 365 * 86_400_000, "valid for more than a year");
   });
 
   it("is one CA when several mocks make it at once", async () => {
@@ -218,5 +222,170 @@ describe("the mock over TLS", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("TLS bounds and fail-fast", () => {
+  it("fails at once, naming --tls-dir, for a folder that cannot be made (was: recursive mkdir spinning forever)", async () => {
+    const started = Date.now();
+    await assert.rejects(
+      serverCredentials({ dir: "/proc/1/nope" }, ["localhost"], {
+        cert: "--tls-cert",
+        key: "--tls-key",
+        dir: "--tls-dir",
+      }),
+      (e: unknown) => e instanceof TlsError && /^--tls-dir: /.test(e.message) && e.option === "--tls-dir",
+    );
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  });
+
+  it("fails at once for a folder under a file", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "file"), "x");
+    await assert.rejects(
+      loadOrCreateCa(path.join(dir, "file", "tls"), "--tls-dir"),
+      (e: unknown) => e instanceof TlsError && /^--tls-dir: .*not a (folder|directory)/.test(e.message),
+    );
+  });
+
+  it("makes missing parents owner-only", async () => {
+    const dir = path.join(tempDir(), "a", "b");
+    await loadOrCreateCa(dir);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(path.dirname(dir)).mode & 0o777, 0o700);
+  });
+
+  // Whoever can write the CA's folder can put their own CA there, which this machine then trusts.
+  const loose: Array<{ name: string; folder: (dir: string) => string; mode: number }> = [
+    { name: "a --tls-dir writable by all (0777)", folder: (dir) => dir, mode: 0o777 },
+    { name: "a --tls-dir writable by its group (0770)", folder: (dir) => dir, mode: 0o770 },
+    { name: "a CA folder writable by others (0703)", folder: (dir) => path.join(dir, "ca"), mode: 0o703 },
+  ];
+  for (const row of loose) {
+    it(`refuses ${row.name}, saying chmod 700`, async () => {
+      const dir = tempDir();
+      await loadOrCreateCa(dir);
+      const folder = row.folder(dir);
+      chmodSync(folder, row.mode);
+      await assert.rejects(loadOrCreateCa(dir, "--tls-dir"), (e: unknown) => {
+        assert.ok(e instanceof TlsError);
+        assert.equal(
+          e.message,
+          `--tls-dir: ${folder} is writable by group or others (mode ${row.mode.toString(8)}), so another user could replace the CA: chmod 700 ${folder}`,
+        );
+        return true;
+      });
+    });
+  }
+
+  it("refuses a folder of another user (when there is one to test with: /tmp itself is root's)", async (t) => {
+    if (process.getuid?.() === 0) return t.skip("running as root: every folder is ours to use");
+    // The sticky /tmp is world-writable too; ownership is checked first, so the message is about it.
+    await assert.rejects(
+      loadOrCreateCa(tmpdir(), "--tls-dir"),
+      (e: unknown) => e instanceof TlsError && /belongs to user \d+, not to you/.test(e.message),
+    );
+  });
+
+  it(`issues leaf certificates for ${LEAF_DAYS} days and a new CA for ${CA_DAYS} days`, async () => {
+    const ca = await loadOrCreateCa(tempDir());
+    const { cert } = await issueServerCertificate(ca, ["localhost"]);
+    const days = (c: string) => {
+      const x = new X509Certificate(c);
+      return Math.round((Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86_400_000);
+    };
+    // Valid from a day ago (clock skew).
+    assert.equal(days(cert), LEAF_DAYS + 1);
+    assert.equal(days(ca.certPem), CA_DAYS + 1);
+  });
+});
+
+describe("your certificate and key (--tls-cert, --tls-key)", () => {
+  const names = { cert: "--tls-cert", key: "--tls-key", dir: "--tls-dir" };
+  /** Two certificate-and-key pairs from one CA, written as files. */
+  async function files() {
+    const dir = tempDir();
+    const ca = await loadOrCreateCa(dir);
+    const a = await issueServerCertificate(ca, ["localhost"]);
+    const b = await issueServerCertificate(ca, ["localhost"]);
+    const write = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    return {
+      cert: write("cert.pem", a.cert),
+      key: write("key.pem", a.key),
+      otherKey: write("other-key.pem", b.key),
+      text: write("notes.txt", "hello"),
+      brokenCert: write("broken.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+    };
+  }
+
+  it("takes a matching pair", async () => {
+    const f = await files();
+    const pair = readServerFiles(f.cert, f.key, names);
+    assert.match(pair.cert, /BEGIN CERTIFICATE/);
+  });
+
+  const bad: Array<{
+    name: string;
+    pick: (f: Awaited<ReturnType<typeof files>>) => [string, string];
+    says: RegExp;
+    option: string;
+  }> = [
+    {
+      name: "a key that is not the certificate's",
+      pick: (f) => [f.cert, f.otherKey],
+      says: /^--tls-cert and --tls-key do not match: the key in .* is not the one of the certificate in /,
+      option: "--tls-key",
+    },
+    {
+      name: "the two files swapped",
+      pick: (f) => [f.key, f.cert],
+      says: /^--tls-cert and --tls-key look swapped: .* holds a private key and .* a certificate$/,
+      option: "--tls-cert",
+    },
+    {
+      name: "a certificate that is no PEM",
+      pick: (f) => [f.text, f.key],
+      says: /^--tls-cert: .* is not a PEM file$/,
+      option: "--tls-cert",
+    },
+    {
+      name: "a key that is no PEM",
+      pick: (f) => [f.cert, f.text],
+      says: /^--tls-key: .* is not a PEM file$/,
+      option: "--tls-key",
+    },
+    {
+      name: "a key file that holds a certificate",
+      pick: (f) => [f.cert, f.cert],
+      says: /^--tls-key: .* holds no "BEGIN PRIVATE KEY" block$/,
+      option: "--tls-key",
+    },
+    {
+      name: "a certificate that does not parse",
+      pick: (f) => [f.brokenCert, f.key],
+      says: /^--tls-cert: .* is not a valid certificate/,
+      option: "--tls-cert",
+    },
+  ];
+  for (const row of bad) {
+    it(`refuses ${row.name}, naming the option`, async () => {
+      const [cert, key] = row.pick(await files());
+      assert.throws(
+        () => readServerFiles(cert, key, names),
+        (e: unknown) => e instanceof TlsError && row.says.test(e.message) && e.option === row.option,
+      );
+    });
+  }
+
+  it("names the library's options when called as the library (tls.cert)", async () => {
+    const f = await files();
+    await assert.rejects(
+      serverCredentials({ cert: f.cert, key: f.otherKey }, ["localhost"]),
+      (e: unknown) => e instanceof TlsError && /^tls\.cert and tls\.key do not match/.test(e.message),
+    );
   });
 });

@@ -8,8 +8,17 @@
  * Certificates come from `selfsigned` (Node's WebCrypto through @peculiar/x509: a CA, then
  * certificates it signs), loaded only when TLS is on so a plain mock starts as fast as before.
  */
-import { X509Certificate } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -46,6 +55,13 @@ const CA_CERT = "ca.pem";
 const CA_KEY = "ca-key.pem";
 const CA_NAME = "auth0-mfa-mock local CA";
 const DAY_MS = 86_400_000;
+/** A new local CA's lifetime: two years (docs/behaviour.md#tls); an expired one says how to renew it. */
+export const CA_DAYS = 730;
+/**
+ * A server certificate's lifetime: 30 days (docs/behaviour.md#tls). Each start issues a fresh one, so
+ * a leaked key is worth a month at most; a mock that runs longer is restarted to renew it.
+ */
+export const LEAF_DAYS = 30;
 
 /** `$XDG_DATA_HOME/auth0-mfa-mock/tls`, else `~/.local/share/auth0-mfa-mock/tls` (where mkcert keeps its CA too). */
 export function defaultTlsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -81,11 +97,7 @@ export async function serverCredentials(
         missing,
       );
     }
-    return {
-      cert: readPem(opts.cert, names.cert),
-      key: readPem(opts.key, names.key),
-      ca: undefined,
-    };
+    return { ...readServerFiles(opts.cert, opts.key, names), ca: undefined };
   }
   const ca = await loadOrCreateCa(opts.dir ?? defaultTlsDir(), names.dir);
   return { ...(await issueServerCertificate(ca, hosts)), ca };
@@ -102,6 +114,132 @@ function readPem(file: string, option: string): string {
   return text;
 }
 
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----/;
+const KEY_BLOCK = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+
+/**
+ * Your certificate and key, checked before the server starts, each error naming the option as the
+ * caller wrote it: not PEM, the two files swapped, a certificate that does not parse or has expired,
+ * a key that does not parse (or is encrypted), a key that is not the certificate's.
+ */
+export function readServerFiles(certFile: string, keyFile: string, names: TlsNames = API_NAMES): TlsPair {
+  const cert = readPem(certFile, names.cert);
+  const key = readPem(keyFile, names.key);
+  if (!CERT_BLOCK.test(cert) && KEY_BLOCK.test(cert) && CERT_BLOCK.test(key)) {
+    throw new TlsError(
+      `${names.cert} and ${names.key} look swapped: ${certFile} holds a private key and ${keyFile} a certificate`,
+      names.cert,
+    );
+  }
+  if (!CERT_BLOCK.test(cert)) {
+    throw new TlsError(`${names.cert}: ${certFile} holds no "BEGIN CERTIFICATE" block`, names.cert);
+  }
+  if (!KEY_BLOCK.test(key)) {
+    throw new TlsError(`${names.key}: ${keyFile} holds no "BEGIN PRIVATE KEY" block`, names.key);
+  }
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (e) {
+    throw new TlsError(
+      `${names.cert}: ${certFile} is not a valid certificate (${(e as Error).message})`,
+      names.cert,
+    );
+  }
+  if (Date.parse(x509.validTo) <= Date.now()) {
+    throw new TlsError(
+      `${names.cert}: the certificate in ${certFile} expired on ${x509.validTo}`,
+      names.cert,
+    );
+  }
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPrivateKey(key);
+  } catch (e) {
+    throw new TlsError(
+      `${names.key}: ${keyFile} is not a usable private key (${(e as Error).message}; an encrypted key is not supported)`,
+      names.key,
+    );
+  }
+  if (!x509.checkPrivateKey(keyObject)) {
+    throw new TlsError(
+      `${names.cert} and ${names.key} do not match: the key in ${keyFile} is not the one of the certificate in ${certFile}`,
+      names.key,
+    );
+  }
+  return { cert, key };
+}
+
+/** A certificate and its key (PEM). */
+export interface TlsPair {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Makes `dir` and its missing parents one level at a time (Node's recursive mkdirSync loops forever
+ * under /proc), each new level private (0700). Fails at once with a TlsError naming `option`.
+ */
+function makeFolder(dir: string, option: string): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw caFailure(option, `cannot make ${dir}: ${at}: ${(e as Error).message}`);
+      }
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw caFailure(option, `cannot make ${dir}: ${at} is not a folder`);
+      break;
+    }
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") continue; // made meanwhile by another start
+      throw caFailure(option, `cannot make ${dir}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * The CA's folders must be the user's own and writable by nobody else: whoever can write there can
+ * put a CA of their own in its place, which this machine's clients then trust. Refused, with the fix.
+ */
+function checkPrivateFolder(folder: string, option: string): void {
+  if (process.platform === "win32" || typeof process.getuid !== "function") return;
+  let stat: Stats;
+  try {
+    stat = statSync(folder);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw caFailure(option, `cannot read ${folder}: ${(e as Error).message}`);
+  }
+  const uid = process.getuid();
+  if (stat.uid !== uid) {
+    throw caFailure(
+      option,
+      `${folder} belongs to user ${stat.uid}, not to you (${uid}): the local CA must be kept in a folder of your own; give another ${option}`,
+    );
+  }
+  if ((stat.mode & 0o022) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(3, "0");
+    throw caFailure(
+      option,
+      `${folder} is writable by group or others (mode ${mode}), so another user could replace the CA: chmod 700 ${folder}`,
+    );
+  }
+}
+
 /** A problem with the local CA, named by the option that says where it is kept (`--tls-dir`, `tls.dir`). */
 function caFailure(option: string, message: string): TlsError {
   return new TlsError(`${option}: ${message}`, option);
@@ -114,12 +252,18 @@ function caFailure(option: string, message: string): TlsError {
  */
 export async function loadOrCreateCa(dir: string, option = API_NAMES.dir): Promise<LocalCa> {
   const folder = path.join(dir, CA_FOLDER);
+  checkPrivateFolder(dir, option);
+  checkPrivateFolder(folder, option);
   const existing = readCa(folder, option);
   if (existing) return existing;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolder(dir, option);
   const fresh = await makeCa();
   const staging = path.join(dir, `.ca-${process.pid}-${Date.now()}`);
-  mkdirSync(staging, { mode: 0o700 });
+  try {
+    mkdirSync(staging, { mode: 0o700 });
+  } catch (e) {
+    throw caFailure(option, `cannot write in ${dir}: ${(e as Error).message}`);
+  }
   writeFileSync(path.join(staging, CA_KEY), fresh.keyPem, { mode: 0o600 });
   writeFileSync(path.join(staging, CA_CERT), fresh.certPem, { mode: 0o644 });
   try {
@@ -185,7 +329,7 @@ async function makeCa(): Promise<{ certPem: string; keyPem: string }> {
     curve: "P-256",
     algorithm: "sha256",
     notBeforeDate: new Date(now - DAY_MS),
-    notAfterDate: new Date(now + 10 * 365 * DAY_MS),
+    notAfterDate: new Date(now + CA_DAYS * DAY_MS),
     extensions: [
       // Path length 0: it signs server certificates, never another CA.
       { name: "basicConstraints", cA: true, pathLenConstraint: 0, critical: true },
@@ -196,8 +340,8 @@ async function makeCa(): Promise<{ certPem: string; keyPem: string }> {
 }
 
 /**
- * A server certificate signed by `ca` for `hosts`. Valid from a day ago (clock skew) for 398 days,
- * the longest validity that browsers and Apple platforms accept for TLS server certificates.
+ * A server certificate signed by `ca` for `hosts`. Valid from a day ago (clock skew) for LEAF_DAYS
+ * (30) days: each start issues a fresh one, so it need not live long.
  */
 export async function issueServerCertificate(
   ca: LocalCa,
@@ -211,7 +355,7 @@ export async function issueServerCertificate(
     curve: "P-256",
     algorithm: "sha256",
     notBeforeDate: new Date(now - DAY_MS),
-    notAfterDate: new Date(now + 398 * DAY_MS),
+    notAfterDate: new Date(now + LEAF_DAYS * DAY_MS),
     ca: { key: ca.keyPem, cert: ca.certPem },
     extensions: [
       { name: "basicConstraints", cA: false },
