@@ -22,13 +22,27 @@ import {
 
 const cliFields = fields.filter((f) => f.flag !== undefined);
 
+/** Options whose variable, set but empty, is refused rather than unset: an empty list they refuse. */
+const EMPTY_REFUSED = new Set(["factors"]);
+
 /** The option's key in the command's table: `latency-ms` for `--latency-ms`. */
 function optionName(f: Field): string {
   return (f.flag as string).slice(2);
 }
 
+/**
+ * Defaults that depend on how the mock is started or on the machine, shown as the rule that gives
+ * them (the issuer as it will be, not the library's placeholder).
+ */
+const DEFAULT_RULES: Record<string, string> = {
+  "tls.dir": "$XDG_DATA_HOME/auth0-mfa-mock/tls, else ~/.local/share/auth0-mfa-mock/tls",
+  domain: "localhost (localhost:<port> with --tls)",
+  issuer: "http://127.0.0.1:<port>/ (https://localhost:<port>/ with --tls; https://<domain>/ with --domain)",
+  signingThreads: "one per core",
+};
+
 /** The command line: one option per field, `--latency-ms` and `MOCK_LATENCY_MS` for "faults.latency_ms". */
-function mockCommand(): CommandSpec {
+export function mockCommand(): CommandSpec {
   const defaults = toPublicConfig(defaultConfig());
   const faults = defaults.faults as Record<string, unknown>;
   const server: Record<string, unknown> = {
@@ -51,7 +65,7 @@ function mockCommand(): CommandSpec {
     options[optionName(f)] = {
       type: (f.flagParse ?? f.parse) === boolean ? "boolean" : "string",
       env: f.env,
-      defaultText: JSON.stringify(shown(f)),
+      defaultText: DEFAULT_RULES[f.name] ?? JSON.stringify(shown(f)),
       description: f.help,
       parse: (text, where) => parseAs(f, where, text, true),
     };
@@ -95,6 +109,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
   }
   // Each option named as it was given: the flag as typed, or its variable; the flag when not given.
   const naming = (f: Field) => (f.flag ? (read.sources[optionName(f)] ?? f.flag) : f.name);
+  // An empty variable counts as unset, except where "empty" would be a value the mock refuses from
+  // every other caller (docs/behaviour.md#one-rule): MOCK_FACTORS="" is no factor at all, refused
+  // as --factors "" and {"factors": []} are, not read as "all factors".
+  for (const f of cliFields) {
+    if (!EMPTY_REFUSED.has(f.name) || f.env === undefined) continue;
+    if (env[f.env] === "" && read.sources[optionName(f)] === undefined) parseAs(f, f.env, "", true);
+  }
   const partial: Record<string, unknown> = {};
   const faults: Record<string, unknown> = {};
   const server: Record<string, unknown> = {};

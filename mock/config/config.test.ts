@@ -7,6 +7,7 @@ import {
   type MockConfig,
   mergeConfig,
   parseArgs,
+  resolveConfig,
   toPublicConfig,
   usage,
 } from "./config.ts";
@@ -551,4 +552,106 @@ describe("toPublicConfig and mergeConfig", () => {
       assertConfigError(() => mergeConfig(base, row.patch), row.option, row.says);
     });
   }
+});
+
+describe("one rule everywhere (an empty factor list, an issuer without its slash)", () => {
+  // The same value refused by the flag, the variable, the control API and the library alike, each
+  // refusal naming the option as that caller wrote it.
+  const cases: Array<{ name: string; run: () => unknown; says: string }> = [
+    {
+      name: "--factors ''",
+      run: () => parseArgs(["--factors", ""], {}),
+      says: '--factors must be a comma-separated list of factors (sms, voice, otp, email, push), at least one; got ""',
+    },
+    {
+      name: "MOCK_FACTORS='' (not read as unset: it would mean no factor)",
+      run: () => parseArgs([], { MOCK_FACTORS: "" }),
+      says: 'MOCK_FACTORS must be a comma-separated list of factors (sms, voice, otp, email, push), at least one; got ""',
+    },
+    {
+      name: 'PUT /__mock/config {"factors": []}',
+      run: () => mergeConfig(defaultConfig(), { factors: [] }),
+      says: "factors must be an array of factors (sms, voice, otp, email, push), at least one; got []",
+    },
+    {
+      name: "createMock({ factors: [] })",
+      run: () => resolveConfig({ factors: [] }),
+      says: "factors must be an array of factors (sms, voice, otp, email, push), at least one; got []",
+    },
+    {
+      name: "--issuer https://x.example",
+      run: () => parseArgs(["--issuer", "https://x.example"], {}),
+      says: '--issuer must be an http(s) URL that ends in "/", without query or fragment (e.g. "https://tenant.example.com/"); got "https://x.example"',
+    },
+    {
+      name: "MOCK_ISSUER=https://x.example",
+      run: () => parseArgs([], { MOCK_ISSUER: "https://x.example" }),
+      says: 'MOCK_ISSUER must be an http(s) URL that ends in "/", without query or fragment (e.g. "https://tenant.example.com/"); got "https://x.example"',
+    },
+    {
+      name: 'PUT /__mock/config {"issuer": "https://x.example"}',
+      run: () => mergeConfig(defaultConfig(), { issuer: "https://x.example" }),
+      says: 'issuer must be an http(s) URL that ends in "/", without query or fragment (e.g. "https://tenant.example.com/"); got "https://x.example"',
+    },
+  ];
+  for (const c of cases) {
+    it(`refuses ${c.name}`, () => {
+      assert.throws(c.run, (e: unknown) => e instanceof ConfigError && e.message === c.says);
+    });
+  }
+
+  it("an empty variable of any other option is still unset; the flag beats an empty MOCK_FACTORS", () => {
+    assert.equal(parseArgs([], { MOCK_PORT: "" }).port, 4010);
+    assert.deepEqual(parseArgs(["--factors", "otp"], { MOCK_FACTORS: "" }).config.factors, ["otp"]);
+    assert.equal(parseArgs(["--issuer", "https://x.example/"], {}).config.issuer, "https://x.example/");
+  });
+});
+
+describe("the trust options (control token, allowed hosts, log)", () => {
+  it("reads them from flags and variables; the token is never in --help nor in GET /__mock/config", () => {
+    const token = "s3cret-token-0123456789";
+    const { config } = parseArgs(
+      ["--control-token", token, "--allowed-hosts", "Mock.Internal, .example.org"],
+      {
+        MOCK_LOG: "stdout",
+      },
+    );
+    assert.equal(config.controlToken, token);
+    assert.deepEqual(config.allowedHosts, ["mock.internal", ".example.org"]);
+    assert.equal(config.log, "stdout");
+    assert.ok(!("control_token" in toPublicConfig(config)));
+    assert.ok(!JSON.stringify(toPublicConfig(config)).includes(token));
+    assert.ok(!usage().includes(token));
+    assert.match(usage(), /--control-token/);
+  });
+
+  const refused: Array<{ argv: string[]; says: RegExp }> = [
+    // Short tokens can be guessed; the value is a secret, so it is not echoed.
+    {
+      argv: ["--control-token", "short"],
+      says: /^--control-token must be "" \(none\) or 16 to 512 visible ASCII characters without spaces; got a value of type string$/,
+    },
+    {
+      argv: ["--allowed-hosts", "mock.internal:4010"],
+      says: /^--allowed-hosts\[0\] must be a host name or IP address without port/,
+    },
+  ];
+  for (const row of refused) {
+    it(`refuses ${row.argv.join(" ")}`, () => {
+      assert.throws(
+        () => parseArgs(row.argv, {}),
+        (e: unknown) => e instanceof ConfigError && row.says.test(e.message),
+      );
+    });
+  }
+
+  it("cannot change them at run time", () => {
+    for (const patch of [
+      { control_token: "another-token-0123456789" },
+      { allowed_hosts: ["x.example"] },
+      { log: "stdout" },
+    ]) {
+      assert.throws(() => mergeConfig(defaultConfig(), patch), /cannot be changed at run time/);
+    }
+  });
 });

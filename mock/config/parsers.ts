@@ -114,15 +114,28 @@ export const logTarget: Parser = (value) => {
   throw new Expected('"stdout", a file path, or "" (off)');
 };
 
-/** An http(s) URL without query or fragment (the issuer). */
+/**
+ * The issuer: an http(s) URL without query or fragment that ends in "/" (Auth0's is
+ * `https://<domain>/`). Refused rather than completed without its slash (docs/behaviour.md#issuer):
+ * `iss` is compared as text, so the mock answers exactly what was given or nothing.
+ */
 export const url: Parser = (value) => {
   if (typeof value === "string") {
     try {
       const u = new URL(value);
-      if ((u.protocol === "https:" || u.protocol === "http:") && !u.search && !u.hash) return value;
+      if (
+        (u.protocol === "https:" || u.protocol === "http:") &&
+        !u.search &&
+        !u.hash &&
+        value.endsWith("/")
+      ) {
+        return value;
+      }
     } catch {}
   }
-  throw new Expected('an http(s) URL without query or fragment (e.g. "https://tenant.example.com/")');
+  throw new Expected(
+    'an http(s) URL that ends in "/", without query or fragment (e.g. "https://tenant.example.com/")',
+  );
 };
 
 /**
@@ -242,6 +255,8 @@ export const factors: Parser = (value, text) => {
     if (!isFactor(name)) throw new Expected(`one of ${factorNames.join(", ")}`, `[${i}]`, item);
     return name;
   });
+  // No factor at all is a tenant where every MFA call fails: refused, from every caller alike.
+  if (named.length === 0) throw new Expected(`${allowed}, at least one`);
   const normal = normaliseFactors(named);
   if (typeof normal === "string") throw new Expected(`${allowed}; ${normal}`);
   return normal;
