@@ -4,7 +4,8 @@
  * repository against a copy of it, beside only what the examples need from the registry (Auth0's
  * SDK, Playwright, Vitest). There: the README's smallest test, its CommonJS and import blocks, the
  * type resolutions it promises, the command line over TLS with Auth0's SDK flow against it
- * (clients/auth0-sdk-flow.mjs), and the two examples the README quotes. The README blocks marked
+ * (clients/auth0-sdk-flow.mjs), and the three examples the READMEs quote (Playwright, Vitest,
+ * node:test). The README blocks marked
  * "run in a new project by the package test" are the ones run here; each has its step below.
  *
  * Installing from the registry makes this the slowest unit test (30 to 40 s on 2 cores with npm's cache
@@ -402,6 +403,17 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
       timeout: RUN_MS,
     });
     assert.match(out, /2 passed/);
+  });
+
+  it("the node:test example passes: every factor, push through the Guardian stand-in", () => {
+    const { NODE_TEST_CONTEXT: _, ...own } = env; // as above: a run of its own, not a subtest
+    const out = run(process.execPath, ["--test", "node-test/factors.test.mjs"], {
+      cwd: project,
+      env: own,
+      timeout: RUN_MS,
+    });
+    assert.match(out, /# pass 6\b/);
+    assert.match(out, /# fail 0\b/);
   });
 
   it("the Vitest example passes", () => {
