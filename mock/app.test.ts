@@ -196,10 +196,11 @@ describe("SMS and voice flows (docs/behaviour.md)", () => {
     const before = await h.app.request("/mfa/authenticators");
     const preflight = await h.app.request("/mfa/challenge", {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
     });
     assert.equal(preflight.status, 204);
-    assert.equal(preflight.headers["access-control-allow-origin"], "*");
+    // The allowed origin echoed (docs/behaviour.md#cors): any loopback origin unless --web-origins.
+    assert.equal(preflight.headers["access-control-allow-origin"], "http://localhost:3000");
     assert.equal(preflight.headers["x-ratelimit-limit"], before.headers["x-ratelimit-limit"]);
     assert.equal(preflight.headers["x-ratelimit-remaining"], before.headers["x-ratelimit-remaining"]);
     assert.match(String(preflight.headers["x-ratelimit-reset"]), /^\d{10}$/);

@@ -13,6 +13,7 @@
 import { type ConfigInput, type MockConfig, resolveConfig } from "./config/config.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
 import { byteLength, type Fields, mediaType, parseBody } from "./http/body.ts";
+import { withCors } from "./http/cors.ts";
 import { bearerMatches, bounded, declaresJson, isWrite } from "./http/guards.ts";
 import type { MockRequest, MockResponse, OperationRoute, Route, RouteRequest } from "./http/request.ts";
 import { isRoute, NOT_FOUND, type Refusal } from "./http/router.ts";
@@ -55,7 +56,6 @@ export interface MockApp {
 
 const JSON_MFA = "application/json; charset=utf-8";
 const JSON_TOKEN = "application/json";
-const CORS_EXPOSE = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
 
 /**
  * Builds an app from a full or partial configuration (camelCase keys; checked, a ConfigError names the
@@ -72,7 +72,7 @@ export function createMockApp(config?: ConfigInput, opts?: { clock?: Clock }): M
   const handle = (req: MockRequest): MockResponse => {
     try {
       const answer = dispatch(rt, req);
-      return answer instanceof Unsigned ? answer.signHere() : answer;
+      return withCors(rt.config, req, answer instanceof Unsigned ? answer.signHere() : answer);
     } catch (err) {
       return internalError(req, err);
     }
@@ -80,12 +80,12 @@ export function createMockApp(config?: ConfigInput, opts?: { clock?: Clock }): M
   const respond = (req: MockRequest): MockResponse | Promise<MockResponse> => {
     try {
       const answer = dispatch(rt, req);
-      if (!(answer instanceof Unsigned)) return answer;
+      if (!(answer instanceof Unsigned)) return withCors(rt.config, req, answer);
       const pool = rt.signingPool;
-      if (pool === undefined) return answer.signHere();
+      if (pool === undefined) return withCors(rt.config, req, answer.signHere());
       return pool
         .sign(answer.inputs())
-        .then((signatures) => answer.finish(signatures))
+        .then((signatures) => withCors(rt.config, req, answer.finish(signatures)))
         .catch((err: unknown) => internalError(req, err));
     } catch (err) {
       return internalError(req, err);
@@ -327,8 +327,7 @@ function finish(
   const token = op === "token";
   const limit = reply.limit ?? global;
   const headers = limitHeaders({ "content-type": token ? JSON_TOKEN : JSON_MFA }, limit);
-  headers["access-control-allow-origin"] = "*";
-  headers["access-control-expose-headers"] = CORS_EXPOSE;
+  // CORS headers: http/cors.ts, for the paths and origins Auth0 allows (docs/behaviour.md#cors).
   if (reply.headers) Object.assign(headers, reply.headers);
   if (reply.status === 429) headers["retry-after"] = String(Math.max(1, limit.retryAfterSeconds));
   if (token) {
@@ -382,12 +381,8 @@ function limitHeaders(headers: Record<string, string>, take: Take): Record<strin
  * other answer (docs/behaviour.md#limit-metadata).
  */
 function preflight(rt: Runtime, req: MockRequest): MockResponse {
+  // What it allows (origin, methods, headers) is http/cors.ts's, as for every answer.
   const headers = limitHeaders({}, peekGlobal(rt));
-  headers["access-control-allow-origin"] = "*";
-  headers["access-control-allow-methods"] = "GET, POST, DELETE, OPTIONS";
-  headers["access-control-allow-headers"] =
-    req.headers["access-control-request-headers"] ?? "authorization, content-type";
-  headers["access-control-max-age"] = "600";
   return { status: 204, headers, body: "" };
 }
 
