@@ -5,6 +5,7 @@
  */
 import { maskSecret } from "../redaction/mask.ts";
 import { ConfigError, parseArgs, usage } from "./config/config.ts";
+import { checkExposure, exposureNotice, publicUrl } from "./exposure.ts";
 import { startMockServer } from "./http/server.ts";
 import { mockVersion } from "./version.ts";
 
@@ -27,21 +28,34 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(usage());
     return 0;
   }
-  const { config, port, host, tls, tlsNames, given } = parsed;
+  const { config, port, host, tls, tlsNames, given, naming } = parsed;
   const issuerGiven = given.has("issuer") || given.has("domain");
   // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
   const { issuer: _issuer, domain: _domain, ...rest } = config;
-  // tlsNames: a certificate file that cannot be read is named as given (--tls-cert or MOCK_TLS_CERT).
-  const server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls, tlsNames });
+  let server: Awaited<ReturnType<typeof startMockServer>>;
+  try {
+    // Off loopback: a control token, and a domain for HTTPS or an every-interface bind (exposure.ts).
+    checkExposure(config, { host, https: tls !== undefined }, naming);
+    // tlsNames: a certificate file that cannot be read is named as given (--tls-cert or MOCK_TLS_CERT).
+    server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls, tlsNames });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`auth0-mfa-mock: ${err.message}`);
+    return 2;
+  }
   const c = server.app.config();
+  const url = publicUrl(server.url, host, c);
   // A generated client secret is the mock's own, not any tenant's, and the user's app needs it, so
   // it is printed; one the user passed in may be a real tenant's, so it is masked.
   const secretGiven = given.has("clientSecret");
-  console.log(`Auth0 MFA mock listening on ${server.url}`);
+  console.log(`Auth0 MFA mock listening on ${url}`);
+  // Off loopback: where it is really bound, and who can reach it.
+  const boundPort = Number(new URL(server.url).port || port);
+  for (const line of exposureNotice(host, boundPort, c) ?? []) console.log(line);
   console.log(`  issuer         ${c.issuer}   (domain ${c.domain})`);
   if (server.tls?.ca) {
     // What a client must trust; the CA's key stays in its folder and is never printed.
-    console.log(`  TLS CA         ${server.tls.ca.certPath}   (also GET ${server.url}/__mock/tls/ca.pem)`);
+    console.log(`  TLS CA         ${server.tls.ca.certPath}   (also GET ${url}/__mock/tls/ca.pem)`);
     console.log(`  trust it       NODE_EXTRA_CA_CERTS=${server.tls.ca.certPath}`);
   } else if (server.tls) {
     console.log("  TLS            the certificate given with --tls-cert");
@@ -53,13 +67,13 @@ async function main(argv: string[]): Promise<number | undefined> {
       : `  client_secret  ${c.clientSecret}   (generated for this run; not a tenant secret)`,
   );
   console.log(`  public client  ${c.publicClientId}   (a native app's: client_id only, no secret)`);
-  const keyFrom = c.privateKeyJwtPublicKey ? "your key" : `key: ${server.url}/__mock/private-key-jwt`;
+  const keyFrom = c.privateKeyJwtPublicKey ? "your key" : `key: ${url}/__mock/private-key-jwt`;
   console.log(
     `  private key JWT ${c.privateKeyJwtClientId}   (${c.privateKeyJwtAlg} client_assertion; ${keyFrom})`,
   );
   console.log(`  connection     ${c.connection}`);
   console.log(`  profile        ${c.profile}, seed ${c.seed}, ${c.users} seeded users`);
-  console.log(`  control API    ${c.control ? `${server.url}/__mock/health` : "off"}`);
+  console.log(`  control API    ${c.control ? `${url}/__mock/health` : "off"}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

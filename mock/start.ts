@@ -6,8 +6,9 @@
  * calls from another process that knows only the URL (a Playwright worker, say).
  */
 import { createMockApp, type MockApp } from "./app.ts";
-import { type Faults, type MockConfig, resolveServer } from "./config/config.ts";
-import { type ControlSend, controlOver, type MockControl } from "./control/client.ts";
+import { type Faults, type MockConfig, resolveConfig, resolveServer } from "./config/config.ts";
+import { type ControlSend, controlHeaders, controlOver, type MockControl } from "./control/client.ts";
+import { checkExposure, publicUrl } from "./exposure.ts";
 import { startMockServer } from "./http/server.ts";
 import type { TlsOptions } from "./tls/tls.ts";
 
@@ -96,10 +97,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const { port = 0, host, tls, ...config } = options;
   // Checked before anything starts, like the configuration (createMockApp resolves it).
   const listen = resolveServer({ port, host, tls });
+  // Off loopback: a control token, and a domain for HTTPS or an every-interface bind (exposure.ts).
+  const bindHost = listen.host ?? "127.0.0.1";
+  checkExposure(resolveConfig(config), { host: bindHost, https: listen.tls !== undefined });
   const server = await startMockServer({ port: listen.port, host: listen.host, config, tls: listen.tls });
   const c = server.app.config();
   return {
-    url: server.url,
+    url: publicUrl(server.url, bindHost, c),
     // As an SDK takes it: where the mock listens, unless a domain or issuer was configured.
     domain: config.domain !== undefined || config.issuer !== undefined ? c.domain : new URL(server.url).host,
     issuer: c.issuer,
@@ -157,7 +161,8 @@ function inProcess(app: MockApp): ControlSend {
   return (method, path, body) =>
     app.request(path, {
       method,
-      headers: { "content-type": "application/json" },
+      // The control token too, when the mock has one: this process holds the app, so it holds the token.
+      headers: controlHeaders(method, app.config().controlToken),
       body: body === undefined ? "" : JSON.stringify(body),
     });
 }

@@ -94,6 +94,8 @@ export interface ParsedArgs {
   help: boolean;
   /** The fields a flag or variable set, by library name (`clientSecret`, `faults.latencyMs`, `tls.cert`). */
   given: Set<string>;
+  /** How this command line named each option (the flag as typed, or its variable), for later refusals. */
+  naming: (f: Field) => string;
 }
 
 /**
@@ -142,6 +144,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
     tlsNames: listen.tlsNames,
     help: read.help,
     given,
+    naming,
   };
 }
 
