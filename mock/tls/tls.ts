@@ -55,10 +55,10 @@ const CA_CERT = "ca.pem";
 const CA_KEY = "ca-key.pem";
 const CA_NAME = "auth0-mfa-mock local CA";
 const DAY_MS = 86_400_000;
-/** A new local CA's lifetime: two years (docs/behaviour.md#tls); an expired one says how to renew it. */
+/** A new local CA's lifetime: two years (docs/behaviour.md#tls-files); an expired one says how to renew it. */
 export const CA_DAYS = 730;
 /**
- * A server certificate's lifetime: 30 days (docs/behaviour.md#tls). Each start issues a fresh one, so
+ * A server certificate's lifetime: 30 days (docs/behaviour.md#tls-files). Each start issues a fresh one, so
  * a leaked key is worth a month at most; a mock that runs longer is restarted to renew it.
  */
 export const LEAF_DAYS = 30;
