@@ -18,12 +18,13 @@ describe("factors a tenant offers (docs/behaviour.md#factors)", () => {
     assert.equal(put.status, 200, put.body);
     assert.deepEqual(json(put).factors, ["otp", "push"]);
     assert.deepEqual(json(await h.app.request("/__mock/config")).factors, ["otp", "push"]);
-    for (const factors of [["email"], ["sms", "fax"], "sms", [1]]) {
+    // [] too: a tenant without any factor is refused by every caller (docs/behaviour.md#one-rule).
+    for (const factors of [["email"], ["sms", "fax"], "sms", [1], []]) {
       const bad = await h.app.request("/__mock/config", { method: "PUT", body: { factors } });
       assertError(bad, 400, "invalid_config");
       assert.match(String(json(bad).error_description), /^factors/);
     }
-    assert.deepEqual(mergeConfig(defaultConfig(), { factors: [] }).factors, []);
+    assert.throws(() => mergeConfig(defaultConfig(), { factors: [] }), /at least one/);
     assert.deepEqual(normaliseFactors(["email", "sms", "email"]), ["sms", "email"]);
   });
 
