@@ -17,7 +17,10 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { connect } from "node:tls";
 import { type Browser, chromium, type Page } from "@playwright/test";
+
+import { totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
+import type { User } from "../mock/store/records.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SDK = path.join(root, "node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js");
@@ -76,25 +79,45 @@ async function serveApp(): Promise<{ origin: string; server: Server }> {
 
 const chromiumPath = findChromium();
 
-describe(`auth0-spa-js ${SPA_VERSION} in Chromium: login, mfa_required on refresh, SMS, refresh`, {
+/** What the test app's SDK calls answer (see spa-js-app/index.html). */
+interface Outcome {
+  ok: boolean;
+  error?: string;
+  description?: string;
+  mfa_token?: string;
+  access?: boolean;
+  id?: boolean;
+  oobCode?: string;
+  secret?: string;
+  recoveryCodes?: string[];
+}
+
+describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behaviour.md#mfa-on-refresh)`, {
   skip: chromiumPath ? false : "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)",
 }, () => {
   let mock: MockServer;
+  /** A mock with mfa-required-without-token: the SDK must fail at the step it breaks. */
+  let deviant: MockServer;
   let app: { origin: string; server: Server };
   let browser: Browser;
-  let page: Page;
   const tlsDir = mkdtempSync(path.join(tmpdir(), "spa-js-ca-"));
   const problems: string[] = [];
 
   before(async () => {
-    mock = await startMockServer({
+    const config = { mfaOnRefresh: true, signingThreads: 0, validateResponses: true };
+    mock = await startMockServer({ port: 0, tls: { dir: tlsDir }, config });
+    deviant = await startMockServer({
       port: 0,
       tls: { dir: tlsDir },
-      config: { mfaOnRefresh: true, signingThreads: 0, validateResponses: true },
+      config: { ...config, validateResponses: false, faults: { deviations: ["mfa-required-without-token"] } },
     });
     app = await serveApp();
     const ca = mock.tls?.ca;
     assert.ok(ca, "the mock's own CA");
+    const pems = [
+      ca.certPem,
+      ...(await Promise.all([mock, deviant].map((m) => verifiedLeafPem(m.url, ca.certPem)))),
+    ];
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -103,22 +126,21 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium: login, mfa_required on refres
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
-        `--ignore-certificate-errors-spki-list=${[ca.certPem, await verifiedLeafPem(mock.url, ca.certPem)].map(spkiHash).join(",")}`,
+        `--ignore-certificate-errors-spki-list=${pems.map(spkiHash).join(",")}`,
       ],
     });
-    page = await browser.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   });
 
   after(async () => {
     await browser?.close();
     await new Promise((resolve) => app?.server.close(resolve));
     await mock?.close();
+    await deviant?.close();
     rmSync(tlsDir, { recursive: true, force: true });
   });
 
   /** Calls a method of the test app's `window.app` in the page. */
-  function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  function call(page: Page, method: string, ...args: unknown[]): Promise<Outcome> {
     return page.evaluate(
       async ([m, a]) => {
         // biome-ignore lint/suspicious/noExplicitAny: the test app's object, typed by its page
@@ -126,69 +148,109 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium: login, mfa_required on refres
         return api[m as string](...(a as unknown[]));
       },
       [method, args] as const,
-    ) as Promise<T>;
+    ) as Promise<Outcome>;
   }
 
-  test("every step passes", async (t) => {
-    // The user is created in process: the test's node does not trust the local CA.
-    const created = mock.app.runtime.state.createUser({});
-    const domain = new URL(mock.url).host;
-    const clientId = mock.app.config().spaClientId;
+  /** A fresh browser context: the app, loginWithRedirect, the mock's login page, back signed in. */
+  async function signIn(server: MockServer, user: User): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const domain = new URL(server.url).host;
+    const clientId = server.app.config().spaClientId;
+    await page.goto(`${app.origin}/?domain=${encodeURIComponent(domain)}&client_id=${clientId}`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent !== "starting");
+    void call(page, "login");
+    await page.waitForURL(/\/u\/login/);
+    await page.getByLabel("Email address or username").fill(user.username);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(`${app.origin}/`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "signed in");
+    const profile = (await call(page, "user")) as unknown as { sub: string };
+    assert.equal(profile.sub, user.id, "the ID token's user");
+    return page;
+  }
 
-    await t.test("login through the mock's login page", async () => {
-      await page.goto(`${app.origin}/?domain=${encodeURIComponent(domain)}&client_id=${clientId}`);
-      await page.waitForFunction(() => document.getElementById("status")?.textContent !== "starting");
-      void call("login");
-      await page.waitForURL(/\/u\/login/);
-      await page.getByLabel("Email address or username").fill(created.username);
-      await page.getByLabel("Password").fill(created.password);
-      await page.getByRole("button", { name: "Continue" }).click();
-      await page.waitForURL(`${app.origin}/`);
-      await page.waitForFunction(() => document.getElementById("status")?.textContent === "signed in");
-      const profile = await call<{ sub: string }>("user");
-      assert.equal(profile.sub, created.id);
-    });
+  /** getTokenSilently({cacheMode: "off"}) → the SDK's mfa_required error; answers its mfa_token. */
+  async function mfaRequired(page: Page): Promise<string> {
+    const refused = await call(page, "refresh");
+    assert.equal(refused.ok, false, JSON.stringify(refused));
+    assert.equal(refused.error, "mfa_required", JSON.stringify(refused));
+    assert.ok(refused.mfa_token, `an mfa_token in the SDK's error: ${JSON.stringify(refused)}`);
+    return refused.mfa_token;
+  }
 
-    let mfaToken = "";
-    await t.test("refresh → mfa_required with an mfa_token", async () => {
-      const refused = await call<{ ok: boolean; error: string; mfa_token: string; name: string }>("refresh");
-      assert.equal(refused.ok, false);
-      assert.equal(refused.error, "mfa_required", JSON.stringify(refused));
-      assert.ok(refused.mfa_token);
-      mfaToken = refused.mfa_token;
-      const list = await call<{ ok: boolean; list: unknown[] }>("authenticators", mfaToken);
-      assert.deepEqual(list, { ok: true, list: [] });
-    });
+  let smsUser: User;
+  let recoveryCode = "";
 
-    await t.test("enroll SMS and verify with the code from the outbox", async () => {
-      const phone = "+15555550123";
-      const enrolled = await call<{ ok: boolean; oobCode: string }>("enrollSms", mfaToken, phone);
-      assert.equal(enrolled.ok, true, JSON.stringify(enrolled));
-      const code = mock.app.outbox.list({ recipient: phone }).at(-1)?.code;
-      assert.ok(code, "the enrollment's SMS");
-      const wrong = await call<{ ok: boolean; error: string }>(
-        "verifyOob",
-        mfaToken,
-        enrolled.oobCode,
-        "000000",
-      );
-      assert.equal(wrong.ok, false, "a wrong code is the SDK's error");
-      const verified = await call<{ ok: boolean; access: boolean; id: boolean }>(
-        "verifyOob",
-        mfaToken,
-        enrolled.oobCode,
-        code,
-      );
-      assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
-    });
+  test("SMS: login, refresh → mfa_required, enroll (code from the outbox), a wrong code, verify, refresh", async () => {
+    smsUser = mock.app.runtime.state.createUser({});
+    const page = await signIn(mock, smsUser);
+    const mfaToken = await mfaRequired(page);
+    assert.deepEqual(await call(page, "authenticators", mfaToken), { ok: true, list: [] });
+    const phone = "+15555550123";
+    const enrolled = await call(page, "enrollSms", mfaToken, phone);
+    assert.equal(enrolled.ok, true, JSON.stringify(enrolled));
+    recoveryCode = enrolled.recoveryCodes?.[0] ?? "";
+    const code = mock.app.outbox.list({ recipient: phone }).at(-1)?.code;
+    assert.ok(code, "the enrollment's SMS");
+    const wrong = await call(
+      page,
+      "verifyOob",
+      mfaToken,
+      enrolled.oobCode,
+      code === "000000" ? "111111" : "000000",
+    );
+    assert.equal(wrong.ok, false, "a wrong code is the SDK's error");
+    assert.equal(wrong.description, "Invalid binding_code.", JSON.stringify(wrong));
+    const verified = await call(page, "verifyOob", mfaToken, enrolled.oobCode, code);
+    assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
+    const again = await call(page, "refresh");
+    assert.deepEqual(again, { ok: true, access: true, id: true }, "the rotated refresh token works");
+    assert.equal((await call(page, "refresh")).ok, true, "and its successor");
+  });
 
-    await t.test("refresh again: tokens, with the rotated refresh token", async () => {
-      const again = await call<{ ok: boolean }>("refresh");
-      assert.deepEqual(again, { ok: true, access: true, id: true }, JSON.stringify(again));
-      const twice = await call<{ ok: boolean }>("refresh");
-      assert.equal(twice.ok, true, JSON.stringify(twice));
-    });
+  test("recovery code: a new login's refresh → mfa_required, verified with the enrollment's recovery code", async () => {
+    assert.ok(recoveryCode, "the SMS enrollment answered a recovery code");
+    const page = await signIn(mock, smsUser);
+    const mfaToken = await mfaRequired(page);
+    const verified = await call(page, "verifyRecoveryCode", mfaToken, recoveryCode);
+    assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
+    assert.equal((await call(page, "refresh")).ok, true);
+  });
 
+  test("OTP: enroll, verify with the code of the enrollment's secret; an expired mfa_token is the SDK's error", async () => {
+    const user = mock.app.runtime.state.createUser({});
+    const page = await signIn(mock, user);
+    const mfaToken = await mfaRequired(page);
+    const enrolled = await call(page, "enrollOtp", mfaToken);
+    assert.equal(enrolled.ok, true, JSON.stringify(enrolled));
+    const code = totpCode(String(enrolled.secret), mock.app.clock.now());
+    const verified = await call(page, "verifyOtp", mfaToken, code);
+    assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
+
+    const later = await signIn(mock, user);
+    const stale = await mfaRequired(later);
+    mock.app.clock.advance((mock.app.config().mfaTokenTtlSeconds + 1) * 1000);
+    const expired = await call(
+      later,
+      "verifyOtp",
+      stale,
+      totpCode(String(enrolled.secret), mock.app.clock.now()),
+    );
+    assert.equal(expired.ok, false, JSON.stringify(expired));
+    assert.equal(expired.description, "mfa_token is expired", JSON.stringify(expired));
+  });
+
+  test("mfa-required-without-token: the SDK fails at the mfa_required step (no mfa_token to continue with)", async () => {
+    const user = deviant.app.runtime.state.createUser({});
+    const page = await signIn(deviant, user);
+    const refused = await call(page, "refresh");
+    assert.equal(refused.error, "mfa_required");
+    assert.equal(refused.mfa_token, undefined, "the step the deviation breaks");
+  });
+
+  test("no page error in any step", () => {
     assert.deepEqual(problems, []);
   });
 });
