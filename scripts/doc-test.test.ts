@@ -160,7 +160,7 @@ describe("what a comment promises", () => {
   });
 });
 
-it("the READMEs' blocks, run as a reader runs them", { timeout: 5 * 60_000 }, async (t) => {
+it("the READMEs' blocks, run as a reader runs them", { timeout: 10 * 60_000 }, async (t) => {
   // One run for all blocks (each README's blocks share a shell); each block is then its own test.
   const results = await runDocTest();
   for (const r of results.filter((x) => x.plan.kind !== "data")) {

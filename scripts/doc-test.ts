@@ -392,7 +392,8 @@ export async function runDocTest(opts: DocTestOptions = {}): Promise<BlockResult
       };
       delete env.XDG_DATA_HOME;
       delete env.FORCE_COLOR;
-      const { output } = await runBash(script.join("\n"), env, opts.timeoutMs ?? 120_000);
+      // 5 minutes: the root README's QA path runs the tenant project against the mock (about a minute).
+      const { output } = await runBash(script.join("\n"), env, opts.timeoutMs ?? 300_000);
       stopServers(work);
       const done = new Set([...output.matchAll(/@@doctest-block (\d+) ok/g)].map((m) => Number(m[1])));
       const started = [...output.matchAll(/@@doctest-block (\d+) start/g)].map((m) => Number(m[1]));
