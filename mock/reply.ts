@@ -252,7 +252,6 @@ export const errors = {
     "private_key_jwt_public_key is configured: sign the client_assertion with its private key.",
   ),
 
-  // --- the Guardian stand-in (control/guardian.ts) ----------------------------------------------
   // --- who may reach the mock (http/guards.ts; docs/behaviour.md#exposure) ----------------------
   /** The Host names no name the mock serves (DNS rebinding); `host` is quoted bounded (guards.ts). */
   hostNotAllowed: (host: string) =>
@@ -281,6 +280,7 @@ export const errors = {
   ),
 
   enrollmentTxIdRequired: entry(
+  // --- the Guardian stand-in (control/guardian.ts) ----------------------------------------------
     400,
     "invalid_request",
     "enrollment_tx_id must be the non-empty string of a push barcode_uri.",
