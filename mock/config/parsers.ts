@@ -152,7 +152,11 @@ export const urlList: Parser = (value, text) => {
       const parsed = new URL(u);
       if ((parsed.protocol === "https:" || parsed.protocol === "http:") && !parsed.hash) return u;
     } catch {}
-    throw new Expected('an http(s) URL without fragment (e.g. "https://app.example.com/callback")', `[${i}]`, item);
+    throw new Expected(
+      'an http(s) URL without fragment (e.g. "https://app.example.com/callback")',
+      `[${i}]`,
+      item,
+    );
   });
 };
 
