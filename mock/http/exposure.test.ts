@@ -4,6 +4,7 @@
  * and the request log with the leak check over a whole flow.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -311,5 +312,42 @@ describe("the request log", () => {
     const scan = scanForLeaks(dir, secrets);
     assert.deepEqual(scan.hits, [], "the log holds no secret, code, token, phone number or address");
     assert.ok(scan.secrets >= 10);
+  });
+});
+
+describe("the command line's client secret in GET /__mock/config", () => {
+  /** Starts `npm run mock`'s entry point on a free port; resolves with its URL and a way to stop it. */
+  async function cli(args: string[]): Promise<{ url: string; stop: () => void }> {
+    const child = spawn(process.execPath, ["--import", "tsx", "mock/cli.ts", "--port", "0", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (d: string) => {
+        out += d;
+        const m = /listening on (\S+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`the mock exited with ${code}`)));
+    });
+    return { url, stop: () => child.kill("SIGTERM") };
+  }
+
+  // The suites read the generated secret there; a secret given with --client-secret is never answered.
+  it("shows the generated secret and masks one given with --client-secret", async () => {
+    const given = "RealTenantSecret-0123456789abcdef";
+    const generated = await cli([]);
+    const masked = await cli(["--client-secret", given]);
+    try {
+      const shown = (await send(generated.url, "GET", "/__mock/config")).body.client_secret;
+      assert.match(String(shown), /^[A-Za-z0-9_-]{64}$/);
+      const res = await send(masked.url, "GET", "/__mock/config");
+      assert.equal(res.body.client_secret, "•••[33]");
+      assert.ok(!res.text.includes(given));
+    } finally {
+      generated.stop();
+      masked.stop();
+    }
   });
 });
