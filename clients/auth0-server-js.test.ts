@@ -1,0 +1,120 @@
+/**
+ * @auth0/auth0-server-js against the mock over TLS (docs/behaviour.md#login, #mfa-on-refresh): the
+ * flow script (auth0-server-js-flow.mjs) in a bare child `node` that trusts the local CA through
+ * NODE_EXTRA_CA_CERTS and gets only the domain, the client id and its secret. Every step must pass.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type MockServer, startMockServer } from "../mock/http/server.ts";
+
+const script = path.join(import.meta.dirname, "auth0-server-js-flow.mjs");
+const clientSecret = randomBytes(32).toString("base64url");
+
+/** The steps of a passing run, in order. */
+const STEPS = [
+  "create-user",
+  "start-login",
+  "login-page",
+  "callback",
+  "mfa-required",
+  "list",
+  "enroll",
+  "enroll-message",
+  "verify",
+  "refresh-after-mfa",
+  "done",
+];
+
+/** Runs the flow script; answers its JSON lines and exit code. */
+function runFlow(
+  mock: MockServer,
+  caPath: string,
+): Promise<{ code: number | null; steps: Array<Record<string, unknown>>; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_EXTRA_CA_CERTS: caPath,
+        AUTH0_DOMAIN: new URL(mock.url).host,
+        AUTH0_CLIENT_ID: mock.app.config().clientId,
+        AUTH0_CLIENT_SECRET: clientSecret,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const steps = stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ code, steps, stderr });
+    });
+  });
+}
+
+describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_required → mfa.* → tokens", () => {
+  let mock: MockServer;
+  const tlsDir = mkdtempSync(path.join(tmpdir(), "server-js-ca-"));
+
+  before(async () => {
+    mock = await startMockServer({
+      port: 0,
+      tls: { dir: tlsDir },
+      config: {
+        clientSecret,
+        mfaOnRefresh: true,
+        accessTokenTtlSeconds: 1,
+        signingThreads: 0,
+        validateResponses: true,
+      },
+    });
+  });
+
+  after(async () => {
+    await mock?.close();
+    rmSync(tlsDir, { recursive: true, force: true });
+  });
+
+  test("every step passes over TLS", async () => {
+    const caPath = mock.tls?.ca?.certPath;
+    assert.ok(caPath, "the local CA");
+    const run = await runFlow(mock, caPath);
+    const failed = run.steps.find((s) => s.ok !== true);
+    assert.equal(
+      failed,
+      undefined,
+      `the step that failed: ${JSON.stringify(failed)} ${run.stderr.slice(-500)}`,
+    );
+    assert.deepEqual(
+      run.steps.map((s) => s.step),
+      STEPS,
+      run.stderr.slice(-500),
+    );
+    assert.equal(run.code, 0);
+    const by = Object.fromEntries(run.steps.map((s) => [s.step, s]));
+    assert.equal(by["start-login"]?.pkce, "S256", "the SDK sends PKCE");
+    assert.equal(by.callback?.signedIn, true, "the session's user is the one who logged in");
+    assert.equal(by["mfa-required"]?.mfaToken, true);
+    assert.equal(by.list?.count, 0);
+    assert.equal(by["refresh-after-mfa"]?.accessToken, true);
+    assert.ok(
+      run.steps.every((s) => !Object.values(s).some((v) => typeof v === "string" && v.length > 40)),
+      "no token printed",
+    );
+  });
+});
