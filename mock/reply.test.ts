@@ -33,6 +33,7 @@ const samples: { [K in Parameterised]: Parameters<Catalogue[K]> } = {
   invalidString: ["username", 256],
   invalidControlInput: ["after must be a message id"],
   hostNotAllowed: ["attacker.example:4711"],
+  plainHttpOnTlsPort: [4443],
   controlWriteNotJson: ["text/plain"],
   unknownClient: ["nope"],
   callbackMismatch: ["https://evil.example/cb"],

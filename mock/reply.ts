@@ -125,6 +125,7 @@ export const errors = {
   mfaRequired: entry(403, "mfa_required", "Multifactor authentication required"),
   malformedOobCode: entry("invalidGrantStatus", "invalid_grant", "Malformed oob_code"),
   expiredOobCode: entry(403, "expired_token", "oob_code is expired"),
+
   // --- the login surface: /authorize, the code and refresh grants (login/, operations/code-grants.ts)
   invalidAuthorizationCode: entry(403, "invalid_grant", "Invalid authorization code"),
   codeVerifierFailed: entry(403, "invalid_grant", "Failed to verify code verifier"),
@@ -253,6 +254,13 @@ export const errors = {
   ),
 
   // --- who may reach the mock (http/guards.ts; docs/behaviour.md#exposure) ----------------------
+  /** Plain HTTP sent to the TLS port (http/front.ts, nginx's 497 idea): where to go instead. */
+  plainHttpOnTlsPort: (port: number) =>
+    entry(
+      400,
+      "invalid_request",
+      `This port speaks HTTPS: plain HTTP was sent to it; use https://localhost:${port}/ instead.`,
+    ),
   /** The Host names no name the mock serves (DNS rebinding); `host` is quoted bounded (guards.ts). */
   hostNotAllowed: (host: string) =>
     entry(
@@ -279,8 +287,8 @@ export const errors = {
     "The mock listens off loopback without a control token: the Private Key JWT private key is given only to a caller with one. Start the mock with --control-token (MOCK_CONTROL_TOKEN).",
   ),
 
-  enrollmentTxIdRequired: entry(
   // --- the Guardian stand-in (control/guardian.ts) ----------------------------------------------
+  enrollmentTxIdRequired: entry(
     400,
     "invalid_request",
     "enrollment_tx_id must be the non-empty string of a push barcode_uri.",

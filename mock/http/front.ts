@@ -13,6 +13,7 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { errors } from "../reply.ts";
 
 /** The first byte of a TLS record carrying a handshake (a ClientHello). */
 const TLS_HANDSHAKE = 0x16;
@@ -27,10 +28,7 @@ export interface Listening {
 
 /** The answer to a plain HTTP request on the HTTPS port: where to go instead. */
 export function plainOnHttpsAnswer(port: number): string {
-  const body = JSON.stringify({
-    error: "invalid_request",
-    error_description: `This port speaks HTTPS: plain HTTP was sent to it; use https://localhost:${port}/ instead.`,
-  });
+  const body = errors.plainHttpOnTlsPort(port).json;
   return (
     "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\n" +
     `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
