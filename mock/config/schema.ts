@@ -31,9 +31,9 @@ import {
   publicKeyPem,
   rateLimitBody,
   string,
-  urlList,
   tlsOption,
   url,
+  urlList,
 } from "./parsers.ts";
 
 export type { DeviationName } from "../deviations.ts";
@@ -248,7 +248,12 @@ export const fields: readonly Field[] = [
   config("factors", "factors", factors, "the factors the tenant offers, comma-separated"),
   config("mfaRequirements", "mfa_requirements", boolean, "mfa_requirements in mfa_required answers"),
   config("spaClientId", "spa_client_id", string(), "the single-page app's id (no secret, PKCE)"),
-  config("callbackUrls", "callback_urls", urlList, "allowed callback and logout URLs ([]: any loopback origin)"),
+  config(
+    "callbackUrls",
+    "callback_urls",
+    urlList,
+    "allowed callback and logout URLs ([]: any loopback origin)",
+  ),
   config("webOrigins", "web_origins", urlList, "allowed browser origins for CORS ([]: any loopback origin)"),
   config("mfaOnRefresh", "mfa_on_refresh", boolean, "a refresh answers mfa_required until MFA is done"),
   config("refreshTokenRotation", "refresh_token_rotation", boolean, "rotate refresh tokens (reuse revokes)"),
