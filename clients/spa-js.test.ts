@@ -4,23 +4,28 @@
  * origin logs in through the mock's login page, a refresh answers mfa_required, the app enrolls SMS
  * through `client.mfa` (the code read from the outbox), verifies, and refreshes again.
  *
- * Chromium trusts the local CA for real: `--ignore-certificate-errors-spki-list` names the CA key's
- * SPKI hash and that of the serving certificate Node verified against the CA, nothing else, so any
- * other certificate still fails. Skipped, with the reason, without Chromium.
+ * Chromium trusts the local CA for real (browser.ts: `--ignore-certificate-errors-spki-list` with the
+ * CA key's hash and the verified serving certificates'). Skipped, with the reason, without Chromium.
  */
 import assert from "node:assert/strict";
-import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { connect } from "node:tls";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 
 import { totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
+import {
+  call,
+  launchTrusting,
+  mfaRequired,
+  serveFiles,
+  signIn as signInAt,
+  skipWithoutChromium,
+} from "./browser.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SDK = path.join(root, "node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js");
@@ -29,71 +34,16 @@ const SPA_VERSION = JSON.parse(
   readFileSync(path.join(root, "node_modules/@auth0/auth0-spa-js/package.json"), "utf8"),
 ).version as string;
 
-/** Debian's Chromium (or `$CHROMIUM_PATH`); undefined when there is none. */
-function findChromium(): string | undefined {
-  return [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-    (p): p is string => Boolean(p && existsSync(p)),
-  );
-}
-
-/** base64(SHA-256(SubjectPublicKeyInfo)) of a certificate: what Chromium's SPKI list takes. */
-export function spkiHash(certPem: string): string {
-  const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha256").update(spki).digest("base64");
-}
-
-/**
- * The mock's serving certificate, read over a TLS connection that verifies it against the local CA
- * (Node refuses it otherwise). Chromium checks the SPKI list against the chain the server sent, and
- * the mock sends its leaf alone, so the list names the CA's key and this verified leaf's key.
- */
-function verifiedLeafPem(url: string, caPem: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), ca: caPem, servername: hostname }, () => {
-      const raw = socket.getPeerCertificate().raw;
-      socket.end();
-      resolve(`-----BEGIN CERTIFICATE-----\n${raw.toString("base64")}\n-----END CERTIFICATE-----\n`);
-    });
-    socket.on("error", reject);
-  });
-}
-
 /** Serves the test app and the SDK's UMD build on a loopback port. */
-async function serveApp(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/auth0-spa-js.production.js") {
-      res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(SDK));
-    } else if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(readFileSync(PAGE));
-    } else {
-      res.writeHead(404).end();
-    }
+function serveApp() {
+  return serveFiles({
+    "/": { type: "text/html; charset=utf-8", body: () => readFileSync(PAGE) },
+    "/auth0-spa-js.production.js": { type: "text/javascript", body: () => readFileSync(SDK) },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return { origin: `http://localhost:${port}`, server };
-}
-
-const chromiumPath = findChromium();
-
-/** What the test app's SDK calls answer (see spa-js-app/index.html). */
-interface Outcome {
-  ok: boolean;
-  error?: string;
-  description?: string;
-  mfa_token?: string;
-  access?: boolean;
-  id?: boolean;
-  oobCode?: string;
-  secret?: string;
-  recoveryCodes?: string[];
 }
 
 describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behaviour.md#mfa-on-refresh)`, {
-  skip: chromiumPath ? false : "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)",
+  skip: skipWithoutChromium(),
 }, () => {
   let mock: MockServer;
   /** A mock with mfa-required-without-token: the SDK must fail at the step it breaks. */
@@ -112,23 +62,7 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
       config: { ...config, validateResponses: false, faults: { deviations: ["mfa-required-without-token"] } },
     });
     app = await serveApp();
-    const ca = mock.tls?.ca;
-    assert.ok(ca, "the mock's own CA");
-    const pems = [
-      ca.certPem,
-      ...(await Promise.all([mock, deviant].map((m) => verifiedLeafPem(m.url, ca.certPem)))),
-    ];
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        `--ignore-certificate-errors-spki-list=${pems.map(spkiHash).join(",")}`,
-      ],
-    });
+    browser = await launchTrusting([mock, deviant]);
   });
 
   after(async () => {
@@ -139,45 +73,9 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
     rmSync(tlsDir, { recursive: true, force: true });
   });
 
-  /** Calls a method of the test app's `window.app` in the page. */
-  function call(page: Page, method: string, ...args: unknown[]): Promise<Outcome> {
-    return page.evaluate(
-      async ([m, a]) => {
-        // biome-ignore lint/suspicious/noExplicitAny: the test app's object, typed by its page
-        const api = await (window as any).app;
-        return api[m as string](...(a as unknown[]));
-      },
-      [method, args] as const,
-    ) as Promise<Outcome>;
-  }
-
-  /** A fresh browser context: the app, loginWithRedirect, the mock's login page, back signed in. */
-  async function signIn(server: MockServer, user: User): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    const domain = new URL(server.url).host;
-    const clientId = server.app.config().spaClientId;
-    await page.goto(`${app.origin}/?domain=${encodeURIComponent(domain)}&client_id=${clientId}`);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent !== "starting");
-    void call(page, "login");
-    await page.waitForURL(/\/u\/login/);
-    await page.getByLabel("Email address or username").fill(user.username);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(`${app.origin}/`);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent === "signed in");
-    const profile = (await call(page, "user")) as unknown as { sub: string };
-    assert.equal(profile.sub, user.id, "the ID token's user");
-    return page;
-  }
-
-  /** getTokenSilently({cacheMode: "off"}) → the SDK's mfa_required error; answers its mfa_token. */
-  async function mfaRequired(page: Page): Promise<string> {
-    const refused = await call(page, "refresh");
-    assert.equal(refused.ok, false, JSON.stringify(refused));
-    assert.equal(refused.error, "mfa_required", JSON.stringify(refused));
-    assert.ok(refused.mfa_token, `an mfa_token in the SDK's error: ${JSON.stringify(refused)}`);
-    return refused.mfa_token;
+  /** A fresh browser context signed in to `server` as `user` (browser.ts). */
+  function signIn(server: MockServer, user: User) {
+    return signInAt(browser, app.origin, server, user, problems);
   }
 
   let smsUser: User;

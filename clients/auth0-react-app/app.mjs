@@ -1,0 +1,75 @@
+/**
+ * A tiny React app on auth0-react (bundled by the test with esbuild, no JSX so no build setup): the
+ * provider needs only the domain, the client id and the redirect URI. It hands the test
+ * `window.app`, whose methods call `useAuth0()`: loginWithRedirect, getAccessTokenSilently and `mfa`.
+ */
+import { Auth0Provider, useAuth0 } from "@auth0/auth0-react";
+import { createElement, useEffect } from "react";
+import { createRoot } from "react-dom/client";
+
+const params = new URLSearchParams(location.search);
+const domain = params.get("domain") || sessionStorage.getItem("domain");
+const clientId = params.get("client_id") || sessionStorage.getItem("client_id");
+sessionStorage.setItem("domain", domain);
+sessionStorage.setItem("client_id", clientId);
+
+/** What an SDK error looks like to the test. */
+function described(e) {
+  return {
+    ok: false,
+    error: e?.error,
+    description: e?.error_description || e?.message,
+    mfa_token: e?.mfa_token,
+  };
+}
+
+/** Wraps an SDK call: its answer, or its error described. */
+async function attempt(fn) {
+  try {
+    return { ok: true, ...(await fn()) };
+  } catch (e) {
+    return described(e);
+  }
+}
+
+function Bridge() {
+  const auth = useAuth0();
+  useEffect(() => {
+    window.app = {
+      login: () => auth.loginWithRedirect(),
+      user: async () => auth.user,
+      refresh: () =>
+        attempt(async () => {
+          const r = await auth.getAccessTokenSilently({ cacheMode: "off", detailedResponse: true });
+          return { access: Boolean(r.access_token), id: Boolean(r.id_token) };
+        }),
+      authenticators: (mfaToken) =>
+        attempt(async () => ({ list: await auth.mfa.getAuthenticators(mfaToken) })),
+      enrollSms: (mfaToken, phoneNumber) =>
+        attempt(async () => {
+          const r = await auth.mfa.enroll({ mfaToken, factorType: "sms", phoneNumber });
+          return { oobCode: r.oobCode };
+        }),
+      verifyOob: (mfaToken, oobCode, bindingCode) =>
+        attempt(async () => {
+          const r = await auth.mfa.verify({ mfaToken, oobCode, bindingCode });
+          return { access: Boolean(r.access_token), id: Boolean(r.id_token) };
+        }),
+    };
+  }, [auth]);
+  const status = auth.isLoading ? "starting" : auth.isAuthenticated ? "signed in" : "signed out";
+  return createElement("p", { id: "status" }, status);
+}
+
+createRoot(document.getElementById("root")).render(
+  createElement(
+    Auth0Provider,
+    {
+      domain,
+      clientId,
+      useRefreshTokens: true,
+      authorizationParams: { redirect_uri: `${location.origin}/` },
+    },
+    createElement(Bridge),
+  ),
+);

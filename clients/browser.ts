@@ -1,0 +1,150 @@
+/**
+ * What the browser SDK tests share (clients/spa-js.test.ts, clients/auth0-react.test.ts): Debian's
+ * Chromium through Playwright's executablePath, made to trust the mock's local CA for real, a static
+ * server for the test apps, and the steps every app takes (sign in through the mock's login page,
+ * call a method of the app's `window.app`).
+ *
+ * Chromium trusts the CA through `--ignore-certificate-errors-spki-list` naming the CA key's SPKI hash
+ * and those of the serving certificates Node verified against the CA first (Chromium matches the
+ * chain the server sends, and the mock sends its leaf alone); no other certificate error is ignored.
+ */
+import assert from "node:assert/strict";
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { connect } from "node:tls";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import type { MockServer } from "../mock/http/server.ts";
+import type { User } from "../mock/store/records.ts";
+
+/** Debian's Chromium (or `$CHROMIUM_PATH`); undefined when there is none. */
+export function findChromium(): string | undefined {
+  return [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+    (p): p is string => Boolean(p && existsSync(p)),
+  );
+}
+
+/** Why a browser test is skipped here; false when Chromium is installed. */
+export function skipWithoutChromium(): string | false {
+  return findChromium() ? false : "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)";
+}
+
+/** base64(SHA-256(SubjectPublicKeyInfo)) of a certificate: what Chromium's SPKI list takes. */
+export function spkiHash(certPem: string): string {
+  const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
+  return createHash("sha256").update(spki).digest("base64");
+}
+
+/** A server's certificate, read over a TLS connection that verifies it against `caPem` (else refused). */
+export function verifiedLeafPem(url: string, caPem: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), ca: caPem, servername: hostname }, () => {
+      const raw = socket.getPeerCertificate().raw;
+      socket.end();
+      resolve(`-----BEGIN CERTIFICATE-----\n${raw.toString("base64")}\n-----END CERTIFICATE-----\n`);
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** Chromium trusting the local CA of `mocks` (all from one CA folder). */
+export async function launchTrusting(mocks: readonly MockServer[]): Promise<Browser> {
+  const ca = mocks[0]?.tls?.ca;
+  assert.ok(ca, "the mock's own CA");
+  const leaves = await Promise.all(mocks.map((m) => verifiedLeafPem(m.url, ca.certPem)));
+  return chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      `--ignore-certificate-errors-spki-list=${[ca.certPem, ...leaves].map(spkiHash).join(",")}`,
+    ],
+  });
+}
+
+/** Serves fixed files (path → content type and body) on a loopback port; the app's origin is http://localhost:<port>. */
+export async function serveFiles(
+  files: Record<string, { type: string; body: () => string | Buffer }>,
+): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const file = files[new URL(req.url ?? "/", "http://localhost").pathname];
+    if (file === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { "content-type": file.type }).end(file.body());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { origin: `http://localhost:${port}`, server };
+}
+
+/** What the test apps' SDK calls answer (their `window.app` methods). */
+export interface Outcome {
+  ok: boolean;
+  error?: string;
+  description?: string;
+  mfa_token?: string;
+  access?: boolean;
+  id?: boolean;
+  oobCode?: string;
+  secret?: string;
+  recoveryCodes?: string[];
+  list?: unknown[];
+}
+
+/** Calls a method of the test app's `window.app` (an object, or a promise of one) in the page. */
+export function call(page: Page, method: string, ...args: unknown[]): Promise<Outcome> {
+  return page.evaluate(
+    async ([m, a]) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the test app's object, typed by its page
+      const api = await (window as any).app;
+      return api[m as string](...(a as unknown[]));
+    },
+    [method, args] as const,
+  ) as Promise<Outcome>;
+}
+
+/**
+ * A fresh browser context: the app with the mock's domain and SPA client id only, loginWithRedirect,
+ * the mock's login page (fields found by their labels), back signed in as `user`.
+ */
+export async function signIn(
+  browser: Browser,
+  appOrigin: string,
+  server: MockServer,
+  user: User,
+  problems: string[],
+): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const domain = new URL(server.url).host;
+  const clientId = server.app.config().spaClientId;
+  await page.goto(`${appOrigin}/?domain=${encodeURIComponent(domain)}&client_id=${clientId}`);
+  await page.waitForFunction(() => {
+    const status = document.getElementById("status")?.textContent;
+    // biome-ignore lint/suspicious/noExplicitAny: the test app's object
+    return status !== undefined && status !== "starting" && (window as any).app !== undefined;
+  });
+  void call(page, "login");
+  await page.waitForURL(/\/u\/login/);
+  await page.getByLabel("Email address or username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(`${appOrigin}/`);
+  await page.waitForFunction(() => document.getElementById("status")?.textContent === "signed in");
+  const profile = (await call(page, "user")) as unknown as { sub: string };
+  assert.equal(profile.sub, user.id, "the ID token's user");
+  return page;
+}
+
+/** getTokenSilently({cacheMode: "off"}) → the SDK's mfa_required error; answers its mfa_token. */
+export async function mfaRequired(page: Page): Promise<string> {
+  const refused = await call(page, "refresh");
+  assert.equal(refused.ok, false, JSON.stringify(refused));
+  assert.equal(refused.error, "mfa_required", JSON.stringify(refused));
+  assert.ok(refused.mfa_token, `an mfa_token in the SDK's error: ${JSON.stringify(refused)}`);
+  return refused.mfa_token;
+}
