@@ -20,8 +20,8 @@ import {
   type TlsOptions,
 } from "../tls/tls.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
-import { bearerMatches, bounded, hostAllowed } from "./guards.ts";
 import { listen } from "./front.ts";
+import { bearerMatches, bounded, hostAllowed } from "./guards.ts";
 import { isLoopback, reachableAsLocalhost } from "./loopback.ts";
 import { openRequestLog, type RequestLog } from "./request-log.ts";
 
