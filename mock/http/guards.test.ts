@@ -42,6 +42,14 @@ describe("the Host check (DNS rebinding)", () => {
     });
   }
 
+  it("gives a remembered Host the same verdict, and judges past the bound all the same", () => {
+    const fresh = { ...settings };
+    for (let i = 0; i < 100; i++) assert.equal(hostAllowed(`n${i}.attacker.example`, fresh), false);
+    assert.equal(hostAllowed("attacker.example", fresh), false);
+    assert.equal(hostAllowed("mock.ci", fresh), true);
+    assert.equal(hostAllowed("mock.ci", fresh), true);
+  });
+
   it("reads a Host header's name", () => {
     assert.equal(hostName("[::1]:4010"), "::1");
     assert.equal(hostName("Mock.CI:80"), "mock.ci");

@@ -27,7 +27,12 @@ export interface HostSettings {
 interface HostRule {
   readonly names: ReadonlySet<string>;
   readonly suffixes: readonly string[];
+  /** Verdicts by Host header as sent: clients repeat theirs, so the hot path is one lookup. Bounded. */
+  readonly seen: Map<string, boolean>;
 }
+
+/** How many Host headers a configuration remembers its verdict for (more are judged each time). */
+const SEEN_MAX = 64;
 
 const rules = new WeakMap<HostSettings, HostRule>();
 
@@ -51,7 +56,7 @@ function ruleOf(settings: HostSettings): HostRule {
         if (name !== undefined) names.add(name);
       }
     }
-    rule = { names, suffixes };
+    rule = { names, suffixes, seen: new Map() };
     rules.set(settings, rule);
   }
   return rule;
@@ -96,10 +101,18 @@ export function hostName(header: string): string | undefined {
  */
 export function hostAllowed(header: string | undefined, settings: HostSettings): boolean {
   if (header === undefined) return true;
+  const rule = ruleOf(settings);
+  const known = rule.seen.get(header);
+  if (known !== undefined) return known;
+  const verdict = judge(header, rule);
+  if (rule.seen.size < SEEN_MAX) rule.seen.set(header, verdict);
+  return verdict;
+}
+
+function judge(header: string, rule: HostRule): boolean {
   const name = hostName(header);
   if (name === undefined) return false;
   if (isLoopback(name) || isIP(name) !== 0) return true;
-  const rule = ruleOf(settings);
   if (rule.names.has(name)) return true;
   return rule.suffixes.some((suffix) => name.endsWith(suffix));
 }
