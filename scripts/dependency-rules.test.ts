@@ -131,6 +131,18 @@ const insideMock: Array<{ name: string; from: string; to: string; rule: RegExp }
     rule: /mock-management-apart/,
   },
   {
+    name: "login importing operations",
+    from: "mock/login/authorize.ts",
+    to: "mock/operations/code-grants.ts",
+    rule: /mock-login-apart/,
+  },
+  {
+    name: "operations importing login",
+    from: "mock/operations/code-grants.ts",
+    to: "mock/login/authorize.ts",
+    rule: /mock-handlers-apart/,
+  },
+  {
     name: "control importing management",
     from: "mock/control/api.ts",
     to: "mock/management/users.ts",
