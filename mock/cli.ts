@@ -32,12 +32,17 @@ async function main(argv: string[]): Promise<number | undefined> {
   const issuerGiven = given.has("issuer") || given.has("domain");
   // Without an explicit issuer or domain, startMockServer makes the issuer its own base URL.
   const { issuer: _issuer, domain: _domain, ...rest } = config;
+  // A secret not given stays the app's own to generate: GET /__mock/config shows a generated secret
+  // (the suites read it there) and masks a given one (docs/behaviour.md#exposure).
+  const chosen = issuerGiven ? config : rest;
+  const { clientSecret: _generated, ...withoutSecret } = chosen;
   let server: Awaited<ReturnType<typeof startMockServer>>;
   try {
     // Off loopback: a control token, and a domain for HTTPS or an every-interface bind (exposure.ts).
     checkExposure(config, { host, https: tls !== undefined }, naming);
     // tlsNames: a certificate file that cannot be read is named as given (--tls-cert or MOCK_TLS_CERT).
-    server = await startMockServer({ port, host, config: issuerGiven ? config : rest, tls, tlsNames });
+    const served = given.has("clientSecret") ? chosen : withoutSecret;
+    server = await startMockServer({ port, host, config: served, tls, tlsNames });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`auth0-mfa-mock: ${err.message}`);
