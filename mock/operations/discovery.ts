@@ -22,6 +22,9 @@ export function openidConfiguration(rt: Runtime): Record<string, unknown> {
     mfa_challenge_endpoint: `${base}mfa/challenge`,
     jwks_uri: `${base}.well-known/jwks.json`,
     response_types_supported: ["code", "token", "id_token", "code id_token", "code token", "token id_token"],
+    // The login surface (docs/behaviour.md#login): PKCE with S256 only, and the response modes it answers in.
+    code_challenge_methods_supported: ["S256"],
+    response_modes_supported: ["query", "fragment", "web_message"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
