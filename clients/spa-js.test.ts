@@ -148,6 +148,18 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
     assert.equal(refused.mfa_token, undefined, "the step the deviation breaks");
   });
 
+  test("Chromium trusts only the local CA: a mock with a certificate from another CA is refused", async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), "spa-js-other-ca-"));
+    const other = await startMockServer({ port: 0, tls: { dir: otherDir }, config: { signingThreads: 0 } });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await assert.rejects(page.goto(`${other.url}/.well-known/jwks.json`), /ERR_CERT/);
+    } finally {
+      await other.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+
   test("no page error in any step", () => {
     assert.deepEqual(problems, []);
   });
