@@ -72,6 +72,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       : `  client_secret  ${c.clientSecret}   (generated for this run; not a tenant secret)`,
   );
   console.log(`  public client  ${c.publicClientId}   (a native app's: client_id only, no secret)`);
+  console.log(`  SPA client     ${c.spaClientId}   (a single-page app's: /authorize with PKCE, no secret)`);
   const keyFrom = c.privateKeyJwtPublicKey ? "your key" : `key: ${url}/__mock/private-key-jwt`;
   console.log(
     `  private key JWT ${c.privateKeyJwtClientId}   (${c.privateKeyJwtAlg} client_assertion; ${keyFrom})`,
