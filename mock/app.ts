@@ -159,7 +159,7 @@ function dispatch(rt: Runtime, req: MockRequest): MockResponse | Unsigned {
     // Switched off, /__mock is an unknown Auth0 path like any other.
     matched = NOT_FOUND;
   }
-  if (method === "OPTIONS") return preflight(rt, req);
+  if (method === "OPTIONS") return preflight(rt);
   if (matched.api === "management" && isRoute(matched)) {
     const reply = matched.handler(rt, routed(req, path, q, "", EMPTY, rt.clock.now()));
     return managementAnswer(rt, reply, takeManagement(rt), "management");
@@ -380,7 +380,7 @@ function limitHeaders(headers: Record<string, string>, take: Take): Record<strin
  * not an API call, so it takes nothing from the buckets, but it carries their headers like every
  * other answer (docs/behaviour.md#limit-metadata).
  */
-function preflight(rt: Runtime, req: MockRequest): MockResponse {
+function preflight(rt: Runtime): MockResponse {
   // What it allows (origin, methods, headers) is http/cors.ts's, as for every answer.
   const headers = limitHeaders({}, peekGlobal(rt));
   return { status: 204, headers, body: "" };

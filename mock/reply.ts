@@ -154,7 +154,11 @@ export const errors = {
     entry(400, "invalid_request", `Unsupported code_challenge_method: ${method} (use S256)`),
   loginRequired: entry(400, "login_required", "Login required"),
   mfaLoginRequired: entry(400, "login_required", "Multifactor authentication required"),
-  loginExpired: entry(400, "invalid_request", "The login transaction expired or is unknown. Start again at /authorize."),
+  loginExpired: entry(
+    400,
+    "invalid_request",
+    "The login transaction expired or is unknown. Start again at /authorize.",
+  ),
   oobMismatch: entry(400, "invalid_request", "The oob_code doesn't match the mfa_token"),
   bindingRequired: entry(400, "invalid_request", "binding_code is required"),
   invalidBinding: entry("invalidGrantStatus", "invalid_grant", "Invalid binding_code."),
