@@ -12,9 +12,9 @@
 
 import { type ConfigInput, type MockConfig, resolveConfig } from "./config/config.ts";
 import { deviateTokenBody, injectedError } from "./faults.ts";
-import { byteLength, type Fields, mediaType, parseBody } from "./http/body.ts";
+import { byteLength, type Fields, parseBody } from "./http/body.ts";
 import { withCors } from "./http/cors.ts";
-import { bearerMatches, bounded, declaresJson, isWrite } from "./http/guards.ts";
+import { controlRefusal } from "./http/guards.ts";
 import type { MockRequest, MockResponse, OperationRoute, Route, RouteRequest } from "./http/request.ts";
 import { isRoute, NOT_FOUND, type Refusal } from "./http/router.ts";
 import { checkRequest, checkResponse, describeFinding, type OperationId } from "./http/validation.ts";
@@ -266,7 +266,7 @@ function controlAnswer(
   path: string,
   query: string,
 ): MockResponse {
-  const guarded = controlRefusal(rt, req, matched);
+  const guarded = controlRefusal(rt.config.controlToken, req, isRoute(matched));
   const reply =
     guarded ??
     (isRoute(matched)
@@ -285,28 +285,6 @@ function controlAnswer(
   const headers: Record<string, string> = { "content-type": JSON_MFA };
   if (reply.headers) Object.assign(headers, reply.headers);
   return { status: reply.status, headers, body: serialise(reply.body) };
-}
-
-/**
- * The control API's guards (http/guards.ts, docs/behaviour.md#exposure), before any handler: with a
- * control token, its Bearer (also on an unknown path, which would otherwise tell what exists); then a
- * write's media type, so that a browser cannot send it cross-site without a preflight. A preflight
- * (OPTIONS) gets no CORS header from the control API, so the browser never sends the write.
- */
-function controlRefusal(rt: Runtime, req: MockRequest, matched: Route<Runtime> | Refusal): Reply | undefined {
-  const token = rt.config.controlToken;
-  if (token !== "") {
-    const authorization = req.headers.authorization;
-    if (!bearerMatches(authorization, token)) {
-      const entry = authorization === undefined ? errors.controlTokenMissing : errors.controlTokenWrong;
-      return { ...fail(entry), headers: { "www-authenticate": 'Bearer realm="__mock"' } };
-    }
-  }
-  const contentType = req.headers["content-type"];
-  if (isRoute(matched) && isWrite(req.method) && !declaresJson(contentType)) {
-    return fail(errors.controlWriteNotJson(bounded(mediaType(contentType))));
-  }
-  return undefined;
 }
 
 /** A Management API answer (its own headers) with the figures of the bucket it took from. */

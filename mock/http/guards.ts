@@ -13,8 +13,10 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
+import { errors, fail, type Reply } from "../reply.ts";
 import { mediaType } from "./body.ts";
 import { isLoopback } from "./loopback.ts";
+import type { MockRequest } from "./request.ts";
 
 /** What decides the Host check: the configuration's domain, issuer and `allowedHosts`. */
 export interface HostSettings {
@@ -148,4 +150,25 @@ export function isWrite(method: string): boolean {
  */
 export function declaresJson(contentType: string | undefined): boolean {
   return mediaType(contentType) === "application/json";
+}
+
+/**
+ * The control API's guards (http/guards.ts, docs/behaviour.md#exposure), before any handler: with a
+ * control token, its Bearer (also on an unknown path, which would otherwise tell what exists); then a
+ * write's media type, so that a browser cannot send it cross-site without a preflight. A preflight
+ * (OPTIONS) gets no CORS header from the control API, so the browser never sends the write.
+ */
+export function controlRefusal(token: string, req: MockRequest, routed: boolean): Reply | undefined {
+  if (token !== "") {
+    const authorization = req.headers.authorization;
+    if (!bearerMatches(authorization, token)) {
+      const entry = authorization === undefined ? errors.controlTokenMissing : errors.controlTokenWrong;
+      return { ...fail(entry), headers: { "www-authenticate": 'Bearer realm="__mock"' } };
+    }
+  }
+  const contentType = req.headers["content-type"];
+  if (routed && isWrite(req.method) && !declaresJson(contentType)) {
+    return fail(errors.controlWriteNotJson(bounded(mediaType(contentType))));
+  }
+  return undefined;
 }
