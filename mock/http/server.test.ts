@@ -205,7 +205,9 @@ describe("the real server on 127.0.0.1:0", () => {
       const { port } = new URL(base);
       await new Promise<void>((resolve) => {
         const socket = connect(Number(port), "127.0.0.1", () => {
-          socket.write("POST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n");
+          socket.write(
+            "POST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n",
+          );
           socket.write('content-length: 1000\r\n\r\n{"mfa_token": "');
           setTimeout(() => row.end(socket), 50);
         });
@@ -234,7 +236,11 @@ describe("the real server on 127.0.0.1:0", () => {
   }
 
   const malformed = [
-    { name: "a method with a space", bytes: "PO ST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n", status: 400 },
+    {
+      name: "a method with a space",
+      bytes: "PO ST /mfa/challenge HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n",
+      status: 400,
+    },
     { name: "a header name with a space", bytes: "GET / HTTP/1.1\r\nbad header: 1\r\n\r\n", status: 400 },
     {
       name: "a non-numeric content-length",
