@@ -27,7 +27,7 @@ import type {
   SeriesPoint,
   SeriesSummary,
 } from "../lib/summary.ts";
-import { splitCsvLine } from "./series.ts";
+import { type Second, splitCsvLine } from "./series.ts";
 import {
   aggregationAllowed,
   judge,
@@ -204,14 +204,6 @@ interface SubMetric {
   key: string;
   tags: Array<[string, string]>;
   sink: Sink;
-}
-
-interface Second {
-  requests: number;
-  limited: number;
-  errors: number;
-  admitted: number;
-  durations: number[];
 }
 
 /** A runner folder's files: the summary k6 wrote, the points, the runner's own note. */

@@ -40,7 +40,8 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
-interface Second {
+/** One second of a run: its requests by outcome and their durations (the merge sums runners into these too). */
+export interface Second {
   requests: number;
   limited: number;
   errors: number;
