@@ -5,7 +5,7 @@
  */
 
 import { maskSecret } from "../../redaction/mask.ts";
-import { ConfigError, fromControlJson, resolveConfig, toPublicConfig } from "../config/config.ts";
+import { ConfigError, type MockConfig, mergeConfig, toPublicConfig } from "../config/config.ts";
 import { deviations } from "../deviations.ts";
 import { parseControlBody } from "../http/body.ts";
 import type { Handler, PlainRoute, RouteRequest } from "../http/request.ts";
@@ -80,14 +80,14 @@ function publicConfig(rt: Runtime): Record<string, unknown> {
 }
 
 function putConfig(rt: Runtime, patch: Record<string, unknown>): Reply {
-  let next: ReturnType<typeof resolveConfig>;
+  let next: MockConfig;
   // A configuration read, changed and written back carries the masked secret: it means "unchanged".
   if (patch.client_secret === maskSecret(rt.config.clientSecret)) {
     const { client_secret: _, ...rest } = patch;
     patch = rest;
   }
   try {
-    next = resolveConfig(fromControlJson(patch), rt.config, "control");
+    next = mergeConfig(rt.config, patch);
   } catch (err) {
     if (err instanceof ConfigError) return fail(errors.invalidConfig(err.message));
     throw err;

@@ -21,12 +21,11 @@ import {
 } from "../tls/tls.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
 import { listen } from "./front.ts";
-import { bearerMatches, bounded, hostAllowed } from "./guards.ts";
+import { bounded, controlRefusal, hostAllowed } from "./guards.ts";
 import { isLoopback, reachableAsLocalhost } from "./loopback.ts";
 import { openRequestLog, type RequestLog } from "./request-log.ts";
 
 const CA_PATH = "/__mock/tls/ca.pem";
-const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "Request body too large." });
 
 /** A running mock: its base URL, the app behind it and, over TLS, the CA that signed its certificate. */
 export interface MockServer {
@@ -143,19 +142,18 @@ function onRequest(
   }
   // The CA is the server's, not the app's: served here so that a client can fetch what to trust.
   if (req.url === CA_PATH && app.runtime.config.control) {
-    const token = app.runtime.config.controlToken;
-    const authorization = req.headers.authorization;
-    if (token !== "" && !bearerMatches(authorization, token)) {
-      // As every control route (app.ts's controlRefusal): the CA is public, the rule is simpler whole.
+    // The control token guards it as every control route (a GET: no media type to check).
+    const refusal = controlRefusal(
+      app.runtime.config.controlToken,
+      { method: req.method ?? "GET", url: CA_PATH, headers: req.headers as Record<string, string>, body: "" },
+      false,
+    );
+    if (refusal !== undefined) {
       req.resume();
-      const refusal = authorization === undefined ? errors.controlTokenMissing : errors.controlTokenWrong;
       write(res, {
         status: refusal.status,
-        headers: {
-          "content-type": "application/json; charset=utf-8",
-          "www-authenticate": 'Bearer realm="__mock"',
-        },
-        body: refusal.json,
+        headers: { "content-type": "application/json; charset=utf-8", ...refusal.headers },
+        body: refusal.json ?? JSON.stringify(refusal.body),
       });
       return;
     }
@@ -240,14 +238,10 @@ function logWhenAnswered(app: MockApp, req: IncomingMessage, res: ServerResponse
 function serveCa(req: IncomingMessage, res: ServerResponse, ca: LocalCa | undefined): void {
   req.resume();
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const body = JSON.stringify({
-      error: "method_not_allowed",
-      error_description: `${req.method} is not allowed on ${CA_PATH}; use GET.`,
-    });
     write(res, {
       status: 405,
       headers: { "content-type": "application/json; charset=utf-8", allow: "GET" },
-      body,
+      body: errors.methodNotAllowed(req.method ?? "", CA_PATH, "GET").json,
     });
     return;
   }
@@ -344,7 +338,7 @@ function tooLarge(app: MockApp, req: IncomingMessage, res: ServerResponse): void
   answer.headers.connection = "close";
   if (answer.status !== 413) {
     answer.status = 413;
-    answer.body = TOO_LARGE;
+    answer.body = errors.bodyTooLarge.json;
   }
   linger(req);
   write(res, answer);
