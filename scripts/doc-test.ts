@@ -35,11 +35,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findK6 } from "../load/tooling/find-k6.ts";
+import { freePorts } from "../load/tooling/runners.ts";
 import { maskText } from "../redaction/mask.ts";
 
 /** The repository's root folder. */
@@ -237,18 +237,6 @@ export interface DocTestOptions {
   timeoutMs?: number;
 }
 
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 /** Runs a bash script in a process group of its own; the group is ended on timeout. */
 function runBash(
   script: string,
@@ -320,8 +308,9 @@ export async function runDocTest(opts: DocTestOptions = {}): Promise<BlockResult
   const k6 = "k6" in opts ? opts.k6 : findK6();
   const results: BlockResult[] = [];
   for (const [file, markdown] of Object.entries(texts)) {
-    const ports = new Map<number, number>();
-    for (const p of README_PORTS) ports.set(p, await freePort());
+    // Held open together, so no two README ports get the same number.
+    const free = await freePorts(README_PORTS.length);
+    const ports = new Map(README_PORTS.map((p, i) => [p, free[i] ?? 0]));
     const work = mkdtempSync(path.join(tmpdir(), "doc-test-"));
     try {
       const home = path.join(work, "home");
