@@ -16,6 +16,7 @@ import { connect } from "node:tls";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import type { MockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
+import type { FlowRecorder } from "./steps.ts";
 
 /** Debian's Chromium (or `$CHROMIUM_PATH`); undefined when there is none. */
 export function findChromium(): string | undefined {
@@ -93,6 +94,15 @@ export interface Outcome {
   secret?: string;
   recoveryCodes?: string[];
   list?: unknown[];
+}
+
+/** Declares the secrets an SDK answer carries to a flow's recorder: masked in its messages, looked for by the leak check. */
+export function declareSecrets(flow: Pick<FlowRecorder, "secret">, outcome: Outcome): Outcome {
+  flow.secret("mfa_token", outcome.mfa_token);
+  flow.secret("oob_code", outcome.oobCode);
+  flow.secret("otp_secret", outcome.secret);
+  flow.secret("recovery_code", ...(outcome.recoveryCodes ?? []));
+  return outcome;
 }
 
 /** Calls a method of the test app's `window.app` (an object, or a promise of one) in the page. */

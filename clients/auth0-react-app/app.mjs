@@ -1,7 +1,9 @@
 /**
  * A tiny React app on auth0-react (bundled by the test with esbuild, no JSX so no build setup): the
  * provider needs only the domain, the client id and the redirect URI. It hands the test
- * `window.app`, whose methods call `useAuth0()`: loginWithRedirect, getAccessTokenSilently and `mfa`.
+ * `window.app`, whose methods call `useAuth0()`: loginWithRedirect, getAccessTokenSilently and `mfa`
+ * (getAuthenticators, enroll for SMS and OTP, verify with a binding code, an OTP or a recovery code),
+ * the same methods as the spa-js test app (clients/spa-js-app/index.html), so the two flows read alike.
  */
 import { Auth0Provider, useAuth0 } from "@auth0/auth0-react";
 import { createElement, useEffect } from "react";
@@ -13,7 +15,7 @@ const clientId = params.get("client_id") || sessionStorage.getItem("client_id");
 sessionStorage.setItem("domain", domain);
 sessionStorage.setItem("client_id", clientId);
 
-/** What an SDK error looks like to the test. */
+/** What an SDK error looks like to the test: its error code, text and the mfa_token if any. */
 function described(e) {
   return {
     ok: false,
@@ -32,6 +34,11 @@ async function attempt(fn) {
   }
 }
 
+/** What a completing grant answered, as the test checks it (never the tokens themselves). */
+function tokens(r) {
+  return { access: Boolean(r.access_token), id: Boolean(r.id_token) };
+}
+
 function Bridge() {
   const auth = useAuth0();
   useEffect(() => {
@@ -41,20 +48,25 @@ function Bridge() {
       refresh: () =>
         attempt(async () => {
           const r = await auth.getAccessTokenSilently({ cacheMode: "off", detailedResponse: true });
-          return { access: Boolean(r.access_token), id: Boolean(r.id_token) };
+          return tokens(r);
         }),
       authenticators: (mfaToken) =>
         attempt(async () => ({ list: await auth.mfa.getAuthenticators(mfaToken) })),
       enrollSms: (mfaToken, phoneNumber) =>
         attempt(async () => {
           const r = await auth.mfa.enroll({ mfaToken, factorType: "sms", phoneNumber });
-          return { oobCode: r.oobCode };
+          return { oobCode: r.oobCode, recoveryCodes: r.recoveryCodes };
+        }),
+      enrollOtp: (mfaToken) =>
+        attempt(async () => {
+          const r = await auth.mfa.enroll({ mfaToken, factorType: "otp" });
+          return { secret: r.secret, recoveryCodes: r.recoveryCodes };
         }),
       verifyOob: (mfaToken, oobCode, bindingCode) =>
-        attempt(async () => {
-          const r = await auth.mfa.verify({ mfaToken, oobCode, bindingCode });
-          return { access: Boolean(r.access_token), id: Boolean(r.id_token) };
-        }),
+        attempt(async () => tokens(await auth.mfa.verify({ mfaToken, oobCode, bindingCode }))),
+      verifyOtp: (mfaToken, otp) => attempt(async () => tokens(await auth.mfa.verify({ mfaToken, otp }))),
+      verifyRecoveryCode: (mfaToken, recoveryCode) =>
+        attempt(async () => tokens(await auth.mfa.verify({ mfaToken, recoveryCode }))),
     };
   }, [auth]);
   const status = auth.isLoading ? "starting" : auth.isAuthenticated ? "signed in" : "signed out";
