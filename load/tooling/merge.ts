@@ -24,10 +24,9 @@ import type {
   HarnessSummary,
   K6Metric,
   LoadSummary,
-  SeriesPoint,
   SeriesSummary,
 } from "../lib/summary.ts";
-import { type Second, splitCsvLine } from "./series.ts";
+import { epochMs, SERIES_METRICS, SETUP_OR_TEARDOWN, SecondTally, splitCsvLine } from "./series.ts";
 import {
   aggregationAllowed,
   judge,
@@ -241,20 +240,10 @@ async function* linesOf(file: string, onError: (error: Error) => void): AsyncGen
   }
 }
 
-/** Epoch ms of a CSV timestamp: k6's unix_milli as is, its default unix seconds × 1000. */
-function epochMs(stamp: number): number {
-  return stamp > 1e11 ? stamp : stamp * 1000;
-}
-
 /** Splits a CSV line; the quick path when nothing is quoted. */
 function fieldsOf(line: string): string[] {
   return line.includes('"') ? splitCsvLine(line) : line.split(",");
 }
-
-const SETUP_OR_TEARDOWN = /^::(setup|teardown)/;
-
-/** Series metrics: what the per-second chart draws. */
-const SERIES_METRICS = new Set(["http_reqs", "http_req_duration", "admitted"]);
 
 /**
  * The first main-phase point of each file (setup and teardown left out), so that the merged
@@ -338,8 +327,7 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
 
   const files = runners.flatMap((r) => (r.points ? [r.points] : []));
   const origin = await seriesOrigin(files);
-  const seconds = new Map<number, Second>();
-  let hasAdmitted = false;
+  const tally = new SecondTally();
   let firstAt = Number.POSITIVE_INFINITY;
   let lastAt = Number.NEGATIVE_INFINITY;
   const shares: RunnerShare[] = [];
@@ -404,22 +392,14 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
         firstAt = Math.min(firstAt, at);
         lastAt = Math.max(lastAt, at);
         const sec = Math.max(0, Math.floor((at - origin) / 1000));
-        let s = seconds.get(sec);
-        if (!s) {
-          s = { requests: 0, limited: 0, errors: 0, admitted: 0, durations: [] };
-          seconds.set(sec, s);
-        }
-        if (metric === "admitted") {
-          hasAdmitted = true;
-          s.admitted += value;
-        } else if (metric === "http_req_duration") s.durations.push(value);
-        else {
-          const status = Number(f[header.status ?? -1] || 0);
-          const expected = f[header.expected_response ?? -1] ?? "";
-          s.requests += value;
-          if (status === 429) s.limited += value;
-          else if (expected ? expected === "false" : status === 0 || status >= 400) s.errors += value;
-        }
+        // Runners are read one after another, so no second is closed before the last file is in.
+        tally.add(
+          sec,
+          metric,
+          value,
+          Number(f[header.status ?? -1] || 0),
+          f[header.expected_response ?? -1] ?? "",
+        );
       }
       if (share.readError) notes.push(`${runner.dir}: the points end early (${share.readError})`);
       if (share.unreadableLines > 0) {
@@ -479,7 +459,7 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
   }
   failed.sort();
 
-  const series = seriesOf(seconds, origin, hasAdmitted);
+  const series = tally.result(origin);
   const envelope = first?.envelope ? mergedEnvelope(first.envelope, metrics) : undefined;
   const harness: HarnessSummary = {
     ...(first?.harness ?? {
@@ -560,36 +540,6 @@ function mergedEnvelope(e: EnvelopeSummary, metrics: Record<string, K6Metric>): 
     limited: metrics.rate_limited?.values.count ?? 0,
     durationSeconds: accuracy.elapsedSeconds,
   };
-}
-
-/** The per-second series of the whole run, gaps filled with zeros (as series.ts writes one runner's). */
-function seriesOf(
-  seconds: Map<number, Second>,
-  origin: number | undefined,
-  hasAdmitted: boolean,
-): SeriesSummary {
-  if (seconds.size === 0 || origin === undefined) return { version: 1, startMs: 0, points: [] };
-  const last = Math.max(...seconds.keys());
-  const points: SeriesPoint[] = [];
-  for (let sec = 0; sec <= last; sec++) {
-    const s = seconds.get(sec);
-    const sorted = s ? Float64Array.from(s.durations).sort() : new Float64Array(0);
-    points.push({
-      t: sec,
-      requests: s?.requests ?? 0,
-      limited: s?.limited ?? 0,
-      errors: s?.errors ?? 0,
-      ...(sorted.length > 0
-        ? {
-            p50: round(percentileOfSorted(sorted, sorted.length, 0.5)),
-            p95: round(percentileOfSorted(sorted, sorted.length, 0.95)),
-          }
-        : {}),
-      ...(hasAdmitted ? { admitted: s?.admitted ?? 0 } : {}),
-    });
-    if (s) s.durations = [];
-  }
-  return { version: 1, startMs: origin, points };
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

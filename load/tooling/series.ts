@@ -52,60 +52,49 @@ export interface Second {
   p95?: number;
 }
 
-/** Aggregates CSV points per second as they come; `result()` gives the series once every line is in. */
-export class SeriesAggregator {
-  private columns: Record<string, number> | undefined;
-  private readonly seconds = new Map<number, Second>();
-  private latest = Number.NEGATIVE_INFINITY;
-  private hasAdmitted = false;
-  private origin: number | undefined;
+/** The metrics a second tallies: requests (with their status), their durations and admitted requests. */
+export const SERIES_METRICS: ReadonlySet<string> = new Set(["http_reqs", "http_req_duration", "admitted"]);
 
-  /** Takes one line of k6's CSV output (the first is its header). */
-  add(line: string): void {
-    if (!line) return;
-    const fields = splitCsvLine(line);
-    if (!this.columns) {
-      this.columns = Object.fromEntries(fields.map((name, i) => [name, i]));
-      return;
+/**
+ * A run's points tallied per second: what one runner's series (below) and the merge of several
+ * runners (merge.ts) both build, so a second means the same in both.
+ */
+export class SecondTally {
+  private readonly seconds = new Map<number, Second>();
+  private hasAdmitted = false;
+
+  /**
+   * Adds one point of a series metric to second `sec`: an `http_reqs` point counts its `status` (and
+   * k6's `expected` verdict, when the column is there) as limited or an error.
+   */
+  add(sec: number, metric: string, value: number, status: number, expected: string): void {
+    let s = this.seconds.get(sec);
+    if (!s) {
+      s = { requests: 0, limited: 0, errors: 0, admitted: 0, durations: [] };
+      this.seconds.set(sec, s);
     }
-    const col = (name: string) => fields[this.columns?.[name] ?? -1] ?? "";
-    const metric = col("metric_name");
-    if (metric !== "http_reqs" && metric !== "http_req_duration" && metric !== "admitted") return;
-    // The setup's enrolment and teardown are not the load the scenario measures.
-    if (/^::(setup|teardown)/.test(col("group"))) return;
-    const stamp = Number(col("timestamp"));
-    if (!Number.isFinite(stamp)) return;
-    // `timeFormat` unix_milli (what recordSeries asks k6 for) is read as is; unix (k6's default) is seconds.
-    const ms = stamp > 1e11 ? stamp : stamp * 1000;
-    // Seconds count from the first point, so the first second is a whole one (and the bucket's start).
-    this.origin ??= ms;
-    const sec = Math.max(0, Math.floor((ms - this.origin) / 1000));
-    const value = Number(col("metric_value"));
-    const s = this.second(sec);
     if (metric === "admitted") {
       this.hasAdmitted = true;
       s.admitted += value;
     } else if (metric === "http_req_duration") {
       if (!s.closed) s.durations.push(value);
     } else {
-      const status = Number(col("status") || 0);
-      // k6's own verdict (the one http_req_failed counts) when the column is there, else the status.
-      const expected = col("expected_response");
       s.requests += value;
       if (status === 429) s.limited += value;
+      // k6's own verdict (the one http_req_failed counts) when the column is there, else the status.
       else if (expected ? expected === "false" : status === 0 || status >= 400) s.errors += value;
-    }
-    if (sec > this.latest) {
-      this.latest = sec;
-      for (const [at, old] of this.seconds) if (at < sec - LAG_SECONDS) close(old);
     }
   }
 
-  /** The per-second series, from the first point to the last, gaps filled with zeros. */
-  result(): SeriesSummary {
-    const keys = [...this.seconds.keys()];
-    if (keys.length === 0 || this.origin === undefined) return { version: 1, startMs: 0, points: [] };
-    const last = Math.max(...keys);
+  /** Closes every second before `sec` (its percentiles computed, its latencies let go). */
+  closeBefore(sec: number): void {
+    for (const [at, s] of this.seconds) if (at < sec) close(s);
+  }
+
+  /** The per-second series from second 0 to the last, gaps filled with zeros. */
+  result(origin: number | undefined): SeriesSummary {
+    if (this.seconds.size === 0 || origin === undefined) return { version: 1, startMs: 0, points: [] };
+    const last = Math.max(...this.seconds.keys());
     const points: SeriesPoint[] = [];
     for (let sec = 0; sec <= last; sec++) {
       const s = this.seconds.get(sec);
@@ -120,17 +109,61 @@ export class SeriesAggregator {
         ...(this.hasAdmitted ? { admitted: s?.admitted ?? 0 } : {}),
       });
     }
-    return { version: 1, startMs: this.origin, points };
+    return { version: 1, startMs: origin, points };
+  }
+}
+
+/** Aggregates CSV points per second as they come; `result()` gives the series once every line is in. */
+export class SeriesAggregator {
+  private columns: Record<string, number> | undefined;
+  private readonly tally = new SecondTally();
+  private latest = Number.NEGATIVE_INFINITY;
+  private origin: number | undefined;
+
+  /** Takes one line of k6's CSV output (the first is its header). */
+  add(line: string): void {
+    if (!line) return;
+    const fields = splitCsvLine(line);
+    if (!this.columns) {
+      this.columns = Object.fromEntries(fields.map((name, i) => [name, i]));
+      return;
+    }
+    const col = (name: string) => fields[this.columns?.[name] ?? -1] ?? "";
+    const metric = col("metric_name");
+    if (!SERIES_METRICS.has(metric)) return;
+    // The setup's enrolment and teardown are not the load the scenario measures.
+    if (SETUP_OR_TEARDOWN.test(col("group"))) return;
+    const stamp = Number(col("timestamp"));
+    if (!Number.isFinite(stamp)) return;
+    const ms = epochMs(stamp);
+    // Seconds count from the first point, so the first second is a whole one (and the bucket's start).
+    this.origin ??= ms;
+    const sec = Math.max(0, Math.floor((ms - this.origin) / 1000));
+    this.tally.add(
+      sec,
+      metric,
+      Number(col("metric_value")),
+      Number(col("status") || 0),
+      col("expected_response"),
+    );
+    if (sec > this.latest) {
+      this.latest = sec;
+      this.tally.closeBefore(sec - LAG_SECONDS);
+    }
   }
 
-  private second(sec: number): Second {
-    let s = this.seconds.get(sec);
-    if (!s) {
-      s = { requests: 0, limited: 0, errors: 0, admitted: 0, durations: [] };
-      this.seconds.set(sec, s);
-    }
-    return s;
+  /** The per-second series, from the first point to the last, gaps filled with zeros. */
+  result(): SeriesSummary {
+    return this.tally.result(this.origin);
   }
+}
+
+/** The group of k6's setup and teardown, whose requests are not the load a scenario measures. */
+export const SETUP_OR_TEARDOWN = /^::(setup|teardown)/;
+
+/** Epoch ms of a CSV timestamp: k6's unix_milli (what recordSeries asks k6 for) as is, its default unix seconds × 1000. */
+export function epochMs(stamp: number): number {
+  return stamp > 1e11 ? stamp : stamp * 1000;
 }
 
 /** Computes a second's percentiles and lets go of its latencies (a late point is then left out). */
