@@ -2,6 +2,8 @@
  * @auth0/auth0-server-js against the mock over TLS (docs/behaviour.md#login, #mfa-on-refresh): the
  * flow script (auth0-server-js-flow.mjs) in a bare child `node` that trusts the local CA through
  * NODE_EXTRA_CA_CERTS and gets only the domain, the client id and its secret. Every step must pass.
+ * The child's steps, then the checks of what it answered, are recorded for the report
+ * (clients/steps.ts → reports/clients/auth0-server-js.json).
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -11,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
+import { type ChildLine, childLines, FlowRecorder, nodeRuntime } from "./steps.ts";
 
 const script = path.join(import.meta.dirname, "auth0-server-js-flow.mjs");
 const clientSecret = randomBytes(32).toString("base64url");
@@ -30,11 +33,28 @@ const STEPS = [
   "done",
 ];
 
-/** Runs the flow script; answers its JSON lines and exit code. */
+/** The step after the child's: the test's checks of what the SDK answered. */
+const CHECKED = "what the SDK answered (PKCE S256, the session's user, tokens, nothing printed)";
+
+const flow = new FlowRecorder({
+  id: "auth0-server-js",
+  sdk: "@auth0/auth0-server-js",
+  flow: "interactive login, getAccessToken → mfa_required, mfa.* (SMS), getAccessToken",
+  transport: "TLS (local CA)",
+  runtime: nodeRuntime(),
+  plan: [...STEPS, CHECKED],
+});
+
+/** Runs the flow script; answers its JSON lines (also as read, with their times) and exit code. */
 function runFlow(
   mock: MockServer,
   caPath: string,
-): Promise<{ code: number | null; steps: Array<Record<string, unknown>>; stderr: string }> {
+): Promise<{
+  code: number | null;
+  steps: Array<Record<string, unknown>>;
+  lines: ChildLine[];
+  stderr: string;
+}> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script], {
       cwd: path.resolve(import.meta.dirname, ".."),
@@ -49,8 +69,10 @@ function runFlow(
     });
     let stdout = "";
     let stderr = "";
+    const timed = childLines();
     child.stdout.on("data", (d) => {
       stdout += d;
+      timed.add(d);
     });
     child.stderr.on("data", (d) => {
       stderr += d;
@@ -62,7 +84,7 @@ function runFlow(
         .split("\n")
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, steps, stderr });
+      resolve({ code, steps, lines: timed.lines(), stderr });
     });
   });
 }
@@ -72,6 +94,8 @@ describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_requ
   const tlsDir = mkdtempSync(path.join(tmpdir(), "server-js-ca-"));
 
   before(async () => {
+    flow.start();
+    flow.secret("client_secret", clientSecret);
     mock = await startMockServer({
       port: 0,
       tls: { dir: tlsDir },
@@ -86,6 +110,7 @@ describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_requ
   });
 
   after(async () => {
+    flow.finish();
     await mock?.close();
     rmSync(tlsDir, { recursive: true, force: true });
   });
@@ -94,27 +119,35 @@ describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_requ
     const caPath = mock.tls?.ca?.certPath;
     assert.ok(caPath, "the local CA");
     const run = await runFlow(mock, caPath);
-    const failed = run.steps.find((s) => s.ok !== true);
-    assert.equal(
-      failed,
-      undefined,
-      `the step that failed: ${JSON.stringify(failed)} ${run.stderr.slice(-500)}`,
-    );
-    assert.deepEqual(
-      run.steps.map((s) => s.step),
-      STEPS,
-      run.stderr.slice(-500),
-    );
-    assert.equal(run.code, 0);
-    const by = Object.fromEntries(run.steps.map((s) => [s.step, s]));
-    assert.equal(by["start-login"]?.pkce, "S256", "the SDK sends PKCE");
-    assert.equal(by.callback?.signedIn, true, "the session's user is the one who logged in");
-    assert.equal(by["mfa-required"]?.mfaToken, true);
-    assert.equal(by.list?.count, 0);
-    assert.equal(by["refresh-after-mfa"]?.accessToken, true);
-    assert.ok(
-      run.steps.every((s) => !Object.values(s).some((v) => typeof v === "string" && v.length > 40)),
-      "no token printed",
-    );
+    flow.ranInChild(run.lines);
+    // A child that stopped early: the checks say where and why, with its stderr; CHECKED is not run.
+    if (!flow.reached(CHECKED)) return checkRun(run);
+    await flow.step(CHECKED, () => checkRun(run));
   });
 });
+
+/** The test's checks of a run: every step passed, in order, with what the SDK answered at each. */
+function checkRun(run: Awaited<ReturnType<typeof runFlow>>): void {
+  const failed = run.steps.find((s) => s.ok !== true);
+  assert.equal(
+    failed,
+    undefined,
+    `the step that failed: ${JSON.stringify(failed)} ${run.stderr.slice(-500)}`,
+  );
+  assert.deepEqual(
+    run.steps.map((s) => s.step),
+    STEPS,
+    run.stderr.slice(-500),
+  );
+  assert.equal(run.code, 0);
+  const by = Object.fromEntries(run.steps.map((s) => [s.step, s]));
+  assert.equal(by["start-login"]?.pkce, "S256", "the SDK sends PKCE");
+  assert.equal(by.callback?.signedIn, true, "the session's user is the one who logged in");
+  assert.equal(by["mfa-required"]?.mfaToken, true);
+  assert.equal(by.list?.count, 0);
+  assert.equal(by["refresh-after-mfa"]?.accessToken, true);
+  assert.ok(
+    run.steps.every((s) => !Object.values(s).some((v) => typeof v === "string" && v.length > 40)),
+    "no token printed",
+  );
+}

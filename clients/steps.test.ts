@@ -40,7 +40,10 @@ function recorder(name: string, plan: readonly string[] = PLAN) {
 
 test("the file: format, SDK, installed version, runtime, transport, times; under <reports>/clients/<id>.json", async () => {
   const { flow, dir, read } = recorder("all-passed");
-  for (const name of PLAN) await flow.step(name, () => undefined);
+  for (const name of PLAN) {
+    assert.equal(flow.reached(name), true, name);
+    await flow.step(name, () => undefined);
+  }
   assert.equal(flow.finish(), path.join(dir, "clients", "auth0-spa-js.json"));
   const file = read();
   assert.equal(file.format, FLOW_FORMAT);
@@ -106,6 +109,7 @@ for (const row of failing) {
       else await assert.rejects(attempt, new RegExp(`not run: step "${PLAN[row.failAt]}"`));
     }
     assert.deepEqual(ran, PLAN.slice(0, row.failAt + 1), "nothing ran after the failure");
+    assert.equal(flow.reached(PLAN[row.failAt + 1] ?? ""), false, "no later step is reached");
     flow.finish();
     const steps = read().steps;
     assert.deepEqual(

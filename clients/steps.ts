@@ -245,6 +245,11 @@ export class FlowRecorder {
     return this.file;
   }
 
+  /** True when `name` is the next step to run: every step before it passed. */
+  reached(name: string): boolean {
+    return this.failed === undefined && this.steps[this.cursor]?.name === name;
+  }
+
   /** The steps so far (copies). */
   records(): StepRecord[] {
     return this.steps.map((s) => ({ ...s }));
