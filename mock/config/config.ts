@@ -6,6 +6,7 @@
  */
 export { type ParsedArgs, parseArgs, usage } from "./cli.ts";
 export { ConfigError, TlsError, UnknownDeviationError } from "./errors.ts";
+export { type MfaOnRefreshRule, mfaOnRefreshApplies } from "./mfa-on-refresh.ts";
 export {
   fromControlJson,
   mergeConfig,

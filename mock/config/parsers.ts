@@ -160,6 +160,38 @@ export const urlList: Parser = (value, text) => {
   });
 };
 
+/**
+ * A list of names (comma-separated as text, an array otherwise), each matching `item`; at most 100.
+ * What MFA on refresh narrows to (docs/behaviour.md#mfa-on-refresh): audiences and scopes.
+ */
+function nameList(what: string, item: RegExp, example: string): Parser {
+  return (value, text) => {
+    const list = text && typeof value === "string" ? (value.trim() === "" ? [] : value.split(",")) : value;
+    if (!Array.isArray(list) || list.length > 100) {
+      throw new Expected(`${text ? "a comma-separated list" : "an array"} of ${what}`);
+    }
+    return list.map((entry, i): string => {
+      const name = typeof entry === "string" ? entry.trim() : "";
+      if (name.length > 600 || !item.test(name)) throw new Expected(example, `[${i}]`, entry);
+      return name;
+    });
+  };
+}
+
+/** API identifiers (audiences): visible ASCII without commas, e.g. "https://api.example.com/". */
+export const audienceList = nameList(
+  "audiences (API identifiers)",
+  /^[\x21-\x2b\x2d-\x7e]+$/,
+  'an API identifier: visible ASCII without spaces or commas (e.g. "https://api.example.com/")',
+);
+
+/** Scope tokens (RFC 6749 §3.3: no space, `"` or `\`), and no commas, e.g. "transfer:funds". */
+export const scopeList = nameList(
+  "scopes",
+  /^[\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]+$/,
+  "a scope token: visible ASCII without spaces, commas, '\"' or '\\' (e.g. \"transfer:funds\")",
+);
+
 /** "" (the mock makes the key pair) or an RSA public key in PEM. */
 export const publicKeyPem: Parser = (value) => {
   if (value === "" || (typeof value === "string" && value.length <= 8192 && isRsaPublicKeyPem(value))) {

@@ -14,6 +14,7 @@ import type { AssertionAlg } from "../tokens/client-assertion.ts";
 import {
   allowedHosts,
   assertionAlg,
+  audienceList,
   boolean,
   clientStatus,
   controlToken,
@@ -30,6 +31,7 @@ import {
   profile,
   publicKeyPem,
   rateLimitBody,
+  scopeList,
   string,
   tlsOption,
   url,
@@ -80,6 +82,10 @@ export interface MockConfig {
   webOrigins: string[];
   /** A refresh answers mfa_required until MFA is done in its family (docs/behaviour.md#mfa-on-refresh). */
   mfaOnRefresh: boolean;
+  /** Step-up: MFA on refresh only for these audiences (the refresh's, else its family's); [] = every audience. */
+  mfaOnRefreshAudiences: string[];
+  /** Step-up: MFA on refresh only when the refresh's scope has one of these; [] = any scope. */
+  mfaOnRefreshScopes: string[];
   /** Refresh tokens rotate (each used once, reuse revokes the family); false: one token, reusable. */
   refreshTokenRotation: boolean;
   invalidGrantStatus: number;
@@ -143,6 +149,8 @@ export function defaultConfig(): MockConfig {
     callbackUrls: [], // docs/behaviour.md#login: any loopback origin
     webOrigins: [], // docs/behaviour.md#cors: any loopback origin
     mfaOnRefresh: false,
+    mfaOnRefreshAudiences: [], // docs/behaviour.md#mfa-on-refresh: every audience
+    mfaOnRefreshScopes: [], // docs/behaviour.md#mfa-on-refresh: any scope
     refreshTokenRotation: true, // docs/behaviour.md#refresh-tokens
     invalidGrantStatus: 403, // docs/behaviour.md#code-mismatch-status
     lockoutStatus: 429, // docs/behaviour.md#per-user-limits
@@ -256,6 +264,18 @@ export const fields: readonly Field[] = [
   ),
   config("webOrigins", "web_origins", urlList, "allowed browser origins for CORS ([]: any loopback origin)"),
   config("mfaOnRefresh", "mfa_on_refresh", boolean, "a refresh answers mfa_required until MFA is done"),
+  config(
+    "mfaOnRefreshAudiences",
+    "mfa_on_refresh_audiences",
+    audienceList,
+    "MFA on refresh only for these audiences ([]: every audience)",
+  ),
+  config(
+    "mfaOnRefreshScopes",
+    "mfa_on_refresh_scopes",
+    scopeList,
+    "MFA on refresh only for a scope with one of these ([]: any scope)",
+  ),
   config("refreshTokenRotation", "refresh_token_rotation", boolean, "rotate refresh tokens (reuse revokes)"),
   config("invalidGrantStatus", "invalid_grant_status", clientStatus, "the HTTP status of a wrong code"),
   config("lockoutStatus", "lockout_status", clientStatus, "the HTTP status once a user is locked out"),

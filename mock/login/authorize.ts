@@ -4,6 +4,7 @@
  * session cookie), the login page (`GET /u/login`, `POST /u/login`: the credential step of Universal
  * Login) and `GET /v2/logout`. The code it issues is exchanged by operations/code-grants.ts.
  */
+import { mfaOnRefreshApplies } from "../config/config.ts";
 import { isLoopback } from "../http/loopback.ts";
 import type { RouteRequest } from "../http/request.ts";
 import { type ErrorEntry, errors, type Reply } from "../reply.ts";
@@ -149,7 +150,9 @@ export function authorize(rt: Runtime, req: RouteRequest): Reply {
   if (prompt.includes("none")) {
     if (session === undefined) return refuse(request, errors.loginRequired);
     // A post-login Action that requires MFA on refresh requires it here too, unless the session did it.
-    if (rt.config.mfaOnRefresh && !session.mfaDone) return refuse(request, errors.mfaLoginRequired);
+    if (!session.mfaDone && mfaOnRefreshApplies(rt.config, request.audience, request.scope)) {
+      return refuse(request, errors.mfaLoginRequired);
+    }
     return issue(rt, request, session);
   }
   if (session !== undefined) return issue(rt, request, session);

@@ -9,6 +9,7 @@
  * These functions decide; token.ts issues the tokens (so this module needs nothing of it).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { mfaOnRefreshApplies } from "../config/config.ts";
 import { type Fields, str } from "../http/body.ts";
 import { errors, fail, failWith, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
@@ -93,7 +94,8 @@ export function refreshTokenGrant(rt: Runtime, fields: Fields, client: Client, n
   }
   const audience = str(fields, "audience") ?? family.audience;
   const scope = narrowed(str(fields, "scope"), family.scope);
-  if (rt.config.mfaOnRefresh && !family.mfaDone) {
+  // Step-up: the Action may narrow MFA to some audiences and scopes (config/mfa-on-refresh.ts).
+  if (!family.mfaDone && mfaOnRefreshApplies(rt.config, audience, scope)) {
     // The refused exchange consumes the token: the completing MFA grant answers the next one.
     if (rotating) family.current = undefined;
     const record = rt.state.issueMfaToken(
