@@ -10,6 +10,7 @@ import { type Faults, type MockConfig, resolveConfig, resolveServer } from "./co
 import { type ControlSend, controlHeaders, controlOver, type MockControl } from "./control/client.ts";
 import { checkExposure, publicUrl } from "./exposure.ts";
 import { startMockServer } from "./http/server.ts";
+import { servedSpkiHashes } from "./tls/browser-trust.ts";
 import type { TlsOptions } from "./tls/tls.ts";
 
 export type { OperationId } from "../openapi/validate.ts";
@@ -33,6 +34,7 @@ export { MockControlError, mockControl } from "./control/client.ts";
 export type { Deviation } from "./deviations.ts";
 export type { ProfileName } from "./limits/profiles.ts";
 export type { OutboxMessage } from "./store/outbox.ts";
+export { chromiumTrustArgs, spkiHash } from "./tls/browser-trust.ts";
 export type { TlsOptions } from "./tls/tls.ts";
 export { mockVersion } from "./version.ts";
 
@@ -63,6 +65,8 @@ interface Clients {
   clientSecret: string;
   publicClientId: string;
   privateKeyJwtClientId: string;
+  /** The single-page app's client id (no secret, PKCE): what an SPA's Auth0 SDK takes as `clientId`. */
+  spaClientId: string;
 }
 
 /** A mock served by `startMock()`. */
@@ -77,6 +81,11 @@ export interface RunningMock extends Clients {
   caCert: string | undefined;
   /** The file that holds `caCert` (for NODE_EXTRA_CA_CERTS); undefined without it. */
   caPath: string | undefined;
+  /**
+   * With TLS, base64 SHA-256 hashes of the public keys of the certificate it serves and of its CA:
+   * what a browser is told to trust (`chromiumTrustArgs(mock.spkiHashes)`); empty on plain HTTP.
+   */
+  spkiHashes: string[];
   control: MockControl;
   /** Stops the server and its signing threads. */
   close(): Promise<void>;
@@ -109,6 +118,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     issuer: c.issuer,
     caCert: server.tls?.ca?.certPem,
     caPath: server.tls?.ca?.certPath,
+    spkiHashes: server.tls ? servedSpkiHashes(server.tls) : [],
     ...clients(c),
     // This process holds the app: its control calls skip the network (and so need no CA).
     control: controlOver(inProcess(server.app)),
@@ -152,6 +162,7 @@ function clients(c: MockConfig): Clients {
     clientSecret: c.clientSecret,
     publicClientId: c.publicClientId,
     privateKeyJwtClientId: c.privateKeyJwtClientId,
+    spaClientId: c.spaClientId,
   };
 }
 

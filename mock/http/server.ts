@@ -31,8 +31,8 @@ const CA_PATH = "/__mock/tls/ca.pem";
 export interface MockServer {
   url: string;
   app: MockApp;
-  /** Present when serving HTTPS; `ca` is undefined when the certificate was given (--tls-cert). */
-  tls: { ca: LocalCa | undefined } | undefined;
+  /** Present when serving HTTPS: the certificate it serves (PEM) and its CA, undefined when the certificate was given (--tls-cert). */
+  tls: { certPem: string; ca: LocalCa | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -95,7 +95,7 @@ export async function startMockServer(opts?: {
   return {
     url,
     app,
-    tls: credentials ? { ca: credentials.ca } : undefined,
+    tls: credentials ? { certPem: credentials.cert, ca: credentials.ca } : undefined,
     close: async () => {
       await front.close();
       rt.signingPool = undefined;
