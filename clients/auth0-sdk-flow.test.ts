@@ -5,6 +5,8 @@
  * TLS (a plain-HTTP mock with an https issuer, reached through a fetch that rewrites the host) for SMS
  * and voice; and against mocks with a named deviation, where the flow must fail at the step the
  * deviation breaks. The script's TOTP is checked against RFC 6238's vectors and the mock's codes.
+ * Each passing flow's steps (the child's, then the test's checks) are recorded for the report
+ * (clients/steps.ts → reports/clients/auth0-auth-js-<factor>-<tls|proxy>.json).
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -17,6 +19,7 @@ import type { DeviationName } from "../mock/deviations.ts";
 import { newTotpSecret, totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import { totp, totpStep } from "./auth0-sdk-flow.mjs";
+import { type ChildLine, childLines, FlowRecorder, nodeRuntime } from "./steps.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const script = path.join(import.meta.dirname, "auth0-sdk-flow.mjs");
@@ -65,6 +68,8 @@ interface FlowRun {
   stdout: string;
   stderr: string;
   steps: Step[];
+  /** stdout as read, line by line, with when each line arrived (the steps' durations). */
+  lines: ChildLine[];
 }
 
 const temps: string[] = [];
@@ -107,8 +112,10 @@ function runFlow(opts: {
   });
   let stdout = "";
   let stderr = "";
+  const timed = childLines();
   child.stdout.on("data", (d: Buffer) => {
     stdout += d.toString();
+    timed.add(d);
   });
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -120,7 +127,7 @@ function runFlow(opts: {
         .split("\n")
         .filter((line) => line.startsWith("{"))
         .map((line) => JSON.parse(line) as Step);
-      resolve({ code, signal, stdout, stderr, steps });
+      resolve({ code, signal, stdout, stderr, steps, lines: timed.lines() });
     });
   });
 }
@@ -208,6 +215,40 @@ function assertPassed(run: FlowRun, factor: Factor, issuer: string): void {
   assertMasked(run);
 }
 
+/** The step after the child's: the test's checks of what the SDK returned (assertPassed). */
+const CHECKED = "what the SDK returned (issuer, signatures, shapes, nothing secret printed)";
+
+/**
+ * Runs one factor's flow and checks that it passed (assertPassed), recorded for the report as
+ * reports/clients/auth0-auth-js-<factor>-<how>.json: the child's steps, then the checks.
+ */
+async function recordedFlow(
+  how: "tls" | "proxy",
+  opts: Parameters<typeof runFlow>[0],
+  issuer: string,
+): Promise<FlowRun> {
+  const flow = new FlowRecorder({
+    id: `auth0-auth-js-${opts.factor}-${how}`,
+    sdk: "@auth0/auth0-auth-js",
+    flow: `password grant → mfa_required; ${opts.factor}: enroll, verify, challenge, wrong code, right code, recovery code`,
+    transport: how === "tls" ? "TLS (local CA)" : "HTTP behind a proxy that ends TLS (https issuer)",
+    runtime: nodeRuntime(),
+    plan: [...stepsOf(opts.factor), CHECKED],
+  });
+  flow.start();
+  flow.secret("client_secret", clientSecret);
+  try {
+    const run = await runFlow(opts);
+    flow.ranInChild(run.lines);
+    // A child that stopped early: the checks say where and why, with its transcript; CHECKED is not run.
+    if (!flow.reached(CHECKED)) assertPassed(run, opts.factor, issuer);
+    await flow.step(CHECKED, () => assertPassed(run, opts.factor, issuer));
+    return run;
+  } finally {
+    flow.finish();
+  }
+}
+
 /** `npm run mock -- --tls` as a child process; its base URL and the CA to trust, read from what it prints. */
 async function startTlsCli(tlsDir: string): Promise<{ url: string; caPath: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
@@ -285,8 +326,7 @@ describe("Auth0's SDK over TLS (npm run mock -- --tls)", {
     test(`${factor}: password grant, enroll, verify, challenge, wrong code, right code, recovery code`, async () => {
       const domain = new URL(mock.url).host;
       assert.match(domain, /^localhost:\d+$/);
-      const run = await runFlow({ domain, factor, caPath: mock.caPath });
-      assertPassed(run, factor, `https://${domain}/`);
+      await recordedFlow("tls", { domain, factor, caPath: mock.caPath }, `https://${domain}/`);
     });
   }
 });
@@ -310,8 +350,11 @@ describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
   for (const factor of ["sms", "voice"] as const) {
     test(`${factor}: the same flow through a fetch that sends https://${domain}/ to the mock`, async () => {
       assert.match(mock.url, /^http:\/\//);
-      const run = await runFlow({ domain, factor, proxyOrigin: mock.url });
-      assertPassed(run, factor, `https://${domain}/`);
+      const run = await recordedFlow(
+        "proxy",
+        { domain, factor, proxyOrigin: mock.url },
+        `https://${domain}/`,
+      );
       assert.equal(stepNamed(run, "done").proxied, true);
     });
   }
@@ -320,6 +363,7 @@ describe("Auth0's SDK behind a proxy (plain-HTTP mock, https issuer)", {
 /**
  * Each deviation breaks one thing the flow checks; the run must stop at that step, with the SDK's
  * own error when the SDK refuses the answer, or the script's assertion when the SDK lets it through.
+ * These runs are meant to fail, so they are not recorded for the report's Clients section.
  */
 const deviating: Array<{ deviation: DeviationName; factor: Factor; step: string; shows: RegExp }> = [
   {
