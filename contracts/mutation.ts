@@ -53,6 +53,8 @@ export const SYMPTOMS: Record<string, RegExp> = {
   "pkce-not-checked": /code_verifier|PKCE/,
   "refresh-not-rotated": /rotat/i,
   "mfa-required-without-token": /mfa_token/,
+  "cors-missing": /access-control-allow-origin|CORS/i,
+  "userinfo-expired-token-accepted": /expired access token|The token has expired/i,
 };
 
 /** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */

@@ -200,6 +200,16 @@ export const deviations = [
     breaks:
       "a refresh refused with mfa_required carries no mfa_token, so no SDK can continue (docs/behaviour.md#mfa-on-refresh).",
   },
+  {
+    name: "cors-missing",
+    breaks:
+      "answers to an allowed web origin carry no CORS headers (preflight included), so a browser SDK fails at its first token call (docs/behaviour.md#cors).",
+  },
+  {
+    name: "userinfo-expired-token-accepted",
+    breaks:
+      "/userinfo answers the profile for an access token past its exp instead of 401 invalid_token (docs/behaviour.md#userinfo).",
+  },
 ] as const satisfies readonly Deviation[];
 
 /** A deviation's name: a literal union, so `rt.deviates("no-retry-afterr")` fails the type-check. */

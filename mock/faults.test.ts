@@ -222,6 +222,22 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
     const first = json(await spaExchange(h, await spaCode(h)));
     return "mfa_token" in json(await spaRefresh(h, String(first.refresh_token)));
   },
+  "cors-missing": async (h) => {
+    const preflight = await h.app.request("/oauth/token", {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+    });
+    return preflight.headers["access-control-allow-origin"];
+  },
+  "userinfo-expired-token-accepted": async (h) => {
+    const e = await h.enrolled();
+    const tokens = json(
+      await h.token({ grant_type: RECOVERY, mfa_token: e.mfaToken, recovery_code: e.recoveryCode ?? "" }),
+    );
+    h.clock.advance(86_401_000);
+    const headers = { authorization: `Bearer ${tokens.access_token}` };
+    return (await h.app.request("/userinfo", { headers })).status;
+  },
 };
 
 const SPA_REDIRECT = "http://localhost:3000/callback";

@@ -12,6 +12,7 @@ import { deleteAuthenticator, listAuthenticators } from "./operations/authentica
 import { challenge } from "./operations/challenge.ts";
 import { jwks, openidConfiguration } from "./operations/discovery.ts";
 import { tokenEndpoint } from "./operations/token.ts";
+import { userInfo } from "./operations/userinfo.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** The Authentication API: the operations of the description and OpenID discovery. */
@@ -55,6 +56,22 @@ export const authenticationRoutes: readonly Route<Runtime>[] = [
     api: "authentication",
     body: "json-or-form",
     handler: (rt, r) => challenge(rt, r.fields, r.headers.authorization, r.now),
+  },
+  {
+    method: "GET",
+    path: "/userinfo",
+    id: "getUserInfo",
+    api: "authentication",
+    body: "none",
+    handler: (rt, r) => userInfo(rt, r.headers.authorization, r.now),
+  },
+  {
+    method: "POST",
+    path: "/userinfo",
+    id: "postUserInfo",
+    api: "authentication",
+    body: "none",
+    handler: (rt, r) => userInfo(rt, r.headers.authorization, r.now),
   },
   {
     method: "GET",

@@ -14,6 +14,8 @@ export function goodHeaders(status: number, contentType?: string): Record<string
     "x-ratelimit-reset": "1767225600",
   };
   if (status === 429) headers["retry-after"] = "60";
+  // /userinfo's refusals carry their reason in a Bearer challenge; other 401s may have it too.
+  if (status === 401) headers["www-authenticate"] = 'Bearer realm="Users"';
   if (contentType) headers["content-type"] = contentType;
   return headers;
 }

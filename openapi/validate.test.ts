@@ -69,7 +69,9 @@ describe("the description's examples", () => {
       "associateAuthenticator",
       "challenge",
       "deleteAuthenticator",
+      "getUserInfo",
       "listAuthenticators",
+      "postUserInfo",
       "token",
     ]);
     assert.ok(examples.length >= 40, `only ${examples.length} examples`);

@@ -4,7 +4,8 @@
  * (the configured `webOrigins`, or any loopback origin when none is configured). The origin is
  * echoed, never `*`; a preflight allows the headers Auth0's browser SDKs send (`auth0-client`,
  * `authorization`, `content-type`, `dpop`). Any other origin gets no CORS header at all, so the
- * browser refuses the answer, as it would Auth0's.
+ * browser refuses the answer, as it would Auth0's. The deviation `cors-missing` leaves every answer
+ * without them, for an allowed origin too.
  */
 import type { MockConfig } from "../config/config.ts";
 import { isLoopback } from "./loopback.ts";
@@ -52,7 +53,7 @@ function safeOrigin(url: string): string | undefined {
  * none unless the path and the origin allow them. Every answer of the app passes through here.
  */
 export function withCors(
-  config: Pick<MockConfig, "webOrigins">,
+  config: Pick<MockConfig, "webOrigins" | "faults">,
   req: MockRequest,
   res: MockResponse,
 ): MockResponse {
@@ -61,6 +62,8 @@ export function withCors(
   const q = req.url.indexOf("?");
   const path = q === -1 ? req.url : req.url.slice(0, q);
   if (!corsPath(path) || !originAllowed(config, origin)) return res;
+  // The deviation is read only here, on a browser's request: other requests never pay for it.
+  if (config.faults.deviations.includes("cors-missing")) return res;
   const h = res.headers;
   h["access-control-allow-origin"] = origin;
   h.vary = h.vary ? `${h.vary}, Origin` : "Origin";

@@ -13,12 +13,13 @@ import type { Runtime } from "../runtime.ts";
 export function openidConfiguration(rt: Runtime): Record<string, unknown> {
   const issuer = rt.config.issuer;
   const base = issuer.endsWith("/") ? issuer : `${issuer}/`;
-  // Only what the mock serves is advertised (no userinfo);
-  // authorization_endpoint and response_types_supported stay because OpenID discovery requires them.
+  // Only what the mock serves is advertised; response_types_supported lists Auth0's, as OpenID
+  // discovery requires the field.
   return {
     issuer,
     authorization_endpoint: `${base}authorize`,
     token_endpoint: `${base}oauth/token`,
+    userinfo_endpoint: `${base}userinfo`,
     mfa_challenge_endpoint: `${base}mfa/challenge`,
     jwks_uri: `${base}.well-known/jwks.json`,
     response_types_supported: ["code", "token", "id_token", "code id_token", "code token", "token id_token"],

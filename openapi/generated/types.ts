@@ -197,6 +197,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the user's profile
+         * @description The profile of the user an access token was issued to. The token must be one the tenant
+         *     issued with `https://{yourDomain}/userinfo` among its audiences (a token asked for without an
+         *     audience, or with `openid` beside an API's audience). The claims follow the token's scope
+         *     (OpenID Connect Core §5.4): `openid` gives `sub`, `profile` adds `name` and `nickname` (a
+         *     tenant adds `picture`, `updated_at` and more), `email` adds `email` and `email_verified`;
+         *     without `openid` the answer is `{}` (an Auth0 support article). Custom claims may follow.
+         *
+         *     Decisions and unknowns (docs/behaviour.md#userinfo):
+         *
+         *     * A refusal is **not** Auth0's JSON envelope: 401 with the text `Unauthorized` and a
+         *       `WWW-Authenticate: Bearer realm="Users"` challenge that carries `error="invalid_token"` and
+         *       an `error_description` when a token was sent ("The token has expired", recorded; [U] the
+         *       text for any other bad token, "Invalid token" in the mock). No token: the realm alone
+         *       (RFC 6750 §3.1). [U] the 401's content type (`text/plain; charset=utf-8` in the mock).
+         *     * The rate-limit headers are documented on this endpoint too.
+         */
+        get: operations["getUserInfo"];
+        put?: never;
+        /**
+         * Get the user's profile (POST)
+         * @description The same as `GET /userinfo` (OpenID Connect Core §5.3.1: the UserInfo endpoint takes GET and
+         *     POST), with the access token in the `Authorization: Bearer` header. [U] The token as a form
+         *     field of the body (RFC 6750 §2.2): not described; the mock ignores a body.
+         */
+        post: operations["postUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth/token": {
         parameters: {
             query?: never;
@@ -268,6 +308,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description OpenID Connect standard claims (Core §5.1) of the user, as the token's scope allows; `{}`
+         *     without `openid`, else `sub` at least. Other claims (custom claims of an Action) may follow.
+         */
+        UserInfo: {
+            sub?: string;
+            name?: string;
+            nickname?: string;
+            picture?: string;
+            updated_at?: string;
+            email?: string;
+            email_verified?: boolean;
+        } | unknown | {
+            sub: string;
+        };
         /** @description Auth0's error envelope. */
         ErrorBody: {
             error: string;
@@ -575,6 +630,35 @@ export interface components {
         };
     };
     responses: {
+        /** @description The user's claims for the token's scope. */
+        UserInfoProfile: {
+            headers: {
+                "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["UserInfo"];
+            };
+        };
+        /**
+         * @description No token, or not a valid one for `/userinfo` (another issuer, a bad signature, expired, an
+         *     audience without `/userinfo`): the text `Unauthorized`, the reason in `WWW-Authenticate`.
+         */
+        UserInfoUnauthorized: {
+            headers: {
+                "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                "www-authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example Unauthorized */
+                "text/plain; charset=utf-8": "Unauthorized";
+            };
+        };
         /**
          * @description The token cannot be used here ([U] status and code: an `mfa_token` where an access token is
          *     needed, a missing scope, or an expired token).
@@ -772,6 +856,12 @@ export interface components {
          * @example 3600
          */
         RetryAfter: number;
+        /**
+         * @description The Bearer challenge of a refused `/userinfo` (RFC 6750 §3): `Bearer realm="Users"`, then
+         *     `error="invalid_token"` and `error_description="…"` when a token was sent.
+         * @example Bearer realm="Users", error="invalid_token", error_description="The token has expired"
+         */
+        WwwAuthenticate: string;
     };
     pathItems: never;
 }
@@ -1088,6 +1178,42 @@ export interface operations {
             413: components["responses"]["MfaPayloadTooLarge"];
             415: components["responses"]["MfaUnsupportedMediaType"];
             429: components["responses"]["MfaMessageRateLimited"];
+            500: components["responses"]["MfaServerError"];
+            502: components["responses"]["MfaServerError"];
+            503: components["responses"]["MfaServerError"];
+        };
+    };
+    getUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfoProfile"];
+            401: components["responses"]["UserInfoUnauthorized"];
+            413: components["responses"]["MfaPayloadTooLarge"];
+            429: components["responses"]["MfaRateLimited"];
+            500: components["responses"]["MfaServerError"];
+            502: components["responses"]["MfaServerError"];
+            503: components["responses"]["MfaServerError"];
+        };
+    };
+    postUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfoProfile"];
+            401: components["responses"]["UserInfoUnauthorized"];
+            413: components["responses"]["MfaPayloadTooLarge"];
+            429: components["responses"]["MfaRateLimited"];
             500: components["responses"]["MfaServerError"];
             502: components["responses"]["MfaServerError"];
             503: components["responses"]["MfaServerError"];

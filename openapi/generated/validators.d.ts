@@ -34,6 +34,8 @@ export declare const challenge_request_form: Validator;
 export declare const challenge_response_200_json: Validator;
 export declare const challenge_response_400_json: Validator;
 export declare const challenge_response_401_json: Validator;
+export declare const response_UserInfoProfile_json: Validator;
+export declare const response_UserInfoUnauthorized_plain: Validator;
 export declare const token_request_json: Validator;
 export declare const token_request_form: Validator;
 export declare const token_response_200_json: Validator;
