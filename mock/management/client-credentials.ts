@@ -19,6 +19,13 @@ const MANAGEMENT_SCOPES = [
   "delete:users",
   "read:authentication_methods",
   "delete:authentication_methods",
+  // The step-up fixture installs a post-login Action (management/actions.ts).
+  "read:actions",
+  "create:actions",
+  "update:actions",
+  "delete:actions",
+  "read:triggers",
+  "update:triggers",
 ] as const;
 
 /** Auth0's default for Management API tokens issued by client credentials. */

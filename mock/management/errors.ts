@@ -71,6 +71,28 @@ export const managementErrors = {
   },
   userExists: { status: 409, message: "The user already exists.", errorCode: "auth0_idp_error" },
   full: (message: string): ManagementError => ({ status: 429, message, errorCode: "too_many_requests" }),
+  // The Actions API's refusals (management/actions.ts): guesses for the texts, docs/behaviour.md#post-login-actions.
+  inexistentAction: { status: 404, message: "The action does not exist.", errorCode: "inexistent_action" },
+  actionNameTaken: (name: string): ManagementError => ({
+    status: 409,
+    message: `An action with the name "${name}" already exists.`,
+    errorCode: "action_conflict",
+  }),
+  actionBound: (triggers: string): ManagementError => ({
+    status: 400,
+    message: `The action is bound to ${triggers}: unbind it first, or delete it with force=true.`,
+    errorCode: "action_bound",
+  }),
+  actionNotDeployed: (name: string): ManagementError => ({
+    status: 400,
+    message: `The action "${name}" has no deployed version to bind.`,
+    errorCode: "action_not_deployed",
+  }),
+  triggerNotSupported: (trigger: string): ManagementError => ({
+    status: 400,
+    message: `The action does not support the trigger ${trigger}.`,
+    errorCode: "invalid_trigger",
+  }),
 } as const satisfies Record<string, ManagementError | ((arg: string) => ManagementError)>;
 
 /** A Management API error answer: `{statusCode, error, message, errorCode?}` (plus `attributes` for a bearer refusal). */

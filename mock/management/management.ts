@@ -9,16 +9,19 @@
  *   GET    /api/v2/users/{id}/authentication-methods      list (page, per_page, include_totals)
  *   DELETE /api/v2/users/{id}/authentication-methods      delete all
  *   DELETE /api/v2/users/{id}/authentication-methods/{m}  delete one
+ *   /api/v2/actions/…                                     Actions and trigger bindings (actions.ts: what a
+ *                                                         fixture needs to install a post-login Action)
  *
  * Errors use the Management API's envelope `{statusCode, error, message, errorCode}` (not the
  * Authentication API's `{error, error_description}`); /oauth/token keeps the latter.
  * Its modules: context (what it reads from the mock), errors (its envelope), client-credentials, users,
- * authentication-methods. The app routes to it through `managementRoutes` (routes.ts);
+ * authentication-methods, actions and post-login (what the bound post-login Actions do to the mock). The app routes to it through `managementRoutes` (routes.ts);
  * `handleManagement` answers one request in process, without the app (a test's stand-in server).
  */
 import type { Handler, PlainRoute } from "../http/request.ts";
 import type { Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
+import { actionsApi } from "./actions.ts";
 import { clientCredentialsGrant } from "./client-credentials.ts";
 import type { ManagementContext, ManagementRequest, ManagementResponse } from "./context.ts";
 import { usersApi } from "./users.ts";
@@ -27,7 +30,8 @@ export { authenticationMethods, type MethodView } from "./authentication-methods
 export { clientCredentialsGrant } from "./client-credentials.ts";
 export type { ManagementContext, ManagementRequest, ManagementResponse } from "./context.ts";
 
-const api: Handler<Runtime> = (rt, req) => usersApi(rt, req);
+const api: Handler<Runtime> = (rt, req) =>
+  req.path.startsWith("/api/v2/actions/") ? actionsApi(rt, req) : usersApi(rt, req);
 
 /** The Management API's rows of the route table: every method under /api/v2/ (its own 404 inside). */
 export const managementRoutes: readonly PlainRoute<Runtime>[] = [
@@ -36,7 +40,8 @@ export const managementRoutes: readonly PlainRoute<Runtime>[] = [
 
 /**
  * Answers a Management API request (or a client-credentials token request) in process; undefined
- * for anything else, which is the Authentication API's.
+ * for anything else, which is the Authentication API's. The users part only: the Actions need the
+ * app's whole configuration (ActionsContext), which a stand-in does not have.
  */
 export function handleManagement(
   ctx: ManagementContext,

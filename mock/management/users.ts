@@ -17,7 +17,7 @@ import {
 import { inexistentUser, json, managementErrors, mgmtError, noContent } from "./errors.ts";
 
 /** Checks the bearer token: issued by this mock, for its Management API, with the scope. */
-function authorize(ctx: ManagementContext, req: ManagementRequest, scope: string): Reply | undefined {
+export function authorize(ctx: ManagementContext, req: ManagementRequest, scope: string): Reply | undefined {
   const auth = header(req, "authorization");
   if (!auth || !/^bearer /i.test(auth)) return mgmtError(managementErrors.missingAuthentication);
   const claims = ctx.signer.verify(auth.slice(7).trim(), ctx.clock.now());

@@ -1,0 +1,279 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { beforeEach, describe, test } from "node:test";
+import type { MockResponse } from "../app.ts";
+import { Harness, json } from "../testing.ts";
+import { requiresMfaOnRefresh } from "./post-login.ts";
+
+/** The shipped Action: what a step-up fixture installs on a tenant. */
+const SHIPPED = readFileSync(
+  new URL("../../tenant/actions/require-mfa-on-refresh.js", import.meta.url),
+  "utf8",
+);
+const POST_LOGIN = [{ id: "post-login", version: "v3" }];
+
+/** An app and a Management API token of its default client (every scope the mock grants). */
+class Tenant {
+  readonly h = new Harness();
+  private token = "";
+
+  async bearer(): Promise<string> {
+    if (this.token) return this.token;
+    const res = await this.h.token({
+      grant_type: "client_credentials",
+      audience: `https://${this.h.app.config().domain}/api/v2/`,
+    });
+    assert.equal(res.status, 200, res.body);
+    this.token = String(json(res).access_token);
+    return this.token;
+  }
+
+  async call(method: string, path: string, body?: object, bearer?: string): Promise<MockResponse> {
+    return this.h.app.request(`/api/v2/actions/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer ?? (await this.bearer())}` },
+      ...(body === undefined ? {} : { body }),
+    });
+  }
+
+  async create(name: string, code = SHIPPED, extra: object = {}): Promise<string> {
+    const res = await this.call("POST", "actions", { name, supported_triggers: POST_LOGIN, code, ...extra });
+    assert.equal(res.status, 201, res.body);
+    return String(json(res).id);
+  }
+
+  async deploy(id: string): Promise<void> {
+    const res = await this.call("POST", `actions/${id}/deploy`);
+    assert.equal(res.status, 200, res.body);
+  }
+
+  bind(...ids: string[]): Promise<MockResponse> {
+    return this.call("PATCH", "triggers/post-login/bindings", {
+      bindings: ids.map((value) => ({ ref: { type: "action_id", value }, display_name: value })),
+    });
+  }
+
+  get mfaOnRefresh(): boolean {
+    return this.h.app.config().mfaOnRefresh;
+  }
+}
+
+describe("the Management API's Actions (docs/behaviour.md#post-login-actions)", () => {
+  let t: Tenant;
+  beforeEach(() => {
+    t = new Tenant();
+  });
+
+  test("the shipped Action is recognised as requiring MFA on refresh; a plain post-login Action is not", () => {
+    assert.equal(requiresMfaOnRefresh(SHIPPED), true);
+    assert.equal(requiresMfaOnRefresh("exports.onExecutePostLogin = async (event, api) => {}"), false);
+    assert.equal(
+      requiresMfaOnRefresh(
+        "exports.onExecutePostLogin = async (e, api) => { api.multifactor.enable('any'); }",
+      ),
+      false,
+      "MFA on every login is not MFA on refresh",
+    );
+  });
+
+  test("create answers pending in Auth0's shape, later reads answer built; secrets show no value", async () => {
+    const res = await t.call("POST", "actions", {
+      name: "step-up",
+      supported_triggers: POST_LOGIN,
+      code: SHIPPED,
+      secrets: [{ name: "MFA_ON_REFRESH_AUDIENCES", value: "https://api.example/" }],
+    });
+    assert.equal(res.status, 201, res.body);
+    const created = json(res);
+    assert.equal(created.status, "pending");
+    assert.equal(created.all_changes_deployed, false);
+    assert.equal(created.runtime, "node22");
+    assert.deepEqual(Object.keys((created.secrets as object[])[0] ?? {}), ["name", "updated_at"]);
+    assert.equal(res.body.includes("https://api.example/"), false, "a secret's value is never answered");
+    const read = json(await t.call("GET", `actions/${created.id}`));
+    assert.equal(read.status, "built");
+    const list = json(await t.call("GET", "actions?actionName=step-up&triggerId=post-login&per_page=50"));
+    assert.deepEqual(
+      (list.actions as Array<{ id: string }>).map((a) => a.id),
+      [created.id],
+    );
+    assert.equal(list.total, 1);
+  });
+
+  test("installing the Action (create, deploy, bind) switches on mfa_on_refresh; unbinding switches it off", async () => {
+    const id = await t.create("step-up", SHIPPED, {
+      secrets: [{ name: "MFA_ON_REFRESH_AUDIENCES", value: "https://a.example/, https://b.example/" }],
+    });
+    assert.equal(t.mfaOnRefresh, false, "created, not deployed or bound");
+    await t.deploy(id);
+    assert.equal(t.mfaOnRefresh, false, "deployed, not bound");
+    const bound = await t.bind(id);
+    assert.equal(bound.status, 200, bound.body);
+    const binding = (json(bound).bindings as Array<Record<string, unknown>>)[0];
+    assert.equal(binding?.trigger_id, "post-login");
+    assert.equal((binding?.action as { id: string } | undefined)?.id, id);
+    assert.equal(t.mfaOnRefresh, true);
+    assert.deepEqual(t.h.app.config().mfaOnRefreshAudiences, ["https://a.example/", "https://b.example/"]);
+    const listed = json(await t.call("GET", "triggers/post-login/bindings"));
+    assert.equal(listed.total, 1);
+    assert.equal((await t.bind()).status, 200);
+    assert.equal(t.mfaOnRefresh, false);
+  });
+
+  test("a bound Action runs its deployed version: an update changes nothing until it is deployed", async () => {
+    const id = await t.create("step-up");
+    await t.deploy(id);
+    await t.bind(id);
+    const updated = await t.call("PATCH", `actions/${id}`, {
+      code: "exports.onExecutePostLogin = async () => {};",
+    });
+    assert.equal(updated.status, 200, updated.body);
+    assert.equal(json(updated).all_changes_deployed, false);
+    assert.equal(t.mfaOnRefresh, true, "the deployed version still runs");
+    await t.deploy(id);
+    assert.equal(t.mfaOnRefresh, false, "the new version requires nothing");
+    const read = json(await t.call("GET", `actions/${id}`));
+    assert.equal((read.deployed_version as { number: number }).number, 2);
+    assert.equal(read.all_changes_deployed, true);
+  });
+
+  test("an operator's mfa_on_refresh stays when the trigger's effect does not change", async () => {
+    await t.h.app.request("/__mock/config", { method: "PUT", body: { mfa_on_refresh: true } });
+    const other = await t.create("audit", "exports.onExecutePostLogin = async () => {};");
+    await t.deploy(other);
+    assert.equal((await t.bind(other)).status, 200);
+    assert.equal(t.mfaOnRefresh, true);
+  });
+
+  test("a reset keeps the Actions and what they switched, as it keeps the configuration", async () => {
+    const id = await t.create("step-up");
+    await t.deploy(id);
+    await t.bind(id);
+    t.h.app.reset();
+    assert.equal(t.mfaOnRefresh, true);
+    assert.equal(json(await t.call("GET", "triggers/post-login/bindings")).total, 1);
+  });
+
+  test("delete: a bound Action only with force=true, which unbinds it and switches MFA on refresh off", async () => {
+    const id = await t.create("step-up");
+    await t.deploy(id);
+    await t.bind(id);
+    const refused = await t.call("DELETE", `actions/${id}`);
+    assert.equal(refused.status, 400, refused.body);
+    assert.equal(json(refused).errorCode, "action_bound");
+    assert.equal((await t.call("DELETE", `actions/${id}?force=true`)).status, 204);
+    assert.equal(t.mfaOnRefresh, false);
+    assert.equal((await t.call("GET", `actions/${id}`)).status, 404);
+    assert.equal(json(await t.call("GET", "triggers/post-login/bindings")).total, 0);
+  });
+
+  test("list pages: page and per_page, 0-based, as the SDK's pager asks", async () => {
+    for (const name of ["a", "b", "c"]) await t.create(name, "");
+    const second = json(await t.call("GET", "actions?page=1&per_page=2"));
+    assert.equal((second.actions as unknown[]).length, 1);
+    assert.equal(second.total, 3);
+    const past = json(await t.call("GET", "actions?page=2&per_page=2"));
+    assert.equal((past.actions as unknown[]).length, 0, "an empty page ends the SDK's iteration");
+  });
+
+  describe("refusals", () => {
+    const rows: Array<{
+      name: string;
+      call: (t: Tenant, ids: { deployed: string; draft: string; other: string }) => Promise<MockResponse>;
+      status: number;
+      errorCode?: string;
+    }> = [
+      {
+        name: "a second Action with a taken name",
+        call: (t) => t.call("POST", "actions", { name: "deployed", supported_triggers: POST_LOGIN }),
+        status: 409,
+        errorCode: "action_conflict",
+      },
+      {
+        name: "an Action without supported_triggers",
+        call: (t) => t.call("POST", "actions", { name: "x" }),
+        status: 400,
+        errorCode: "invalid_body",
+      },
+      {
+        name: "binding an Action never deployed",
+        call: (t, ids) => t.bind(ids.draft),
+        status: 400,
+        errorCode: "action_not_deployed",
+      },
+      {
+        name: "binding an Action to a trigger it does not support",
+        call: (t, ids) =>
+          t.call("PATCH", "triggers/send-phone-message/bindings", {
+            bindings: [{ ref: { type: "action_id", value: ids.deployed } }],
+          }),
+        status: 400,
+        errorCode: "invalid_trigger",
+      },
+      {
+        name: "binding an unknown Action",
+        call: (t) => t.bind("00000000-0000-4000-8000-000000000000"),
+        status: 404,
+        errorCode: "inexistent_action",
+      },
+      {
+        name: "binding without a ref",
+        call: (t) => t.call("PATCH", "triggers/post-login/bindings", { bindings: [{ display_name: "x" }] }),
+        status: 400,
+        errorCode: "invalid_body",
+      },
+      {
+        name: "an audience the configuration cannot take in the Action's secret",
+        call: async (t, ids) => {
+          await t.call("PATCH", `actions/${ids.other}`, {
+            secrets: [{ name: "MFA_ON_REFRESH_AUDIENCES", value: "not an audience" }],
+          });
+          await t.deploy(ids.other);
+          return t.bind(ids.other);
+        },
+        status: 400,
+        errorCode: "invalid_body",
+      },
+      {
+        name: "deploying an unknown Action",
+        call: (t) => t.call("POST", "actions/nope/deploy"),
+        status: 404,
+        errorCode: "inexistent_action",
+      },
+      {
+        name: "binding with a token without update:triggers",
+        call: (t, ids) => {
+          const c = t.h.app.runtime;
+          const narrow = c.signer.sign(
+            { aud: `https://${c.config.domain}/api/v2/`, scope: "read:actions create:actions" },
+            600,
+            c.clock.now(),
+          );
+          return t.call(
+            "PATCH",
+            "triggers/post-login/bindings",
+            { bindings: [{ ref: { type: "action_id", value: ids.deployed } }] },
+            narrow,
+          );
+        },
+        status: 403,
+        errorCode: "insufficient_scope",
+      },
+    ];
+    for (const row of rows) {
+      test(`${row.name}: ${row.status}, nothing switched`, async () => {
+        const deployed = await t.create("deployed");
+        await t.deploy(deployed);
+        const draft = await t.create("draft");
+        const other = await t.create("other");
+        const res = await row.call(t, { deployed, draft, other });
+        assert.equal(res.status, row.status, res.body);
+        const body = json(res);
+        assert.equal(body.statusCode, row.status);
+        if (row.errorCode) assert.equal(body.errorCode, row.errorCode, res.body);
+        assert.equal(t.mfaOnRefresh, false);
+        assert.equal(json(await t.call("GET", "triggers/post-login/bindings")).total, 0);
+      });
+    }
+  });
+});
