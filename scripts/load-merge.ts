@@ -8,12 +8,9 @@
  * runner's). Exits as k6 would for the whole run: 0, or 99 when a merged threshold failed (2: usage).
  */
 
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { readCommandLine } from "../cli/options.ts";
-import { summaryText } from "../load/lib/summary.ts";
-import { mergeRunners, mergeText, writeMerge } from "../load/tooling/merge.ts";
-import { renderLoadHtml } from "../report/load-page.ts";
+import { mergeInto } from "./lib/merged-run.ts";
 
 const command = {
   usage: "usage: npm run load:merge -- <runner folders...> [--out <folder>]",
@@ -30,12 +27,8 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const outDir = read.values.out ?? path.dirname(path.resolve(dirs[0] ?? "."));
-const result = await mergeRunners(dirs);
-const { summaryPath } = writeMerge(result, outDir);
-writeFileSync(path.join(outDir, "index.html"), renderLoadHtml(result.summary, result.series));
-process.stdout.write(summaryText(result.summary));
-process.stdout.write(mergeText(result));
+const result = await mergeInto(dirs, outDir);
 console.log(
-  `load:merge: ${result.exitCode === 99 ? "a merged threshold failed (exit 99)" : "every merged threshold held"}; ${path.relative(process.cwd(), summaryPath)}`,
+  `load:merge: ${result.exitCode === 99 ? "a merged threshold failed (exit 99)" : "every merged threshold held"}; ${path.relative(process.cwd(), result.summaryPath)}`,
 );
 process.exit(result.exitCode);

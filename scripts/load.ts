@@ -15,12 +15,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { auth0PolicyNotice, guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
-import { planScenario } from "../load/lib/plan.ts";
-import { type LoadSummary, summaryText } from "../load/lib/summary.ts";
+import { planScenario, timeBasedScenarios } from "../load/lib/plan.ts";
+import type { LoadSummary } from "../load/lib/summary.ts";
 import { parseLoadArgs, UsageError } from "../load/tooling/args.ts";
 import { buildLoad } from "../load/tooling/build.ts";
 import { findK6, installHelp } from "../load/tooling/find-k6.ts";
-import { mergeRunners, mergeText, type RunnerInfo, writeMerge } from "../load/tooling/merge.ts";
+import type { RunnerInfo } from "../load/tooling/merge.ts";
 import { type K6Run, runK6 } from "../load/tooling/run-k6.ts";
 import { runRunners } from "../load/tooling/runners.ts";
 import { recordSeries } from "../load/tooling/series.ts";
@@ -28,9 +28,7 @@ import { startMockServer } from "../mock/http/server.ts";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets, recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
 import { renderLoadHtml } from "../report/load-page.ts";
-
-/** Scenarios that never move the mock's clock: several runners can share one mock. */
-const SHARES_A_MOCK = new Set(["challenge-under-limit", "challenge-over-limit", "ramp"]);
+import { mergeInto } from "./lib/merged-run.ts";
 
 /** Stand-in base URL for planning before the embedded mock has a port (loopback: no budget needed). */
 const EMBEDDED = "http://127.0.0.1:0";
@@ -54,10 +52,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   console.log(`load: ${args.scenario} against ${target}: ${gate.message}`);
-  if (args.runners > 1 && target === "mock" && !SHARES_A_MOCK.has(args.scenario)) {
+  if (args.runners > 1 && target === "mock" && !timeBasedScenarios.includes(args.scenario)) {
     console.error(
       `load: refusing to start: ${args.scenario} moves the mock's clock, which runners sharing one mock cannot do ` +
-        `apart; --runners applies to ${[...SHARES_A_MOCK].join(", ")} on the mock`,
+        `apart; --runners applies to ${timeBasedScenarios.join(", ")} on the mock`,
     );
     return 2;
   }
@@ -159,10 +157,11 @@ async function runShared(n: number, run: Run, dir: string, scratch: string): Pro
     const info: RunnerInfo = { index: r.index, segment: r.segment, exitCode: r.code };
     writeFileSync(path.join(runnerDir(r.index), "runner.json"), `${JSON.stringify(info)}\n`);
   }
-  const merged = await mergeRunners(results.map((r) => runnerDir(r.index)));
-  const { summaryPath, seriesPath } = writeMerge(merged, dir);
-  writeHtml(summaryPath, path.join(dir, "index.html"), seriesPath);
-  process.stdout.write(`\n${summaryText(merged.summary)}${mergeText(merged)}`);
+  process.stdout.write("\n");
+  const merged = await mergeInto(
+    results.map((r) => runnerDir(r.index)),
+    dir,
+  );
   // 0 and 99 are verdicts on a share (the merge's is the one that counts); anything else is a failure.
   const broken = results.find((r) => r.code !== 0 && r.code !== 99);
   return broken ? broken.code : merged.exitCode;

@@ -44,6 +44,13 @@ const FLOW_MESSAGES: Record<
   "push-polling": 0,
 };
 
+/**
+ * The scenarios whose requests arrive on a schedule (arrival rate): they never move the mock's clock,
+ * so several runners can split one run against one mock. The flow scenarios above wait out refills
+ * by moving it, which runners sharing a mock cannot do apart.
+ */
+export const timeBasedScenarios: readonly ScenarioName[] = scenarioNames.filter((s) => !(s in FLOW_MESSAGES));
+
 export interface RampStage {
   /** Requests per second held during the stage. */
   rate: number;
