@@ -14,7 +14,7 @@ import { type Fields, str } from "../http/body.ts";
 import { errors, fail, failWith, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { RefreshFamily } from "../store/login.ts";
-import type { Client, User } from "../store/records.ts";
+import type { Client, MfaTokenRecord, User } from "../store/records.ts";
 
 /** What the grant grants: token.ts makes the token answer from it. */
 export interface Granted {
@@ -119,7 +119,7 @@ export function refreshTokenGrant(rt: Runtime, fields: Fields, client: Client, n
     grant: { clientId: client.clientId, audience, scope },
     nonce: undefined,
     refreshToken,
-    mfa: family.mfaDone,
+    mfa: family.mfaDone || family.mfaAtLogin === true,
   };
 }
 
@@ -144,10 +144,34 @@ export function completeRefreshMfa(rt: Runtime, familyId: string | undefined): s
   const family: RefreshFamily | undefined = store.families.get(familyId);
   if (family === undefined || family.revoked) return undefined;
   family.mfaDone = true;
-  const session = store.sessions.get(family.sessionId);
+  const session = family.sessionId === undefined ? undefined : store.sessions.get(family.sessionId);
   if (session !== undefined) session.mfaDone = true;
   // Without rotation the app keeps the token it has (a family's one token stays current).
   return rt.config.refreshTokenRotation && !rt.deviates("refresh-not-rotated")
     ? store.rotate(family)
     : undefined;
+}
+
+/**
+ * After an MFA grant completed a password grant's mfa_token whose scope asked `offline_access`: the
+ * first refresh token of a family of its own, with no browser session. The MFA of that login is in
+ * the family's tokens (`amr`) but was not done in the family: with MFA on refresh, its first refresh
+ * still answers mfa_required (docs/behaviour.md#mfa-on-refresh).
+ */
+export function passwordLoginRefreshToken(
+  rt: Runtime,
+  record: MfaTokenRecord,
+  user: User,
+): string | undefined {
+  if (record.kind !== "mfa_token" || record.refreshFamily !== undefined || !offline(record.scope)) {
+    return undefined;
+  }
+  return rt.state.login.startFamily({
+    clientId: record.clientId,
+    userId: user.id,
+    sessionId: undefined,
+    scope: record.scope,
+    audience: record.audience,
+    mfaAtLogin: true,
+  });
 }

@@ -17,6 +17,7 @@ import {
   authorizationCodeGrant,
   completeRefreshMfa,
   type Granted,
+  passwordLoginRefreshToken,
   refreshTokenGrant,
 } from "./code-grants.ts";
 
@@ -181,8 +182,10 @@ function redeem(
   const proof = verify.proof === undefined ? undefined : str(fields, verify.proof);
   const verified: Verified = verify.redeem(rt, { user, record, now, proof, tx });
   if (!("granted" in verified)) return verified;
-  // A refresh refused with mfa_required is answered now, with the family's rotated refresh token.
-  const refreshToken = completeRefreshMfa(rt, record.refreshFamily);
+  // A refresh refused with mfa_required is answered now, with the family's rotated refresh token; a
+  // password grant that asked offline_access, with the first token of a new family.
+  const refreshToken =
+    completeRefreshMfa(rt, record.refreshFamily) ?? passwordLoginRefreshToken(rt, record, user);
   const reply = tokens(rt, record, user, { refreshToken });
   if (verified.extra !== undefined) Object.assign(reply.body as Record<string, unknown>, verified.extra);
   return reply;

@@ -45,7 +45,8 @@ export interface RefreshFamily {
   id: string;
   clientId: string;
   userId: string;
-  sessionId: string;
+  /** The browser session of the login; undefined for a family the password grant started (it has none). */
+  sessionId: string | undefined;
   scope: string;
   audience: string | undefined;
   /** The token that may be exchanged now; undefined once a refused refresh (mfa_required) consumed it. */
@@ -53,6 +54,11 @@ export interface RefreshFamily {
   revoked: boolean;
   /** MFA completed in this family: refreshes no longer answer mfa_required. */
   mfaDone: boolean;
+  /**
+   * The login that started the family did MFA (a password grant completed by an MFA grant): its
+   * tokens say so (`amr`), yet that MFA was not done in the family (docs/behaviour.md#mfa-on-refresh).
+   */
+  mfaAtLogin?: true;
 }
 
 /** How long a code lives: Auth0 documents codes as short-lived; 60 s is a guess (docs/behaviour.md#code-grant). */
