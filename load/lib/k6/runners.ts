@@ -12,13 +12,20 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { isLeader, ownUsers, type Segment, segmentOf, signalPhone } from "../segments.ts";
 
-/** This runner's segment (k6's `exec.test.options`); the whole run when k6 was given none. */
+let cachedSegment: Segment | undefined;
+
+/**
+ * This runner's segment (k6's `exec.test.options`); the whole run when k6 was given none. Read once
+ * per VU: the options do not change during a run, and every iteration asks.
+ */
 export function runnerSegment(): Segment {
+  if (cachedSegment !== undefined) return cachedSegment;
   // The simulated runtime (load/sim) has no `exec.test`: one runner.
   const test = (exec as unknown as { test?: { options?: Record<string, unknown> } }).test;
   const options = test?.options ?? {};
   const text = (v: unknown) => (typeof v === "string" ? v : null);
-  return segmentOf(text(options.executionSegment), text(options.executionSegmentSequence));
+  cachedSegment = segmentOf(text(options.executionSegment), text(options.executionSegmentSequence));
+  return cachedSegment;
 }
 
 /** This iteration's position among this runner's own iterations (in the whole run with one runner). */
@@ -84,26 +91,19 @@ export function prepareMockShared(
   segment: Segment = runnerSegment(),
 ): number {
   const users = ownUsers(planned, segment);
-  if (segment.count <= 1) {
-    steps.reset();
-    steps.readConfig();
-    steps.setProfile("off");
-    steps.enrol(users);
-    steps.setProfile(profile);
-    return users;
-  }
+  const shared = segment.count > 1;
   const runId = __ENV.LOAD_RUN_ID;
-  if (!runId) {
+  if (shared && !runId) {
     throw new Error(
       "several runners share the mock: set LOAD_RUN_ID to a value unique to this run (npm run load --runners sets one)",
     );
   }
-  const signal = (slot: number) => signalPhone(runId, slot);
+  const signal = (slot: number) => signalPhone(runId ?? "", slot);
   if (isLeader(segment)) {
     steps.reset();
     steps.readConfig();
     steps.setProfile("off");
-    steps.sendSms(signal(0));
+    if (shared) steps.sendSms(signal(0));
     steps.enrol(users);
     for (let k = 1; k < segment.count; k++) {
       waitFor(`runner ${k + 1} of ${segment.count} to enrol its users`, () => hasMessage(baseUrl, signal(k)));
