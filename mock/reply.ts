@@ -86,6 +86,9 @@ export const errors = {
   unsupportedContentType: (type: string, accepted: string) =>
     entry(415, "invalid_request", `Unsupported content type: ${type || "(none)"}. Send ${accepted}.`),
   bodyTooLarge: entry(413, "invalid_request", "Request body too large."),
+  /** HTTP node:http cannot parse (a bad method, header or framing): http/server.ts answers it on the socket. */
+  malformedHttp: entry(400, "invalid_request", "Malformed HTTP request."),
+  headersTooLarge: entry(431, "invalid_request", "Request headers too large."),
   notFound: (method: string, path: string) => entry(404, "not_found", `Not found: ${method} ${path}`),
   methodNotAllowed: (method: string, path: string, allow: string) =>
     entry(405, "method_not_allowed", `${method} is not allowed on ${path}; use ${allow}.`),

@@ -10,7 +10,7 @@
  *   machine has no IPv6 loopback, or the port is taken there, IPv4 alone is kept, as before.
  * - Plain HTTP on 127.0.0.1 listens with node:http itself: nothing sits in front of the hot path.
  */
-import type { Server as HttpServer } from "node:http";
+import { type Server as HttpServer, STATUS_CODES } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { errors } from "../reply.ts";
@@ -26,13 +26,21 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/**
+ * A whole HTTP/1.1 answer, written on a socket outside node:http (before the handshake, or where
+ * node:http could not parse the request), that ends the connection: Auth0's JSON envelope still.
+ */
+export function closingAnswer(refusal: { status: number; json: string }): string {
+  const reason = STATUS_CODES[refusal.status] ?? "";
+  return (
+    `HTTP/1.1 ${refusal.status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(refusal.json)}\r\nconnection: close\r\n\r\n${refusal.json}`
+  );
+}
+
 /** The answer to a plain HTTP request on the HTTPS port: where to go instead. */
 export function plainOnHttpsAnswer(port: number): string {
-  const body = errors.plainHttpOnTlsPort(port).json;
-  return (
-    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\n" +
-    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
-  );
+  return closingAnswer(errors.plainHttpOnTlsPort(port));
 }
 
 /** Listens on `host:port` (and on ::1 beside 127.0.0.1) for `server`; over TLS through the first-byte check. */

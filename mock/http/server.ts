@@ -20,7 +20,7 @@ import {
   type TlsOptions,
 } from "../tls/tls.ts";
 import { SigningPool } from "../tokens/signing-pool.ts";
-import { listen } from "./front.ts";
+import { closingAnswer, listen } from "./front.ts";
 import { bounded, controlRefusal, hostAllowed } from "./guards.ts";
 import { isLoopback, reachableAsLocalhost } from "./loopback.ts";
 import { openRequestLog, type RequestLog } from "./request-log.ts";
@@ -279,15 +279,8 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
     socket.destroy();
     return;
   }
-  const headersTooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const body = JSON.stringify({
-    error: "invalid_request",
-    error_description: headersTooLarge ? "Request headers too large." : "Malformed HTTP request.",
-  });
   socket.end(
-    `HTTP/1.1 ${headersTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
-      "content-type: application/json; charset=utf-8\r\n" +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    closingAnswer(error.code === "HPE_HEADER_OVERFLOW" ? errors.headersTooLarge : errors.malformedHttp),
   );
 }
 
