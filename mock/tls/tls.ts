@@ -23,6 +23,7 @@ import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
 import { TlsError } from "../config/errors.ts";
+import { isUnspecified } from "../http/loopback.ts";
 
 export { TlsError };
 
@@ -370,9 +371,12 @@ export async function issueServerCertificate(
   return { cert: leaf.cert, key: leaf.private };
 }
 
-/** The names a certificate must cover: loopback in every spelling, plus the host of `domain` and the bound host. */
+/**
+ * The names a certificate must cover: loopback in every spelling, plus the host of `domain` and the
+ * bound host, unless that is an unspecified address (every interface: no name to certify).
+ */
 export function certificateHosts(domain: string, boundHost: string): string[] {
   const host = (h: string) => h.replace(/:\d+$/, "");
-  const extra = [host(domain), boundHost].filter((h) => h !== "0.0.0.0" && h !== "::" && h !== "");
+  const extra = [host(domain), boundHost].filter((h) => h !== "" && !isUnspecified(h));
   return [...new Set(["localhost", "127.0.0.1", "::1", ...extra])];
 }
