@@ -1,7 +1,7 @@
 /**
  * Opens a report page in headless Chromium (Debian's `chromium` through Playwright's
  * `executablePath`; no browser download) and says what a person would notice: console errors,
- * requests to anywhere, a missing matrix or load section. Takes a full-page screenshot.
+ * requests to anywhere, a missing matrix, load, findings or clients section. Takes a full-page screenshot.
  */
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -62,6 +62,7 @@ export async function checkReportInBrowser(
       ["the conformance section", "#matrix h2"],
       ["the load section", "#load h2"],
       ["the findings section", "#findings h2"],
+      ["the clients section", "#clients h2"],
     ] as const) {
       if (!(await page.locator(selector).first().isVisible())) problems.push(`${what} is not visible`);
     }

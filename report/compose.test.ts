@@ -19,7 +19,7 @@ const root = mkdtempSync(path.join(tmpdir(), "compose-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** A fresh reports folder with the fixtures laid out. */
-function staged(name: string, opts: { load?: boolean } = {}): string {
+function staged(name: string, opts: { load?: boolean; clients?: boolean } = {}): string {
   const dir = path.join(root, name);
   mkdirSync(dir, { recursive: true });
   stageFixtures(dir, opts);
@@ -112,7 +112,7 @@ test("a run without results reports nothing to report: a failing page, history.j
       ...(row.loadSkipped ? { loadSkipped: row.loadSkipped } : {}),
     });
     assert.equal(r.ok, false, row.name);
-    assert.match(r.nothing ?? "", /no contract, load or tenant results/, row.name);
+    assert.match(r.nothing ?? "", /no contract, load, tenant or client results/, row.name);
     const html = readFileSync(r.indexPath, "utf8");
     assert.match(html, /FAILED/, row.name);
     assert.ok(!html.includes("PASSED"), `${row.name}: no PASSED badge`);
@@ -272,4 +272,131 @@ test("a test without its matrix cell fails the run, and the page says which", ()
   assert.equal(r.matrixProblems.length, 2, r.matrixProblems.join("\n")); // no @op:, no @check:
   assert.match(r.matrixProblems[0] ?? "", /a renamed test with no cell/);
   assert.match(readFileSync(r.indexPath, "utf8"), /conformance matrix/);
+});
+
+/** The Clients section of a page (up to the next section). */
+function clientsSection(html: string): string {
+  const start = html.indexOf('<section id="clients">');
+  assert.ok(start >= 0, "the page has a Clients section");
+  return html.slice(start, html.indexOf("</section>", start));
+}
+
+test("the Clients section and its JUnit: one row per SDK flow, the step that failed, never passed on nothing", () => {
+  const flows = (dir: string) => path.join(dir, "clients");
+  // Rows: what clients/ holds, what the section shows, the clients' JUnit totals, and the verdict's part.
+  const rows: Array<{
+    name: string;
+    lay: (dir: string) => void;
+    opts?: { junitSources?: string[]; expected?: ResultKind[] };
+    shows: Array<string | RegExp>;
+    hides?: Array<string | RegExp>;
+    junit?: RegExp;
+    failedStage?: string;
+    fails: boolean;
+  }> = [
+    {
+      name: "all passed",
+      lay: (dir) => rmSync(path.join(flows(dir), "auth0-react.json")),
+      shows: [
+        "@auth0/auth0-spa-js",
+        "2.28.3",
+        "Chromium 140.0.7339.80",
+        "TLS (local CA)",
+        /3 \/ 3/,
+        "passed",
+      ],
+      hides: ["did not finish", "flows failed"],
+      junit:
+        /<testsuite name="clients › @auth0\/auth0-spa-js 2.28.3 · auth0-spa-js \(Chromium 140.0.7339.80\)" tests="3" failures="0" errors="0" skipped="0"/,
+      fails: false,
+    },
+    {
+      name: "one failed, later steps not run",
+      lay: () => {},
+      shows: [
+        "@auth0/auth0-react",
+        /2 \/ 4/,
+        "SMS: a wrong code is the SDK's error",
+        "AssertionError: expected 'Invalid binding_code.' &lt;got>",
+        "1 of 2 flows failed",
+      ],
+      hides: ["<got>"],
+      junit: /tests="4" failures="1" errors="0" skipped="1"/,
+      fails: true,
+    },
+    {
+      name: "absent files",
+      lay: (dir) => rmSync(flows(dir), { recursive: true }),
+      shows: ["not run", "Not run: no SDK flow results under clients/.", "npm run test:unit -- clients"],
+      hides: [/badge pass/],
+      fails: false,
+    },
+    {
+      name: "absent files, but expected",
+      lay: (dir) => rmSync(flows(dir), { recursive: true }),
+      opts: { expected: ["clients"] },
+      shows: ["not run"],
+      failedStage: "client flows",
+      fails: true,
+    },
+    {
+      name: "a malformed file",
+      lay: (dir) => writeFileSync(path.join(flows(dir), "auth0-react.json"), "{ half a file"),
+      shows: ["clients/auth0-react.json", "unreadable", /not JSON \(/],
+      junit:
+        /<testcase name="read clients\/auth0-react.json" classname="clients.auth0-react" time="0.000"><failure message="not JSON/,
+      fails: true,
+    },
+    {
+      name: "a run without the clients among its sources (npm start) shows none of an earlier run's",
+      lay: () => {},
+      opts: { junitSources: ["contracts", "load"] },
+      shows: ["Not part of this run"],
+      hides: ["@auth0/auth0-react"],
+      fails: false,
+    },
+  ];
+  for (const row of rows) {
+    const dir = staged(`clients-${row.name.replace(/\W+/g, "-")}`, { clients: true, load: false });
+    // Passing but for the clients: the fixtures' failing test, findings and unit JUnit removed.
+    writeFileSync(path.join(dir, "contracts", "findings.json"), "[]");
+    const results = path.join(dir, "contracts", "results.json");
+    writeFileSync(results, JSON.stringify({ ...JSON.parse(readFileSync(results, "utf8")), suites: [] }));
+    for (const f of ["junit/unit.xml", "contracts/junit.xml"]) rmSync(path.join(dir, f));
+    row.lay(dir);
+    const r = composeReport({ reportsDir: dir, now: at(4), ...row.opts });
+    const html = readFileSync(r.indexPath, "utf8");
+    const section = clientsSection(html);
+    for (const needle of row.shows)
+      if (typeof needle === "string") assert.ok(section.includes(needle), `${row.name}: lacks ${needle}`);
+      else assert.match(section, needle, row.name);
+    for (const needle of row.hides ?? [])
+      if (typeof needle === "string") assert.ok(!section.includes(needle), `${row.name}: shows ${needle}`);
+      else assert.doesNotMatch(section, needle, row.name);
+    const junit = readFileSync(r.junitPath, "utf8");
+    if (row.junit) assert.match(junit, row.junit, row.name);
+    else assert.ok(!junit.includes("clients ›"), `${row.name}: no clients suite`);
+    if (row.failedStage)
+      assert.ok(
+        r.model.stages.some((s) => s.name === row.failedStage && s.status === "failed"),
+        `${row.name}: stage ${row.failedStage}`,
+      );
+    assert.equal(r.ok, !row.fails, row.name);
+    assert.match(html, row.fails ? /FAILED/ : /PASSED/, row.name);
+  }
+});
+
+test("client flows alone are results: the report is composed, not nothing to report", () => {
+  const dir = path.join(root, "clients-only");
+  mkdirSync(dir, { recursive: true });
+  stageFixtures(dir, { clients: true, load: false });
+  for (const f of ["contracts", "junit"]) rmSync(path.join(dir, f), { recursive: true });
+  rmSync(path.join(dir, "clients", "auth0-react.json"));
+  const r = composeReport({ reportsDir: dir, now: at(5) });
+  assert.equal(r.nothing, undefined);
+  assert.equal(r.ok, true);
+  assert.ok(
+    r.model.links.some((l) => l.href === "clients/auth0-spa-js.json"),
+    "a link to the flow's file",
+  );
 });

@@ -2,6 +2,8 @@
  * Composes the run's outputs from what the stages left under the reports folder:
  * `index.html` (the page), `junit.xml` (every JUnit input merged) and `history.json` (bounded).
  * Inputs are listed in reports/README.md; a missing input makes its section say so, never a crash.
+ * The SDK flows (`clients/<flow>.json`, report/clients.ts) show as the Clients section and a JUnit
+ * suite per flow; without them the section says "not run".
  * A report never passes on nothing: without contract, load or tenant results the page says
  * "nothing to report" and fails, and history.json is left as it was; a stage that left its folder
  * but not its results (it crashed or was killed) shows as failed.
@@ -20,6 +22,7 @@ import path from "node:path";
 import type { JSONReport } from "@playwright/test/reporter";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets } from "../redaction/secrets.ts";
+import { clientsJUnit, readClientFlows } from "./clients.ts";
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
 import { renderReport } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
@@ -39,7 +42,10 @@ export interface ComposeOptions {
   commit?: string;
   versions?: Array<[string, string]>;
   stages?: Stage[];
-  /** JUnit sources this run produced ("unit", "contracts", "load"); others are left out. Default: all. */
+  /**
+   * JUnit sources this run produced ("unit", "contracts", "load", "clients"); others are left out.
+   * Default: all. Without "clients" the SDK flows are not read at all (an earlier run's would be stale).
+   */
   junitSources?: string[];
   /** When set, load results are not read and the load section shows this text instead. */
   loadSkipped?: string;
@@ -49,8 +55,8 @@ export interface ComposeOptions {
   expected?: ResultKind[];
 }
 
-/** The kinds of results a run can leave: contract suites, load scenarios, a tenant's drift. */
-export const RESULT_KINDS = ["contracts", "load", "drift"] as const;
+/** The kinds of results a run can leave: contract suites, load scenarios, a tenant's drift, SDK flows. */
+export const RESULT_KINDS = ["contracts", "load", "drift", "clients"] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 /** The file (under the reports folder) whose absence says a kind of result is missing. */
@@ -58,6 +64,7 @@ const RESULT_FILES: Record<ResultKind, string> = {
   contracts: "contracts/results.json",
   load: "load/<scenario>/summary.json",
   drift: "drift.json",
+  clients: "clients/<flow>.json",
 };
 
 /** The first words of the stage a run without results shows, and of the command's message. */
@@ -158,6 +165,8 @@ function missingResultStages(
   }
   if (!found.drift && opts.expected.includes("drift"))
     stages.push(crashed("tenant drift", RESULT_FILES.drift));
+  if (!found.clients && opts.expected.includes("clients"))
+    stages.push(crashed("client flows", RESULT_FILES.clients));
   return stages;
 }
 
@@ -213,7 +222,11 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const projects = [...new Set(tests.map((t) => t.project))];
   const metadata = (pw?.config?.metadata ?? {}) as Record<string, unknown>;
 
-  const inputs = junitInputs(dir).filter(
+  // A run that names its sources without "clients" (npm start runs no SDK flow) shows none of them.
+  const clientsRead = !opts.junitSources || opts.junitSources.includes("clients");
+  const clients = clientsRead ? readClientFlows(dir) : [];
+  const clientsInput = clients.length ? [{ source: "clients", xml: clientsJUnit(clients) }] : [];
+  const inputs = [...junitInputs(dir), ...clientsInput].filter(
     (i) => !opts.junitSources || opts.junitSources.includes(i.source.split("/")[0] ?? i.source),
   );
   const mask = createMasker(secrets);
@@ -230,6 +243,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   link("Contracts JSON results", "contracts/results.json");
   link("Contracts findings", "contracts/findings.json");
   link("Drift (tenant)", "drift.json");
+  for (const c of clients) link(`Client flow ${path.basename(c.file, ".json")}`, c.file);
   for (const r of load)
     for (const f of r.files) links.push({ label: `k6 ${r.scenario}: ${path.basename(f)}`, href: f });
   links.push({ label: "Combined JUnit", href: "junit.xml" }, { label: "History", href: "history.json" });
@@ -239,6 +253,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     contracts: pw !== undefined,
     load: load.length > 0,
     drift: drift !== undefined,
+    clients: clients.length > 0,
   };
   const missing = missingResultStages(dir, found, {
     expected: opts.expected ?? [],
@@ -246,7 +261,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   });
   const nothing = RESULT_KINDS.some((k) => found[k])
     ? undefined
-    : `no contract, load or tenant results under ${dir} (${RESULT_KINDS.map((k) => RESULT_FILES[k]).join(", ")}): run the suites (npm start, npm run test:contracts, npm run test:tenant) or a scenario (npm run load) first`;
+    : `no contract, load, tenant or client results under ${dir} (${RESULT_KINDS.map((k) => RESULT_FILES[k]).join(", ")}): run the suites (npm start, npm run test:contracts, npm run test:tenant), a scenario (npm run load) or the SDK flows (npm run test:unit -- clients) first`;
 
   const historyPath = path.join(dir, "history.json");
   const runId = opts.runId ?? startedAt.toISOString();
@@ -280,6 +295,12 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
       errors: (pw?.errors ?? []).map((e) => e.message ?? String(e.value ?? "")).filter(Boolean),
     },
     load: { results: load, ...(opts.loadSkipped ? { note: opts.loadSkipped } : {}) },
+    clients: {
+      flows: clients,
+      ...(clientsRead
+        ? {}
+        : { note: "Not part of this run: the SDK flows run in the unit tests, which this run left out." }),
+    },
     junit: {
       totals: merged.totals,
       sources: inputs.map((i) => ({ source: i.source, totals: countTests(i.xml) })),

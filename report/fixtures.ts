@@ -6,8 +6,11 @@ import { recordSecrets, type SecretKind } from "../redaction/secrets.ts";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 
-/** Copies the fixtures into `dir` in the layout of reports/ (contracts, unit JUnit, load, secrets). */
-export function stageFixtures(dir: string, opts: { load?: boolean } = {}): void {
+/**
+ * Copies the fixtures into `dir` in the layout of reports/ (contracts, unit JUnit, load, secrets;
+ * with `clients`, two SDK flows: spa-js passed, auth0-react failed at its third step).
+ */
+export function stageFixtures(dir: string, opts: { load?: boolean; clients?: boolean } = {}): void {
   const copy = (from: string, to: string) => {
     mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
     cpSync(path.join(FIXTURES, from), path.join(dir, to), { recursive: true });
@@ -24,4 +27,5 @@ export function stageFixtures(dir: string, opts: { load?: boolean } = {}): void 
   copy("history.json", "history.json");
   copy("playwright-html", "contracts/html");
   if (opts.load !== false) copy("load", "load");
+  if (opts.clients) copy("clients", "clients");
 }

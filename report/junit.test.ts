@@ -80,3 +80,19 @@ test("adds a suite of cases to a document, escaping what it writes", () => {
     skipped: 0,
   });
 });
+
+test("a case with a skipped reason is skipped, unless it also failed", () => {
+  const cases = [
+    { name: "ran", classname: "c", seconds: 0.5 },
+    { name: "not run", classname: "c", seconds: 0, skipped: "an earlier step failed" },
+    { name: "failed", classname: "c", seconds: 0, failure: "boom", skipped: "ignored" },
+  ];
+  const xml = addSuite("", "flow", cases);
+  assert.deepEqual(countTests(xml), { tests: 3, failures: 1, errors: 0, skipped: 1 });
+  assert.match(xml, /<testsuite name="flow" tests="3" failures="1" errors="0" skipped="1">/);
+  assert.match(
+    xml,
+    /<testcase name="not run" classname="c" time="0.000"><skipped message="an earlier step failed"\/>/,
+  );
+  assert.ok(!xml.includes("ignored"), "a failure wins over a skip");
+});

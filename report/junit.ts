@@ -19,12 +19,13 @@ export interface JUnitTotals {
   skipped: number;
 }
 
-/** One case to write: a failure message makes it fail. */
+/** One case to write: a failure message makes it fail, a skipped reason (without a failure) skips it. */
 export interface JUnitCase {
   name: string;
   classname: string;
   seconds: number;
   failure?: string;
+  skipped?: string;
 }
 
 /** A node of a document parsed in order: `{ <element>: children, ":@": attributes }`, or text. */
@@ -156,13 +157,24 @@ export function addSuite(xml: string, suiteName: string, cases: JUnitCase[]): st
     element(
       "testcase",
       { name: c.name, classname: c.classname, time: c.seconds.toFixed(3) },
-      c.failure === undefined ? [] : [element("failure", { message: c.failure })],
+      c.failure !== undefined
+        ? [element("failure", { message: c.failure })]
+        : c.skipped !== undefined
+          ? [element("skipped", { message: c.skipped })]
+          : [],
     ),
   );
   const failures = cases.filter((c) => c.failure !== undefined).length;
+  const skipped = cases.filter((c) => c.failure === undefined && c.skipped !== undefined).length;
   const suite = element(
     "testsuite",
-    { name: suiteName, tests: String(cases.length), failures: String(failures), errors: "0", skipped: "0" },
+    {
+      name: suiteName,
+      tests: String(cases.length),
+      failures: String(failures),
+      errors: "0",
+      skipped: String(skipped),
+    },
     lines(testcases),
   );
   // The parser is lenient: a document cut short or with stray markup still yields its suites.

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { ClientFlow, ClientResult } from "./clients.ts";
 import type { FindingRow, Matrix } from "./matrix.ts";
 import { maskModel, overallOk, type ReportModel } from "./model.ts";
 
@@ -36,6 +37,7 @@ const model: ReportModel = {
     errors: [`boom ${secret}`],
   },
   load: { results: [] },
+  clients: { flows: [] },
   junit: { totals: { tests: 0, failures: 0, errors: 0, skipped: 0 }, sources: [] },
   history: [],
   links: [],
@@ -63,4 +65,50 @@ test("a finding stays one object in its cell and in the findings list", () => {
 test("a finding fails the run", () => {
   assert.equal(overallOk(maskModel(model)), false);
   assert.equal(overallOk(maskModel({ ...model, contracts: { ...model.contracts, findings: [] } })), true);
+});
+
+const flow: ClientFlow = {
+  file: "clients/auth0-spa-js.json",
+  id: "auth0-spa-js",
+  sdk: "@auth0/auth0-spa-js",
+  version: "2.28.3",
+  flow: "SMS",
+  runtime: "Chromium 140",
+  transport: "TLS (local CA)",
+  startedAt: "2026-01-05T10:00:00.000Z",
+  finishedAt: "2026-01-05T10:00:09.000Z",
+  steps: [{ name: "login", outcome: "passed", durationMs: 900 }],
+};
+
+test("an SDK flow that did not pass fails the run; one skipped here does not", () => {
+  const passing = { ...model, contracts: { ...model.contracts, findings: [] } };
+  // Rows: the flows of the run, and whether the run passes with them.
+  const rows: Array<[string, ClientResult[], boolean]> = [
+    ["no flows", [], true],
+    ["a passed flow", [flow], true],
+    [
+      "a skipped flow",
+      [{ ...flow, skipped: "no Chromium", steps: [{ name: "login", outcome: "not run", durationMs: 0 }] }],
+      true,
+    ],
+    [
+      "a failed step",
+      [{ ...flow, steps: [{ name: "login", outcome: "failed", durationMs: 1, message: "boom" }] }],
+      false,
+    ],
+    ["a flow that never finished", [{ ...flow, finishedAt: undefined }], false],
+    ["a file that is not a flow", [{ file: "clients/x.json", problem: "not JSON" }], false],
+  ];
+  for (const [name, flows, ok] of rows)
+    assert.equal(overallOk(maskModel({ ...passing, clients: { flows } })), ok, name);
+});
+
+test("a client step's message is masked like every other string", () => {
+  const failed: ClientFlow = {
+    ...flow,
+    steps: [{ name: "verify", outcome: "failed", durationMs: 1, message: `got ${secret} for +15550100123` }],
+  };
+  const json = JSON.stringify(maskModel({ ...model, clients: { flows: [failed] } }).clients);
+  assert.ok(!json.includes(secret));
+  assert.ok(json.includes("+•••••••0123"));
 });

@@ -4,6 +4,7 @@
  */
 
 import { createMasker } from "../redaction/mask.ts";
+import { type ClientResult, clientFlowStatus } from "./clients.ts";
 import type { HistoryEntry } from "./history.ts";
 import type { JUnitTotals } from "./junit.ts";
 import type { LoadResult } from "./load.ts";
@@ -38,6 +39,8 @@ export interface ReportModel {
     errors: string[];
   };
   load: { results: LoadResult[]; note?: string };
+  /** The SDK flows (reports/clients/*.json); `note` says why none were read when they were not. */
+  clients: { flows: ClientResult[]; note?: string };
   junit: { totals: JUnitTotals; sources: Array<{ source: string; totals: JUnitTotals }> };
   history: HistoryEntry[];
   /** reports/drift.json (tenant runs): differences from the description and from the mock. */
@@ -55,10 +58,14 @@ export interface ReportModel {
 /** What the components render: a masked model, without the secrets themselves. */
 export type PageModel = Omit<ReportModel, "secrets">;
 
-/** The run passed when every stage passed (or was skipped), no test failed and no finding was made. */
+/**
+ * The run passed when every stage passed (or was skipped), no test failed, no finding was made and
+ * no SDK flow failed.
+ */
 export function overallOk(model: PageModel): boolean {
   return (
     model.stages.every((s) => s.status !== "failed") &&
+    model.clients.flows.every((f) => clientFlowStatus(f) !== "failed") &&
     model.contracts.tests.every((t) => t.outcome !== "failed") &&
     model.contracts.findings.length === 0 &&
     model.junit.totals.failures + model.junit.totals.errors === 0 &&

@@ -24,8 +24,10 @@ after(() => {
   else rmSync(dir, { recursive: true, force: true });
 });
 
-test("the report renders in Chromium with the matrix and load section visible", { skip }, async () => {
-  stageFixtures(dir);
+test("the report renders in Chromium with the matrix, load and clients sections visible", {
+  skip,
+}, async () => {
+  stageFixtures(dir, { clients: true });
   const { indexPath } = composeReport({
     reportsDir: dir,
     startedAt: new Date("2026-01-05T10:00:00Z"),
@@ -61,4 +63,7 @@ test("the report renders in Chromium with the matrix and load section visible", 
     "admitted requests against the token-bucket envelope, per second",
   ])
     assert.ok(html.includes(`challenge-over-limit: ${title}`), title);
+  // The clients fixtures: one row per SDK flow, the failed one naming its step.
+  assert.match(html, /<table class="clients">/);
+  assert.ok(html.includes("SMS: a wrong code is the SDK's error"), "the step that failed");
 });

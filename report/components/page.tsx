@@ -1,6 +1,7 @@
 /** The report page: header with the verdict and navigation, the sections, and the footer. */
 import { overallOk, type PageModel } from "../model.ts";
 import { Badge } from "./badge.tsx";
+import { ClientsSection } from "./clients.tsx";
 import { Document } from "./document.tsx";
 import { Drift } from "./drift.tsx";
 import { Findings } from "./findings.tsx";
@@ -20,6 +21,7 @@ export function ReportPage(props: { model: PageModel }) {
     ["matrix", "Conformance"],
     ["findings", "Findings"],
     ["load", "Load"],
+    ["clients", "Clients"],
     ["trend", "Trend"],
     ...(model.drift ? [["drift", "Drift"] as [string, string]] : []),
     ["links", "Outputs"],
@@ -53,6 +55,7 @@ export function ReportPage(props: { model: PageModel }) {
             : {})}
         />
         <LoadSection load={model.load} />
+        <ClientsSection clients={model.clients} />
         <Trend history={model.history} />
         {model.drift ? <Drift drift={model.drift} /> : null}
         <Links links={model.links} sources={model.junit.sources} />
