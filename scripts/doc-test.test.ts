@@ -77,6 +77,12 @@ describe("reading the READMEs' blocks", () => {
         "package",
       ],
       ["any other ts block is unmarked", block("ts", "const x = 1;"), "unmarked"],
+      [
+        "a quoted example's component is run by the package test",
+        block("jsx", "export default 1;"),
+        "example",
+      ],
+      ["any other jsx block is unmarked", block("jsx", "<p>hi</p>;"), "unmarked"],
     ];
     for (const [name, b, kind] of rows) assert.equal(planBlock(b, examples).kind, kind, name);
   });

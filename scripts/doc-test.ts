@@ -16,9 +16,9 @@
  * - A `js` block whose first line is a comment with the command that runs it
  *   (`// NODE_EXTRA_CA_CERTS=… node app.mjs`) is written to that file and run with that command, in
  *   the session's turn.
- * - A `ts` block that is one of the package's examples (`packages/auth0-mfa-mock/examples/`) is run by
- *   the package test, which runs the examples; so is a block whose caption says "(run in a new
- *   project by the package test)".
+ * - A `ts`, `js` or `jsx` block that is one of the package's examples (`packages/auth0-mfa-mock/examples/`)
+ *   is run by the package test, which runs the examples; so is a block whose caption says "(run in a
+ *   new project by the package test)".
  * - "(needs k6)" in the caption: run only where k6 is found, with `--duration` set to 12 s.
  * - "(not run: why)" in the caption (the paragraph right above the block): not run, and the why shown.
  * - Blocks of any other language (output, JSON, YAML) are data, not commands.
@@ -75,6 +75,8 @@ export type Plan =
 const SHELL = new Set(["sh", "bash", "shell", "console"]);
 const NODE = new Set(["js", "mjs", "javascript"]);
 const TYPESCRIPT = new Set(["ts", "typescript"]);
+/** A component of an app (an example's `src/*.jsx`): run only as one of the package's examples. */
+const COMPONENT = new Set(["jsx", "tsx"]);
 
 /** The fenced blocks of a Markdown text, in order, each with the paragraph right above it. */
 export function extractBlocks(markdown: string, file: string): Block[] {
@@ -111,7 +113,8 @@ export function packageExamples(
   const found = new Map<string, string>();
   for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
     const full = path.join(dir, name);
-    if (/\.[cm]?[jt]s$/.test(name)) found.set(readFileSync(full, "utf8").trim(), path.relative(ROOT, full));
+    if (/\.([cm]?[jt]s|[jt]sx)$/.test(name))
+      found.set(readFileSync(full, "utf8").trim(), path.relative(ROOT, full));
   }
   return found;
 }
@@ -119,7 +122,8 @@ export function packageExamples(
 /** Decides what is done with a block: run (and how), left to the package test, skipped, or unmarked. */
 export function planBlock(block: Block, examples: Map<string, string>): Plan {
   const notRun = /\(not run\b:?\s*([^)]*)\)/i.exec(block.caption);
-  const runnable = SHELL.has(block.lang) || NODE.has(block.lang) || TYPESCRIPT.has(block.lang);
+  const runnable =
+    SHELL.has(block.lang) || NODE.has(block.lang) || TYPESCRIPT.has(block.lang) || COMPONENT.has(block.lang);
   if (!runnable) return { kind: "data" };
   if (notRun) return { kind: "skip", why: notRun[1]?.trim() || "marked not run" };
   if (/\brun in a new project by the package test\b/i.test(block.caption)) return { kind: "package" };
@@ -132,7 +136,7 @@ export function planBlock(block: Block, examples: Map<string, string>): Plan {
     if (run?.[1] && run[2]) return { kind: "node", command: run[1], filename: run[2] };
     return { kind: "unmarked", why: "a js block runs when its first line is `// <command> node <file>.mjs`" };
   }
-  return { kind: "unmarked", why: "a ts block that is not one of the package's examples" };
+  return { kind: "unmarked", why: `a ${block.lang} block that is not one of the package's examples` };
 }
 
 /** Replaces each port the README shows by the run's port for it. */

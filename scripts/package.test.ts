@@ -4,8 +4,9 @@
  * repository against a copy of it, beside only what the examples need from the registry (Auth0's
  * SDK, Playwright, Vitest). There: the README's smallest test, its CommonJS and import blocks, the
  * type resolutions it promises, the command line over TLS with Auth0's SDK flow against it
- * (clients/auth0-sdk-flow.mjs), and the three examples the READMEs quote (Playwright, Vitest,
- * node:test). The README blocks marked
+ * (clients/auth0-sdk-flow.mjs), and the examples the READMEs quote (Playwright, Vitest, node:test, and
+ * an auth0-react app's MFA screens in Chromium, skipped with the reason where there is no Chromium).
+ * The README blocks marked
  * "run in a new project by the package test" are the ones run here; each has its step below.
  *
  * Installing from the registry makes this the slowest unit test (30 to 40 s on 2 cores with npm's cache
@@ -14,11 +15,22 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stripVTControlCharacters } from "node:util";
+import { findChromium, skipWithoutChromium } from "../clients/browser.ts";
+import { freePorts } from "../load/tooling/runners.ts";
 import { PACKAGE_DIR, readPackageJson } from "./build-package.ts";
 import { extractBlocks, packageExamples, planBlock } from "./doc-test.ts";
 
@@ -46,7 +58,7 @@ const CHECKOUT = [
 ];
 
 /** The package README's blocks that this test runs, by what each one is (the doc-test leaves them here). */
-function readmeBlocks(): Record<"install" | "smallest" | "commonjs" | "cli" | "imports", string> {
+function readmeBlocks(): Record<"install" | "smallest" | "commonjs" | "cli" | "imports" | "spa", string> {
   const file = path.join(PACKAGE_DIR, "README.md");
   const examples = packageExamples();
   const marked = extractBlocks(readFileSync(file, "utf8"), "README.md").filter(
@@ -63,6 +75,7 @@ function readmeBlocks(): Record<"install" | "smallest" | "commonjs" | "cli" | "i
     commonjs: pick("CommonJS check", (t) => t.startsWith("// check.cjs")),
     cli: pick("command line", (t) => t.startsWith("npx auth0-mfa-mock")),
     imports: pick("entry points", (t) => t.startsWith("import ")),
+    spa: pick("SPA example's run", (t) => t.includes("playwright test -c auth0-react/")),
   };
   // A block marked for this test that none of the steps runs would go untested.
   assert.equal(marked.length, Object.keys(blocks).length, "every marked block has its step here");
@@ -212,6 +225,10 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
     cpSync(path.join(PACKAGE_DIR, "examples"), project, { recursive: true });
     cpSync(path.join(ROOT, "clients", "auth0-sdk-flow.mjs"), path.join(project, "auth0-sdk-flow.mjs"));
     const root = readPackageJson("root");
+    // The SPA example's app: auth0-react, React and its bundler, at the versions the repository tests.
+    const app = ["@auth0/auth0-react", "react", "react-dom", "esbuild"].map(
+      (name) => `${name}@${root.devDependencies?.[name]}`,
+    );
     const playwright = JSON.parse(
       readFileSync(path.join(ROOT, "node_modules", "@playwright", "test", "package.json"), "utf8"),
     ) as { version: string };
@@ -226,6 +243,7 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
         `@auth0/auth0-auth-js@${root.devDependencies?.["@auth0/auth0-auth-js"]}`,
         `@playwright/test@${playwright.version}`,
         `vitest@${VITEST}`,
+        ...app,
       ],
       { cwd: project, env, timeout: INSTALL_MS },
     );
@@ -405,6 +423,31 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
     assert.match(out, /2 passed/);
   });
 
+  it("the SPA example passes: auth0-react's MFA screens in Chromium, the code from the outbox", {
+    skip: skipWithoutChromium(),
+  }, async () => {
+    // The ports the config defaults to (4443, 5173) may be taken on a shared machine: free ones.
+    const [mockPort, appPort] = await freePorts(2);
+    // The README's command as written, with this machine's Chromium where it names Debian's.
+    const command = blocks.spa.replace("/usr/bin/chromium", findChromium() ?? "");
+    const out = run("bash", ["-euo", "pipefail", "-c", command], {
+      cwd: project,
+      env: { ...env, AUTH0_MOCK_PORT: String(mockPort), APP_PORT: String(appPort) },
+      timeout: RUN_MS,
+    });
+    assert.match(out, /1 passed/);
+  });
+
+  it("the package README shows every file of the SPA example as it is", () => {
+    const readme = extractBlocks(readFileSync(path.join(PACKAGE_DIR, "README.md"), "utf8"), "README.md");
+    const shown = new Set(readme.map((b) => b.text.trim()));
+    const dir = path.join(PACKAGE_DIR, "examples", "auth0-react");
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.\w+$/.test(f));
+    assert.ok(files.length >= 6, `the example's files: ${files.join(", ")}`);
+    const missing = files.filter((f) => !shown.has(readFileSync(path.join(dir, f), "utf8").trim()));
+    assert.deepEqual(missing, [], "each file is a block of the README, character for character");
+  });
+
   it("the node:test example passes: every factor, push through the Guardian stand-in", () => {
     const { NODE_TEST_CONTEXT: _, ...own } = env; // as above: a run of its own, not a subtest
     const out = run(process.execPath, ["--test", "node-test/factors.test.mjs"], {
@@ -443,7 +486,7 @@ describe("the auth0-mfa-mock package, installed from its tarball", { timeout: 15
     const configs = {
       "tsconfig.examples.json": {
         compilerOptions: { ...compilerOptions, skipLibCheck: true },
-        include: ["playwright", "vitest"],
+        include: ["playwright", "vitest", "auth0-react"],
       },
       "tsconfig.declarations.json": {
         compilerOptions: { ...compilerOptions, skipLibCheck: false },
