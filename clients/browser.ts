@@ -9,13 +9,13 @@
  * chain the server sends, and the mock sends its leaf alone); no other certificate error is ignored.
  */
 import assert from "node:assert/strict";
-import { createHash, X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:tls";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import type { MockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
+import { chromiumTrustArgs, spkiHash } from "../mock/tls/browser-trust.ts";
 import type { FlowRecorder } from "./steps.ts";
 
 /** Debian's Chromium (or `$CHROMIUM_PATH`); undefined when there is none. */
@@ -28,12 +28,6 @@ export function findChromium(): string | undefined {
 /** Why a browser test is skipped here; false when Chromium is installed. */
 export function skipWithoutChromium(): string | false {
   return findChromium() ? false : "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)";
-}
-
-/** base64(SHA-256(SubjectPublicKeyInfo)) of a certificate: what Chromium's SPKI list takes. */
-export function spkiHash(certPem: string): string {
-  const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha256").update(spki).digest("base64");
 }
 
 /** A server's certificate, read over a TLS connection that verifies it against `caPem` (else refused). */
@@ -62,7 +56,8 @@ export async function launchTrusting(mocks: readonly MockServer[]): Promise<Brow
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
-      `--ignore-certificate-errors-spki-list=${[ca.certPem, ...leaves].map(spkiHash).join(",")}`,
+      // The package's chromiumTrustArgs, as an app's Playwright config uses it.
+      ...chromiumTrustArgs([ca.certPem, ...leaves].map(spkiHash)),
     ],
   });
 }
