@@ -1,0 +1,129 @@
+/**
+ * A single-page app's sign-in through the mock's login surface, as auth0-spa-js does it
+ * (docs/behaviour.md#login, #code-grant, #refresh-tokens): `/authorize` with PKCE (S256), the login
+ * page's form, the `authorization_code` grant (form-encoded) and `refresh_token` grants. Each helper
+ * is a boxed step. The single-page app's client id comes from the mock's control API, so the suites
+ * that use these are `@mock-only`.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { ApiResponse } from "../api-client.ts";
+import { expect, type FlowContext, type Target, test } from "../fixtures.ts";
+import { controlOf } from "../targets/mock.ts";
+
+/** Where the app is sent back: any loopback URL is an allowed callback by default. */
+export const REDIRECT = "http://localhost:3000/callback";
+/** The app's origin (a loopback origin: an allowed web origin by default, docs/behaviour.md#cors). */
+export const APP_ORIGIN = new URL(REDIRECT).origin;
+
+/** What the app asks /authorize for. */
+export interface AuthorizeOptions {
+  audience?: string;
+  /** Default: openid profile email offline_access (a refresh token, as spa-js asks with useRefreshTokens). */
+  scope?: string;
+}
+
+/** A code the login page sent back, with what the app needs to exchange it. */
+export interface Authorized {
+  clientId: string;
+  code: string;
+  verifier: string;
+}
+
+/** The single-page app's client id (no secret). */
+export async function spaClientId(target: Target): Promise<string> {
+  return (await controlOf(target.baseURL).config.get()).spa_client_id;
+}
+
+/** The same target as the single-page app sees it: its client id, no secret (for the MFA grants). */
+export async function asSpa(target: Target): Promise<Target> {
+  return { ...target, clientId: await spaClientId(target), clientSecret: undefined };
+}
+
+/** /authorize → the login page → the code, as a browser would (no redirect followed automatically). */
+export function authorizeCode(ctx: FlowContext, opts: AuthorizeOptions = {}): Promise<Authorized> {
+  return test.step(
+    "sign in through /authorize and the login page",
+    async () => {
+      const { api, target } = ctx;
+      const clientId = await spaClientId(target);
+      const user = await target.createUser();
+      api.secret("password", user.password);
+      const verifier = randomBytes(32).toString("base64url");
+      const q = new URLSearchParams({
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        response_type: "code",
+        scope: opts.scope ?? "openid profile email offline_access",
+        state: randomBytes(8).toString("hex"),
+        nonce: randomBytes(8).toString("hex"),
+        code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+        code_challenge_method: "S256",
+        ...(opts.audience === undefined ? {} : { audience: opts.audience }),
+      });
+      const start = await fetch(`${target.baseURL}/authorize?${q}`, { redirect: "manual" });
+      expect(start.status, "authorize redirects to the login page").toBe(302);
+      const page = await (await fetch(new URL(start.headers.get("location") ?? "", target.baseURL))).text();
+      const state = /name="state" value="([^"]+)"/.exec(page)?.[1] ?? "";
+      const back = await fetch(`${target.baseURL}/u/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ state, username: user.username, password: user.password }),
+      });
+      expect(back.status, "the login page sends the browser back with a code").toBe(302);
+      const code = new URL(back.headers.get("location") ?? "").searchParams.get("code") ?? "";
+      api.secret("secret", code);
+      return { clientId, code, verifier };
+    },
+    { box: true },
+  );
+}
+
+/** The `authorization_code` grant, form-encoded as spa-js sends it; answers the raw response. */
+export function exchangeCode({ api }: FlowContext, a: Authorized, headers: Record<string, string> = {}) {
+  return api.post("/oauth/token", {
+    headers,
+    form: {
+      grant_type: "authorization_code",
+      client_id: a.clientId,
+      code: a.code,
+      redirect_uri: REDIRECT,
+      code_verifier: a.verifier,
+    },
+  });
+}
+
+/** Signed in: the code exchanged; expects 200 with a refresh token. */
+export function signIn(
+  ctx: FlowContext,
+  opts: AuthorizeOptions = {},
+): Promise<{ clientId: string; tokens: ApiResponse }> {
+  return test.step(
+    "sign in and exchange the code",
+    async () => {
+      const a = await authorizeCode(ctx, opts);
+      const tokens = await exchangeCode(ctx, a);
+      expect(tokens.status, "authorization_code status").toBe(200);
+      expect(String(tokens.body.refresh_token ?? ""), "a refresh token (offline_access)").not.toBe("");
+      return { clientId: a.clientId, tokens };
+    },
+    { box: true },
+  );
+}
+
+/** The `refresh_token` grant (with `audience` or `scope` when given); answers the raw response. */
+export function refresh(
+  { api }: FlowContext,
+  clientId: string,
+  token: string,
+  extra: Record<string, string> = {},
+) {
+  return api.post("/oauth/token", {
+    form: { grant_type: "refresh_token", client_id: clientId, refresh_token: token, ...extra },
+  });
+}
+
+/** The claims of a JWT the target signed (read, not verified: the suites check answers, not signatures). */
+export function claimsOf(token: unknown): Record<string, unknown> {
+  return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8"));
+}
