@@ -127,16 +127,6 @@ function junitInputs(reportsDir: string): JUnitInput[] {
   return inputs;
 }
 
-/** Scenario folders under `load/` without a readable summary.json: their run ended before writing it. */
-function crashedScenarios(reportsDir: string): string[] {
-  const root = path.join(reportsDir, "load");
-  return listDir(root).filter(
-    (scenario) =>
-      statSync(path.join(root, scenario)).isDirectory() &&
-      readJson(path.join(root, scenario, "summary.json")) === undefined,
-  );
-}
-
 /**
  * The failed stages that missing results stand for: a scenario folder without its summary, the
  * contracts folder without results.json, and each expected kind of result that is absent.
@@ -144,7 +134,7 @@ function crashedScenarios(reportsDir: string): string[] {
 function missingResultStages(
   reportsDir: string,
   found: Record<ResultKind, boolean>,
-  opts: { expected: ResultKind[]; loadSkipped: boolean },
+  opts: { expected: ResultKind[]; loadSkipped: boolean; crashedScenarios: string[] },
 ): Stage[] {
   const crashed = (what: string, file: string): Stage => ({
     name: what,
@@ -158,7 +148,7 @@ function missingResultStages(
   )
     stages.push(crashed("contract suites", RESULT_FILES.contracts));
   if (!opts.loadSkipped) {
-    for (const scenario of crashedScenarios(reportsDir))
+    for (const scenario of opts.crashedScenarios)
       stages.push(crashed(`load ${scenario}`, `load/${scenario}/summary.json`));
     if (!found.load && opts.expected.includes("load") && stages.every((s) => !s.name.startsWith("load ")))
       stages.push(crashed("load", RESULT_FILES.load));
@@ -170,17 +160,29 @@ function missingResultStages(
   return stages;
 }
 
-/** Every scenario folder with a summary.json under `load/`. */
-function loadResults(reportsDir: string): LoadResult[] {
+/**
+ * The scenario folders under `load/`, read once: the results of those with a readable summary.json,
+ * and the names of those without one (their run ended before writing it).
+ */
+function loadFolders(reportsDir: string): { results: LoadResult[]; crashed: string[] } {
   const root = path.join(reportsDir, "load");
-  return listDir(root).flatMap((scenario) => {
+  const results: LoadResult[] = [];
+  const crashed: string[] = [];
+  for (const scenario of listDir(root)) {
     const dir = path.join(root, scenario);
+    if (!statSync(dir).isDirectory()) continue;
     const summary = readJson(path.join(dir, "summary.json"));
-    if (summary === undefined) return [];
+    if (summary === undefined) {
+      crashed.push(scenario);
+      continue;
+    }
     const files = listDir(dir).map((f) => `load/${scenario}/${f}`);
     const series = readJson(path.join(dir, "series.json"));
-    return [parseLoadSummary(scenario, summary, readJson(path.join(dir, "envelope.json")), files, series)];
-  });
+    results.push(
+      parseLoadSummary(scenario, summary, readJson(path.join(dir, "envelope.json")), files, series),
+    );
+  }
+  return { results, crashed };
 }
 
 /** The object items of an array (anything else: none). */
@@ -232,7 +234,8 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const mask = createMasker(secrets);
   const merged = mergeJUnit(inputs.map((i) => ({ ...i, xml: mask(i.xml) })));
 
-  const load = opts.loadSkipped ? [] : loadResults(dir);
+  const loadRead = opts.loadSkipped ? { results: [], crashed: [] } : loadFolders(dir);
+  const load = loadRead.results;
   const drift = readJson(path.join(dir, "drift.json")) as Record<string, unknown> | undefined;
   const links: Array<{ label: string; href: string }> = [];
   const link = (label: string, rel: string) => {
@@ -258,6 +261,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const missing = missingResultStages(dir, found, {
     expected: opts.expected ?? [],
     loadSkipped: opts.loadSkipped !== undefined,
+    crashedScenarios: loadRead.crashed,
   });
   const nothing = RESULT_KINDS.some((k) => found[k])
     ? undefined
