@@ -16,6 +16,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "@playwright/test";
 import { build } from "esbuild";
+import { skipWithoutChromium } from "../cli/chromium.ts";
 import { totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
@@ -26,7 +27,6 @@ import {
   mfaRequired,
   serveFiles,
   signIn as signInAt,
-  skipWithoutChromium,
 } from "./browser.ts";
 import { chromiumRuntime, FlowRecorder, installedVersion } from "./steps.ts";
 

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium } from "@playwright/test";
+import { findChromium, skipWithoutChromium } from "../cli/chromium.ts";
 import { chromiumTrustArgs, type RunningMock, startMock } from "../mock/start.ts";
-import { findChromium, skipWithoutChromium } from "./browser.ts";
 
 describe("chromiumTrustArgs in Chromium: the mock's certificate is trusted, no other", {
   skip: skipWithoutChromium(),

@@ -3,27 +3,9 @@
  * `executablePath`; no browser download) and says what a person would notice: console errors,
  * requests to anywhere, a missing matrix, load, findings or clients section. Takes a full-page screenshot.
  */
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { chromium } from "@playwright/test";
-
-/** Flags for a quiet, offline, container-friendly Chromium. */
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-/** The Chromium binary: `$CHROMIUM_PATH`, else Debian's; undefined when there is none. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return [env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p): p is string =>
-    Boolean(p && existsSync(p)),
-  );
-}
+import { findChromium, QUIET_CHROMIUM_ARGS } from "../cli/chromium.ts";
 
 export interface BrowserCheck {
   /** Everything wrong with the page; empty when it is fine. */
@@ -46,7 +28,7 @@ export async function checkReportInBrowser(
 ): Promise<BrowserCheck> {
   if (!executablePath)
     throw new Error("no Chromium found (set CHROMIUM_PATH or apt-get install -y chromium)");
-  const browser = await chromium.launch({ executablePath, args: ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...QUIET_CHROMIUM_ARGS] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];

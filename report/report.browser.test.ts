@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { checkReportInBrowser, findChromium } from "./browser.ts";
+import { findChromium } from "../cli/chromium.ts";
+import { checkReportInBrowser } from "./browser.ts";
 import { composeReport } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
 

@@ -10,6 +10,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { findChromium } from "../cli/chromium.ts";
 import { checkLeaks } from "../redaction/leaks.ts";
 import { maskText } from "../redaction/mask.ts";
 import { publicFiles } from "../redaction/public-files.ts";
@@ -20,7 +21,7 @@ import {
   recordSecrets,
   reportsDir,
 } from "../redaction/secrets.ts";
-import { checkReportInBrowser, findChromium } from "../report/browser.ts";
+import { checkReportInBrowser } from "../report/browser.ts";
 import { composeReport } from "../report/compose.ts";
 import { gitCommit, k6Version, REPO_ROOT, versions } from "../report/environment.ts";
 import { runMasked } from "./lib/masked-command.ts";

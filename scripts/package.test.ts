@@ -29,7 +29,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stripVTControlCharacters } from "node:util";
-import { findChromium, skipWithoutChromium } from "../clients/browser.ts";
+import { findChromium, skipWithoutChromium } from "../cli/chromium.ts";
 import { freePorts } from "../load/tooling/runners.ts";
 import { PACKAGE_DIR, readPackageJson } from "./build-package.ts";
 import { extractBlocks, packageExamples, planBlock } from "./doc-test.ts";
