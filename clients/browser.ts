@@ -9,26 +9,14 @@
  * chain the server sends, and the mock sends its leaf alone); no other certificate error is ignored.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:tls";
 import { type Browser, chromium, type Page } from "@playwright/test";
+import { findChromium, QUIET_CHROMIUM_ARGS } from "../cli/chromium.ts";
 import type { MockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
 import { chromiumTrustArgs, spkiHash } from "../mock/tls/browser-trust.ts";
 import type { FlowRecorder } from "./steps.ts";
-
-/** Debian's Chromium (or `$CHROMIUM_PATH`); undefined when there is none. */
-export function findChromium(): string | undefined {
-  return [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-    (p): p is string => Boolean(p && existsSync(p)),
-  );
-}
-
-/** Why a browser test is skipped here; false when Chromium is installed. */
-export function skipWithoutChromium(): string | false {
-  return findChromium() ? false : "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)";
-}
 
 /** A server's certificate, read over a TLS connection that verifies it against `caPem` (else refused). */
 export function verifiedLeafPem(url: string, caPem: string): Promise<string> {
@@ -51,11 +39,7 @@ export async function launchTrusting(mocks: readonly MockServer[]): Promise<Brow
   return chromium.launch({
     executablePath: findChromium(),
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
+      ...QUIET_CHROMIUM_ARGS,
       // The package's chromiumTrustArgs, as an app's Playwright config uses it.
       ...chromiumTrustArgs([ca.certPem, ...leaves].map(spkiHash)),
     ],
@@ -80,6 +64,8 @@ export async function serveFiles(
 /** What the test apps' SDK calls answer (their `window.app` methods). */
 export interface Outcome {
   ok: boolean;
+  /** The SDK's error class the error is an instance of (the most specific the app checks). */
+  errorClass?: string;
   error?: string;
   description?: string;
   mfa_token?: string;
@@ -114,7 +100,8 @@ export function call(page: Page, method: string, ...args: unknown[]): Promise<Ou
 
 /**
  * A fresh browser context: the app with the mock's domain and SPA client id only, loginWithRedirect,
- * the mock's login page (fields found by their labels), back signed in as `user`.
+ * the mock's login page (fields found by their labels), back signed in as `user`. `appParams` are
+ * further query parameters of the app (`cache: "localstorage"`: the SDK's `cacheLocation`).
  */
 export async function signIn(
   browser: Browser,
@@ -122,12 +109,14 @@ export async function signIn(
   server: MockServer,
   user: User,
   problems: string[],
+  appParams: Record<string, string> = {},
 ): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   const domain = new URL(server.url).host;
   const clientId = server.app.config().spaClientId;
-  await page.goto(`${appOrigin}/?domain=${encodeURIComponent(domain)}&client_id=${clientId}`);
+  const query = new URLSearchParams({ domain, client_id: clientId, ...appParams });
+  await page.goto(`${appOrigin}/?${query}`);
   await page.waitForFunction(() => {
     const status = document.getElementById("status")?.textContent;
     // biome-ignore lint/suspicious/noExplicitAny: the test app's object
@@ -152,4 +141,62 @@ export async function mfaRequired(page: Page): Promise<string> {
   assert.equal(refused.error, "mfa_required", JSON.stringify(refused));
   assert.ok(refused.mfa_token, `an mfa_token in the SDK's error: ${JSON.stringify(refused)}`);
   return refused.mfa_token;
+}
+
+/** The key prefix of spa-js's cache entries in localStorage (its cache/shared.ts, CACHE_KEY_PREFIX). */
+const CACHE_PREFIX = "@@auth0spajs@@::";
+
+/**
+ * The refresh token in the SDK's localStorage cache (`cacheLocation: "localstorage"`; spa-js's
+ * cache/cache-localstorage.ts keeps `{body: {refresh_token, …}, expiresAt}` per client, audience and
+ * scope), as any script of the app's origin can read it. Exactly one entry must hold one, so the
+ * test knows which token it read.
+ */
+export async function cachedRefreshToken(page: Page): Promise<string> {
+  const tokens = await page.evaluate((prefix) => {
+    const found: string[] = [];
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(prefix)) continue;
+      const token = JSON.parse(localStorage.getItem(key) ?? "null")?.body?.refresh_token;
+      if (typeof token === "string") found.push(token);
+    }
+    return found;
+  }, CACHE_PREFIX);
+  assert.equal(tokens.length, 1, `one refresh token in the SDK's localStorage cache, found ${tokens.length}`);
+  return tokens[0] as string;
+}
+
+/** Writes `token` as the refresh token of the SDK's one localStorage cache entry that holds one. */
+export async function putCachedRefreshToken(page: Page, token: string): Promise<void> {
+  const replaced = await page.evaluate(
+    ([prefix, value]) => {
+      let count = 0;
+      for (const key of Object.keys(localStorage)) {
+        if (!key.startsWith(prefix)) continue;
+        const entry = JSON.parse(localStorage.getItem(key) ?? "null");
+        if (typeof entry?.body?.refresh_token !== "string") continue;
+        entry.body.refresh_token = value;
+        localStorage.setItem(key, JSON.stringify(entry));
+        count += 1;
+      }
+      return count;
+    },
+    [CACHE_PREFIX, token] as const,
+  );
+  assert.equal(replaced, 1, `one cache entry with a refresh token to put it in, found ${replaced}`);
+}
+
+/**
+ * A refresh refused for its refresh token, as spa-js 2.28.3 surfaces it with
+ * `useRefreshTokensFallback` false (its default): http.ts throws a plain `GenericError` carrying the
+ * server's `error` and `error_description` (not `MissingRefreshTokenError`, not `MfaRequiredError`),
+ * and `_getTokenUsingRefreshToken` rethrows it without the iframe fallback. The answer is Auth0's to
+ * a revoked or reused rotating token (docs/behaviour.md#refresh-tokens).
+ */
+export function assertRefusedRefresh(outcome: Outcome, what: string): void {
+  const seen = JSON.stringify(outcome);
+  assert.equal(outcome.ok, false, `${what}: the SDK must refuse the refresh, but it answered ${seen}`);
+  assert.equal(outcome.errorClass, "GenericError", `${what}: the SDK's error class, in ${seen}`);
+  assert.equal(outcome.error, "invalid_grant", `${what}: the error code, in ${seen}`);
+  assert.equal(outcome.description, "Unknown or invalid refresh token.", `${what}: the text, in ${seen}`);
 }

@@ -2,8 +2,10 @@
  * auth0-spa-js (the pinned UMD build, no bundler) in Debian's Chromium against the mock over TLS from
  * its local CA (docs/behaviour.md#login, #mfa-on-refresh): a static test app on another loopback
  * origin logs in through the mock's login page, a refresh answers mfa_required, the app enrolls SMS
- * through `client.mfa` (the code read from the outbox), verifies, and refreshes again. Each step is
- * recorded for the report (clients/steps.ts → reports/clients/auth0-spa-js.json).
+ * through `client.mfa` (the code read from the outbox), verifies, and refreshes again. A refresh token
+ * rotated away and put back into the SDK's localStorage cache is refused with the SDK's own error, and
+ * so is the family's newest one afterwards (docs/behaviour.md#refresh-tokens). Each step is recorded
+ * for the report (clients/steps.ts → reports/clients/auth0-spa-js.json).
  *
  * Chromium trusts the local CA for real (browser.ts: `--ignore-certificate-errors-spki-list` with the
  * CA key's hash and the verified serving certificates'). Skipped, with the reason, without Chromium.
@@ -15,18 +17,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "@playwright/test";
-
+import { skipWithoutChromium } from "../cli/chromium.ts";
 import { totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
 import {
+  assertRefusedRefresh,
+  cachedRefreshToken,
   call,
   declareSecrets,
   launchTrusting,
   mfaRequired,
+  putCachedRefreshToken,
   serveFiles,
   signIn as signInAt,
-  skipWithoutChromium,
 } from "./browser.ts";
 import { chromiumRuntime, FlowRecorder, installedVersion } from "./steps.ts";
 
@@ -52,6 +56,9 @@ const PLAN = [
   "OTP: verify the code of the enrollment's secret",
   "expired mfa_token: login again, refresh → mfa_required",
   "expired mfa_token: verify is the SDK's error",
+  "reused refresh token: a new user's login (localStorage cache), OTP, a refresh rotates the token",
+  "reused refresh token: the rotated-away token put back is the SDK's error",
+  "reused refresh token: the family's newest token is refused too (family revoked)",
   "mfa-required-without-token: the SDK stops at mfa_required",
   "Chromium refuses a certificate from another CA",
   "no page error in any step",
@@ -59,7 +66,7 @@ const PLAN = [
 const flow = new FlowRecorder({
   id: "auth0-spa-js",
   sdk: "@auth0/auth0-spa-js",
-  flow: "client.mfa: SMS, wrong code, recovery code, OTP, expired mfa_token, a deviation",
+  flow: "client.mfa: SMS, wrong code, recovery code, OTP, expired mfa_token, reused refresh token, a deviation",
   transport: "TLS (local CA)",
   plan: PLAN,
 });
@@ -109,9 +116,9 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
   });
 
   /** A fresh browser context signed in to `server` as `user` (browser.ts); the password is the flow's secret. */
-  function signIn(server: MockServer, user: User) {
+  function signIn(server: MockServer, user: User, appParams: Record<string, string> = {}) {
     flow.secret("password", user.password);
-    return signInAt(browser, app.origin, server, user, problems);
+    return signInAt(browser, app.origin, server, user, problems, appParams);
   }
 
   /** The refresh that answers mfa_required; its mfa_token is the flow's secret. */
@@ -209,8 +216,40 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
     });
   });
 
+  test("reused refresh token: the rotated-away token put back into the SDK's cache is its error, and the family is revoked", async () => {
+    // The SDK keeps its tokens in localStorage here, where the app (or anything running in its origin)
+    // can read and write them; in memory they stay inside the SDK's worker.
+    const { page, first, newest } = await flow.step(PLAN[15], async () => {
+      const user = mock.app.runtime.state.createUser({});
+      const page = await signIn(mock, user, { cache: "localstorage" });
+      const mfaToken = await needingMfa(page);
+      const enrolled = declareSecrets(flow, await call(page, "enrollOtp", mfaToken));
+      assert.equal(enrolled.ok, true, JSON.stringify(enrolled));
+      const code = totpCode(String(enrolled.secret), mock.app.clock.now());
+      flow.secret("otp", code);
+      const verified = await call(page, "verifyOtp", mfaToken, code);
+      assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
+      const first = await cachedRefreshToken(page);
+      flow.secret("refresh_token", first);
+      assert.deepEqual(await call(page, "refresh"), { ok: true, access: true, id: true });
+      const newest = await cachedRefreshToken(page);
+      flow.secret("refresh_token", newest);
+      assert.notEqual(newest, first, "the refresh rotated the SDK's stored refresh token");
+      return { page, first, newest };
+    });
+    await flow.step(PLAN[16], async () => {
+      await putCachedRefreshToken(page, first);
+      assertRefusedRefresh(await call(page, "refresh"), "the rotated-away refresh token put back");
+    });
+    await flow.step(PLAN[17], async () => {
+      // The app that kept the newest token is refused as well: reuse revoked the whole family.
+      await putCachedRefreshToken(page, newest);
+      assertRefusedRefresh(await call(page, "refresh"), "the family's newest refresh token after the reuse");
+    });
+  });
+
   test("mfa-required-without-token: the SDK fails at the mfa_required step (no mfa_token to continue with)", async () => {
-    await flow.step(PLAN[15], async () => {
+    await flow.step(PLAN[18], async () => {
       const user = deviant.app.runtime.state.createUser({});
       const page = await signIn(deviant, user);
       const refused = declareSecrets(flow, await call(page, "refresh"));
@@ -220,7 +259,7 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
   });
 
   test("Chromium trusts only the local CA: a mock with a certificate from another CA is refused", async () => {
-    await flow.step(PLAN[16], async () => {
+    await flow.step(PLAN[19], async () => {
       const otherDir = mkdtempSync(path.join(tmpdir(), "spa-js-other-ca-"));
       const other = await startMockServer({ port: 0, tls: { dir: otherDir }, config: { signingThreads: 0 } });
       try {
@@ -234,6 +273,6 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
   });
 
   test("no page error in any step", async () => {
-    await flow.step(PLAN[17], () => assert.deepEqual(problems, []));
+    await flow.step(PLAN[20], () => assert.deepEqual(problems, []));
   });
 });
