@@ -5,7 +5,9 @@
  * getAccessTokenSilently → mfa_required, enroll SMS (the code from the outbox), a wrong code is the
  * SDK's error, verify, refresh; a new login verified with the enrollment's recovery code; a new user
  * enrolls OTP and verifies with the code of the enrollment's secret; an expired mfa_token is the SDK's
- * error. Each step is recorded for the report (clients/steps.ts → reports/clients/auth0-react.json).
+ * error; a refresh token rotated away and put back into the SDK's localStorage cache is the SDK's
+ * error, and so is the family's newest one afterwards (docs/behaviour.md#refresh-tokens). Each step
+ * is recorded for the report (clients/steps.ts → reports/clients/auth0-react.json).
  * Chromium trusts the local CA as browser.ts says. Skipped, with the reason, without Chromium.
  */
 import assert from "node:assert/strict";
@@ -21,10 +23,13 @@ import { totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
 import {
+  assertRefusedRefresh,
   call,
   declareSecrets,
   launchTrusting,
   mfaRequired,
+  refreshWithCached,
+  rotateCachedRefreshToken,
   serveFiles,
   signIn as signInAt,
 } from "./browser.ts";
@@ -54,6 +59,9 @@ const PLAN = [
   "OTP: refresh after MFA",
   "expired mfa_token: login again, refresh → mfa_required",
   "expired mfa_token: verify is the SDK's error",
+  "reused refresh token: a new user's login (localStorage cache), OTP, a refresh rotates the token",
+  "reused refresh token: the rotated-away token put back is the SDK's error",
+  "reused refresh token: the family's newest token is refused too (family revoked)",
   "no page error in any step",
 ] as const;
 type StepName = (typeof PLAN)[number];
@@ -62,7 +70,7 @@ const skip = skipWithoutChromium();
 const flow = new FlowRecorder({
   id: "auth0-react",
   sdk: SDK,
-  flow: "useAuth0().mfa: SMS, wrong code, recovery code, OTP, expired mfa_token",
+  flow: "useAuth0().mfa: SMS, wrong code, recovery code, OTP, expired mfa_token, reused refresh token",
   transport: "TLS (local CA)",
   plan: PLAN,
 });
@@ -225,7 +233,35 @@ describe(`auth0-react ${VERSION} in Chromium: login, mfa_required on refresh, us
     });
   });
 
+  test("reused refresh token: the rotated-away token put back into the SDK's cache is its error, and the family is revoked", async () => {
+    // The SDK keeps its tokens in localStorage here (Auth0Provider's cacheLocation), where the app can
+    // read and write them; in memory they stay inside the SDK's worker.
+    const { page, first, newest } = await step(PLAN[16], async () => {
+      const user = newUser();
+      const page = await signInAt(browser, app.origin, mock, user, problems, { cache: "localstorage" });
+      const mfaToken = await mfaRequired(page);
+      flow.secret("mfa_token", mfaToken);
+      const enrolled = declareSecrets(flow, await call(page, "enrollOtp", mfaToken));
+      assert.equal(enrolled.ok, true, JSON.stringify(enrolled));
+      const code = totpCode(String(enrolled.secret), mock.app.clock.now());
+      flow.secret("otp", code);
+      assertTokens(await call(page, "verifyOtp", mfaToken, code));
+      const { before: first, after: newest } = await rotateCachedRefreshToken(page, flow);
+      return { page, first, newest };
+    });
+    await step(PLAN[17], async () =>
+      assertRefusedRefresh(await refreshWithCached(page, first), "the rotated-away refresh token put back"),
+    );
+    // The app that kept the newest token is refused as well: reuse revoked the whole family.
+    await step(PLAN[18], async () =>
+      assertRefusedRefresh(
+        await refreshWithCached(page, newest),
+        "the family's newest token after the reuse",
+      ),
+    );
+  });
+
   test("no page error in any step", async () => {
-    await step(PLAN[16], () => assert.deepEqual(problems, []));
+    await step(PLAN[19], () => assert.deepEqual(problems, []));
   });
 });

@@ -152,7 +152,7 @@ const CACHE_PREFIX = "@@auth0spajs@@::";
  * scope), as any script of the app's origin can read it. Exactly one entry must hold one, so the
  * test knows which token it read.
  */
-export async function cachedRefreshToken(page: Page): Promise<string> {
+async function cachedRefreshToken(page: Page): Promise<string> {
   const tokens = await page.evaluate((prefix) => {
     const found: string[] = [];
     for (const key of Object.keys(localStorage)) {
@@ -167,7 +167,7 @@ export async function cachedRefreshToken(page: Page): Promise<string> {
 }
 
 /** Writes `token` as the refresh token of the SDK's one localStorage cache entry that holds one. */
-export async function putCachedRefreshToken(page: Page, token: string): Promise<void> {
+async function putCachedRefreshToken(page: Page, token: string): Promise<void> {
   const replaced = await page.evaluate(
     ([prefix, value]) => {
       let count = 0;
@@ -184,6 +184,29 @@ export async function putCachedRefreshToken(page: Page, token: string): Promise<
     [CACHE_PREFIX, token] as const,
   );
   assert.equal(replaced, 1, `one cache entry with a refresh token to put it in, found ${replaced}`);
+}
+
+/**
+ * A refresh through the SDK that rotates the refresh token of its localStorage cache: answers the
+ * token before and the one after (both declared to the flow's recorder as secrets).
+ */
+export async function rotateCachedRefreshToken(
+  page: Page,
+  flow: Pick<FlowRecorder, "secret">,
+): Promise<{ before: string; after: string }> {
+  const before = await cachedRefreshToken(page);
+  flow.secret("refresh_token", before);
+  assert.deepEqual(await call(page, "refresh"), { ok: true, access: true, id: true }, "the refresh");
+  const after = await cachedRefreshToken(page);
+  flow.secret("refresh_token", after);
+  assert.notEqual(after, before, "the refresh rotated the SDK's stored refresh token");
+  return { before, after };
+}
+
+/** Puts `token` into the SDK's localStorage cache, then getTokenSilently({cacheMode: "off"}) with it. */
+export async function refreshWithCached(page: Page, token: string): Promise<Outcome> {
+  await putCachedRefreshToken(page, token);
+  return call(page, "refresh");
 }
 
 /**

@@ -23,12 +23,12 @@ import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
 import {
   assertRefusedRefresh,
-  cachedRefreshToken,
   call,
   declareSecrets,
   launchTrusting,
   mfaRequired,
-  putCachedRefreshToken,
+  refreshWithCached,
+  rotateCachedRefreshToken,
   serveFiles,
   signIn as signInAt,
 } from "./browser.ts";
@@ -229,23 +229,19 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
       flow.secret("otp", code);
       const verified = await call(page, "verifyOtp", mfaToken, code);
       assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
-      const first = await cachedRefreshToken(page);
-      flow.secret("refresh_token", first);
-      assert.deepEqual(await call(page, "refresh"), { ok: true, access: true, id: true });
-      const newest = await cachedRefreshToken(page);
-      flow.secret("refresh_token", newest);
-      assert.notEqual(newest, first, "the refresh rotated the SDK's stored refresh token");
+      const { before: first, after: newest } = await rotateCachedRefreshToken(page, flow);
       return { page, first, newest };
     });
-    await flow.step(PLAN[16], async () => {
-      await putCachedRefreshToken(page, first);
-      assertRefusedRefresh(await call(page, "refresh"), "the rotated-away refresh token put back");
-    });
-    await flow.step(PLAN[17], async () => {
-      // The app that kept the newest token is refused as well: reuse revoked the whole family.
-      await putCachedRefreshToken(page, newest);
-      assertRefusedRefresh(await call(page, "refresh"), "the family's newest refresh token after the reuse");
-    });
+    await flow.step(PLAN[16], async () =>
+      assertRefusedRefresh(await refreshWithCached(page, first), "the rotated-away refresh token put back"),
+    );
+    // The app that kept the newest token is refused as well: reuse revoked the whole family.
+    await flow.step(PLAN[17], async () =>
+      assertRefusedRefresh(
+        await refreshWithCached(page, newest),
+        "the family's newest token after the reuse",
+      ),
+    );
   });
 
   test("mfa-required-without-token: the SDK fails at the mfa_required step (no mfa_token to continue with)", async () => {

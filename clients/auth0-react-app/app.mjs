@@ -5,20 +5,33 @@
  * (getAuthenticators, enroll for SMS and OTP, verify with a binding code, an OTP or a recovery code),
  * the same methods as the spa-js test app (clients/spa-js-app/index.html), so the two flows read alike.
  */
-import { Auth0Provider, useAuth0 } from "@auth0/auth0-react";
+import {
+  Auth0Provider,
+  GenericError,
+  MfaRequiredError,
+  MissingRefreshTokenError,
+  useAuth0,
+} from "@auth0/auth0-react";
 import { createElement, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 
 const params = new URLSearchParams(location.search);
 const domain = params.get("domain") || sessionStorage.getItem("domain");
 const clientId = params.get("client_id") || sessionStorage.getItem("client_id");
+// Optional ?cache=localstorage: the SDK's cacheLocation (default memory, its refresh token in a worker).
+const cacheLocation = params.get("cache") || sessionStorage.getItem("cache") || "memory";
 sessionStorage.setItem("domain", domain);
 sessionStorage.setItem("client_id", clientId);
+sessionStorage.setItem("cache", cacheLocation);
 
-/** What an SDK error looks like to the test: its error code, text and the mfa_token if any. */
+/** The SDK's error classes a token call can throw, most specific first. */
+const errorClasses = { MfaRequiredError, MissingRefreshTokenError, GenericError };
+
+/** What an SDK error looks like to the test: its class, error code, text and the mfa_token if any. */
 function described(e) {
   return {
     ok: false,
+    errorClass: Object.keys(errorClasses).find((name) => e instanceof errorClasses[name]),
     error: e?.error,
     description: e?.error_description || e?.message,
     mfa_token: e?.mfa_token,
@@ -79,6 +92,7 @@ createRoot(document.getElementById("root")).render(
     {
       domain,
       clientId,
+      cacheLocation,
       useRefreshTokens: true,
       authorizationParams: { redirect_uri: `${location.origin}/` },
     },
