@@ -147,6 +147,8 @@ test("the fixture run: every test in a cell, the rate-limit header tests fill th
     "listAuthenticators",
     "deleteAuthenticator",
     "challenge",
+    "getUserInfo",
+    "postUserInfo",
     "token",
   ]);
   const placed = new Set([...m.cells.values()].flatMap((c) => c.tests));
@@ -217,7 +219,7 @@ test("cell states: fail on a failed test or a finding, skip when all skipped, pa
     ["fail", "skip", "pass", "fail", "none"],
   );
   assert.equal(m.rows.at(-1), "token", "the description's operations, in its order");
-  assert.equal(m.rows.length, 5);
+  assert.equal(m.rows.length, 7);
 });
 
 test("one matrix per project", () => {
