@@ -15,6 +15,7 @@ import { errors, fail, failWith, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
 import type { RefreshFamily } from "../store/login.ts";
 import type { Client, MfaTokenRecord, User } from "../store/records.ts";
+import { mfaRequirements } from "./mfa-requirements.ts";
 
 /** What the grant grants: token.ts makes the token answer from it. */
 export interface Granted {
@@ -110,7 +111,7 @@ export function refreshTokenGrant(rt: Runtime, fields: Fields, client: Client, n
     const extra: Record<string, unknown> = rt.deviates("mfa-required-without-token")
       ? {}
       : { mfa_token: record.token };
-    if (rt.config.mfaRequirements) extra.mfa_requirements = { challenge: [{ type: "phone" }] };
+    if (rt.config.mfaRequirements) extra.mfa_requirements = mfaRequirements(rt, user);
     return failWith(errors.mfaRequired, extra);
   }
   const refreshToken = rotating && !rt.deviates("refresh-not-rotated") ? store.rotate(family) : undefined;

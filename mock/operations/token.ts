@@ -6,7 +6,7 @@
 
 import { GRANT } from "../../openapi/grant-types.ts";
 import type { FactorModule, MfaGrant, Verified } from "../factors/factor.ts";
-import { factorModule, factorModules, grantRedeemer, oobRedeemer } from "../factors/index.ts";
+import { grantRedeemer, oobRedeemer } from "../factors/index.ts";
 import { type Fields, str } from "../http/body.ts";
 import { takeOobExchange } from "../limits/throttle.ts";
 import { errors, fail, failWith, ok, type Reply } from "../reply.ts";
@@ -20,6 +20,7 @@ import {
   passwordLoginRefreshToken,
   refreshTokenGrant,
 } from "./code-grants.ts";
+import { mfaRequirements } from "./mfa-requirements.ts";
 
 const DEFAULT_SCOPE = "openid profile";
 const ID_TOKEN_TTL_SECONDS = 36_000;
@@ -86,47 +87,9 @@ function passwordGrant(rt: Runtime, fields: Fields, clientId: string, realmGrant
     c.mfaTokenTtlSeconds * 1000,
   );
   const extra: Record<string, unknown> = { mfa_token: record.token };
-  if (c.mfaRequirements) extra.mfa_requirements = requirements(rt, user);
+  if (c.mfaRequirements) extra.mfa_requirements = mfaRequirements(rt, user);
   const status = rt.deviates("wrong-mfa-required-status") ? 401 : 403;
   return { ...failWith(errors.mfaRequired, extra), status };
-}
-
-/**
- * The order of Auth0's documented `mfa_requirements` example; a type it does not list goes last.
- */
-const ENROLL_ORDER = ["otp", "phone", "push-notification"];
-const CHALLENGE_ORDER = ["otp", "push-notification", "phone", "recovery-code", "email"];
-
-/** Sorts requirement types by a documented order. */
-function inOrder(types: Set<string>, order: readonly string[]): Array<{ type: string }> {
-  const rank = (t: string) => (order.includes(t) ? order.indexOf(t) : order.length);
-  return [...types].sort((a, b) => rank(a) - rank(b)).map((type) => ({ type }));
-}
-
-/**
- * `mfa_requirements` (docs/behaviour.md#mfa-requirements): what an unenrolled user may enroll (the
- * factors the tenant offers; email is for challenges only), or an enrolled one may use.
- */
-function requirements(rt: Runtime, user: User): Record<string, unknown> {
-  const challenge = new Set<string>();
-  let challengeable = false;
-  for (const a of user.authenticators) {
-    if (!a.active) continue;
-    const m = factorModule(a);
-    challenge.add(m.requirement.type);
-    if (m.challenge !== undefined) challengeable = true;
-  }
-  if (challengeable) return { challenge: inOrder(challenge, CHALLENGE_ORDER) };
-  const enroll = new Set<string>();
-  for (const m of factorModules()) {
-    if (m.requirement.enroll && offersAny(rt, m)) enroll.add(m.requirement.type);
-  }
-  return { enroll: inOrder(enroll, ENROLL_ORDER) };
-}
-
-/** True when the tenant offers one of the factors a module enrolls. */
-function offersAny(rt: Runtime, m: FactorModule): boolean {
-  return Object.values(m.enrollment?.requests ?? {}).some((f) => rt.config.factors.includes(f));
 }
 
 function mfaOob(rt: Runtime, fields: Fields, client: Client, now: number): Reply {
