@@ -196,6 +196,11 @@ export const deviations = [
       "a refresh answers no new refresh_token although rotation is on (docs/behaviour.md#refresh-tokens).",
   },
   {
+    name: "refresh-reuse-not-detected",
+    breaks:
+      "a refresh token rotated away is exchanged again and answers tokens, and its family stays valid, instead of 403 invalid_grant revoking the family (docs/behaviour.md#refresh-tokens).",
+  },
+  {
     name: "mfa-required-without-token",
     breaks:
       "a refresh refused with mfa_required carries no mfa_token, so no SDK can continue (docs/behaviour.md#mfa-on-refresh).",

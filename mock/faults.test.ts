@@ -217,6 +217,11 @@ const probes: Record<string, (h: Harness) => Promise<unknown>> = {
     const first = json(await spaExchange(h, await spaCode(h)));
     return "refresh_token" in json(await spaRefresh(h, String(first.refresh_token)));
   },
+  "refresh-reuse-not-detected": async (h) => {
+    const first = String(json(await spaExchange(h, await spaCode(h))).refresh_token);
+    await spaRefresh(h, first);
+    return (await spaRefresh(h, first)).status;
+  },
   "mfa-required-without-token": async (h) => {
     h.app.runtime.reconfigure({ ...h.app.config(), mfaOnRefresh: true });
     const first = json(await spaExchange(h, await spaCode(h)));

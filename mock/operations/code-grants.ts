@@ -87,7 +87,7 @@ export function refreshTokenGrant(rt: Runtime, fields: Fields, client: Client, n
   const user = rt.state.users.get(family.userId);
   if (user === undefined) return fail(errors.invalidRefreshToken);
   const rotating = rt.config.refreshTokenRotation;
-  if (rotating && family.current !== token) {
+  if (rotating && family.current !== token && !rt.deviates("refresh-reuse-not-detected")) {
     // Reuse detection: a rotated-away token used again revokes every token of the family.
     family.revoked = true;
     family.current = undefined;
