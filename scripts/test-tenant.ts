@@ -21,10 +21,14 @@ const command = {
 
 const read = readCommandLine(command);
 const envFile = read.values["env-file"];
-process.exit(
-  runTenantContracts({
-    withMock: read.values["with-mock"],
-    ...(envFile === undefined ? {} : { envFile }),
-    playwrightArgs: read.rest,
-  }),
+runTenantContracts({
+  withMock: read.values["with-mock"],
+  ...(envFile === undefined ? {} : { envFile }),
+  playwrightArgs: read.rest,
+}).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`test:tenant: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  },
 );

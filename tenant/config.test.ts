@@ -117,6 +117,11 @@ describe("parseTenantConfig rejects, naming the variable and its purpose", () =>
       expect: [/TENANT_CODE_TIMEOUT_SECONDS is malformed/],
     },
     {
+      name: "a step-up switch that is not 0 or 1",
+      patch: { TENANT_STEP_UP: "yes" },
+      expect: [/^TENANT_STEP_UP is malformed \(not 0 or 1\)/],
+    },
+    {
       name: "a Private Key JWT client without its key",
       patch: { AUTH0_PRIVATE_KEY_JWT_CLIENT_ID: "pkjwt" },
       expect: [/^AUTH0_PRIVATE_KEY_JWT_KEY is missing/],
@@ -169,7 +174,13 @@ describe("parseTenantConfig accepts", () => {
         assert.equal(c.codeTimeoutMs, 30_000);
         assert.equal(c.sink, undefined);
         assert.equal("audience" in c, false);
+        assert.equal(c.stepUp, false, "the step-up Action is installed only when asked");
       },
+    },
+    {
+      name: "the step-up switch on",
+      patch: { TENANT_STEP_UP: "1" },
+      check: (c) => assert.equal(c.stepUp, true),
     },
     {
       name: "a loopback base URL (the mock), trailing slash removed",

@@ -27,6 +27,11 @@ export interface TenantConfig {
   messageBudget: number;
   /** How long a suite waits for a code to reach the sink. */
   codeTimeoutMs: number;
+  /**
+   * TENANT_STEP_UP=1: the step-up tests may install the post-login Action that requires MFA on
+   * refresh (tenant/step-up-action.ts; the run removes it at its end). Off: they are skipped.
+   */
+  stepUp: boolean;
 }
 
 /** One variable: what it is for (printed in errors and in the README table) and how it is checked. */
@@ -175,6 +180,15 @@ export const TENANT_VARIABLES: readonly VariableSpec[] = [
     required: false,
     check: checkInteger(1, 300),
   },
+  {
+    name: "TENANT_STEP_UP",
+    purpose:
+      "1 lets the @step-up tests install the post-login Action that requires MFA on refresh " +
+      "(the M2M application then also needs read:actions, create:actions, update:actions, delete:actions, " +
+      "read:triggers, update:triggers; see tenant/README.md, Step-up); 0 or unset: those tests are skipped",
+    required: false,
+    check: (v) => (v === "0" || v === "1" ? undefined : "not 0 or 1"),
+  },
 ];
 
 const DEFAULT_MESSAGE_BUDGET = 20;
@@ -249,6 +263,7 @@ export function parseTenantConfig(vars: Record<string, string | undefined>): Ten
     ...(sinkUrl && sinkSecret ? { sink: { url: sinkUrl.replace(/\/+$/, ""), secret: sinkSecret } } : {}),
     messageBudget: budget === undefined ? DEFAULT_MESSAGE_BUDGET : Number(budget),
     codeTimeoutMs: (timeout === undefined ? DEFAULT_CODE_TIMEOUT_SECONDS : Number(timeout)) * 1000,
+    stepUp: value("TENANT_STEP_UP") === "1",
   };
 }
 

@@ -129,6 +129,9 @@ async function runTenant(opts: {
       SINK_SECRET: secret,
       TENANT_SMS_BUDGET: String(opts.budget),
       TENANT_CODE_TIMEOUT_SECONDS: "10",
+      // The step-up tests install their post-login Action through the mock's Management API, which
+      // switches on the mock's MFA on refresh; the runner removes it at the end (tenant/README.md, Step-up).
+      TENANT_STEP_UP: "1",
       TENANT_ENV_FILE: envFile,
       // The suites' outputs and the drift go here; the secrets registry stays the one of reports/,
       // so the leak check looks for this run's passwords, codes and numbers too.

@@ -5,13 +5,17 @@
  *    to start, before anything is sent;
  * 3. runs `playwright test --project=tenant` with the given arguments (with the mock project too, on request);
  * 4. writes reports/drift.json (tenant vs description, and vs the mock when that project ran too;
- *    beside the contract outputs when CONTRACTS_REPORT_DIR moves them).
+ *    beside the contract outputs when CONTRACTS_REPORT_DIR moves them);
+ * 5. with TENANT_STEP_UP=1 and @step-up tests selected, removes the post-login Action they installed
+ *    (tenant/step-up-action.ts): the tenant is left as the run found it.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { planMessages, testsFromPlaywrightJson } from "./budget.ts";
 import { loadTenantConfig, TenantConfigError } from "./config.ts";
 import { writeDriftReport } from "./drift-report.ts";
+import { createManagementClient } from "./management.ts";
+import { removeStepUpAction, STEP_UP_ACTION_NAME } from "./step-up-action.ts";
 
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
@@ -24,8 +28,8 @@ export interface TenantContractsOptions {
   playwrightArgs: string[];
 }
 
-/** Checks the configuration and the budget, runs the suites, writes the drift; answers the exit code. */
-export function runTenantContracts(options: TenantContractsOptions): number {
+/** Checks the configuration and the budget, runs the suites, writes the drift, tidies the tenant; answers the exit code. */
+export async function runTenantContracts(options: TenantContractsOptions): Promise<number> {
   const args = options.playwrightArgs;
   let config: ReturnType<typeof loadTenantConfig>;
   try {
@@ -46,13 +50,10 @@ export function runTenantContracts(options: TenantContractsOptions): number {
     console.error(`listing the tenant tests failed:\n${list.stderr}`);
     return list.status ?? 1;
   }
-  const plan = planMessages(
-    testsFromPlaywrightJson(JSON.parse(list.stdout), "tenant"),
-    config.messageBudget,
-    {
-      sink: Boolean(config.sink),
-    },
-  );
+  const tests = testsFromPlaywrightJson(JSON.parse(list.stdout), "tenant");
+  const plan = planMessages(tests, config.messageBudget, {
+    sink: Boolean(config.sink),
+  });
   console.log(`tenant budget: ${plan.summary}`);
   if (!plan.ok) return 3;
 
@@ -66,5 +67,21 @@ export function runTenantContracts(options: TenantContractsOptions): number {
   const contractsDir =
     process.env.CONTRACTS_REPORT_DIR ?? path.join(process.env.REPORTS_DIR ?? "reports", "contracts");
   writeDriftReport(path.dirname(contractsDir), contractsDir);
-  return run.status ?? 1;
+  const status = run.status ?? 1;
+  if (!config.stepUp || !tests.some((t) => t.tags.includes("@step-up"))) return status;
+  // After every worker is done: a test never sees the Action go while another still needs it.
+  try {
+    const { removed } = await removeStepUpAction(createManagementClient(config));
+    if (removed > 0)
+      console.log(
+        `tenant: removed the post-login Action "${STEP_UP_ACTION_NAME}" the step-up tests installed`,
+      );
+    return status;
+  } catch (e) {
+    console.error(
+      `tenant: could not remove the post-login Action "${STEP_UP_ACTION_NAME}" (${e instanceof Error ? e.message : e}); ` +
+        "remove it by hand (tenant/README.md, Step-up)",
+    );
+    return status === 0 ? 1 : status;
+  }
 }

@@ -11,6 +11,7 @@ import { loadTenantConfig, type TenantConfig, tenantSecrets } from "./config.ts"
 import { createHttpInbox } from "./inbox.ts";
 import { createManagementClient, TenantUsers } from "./management.ts";
 import { sinkReadToken } from "./signature.ts";
+import { installStepUpAction } from "./step-up-action.ts";
 
 /** The tenant target, with what a fixture needs to skip a test for a stated reason. */
 export interface TenantTarget extends Target {
@@ -37,6 +38,9 @@ export const NO_EMAIL_SINK_REASON =
 export const PUSH_REASON =
   "@factor:push: needs a Guardian device to scan the enrollment and tap each push; a tenant's pushes go to the Guardian app on a real phone, which the suites cannot drive (the mock has a stand-in)";
 const MOCK_ONLY_REASON = "@mock-only: needs the mock's control API or clock, which a tenant does not have";
+/** Why step-up tests are skipped unless asked: they install a post-login Action on the tenant. */
+export const STEP_UP_REASON =
+  "@step-up: installs the post-login Action that requires MFA on refresh on the tenant; set TENANT_STEP_UP=1 to allow it (see tenant/README.md, Step-up)";
 
 /**
  * Fictional numbers (Ofcom's drama range +44 7700 900000-900999): the Action sends nothing, and
@@ -66,10 +70,10 @@ export async function createTenantTarget(
   const config = opts.config ?? loadTenantConfig();
   const registry = opts.reportsDir ? { dir: opts.reportsDir } : {};
   recordSecrets(tenantSecrets(config), "client_secret", registry);
-  const users = new TenantUsers(
-    createManagementClient(config, opts.fetch ? { fetch: opts.fetch } : {}),
-    config.connection,
-  );
+  const management = createManagementClient(config, opts.fetch ? { fetch: opts.fetch } : {});
+  const users = new TenantUsers(management, config.connection);
+  // Once per worker: the Action is the tenant's, every test after the first finds it installed.
+  let stepUp: Promise<unknown> | undefined;
   const ofThisTest: string[] = [];
   const nextNumber = fictionalNumbers(Number(process.env.TEST_PARALLEL_INDEX ?? 0));
   const handedOutAt = new Map<string, string>();
@@ -128,8 +132,24 @@ export async function createTenantTarget(
       if (tags.includes("@factor:push")) return PUSH_REASON;
       if (tags.includes("@sends-sms") && !config.sink) return NO_SINK_REASON;
       if (tags.includes("@factor:email") && !config.sink) return NO_EMAIL_SINK_REASON;
+      if (tags.includes("@step-up") && !config.stepUp) return STEP_UP_REASON;
       return undefined;
     },
+    ...(config.stepUp
+      ? {
+          async requireMfaOnRefresh(step?: <T>(title: string, body: () => Promise<T>) => Promise<T>) {
+            // Narrowed to the suites' API when there is one, so the tenant's other refreshes are left alone.
+            stepUp ??= installStepUpAction(management, {
+              audiences: config.audience ? [config.audience] : [],
+              ...(step ? { step } : {}),
+            }).catch((e: unknown) => {
+              stepUp = undefined;
+              throw e;
+            });
+            await stepUp;
+          },
+        }
+      : {}),
     async createUser() {
       const user = await users.create();
       ofThisTest.push(user.userId);

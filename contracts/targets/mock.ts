@@ -64,6 +64,8 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
     if (e instanceof MockControlError && e.status === 404) return undefined;
     throw e;
   });
+  // Set by requireMfaOnRefresh, cleared at clean-up: the next test on this mock starts without it.
+  let mfaOnRefresh = false;
   return {
     name: "mock",
     baseURL,
@@ -113,8 +115,16 @@ export async function createMockTarget(baseURL: string): Promise<Target> {
     async now() {
       return Date.parse(await control.clock.now());
     },
+    async requireMfaOnRefresh(step = (_title, body) => body()) {
+      await step("switch on the mock's MFA on refresh (mfa_on_refresh)", async () => {
+        await control.config.set({ mfa_on_refresh: true });
+      });
+      mfaOnRefresh = true;
+    },
     async cleanup() {
-      // Users are per test and the mock bounds its state; nothing to remove.
+      // Users are per test and the mock bounds its state; only a switch a test turned on goes back.
+      if (mfaOnRefresh) await control.config.set({ mfa_on_refresh: false });
+      mfaOnRefresh = false;
     },
   };
 }

@@ -73,6 +73,13 @@ export interface Target {
   advanceClock?(seconds: number): Promise<void>;
   /** The target's current time (epoch ms) when its clock can differ from real time; real time is meant without it. */
   now?(): Promise<number>;
+  /**
+   * Makes the refresh grant answer mfa_required until MFA is done in the token's family
+   * (docs/behaviour.md#mfa-on-refresh): the mock's switch (on a private mock: it is the whole mock's,
+   * and it goes off again at clean-up), or a tenant's post-login Action that requires MFA on refresh,
+   * installed through the Management API. Absent: a test that needs it is skipped with the reason.
+   */
+  requireMfaOnRefresh?(step?: <T>(title: string, body: () => Promise<T>) => Promise<T>): Promise<void>;
   /** Removes what the target created for the test (users, authenticators). */
   cleanup(): Promise<void>;
   /** Why a test with these tags cannot run here (e.g. a missing code sink); undefined when it can. */
