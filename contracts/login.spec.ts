@@ -109,7 +109,7 @@ function refresh(ctx: FlowContext, clientId: string, token: string) {
 /** Switches MFA on refresh on for this test: the target's switch or the tenant's Action; skipped without it. */
 async function requireMfaOnRefresh({ target }: FlowContext): Promise<void> {
   const require = target.requireMfaOnRefresh?.bind(target);
-  test.skip(!require, `@step-up: the ${target.name} target cannot require MFA on refresh`);
+  test.skip(!require, `needs MFA on refresh, which the ${target.name} target cannot require`);
   await test.step(
     "require MFA on refresh (the mock's switch, or the tenant's post-login Action)",
     () => require?.((title, body) => test.step(title, body)),
