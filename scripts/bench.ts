@@ -108,13 +108,16 @@ for (const r of result.throughput) {
       );
   }
 }
+/** The goal of a row: 0.80 for the plain challenge and mfa-oob rows, 0.75 for the success rows (against their signing ceiling). */
+const goalOf = (endpoint: string) => (endpoint.includes("success") ? 0.75 : 0.8);
 console.log(
-  "\nGoal: ratio (mock req/s ÷ bare req/s) >= 0.75 for challenge, mfa-oob and the success rows (whose bare server is the ceiling; the test-mode row is for information). " +
+  "\nGoal: ratio (mock req/s ÷ bare req/s) >= 0.80 for challenge and mfa-oob, >= 0.75 for the success rows (whose bare server is the ceiling; the test-mode row is for information). " +
     "CPU ratio: bare CPU per request ÷ mock CPU per request.",
 );
 for (const r of result.throughput.filter((row) => !row.endpoint.includes("validated"))) {
+  const goal = goalOf(r.endpoint);
   console.log(
-    `- ${r.endpoint}: ${r.ratio} ${r.ratio >= 0.75 ? "meets" : "MISSES"} the goal (CPU ratio ${r.cpuRatio})`,
+    `- ${r.endpoint}: ${r.ratio} ${r.ratio >= goal ? "meets" : "MISSES"} the goal of ${goal.toFixed(2)} (CPU ratio ${r.cpuRatio})`,
   );
 }
 const { threads, ratio, ceilingRatio } = result.scaling;
