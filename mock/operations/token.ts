@@ -21,6 +21,7 @@ import {
   refreshTokenGrant,
 } from "./code-grants.ts";
 import { mfaRequirements } from "./mfa-requirements.ts";
+import { profileClaims } from "./profile-claims.ts";
 
 const DEFAULT_SCOPE = "openid profile";
 const ID_TOKEN_TTL_SECONDS = 36_000;
@@ -190,7 +191,8 @@ export interface TokenExtras {
 
 /**
  * The token response (docs/behaviour.md#issued-tokens): RS256 access token, id token when `openid` was asked
- * for; the tokens are signed by the caller (see TokenReply).
+ * for, with the profile claims of the scope (docs/behaviour.md#userinfo); the tokens are signed by the
+ * caller (see TokenReply).
  */
 export function tokens(
   rt: Runtime,
@@ -230,12 +232,9 @@ export function tokens(
       field: "id_token",
       input: rt.signer.signingInput(
         {
-          sub: user.id,
+          // The scope's profile claims, the very ones /userinfo answers for it (profile-claims.ts).
+          ...profileClaims(user, scope),
           aud: record.clientId,
-          name: user.name,
-          nickname: user.username,
-          email: user.email,
-          email_verified: true,
           ...amr,
           ...(extras.nonce === undefined ? {} : { nonce: extras.nonce }),
         },

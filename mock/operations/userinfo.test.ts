@@ -23,6 +23,9 @@ function claims(token: unknown): Record<string, unknown> {
   return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8"));
 }
 
+/** Every claim the mock's profile can hold (discovery's claims_supported less the token's own). */
+const PROFILE_CLAIMS = new Set(["sub", "nickname", "name", "email", "email_verified"]);
+
 function userinfo(h: H, authorization: string | undefined, method = "GET") {
   return h.app.request("/userinfo", { method, headers: authorization ? { authorization } : {} });
 }
@@ -54,13 +57,21 @@ describe("/userinfo (docs/behaviour.md#userinfo)", () => {
     ["profile email", []],
   ];
   for (const [scope, keys] of scopes) {
-    it(`scope "${scope}" answers ${keys.length ? keys.join(", ") : "{}"}`, async () => {
+    it(`scope "${scope}" answers ${keys.length ? keys.join(", ") : "{}"}, and the ID token carries the same`, async () => {
       const h = new H();
       const { user, body } = await signedIn(h, scope);
       const res = await userinfo(h, `Bearer ${body.access_token}`);
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(Object.keys(json(res)), keys);
       if (keys.length) assert.equal(json(res).sub, user.user_id);
+      if (body.id_token === undefined) {
+        assert.ok(!scope.split(" ").includes("openid"), "an ID token whenever openid was asked for");
+        return;
+      }
+      // One rule for both (profile-claims.ts): the ID token's profile claims are /userinfo's answer.
+      const id = claims(body.id_token);
+      const profile = Object.fromEntries(Object.entries(id).filter(([k]) => PROFILE_CLAIMS.has(k)));
+      assert.deepEqual(profile, json(res), "the ID token's profile claims");
     });
   }
 

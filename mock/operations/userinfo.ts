@@ -1,9 +1,8 @@
 /**
  * GET and POST /userinfo (docs/behaviour.md#userinfo): the profile of the user an access token was
  * issued to, for a token this mock signed whose audience includes `<issuer>userinfo`. The claims
- * follow the token's scope as OpenID Connect §5.4 has it (`openid`: `sub`; `profile`: `name`,
- * `nickname`; `email`: `email`, `email_verified`), the same values the ID token carries; without
- * `openid` the answer is `{}`.
+ * follow the token's scope, by the one rule the ID token is built with too (profile-claims.ts);
+ * without `openid` the answer is `{}`.
  *
  * A refusal is not Auth0's JSON envelope: /userinfo answers 401 with the text "Unauthorized" and says
  * why in a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3), as Auth0's does. Those answers are
@@ -12,7 +11,7 @@
  */
 import { ok, type Reply } from "../reply.ts";
 import type { Runtime } from "../runtime.ts";
-import type { User } from "../store/records.ts";
+import { profileClaims } from "./profile-claims.ts";
 
 /** What one refusal's challenge says: no error for a request without a token (RFC 6750 §3.1). */
 export interface UserInfoRefusal {
@@ -56,22 +55,6 @@ function refused(refusal: UserInfoRefusal): Reply {
 /** True when a token's `aud` (a string or a list) includes `wanted`. */
 function audienceIncludes(aud: unknown, wanted: string): boolean {
   return aud === wanted || (Array.isArray(aud) && aud.includes(wanted));
-}
-
-/** The claims of the profile for a scope (space-separated): OpenID Connect Core §5.4. */
-export function profileClaims(user: User, scope: unknown): Record<string, unknown> {
-  const scopes = typeof scope === "string" ? scope.split(" ") : [];
-  if (!scopes.includes("openid")) return {};
-  const claims: Record<string, unknown> = { sub: user.id };
-  if (scopes.includes("profile")) {
-    claims.nickname = user.username;
-    claims.name = user.name;
-  }
-  if (scopes.includes("email")) {
-    claims.email = user.email;
-    claims.email_verified = true;
-  }
-  return claims;
 }
 
 /** Answers /userinfo for the `Authorization` header at `now`. */
