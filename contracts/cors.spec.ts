@@ -44,8 +44,7 @@ test.describe("CORS for the single-page app's origin", { tag: ["@op:token", "@mo
     // The call the preflight was for: spa-js's code exchange, from the app's origin.
     const a = await authorizeCode(ctx);
     const tokens = await exchangeCode(ctx, a, {
-      origin: APP_ORIGIN,
-      "auth0-client": "eyJuYW1lIjoiYXV0aDAtc3BhLWpzIn0=",
+      headers: { origin: APP_ORIGIN, "auth0-client": "eyJuYW1lIjoiYXV0aDAtc3BhLWpzIn0=" },
     });
     expect(tokens.status).toBe(200);
     expect(

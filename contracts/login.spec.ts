@@ -11,12 +11,11 @@
  *   app's client id comes from the mock's control API), so they are `@mock-only`;
  * - the step-up rows (`@step-up`: MFA skipped on refresh → mfa_required, the mfa_token completing
  *   and rotating, refresh reuse) take their refresh token from the password grant with
- *   offline_access, its login completed with OTP (no message is sent): a tenant answers that as the
- *   mock does (tenant/README.md, Step-up: the application needs the Refresh Token grant). MFA on
- *   refresh comes from the target: the mock's switch, or on a tenant the post-login Action the
- *   fixture installs through the Management API (tenant/step-up-action.ts).
+ *   offline_access, its login completed with OTP (no message is sent; tenant/README.md, Step-up: the
+ *   application needs the Refresh Token grant). MFA on refresh comes from the target: the mock's
+ *   switch, or on a tenant the post-login Action the fixture installs through the Management API
+ *   (tenant/step-up-action.ts).
  */
-import { createHash, randomBytes } from "node:crypto";
 import {
   type ApiResponse,
   clientAuth,
@@ -28,83 +27,7 @@ import {
   test,
   verifyOtp,
 } from "./fixtures.ts";
-import { controlOf } from "./targets/mock.ts";
-
-const REDIRECT = "http://localhost:3000/callback";
-
-/** A PKCE pair (RFC 7636, S256). */
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-/** What a signed-in SPA holds: its client id, a code and the verifier of its challenge. */
-interface Authorized {
-  clientId: string;
-  code: string;
-  verifier: string;
-}
-
-/** /authorize → the login page → the code, as a browser would (no redirect followed automatically). */
-async function authorizeCode(ctx: FlowContext): Promise<Authorized> {
-  return test.step(
-    "authorize through the login page",
-    async () => {
-      const { target } = ctx;
-      const clientId = (await controlOf(target.baseURL).config.get()).spa_client_id;
-      const user = await target.createUser();
-      const { verifier, challenge } = pkce();
-      const q = new URLSearchParams({
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        response_type: "code",
-        scope: "openid profile offline_access",
-        state: "s",
-        nonce: "n",
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-      });
-      const start = await fetch(`${target.baseURL}/authorize?${q}`, { redirect: "manual" });
-      expect(start.status, "authorize redirects to the login page").toBe(302);
-      const loginUrl = new URL(start.headers.get("location") ?? "", target.baseURL);
-      const page = await fetch(loginUrl);
-      const html = await page.text();
-      const state = /name="state" value="([^"]+)"/.exec(html)?.[1] ?? "";
-      expect(html).toContain('<label for="password">');
-      const back = await fetch(`${target.baseURL}/u/login`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ state, username: user.username, password: user.password }),
-      });
-      expect(back.status, "the login page sends the browser back with a code").toBe(302);
-      const code = new URL(back.headers.get("location") ?? "").searchParams.get("code") ?? "";
-      return { clientId, code, verifier };
-    },
-    { box: true },
-  );
-}
-
-/** The authorization_code grant of the SPA (form-encoded, as auth0-spa-js sends it). */
-function exchange(ctx: FlowContext, a: Authorized, extra: Record<string, string> = {}) {
-  return ctx.api.post("/oauth/token", {
-    form: {
-      grant_type: "authorization_code",
-      client_id: a.clientId,
-      code: a.code,
-      redirect_uri: REDIRECT,
-      code_verifier: a.verifier,
-      ...extra,
-    },
-  });
-}
-
-/** The refresh_token grant of the SPA. */
-function refresh(ctx: FlowContext, clientId: string, token: string) {
-  return ctx.api.post("/oauth/token", {
-    form: { grant_type: "refresh_token", client_id: clientId, refresh_token: token },
-  });
-}
+import { type Authorized, authorizeCode, exchangeCode, refresh } from "./flows/spa-login.ts";
 
 /** Switches MFA on refresh on for this test: the target's switch or the tenant's Action; skipped without it. */
 async function requireMfaOnRefresh({ target }: FlowContext): Promise<void> {
@@ -127,7 +50,8 @@ test.describe("login surface: code and refresh grants", {
 
   const codeRefusals: Array<{
     name: string;
-    extra: (a: Authorized) => Record<string, string>;
+    /** The fields sent instead of the app's; undefined leaves one out. */
+    extra: (a: Authorized) => Record<string, string | undefined>;
     text: string;
   }> = [
     {
@@ -137,7 +61,7 @@ test.describe("login surface: code and refresh grants", {
     },
     {
       name: "no code_verifier (PKCE skipped)",
-      extra: () => ({ code_verifier: "" }),
+      extra: () => ({ code_verifier: undefined }),
       text: "Missing required parameter: code_verifier",
     },
     {
@@ -152,26 +76,14 @@ test.describe("login surface: code and refresh grants", {
       target,
     }) => {
       const a = await authorizeCode({ api, target });
-      const extra = row.extra(a);
-      const form = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== ""));
-      const res = await (Object.values(extra).includes("")
-        ? api.post("/oauth/token", {
-            form: {
-              grant_type: "authorization_code",
-              client_id: a.clientId,
-              code: a.code,
-              redirect_uri: REDIRECT,
-              ...form,
-            },
-          })
-        : exchange({ api, target }, a, extra));
+      const res = await exchangeCode({ api, target }, a, { extra: row.extra(a) });
       // The message names the error code only: a wrongly successful answer holds tokens, which must not
       // reach the report (redaction/leaks.ts scans it).
       const code = (res.body as { error?: string }).error ?? "no error: a token answer";
       expect(res.status, `${row.name}: ${code}`).toBeGreaterThanOrEqual(400);
       expect((res.body as { error_description?: string }).error_description).toBe(row.text);
       // Refused, the code is still good with the right verifier (the check failed before it was used).
-      expect((await exchange({ api, target }, a)).status).toBe(200);
+      expect((await exchangeCode({ api, target }, a)).status).toBe(200);
     });
   }
 
@@ -180,10 +92,10 @@ test.describe("login surface: code and refresh grants", {
     target,
   }) => {
     const a = await authorizeCode({ api, target });
-    const first = await exchange({ api, target }, a);
+    const first = await exchangeCode({ api, target }, a);
     expect(first.status).toBe(200);
     expect(first).toConform("token");
-    const again = await exchange({ api, target }, a);
+    const again = await exchangeCode({ api, target }, a);
     expect(again).toBeError(403, "invalid_grant", "Invalid authorization code");
   });
 
@@ -191,7 +103,7 @@ test.describe("login surface: code and refresh grants", {
     tag: "@check:security",
   }, async ({ api, target }) => {
     const a = await authorizeCode({ api, target });
-    const first = String((await exchange({ api, target }, a)).body.refresh_token);
+    const first = String((await exchangeCode({ api, target }, a)).body.refresh_token);
     const r1 = await refresh({ api, target }, a.clientId, first);
     expect(r1.status).toBe(200);
     const second = String(r1.body.refresh_token ?? "");
@@ -214,7 +126,7 @@ test.describe("login surface: code and refresh grants", {
   }, async ({ api, target }) => {
     await requireMfaOnRefresh({ api, target });
     const a = await authorizeCode({ api, target });
-    const first = String((await exchange({ api, target }, a)).body.refresh_token);
+    const first = String((await exchangeCode({ api, target }, a)).body.refresh_token);
     const refused = await refresh({ api, target }, a.clientId, first);
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe("mfa_required");
@@ -256,9 +168,8 @@ function passwordRefreshToken(ctx: FlowContext): Promise<PasswordRefresh> {
 
 /** The refresh_token grant of the suites' client (confidential on the mock and the tenant alike). */
 async function refreshAs(ctx: FlowContext, token: string): Promise<ApiResponse> {
-  return ctx.api.post("/oauth/token", {
-    form: { grant_type: "refresh_token", ...(await clientAuth(ctx.target)), refresh_token: token },
-  });
+  const { client_id, ...credentials } = await clientAuth(ctx.target);
+  return refresh(ctx, client_id, token, credentials);
 }
 
 /** A refresh refused for MFA: expects 403 mfa_required with an mfa_token, answers the token. */

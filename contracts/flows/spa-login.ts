@@ -3,7 +3,7 @@
  * (docs/behaviour.md#login, #code-grant, #refresh-tokens): `/authorize` with PKCE (S256), the login
  * page's form, the `authorization_code` grant (form-encoded) and `refresh_token` grants. Each helper
  * is a boxed step. The single-page app's client id comes from the mock's control API, so the suites
- * that use these are `@mock-only`.
+ * that sign in this way are `@mock-only`; `refresh` takes any client's fields and runs on a tenant too.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiResponse } from "../api-client.ts";
@@ -63,6 +63,7 @@ export function authorizeCode(ctx: FlowContext, opts: AuthorizeOptions = {}): Pr
       const start = await fetch(`${target.baseURL}/authorize?${q}`, { redirect: "manual" });
       expect(start.status, "authorize redirects to the login page").toBe(302);
       const page = await (await fetch(new URL(start.headers.get("location") ?? "", target.baseURL))).text();
+      expect(page, "the login page's labelled password field").toContain('<label for="password">');
       const state = /name="state" value="([^"]+)"/.exec(page)?.[1] ?? "";
       const back = await fetch(`${target.baseURL}/u/login`, {
         method: "POST",
@@ -79,18 +80,26 @@ export function authorizeCode(ctx: FlowContext, opts: AuthorizeOptions = {}): Pr
   );
 }
 
+/** What a code exchange changes of the app's request (the negative tables' rows). */
+export interface ExchangeOptions {
+  /** Fields to send instead of the app's; `undefined` leaves the field out (a skipped PKCE verifier). */
+  extra?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+}
+
 /** The `authorization_code` grant, form-encoded as spa-js sends it; answers the raw response. */
-export function exchangeCode({ api }: FlowContext, a: Authorized, headers: Record<string, string> = {}) {
-  return api.post("/oauth/token", {
-    headers,
-    form: {
-      grant_type: "authorization_code",
-      client_id: a.clientId,
-      code: a.code,
-      redirect_uri: REDIRECT,
-      code_verifier: a.verifier,
-    },
-  });
+export function exchangeCode({ api }: FlowContext, a: Authorized, opts: ExchangeOptions = {}) {
+  const fields: Record<string, string | undefined> = {
+    grant_type: "authorization_code",
+    client_id: a.clientId,
+    code: a.code,
+    redirect_uri: REDIRECT,
+    code_verifier: a.verifier,
+    ...opts.extra,
+  };
+  const form: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form[name] = value;
+  return api.post("/oauth/token", { headers: opts.headers ?? {}, form });
 }
 
 /** Signed in: the code exchanged; expects 200 with a refresh token. */
@@ -111,7 +120,10 @@ export function signIn(
   );
 }
 
-/** The `refresh_token` grant (with `audience` or `scope` when given); answers the raw response. */
+/**
+ * The `refresh_token` grant (with `audience` or `scope` when given, or a confidential client's
+ * credentials); answers the raw response.
+ */
 export function refresh(
   { api }: FlowContext,
   clientId: string,
