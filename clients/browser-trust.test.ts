@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium } from "@playwright/test";
-import { findChromium, skipWithoutChromium } from "../cli/chromium.ts";
+import { findChromium, QUIET_CHROMIUM_ARGS, skipWithoutChromium } from "../cli/chromium.ts";
 import { chromiumTrustArgs, type RunningMock, startMock } from "../mock/start.ts";
 
 describe("chromiumTrustArgs in Chromium: the mock's certificate is trusted, no other", {
@@ -35,7 +35,10 @@ describe("chromiumTrustArgs in Chromium: the mock's certificate is trusted, no o
 
   /** What Chromium makes of the mock's discovery document: its issuer, or the navigation error. */
   async function visit(args: string[], mock: RunningMock): Promise<string> {
-    const browser = await chromium.launch({ executablePath: findChromium(), args });
+    const browser = await chromium.launch({
+      executablePath: findChromium(),
+      args: [...QUIET_CHROMIUM_ARGS, ...args],
+    });
     browsers.push(browser);
     const page = await browser.newPage();
     try {

@@ -4,45 +4,33 @@
  * server for the test apps, and the steps every app takes (sign in through the mock's login page,
  * call a method of the app's `window.app`).
  *
- * Chromium trusts the CA through `--ignore-certificate-errors-spki-list` naming the CA key's SPKI hash
- * and those of the serving certificates Node verified against the CA first (Chromium matches the
- * chain the server sends, and the mock sends its leaf alone); no other certificate error is ignored.
+ * Chromium trusts the mocks through `--ignore-certificate-errors-spki-list` naming the SPKI hashes of
+ * the certificates they serve and of their CA (Chromium matches the chain the server sends, and the
+ * mock sends its certificate alone); no other certificate error is ignored.
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { connect } from "node:tls";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { findChromium, QUIET_CHROMIUM_ARGS } from "../cli/chromium.ts";
 import type { MockServer } from "../mock/http/server.ts";
 import type { User } from "../mock/store/records.ts";
-import { chromiumTrustArgs, spkiHash } from "../mock/tls/browser-trust.ts";
+import { chromiumTrustArgs, servedSpkiHashes } from "../mock/tls/browser-trust.ts";
 import type { FlowRecorder } from "./steps.ts";
 
-/** A server's certificate, read over a TLS connection that verifies it against `caPem` (else refused). */
-export function verifiedLeafPem(url: string, caPem: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), ca: caPem, servername: hostname }, () => {
-      const raw = socket.getPeerCertificate().raw;
-      socket.end();
-      resolve(`-----BEGIN CERTIFICATE-----\n${raw.toString("base64")}\n-----END CERTIFICATE-----\n`);
-    });
-    socket.on("error", reject);
+/**
+ * Chromium trusting what `mocks` serve: the hashes of each one's serving certificate and its CA
+ * (servedSpkiHashes, the list the package hands app tests as `spkiHashes`). The mock's own tests
+ * check that this certificate is the one on the wire and that it chains to the CA.
+ */
+export function launchTrusting(mocks: readonly MockServer[]): Promise<Browser> {
+  const hashes = mocks.flatMap((m) => {
+    assert.ok(m.tls?.ca, `${m.url}: a mock serving HTTPS from its local CA`);
+    return servedSpkiHashes(m.tls);
   });
-}
-
-/** Chromium trusting the local CA of `mocks` (all from one CA folder). */
-export async function launchTrusting(mocks: readonly MockServer[]): Promise<Browser> {
-  const ca = mocks[0]?.tls?.ca;
-  assert.ok(ca, "the mock's own CA");
-  const leaves = await Promise.all(mocks.map((m) => verifiedLeafPem(m.url, ca.certPem)));
   return chromium.launch({
     executablePath: findChromium(),
-    args: [
-      ...QUIET_CHROMIUM_ARGS,
-      // The package's chromiumTrustArgs, as an app's Playwright config uses it.
-      ...chromiumTrustArgs([ca.certPem, ...leaves].map(spkiHash)),
-    ],
+    // The package's chromiumTrustArgs, as an app's Playwright config uses it.
+    args: [...QUIET_CHROMIUM_ARGS, ...chromiumTrustArgs(hashes)],
   });
 }
 
