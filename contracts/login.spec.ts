@@ -28,6 +28,7 @@ import {
   verifyOtp,
 } from "./fixtures.ts";
 import { type Authorized, authorizeCode, exchangeCode, refresh } from "./flows/spa-login.ts";
+import { STEP_UP_TAG } from "./tags.ts";
 
 /** Switches MFA on refresh on for this test: the target's switch or the tenant's Action; skipped without it. */
 async function requireMfaOnRefresh({ target }: FlowContext): Promise<void> {
@@ -215,7 +216,7 @@ async function completeWithRecoveryCode(ctx: FlowContext, mfaToken: string, code
 
 test.describe("step-up: MFA on refresh of a password-grant refresh token", {
   // Runs on a tenant too (see the file comment): the fixture installs the post-login Action there.
-  tag: ["@op:token", "@step-up"],
+  tag: ["@op:token", STEP_UP_TAG],
 }, () => {
   // The mock's switch is the whole mock's: a private one (fixtures.ts). One worker runs these in order,
   // so on a tenant one worker installs the Action.

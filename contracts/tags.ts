@@ -15,6 +15,13 @@ const isCheck = (v: string): v is Check => (CHECKS as readonly string[]).include
 export const FACTORS = factorNames;
 export type { Factor };
 
+/**
+ * The tag of the tests that need MFA on refresh from their target and may install it on a tenant (a
+ * post-login Action, tenant/README.md#step-up): a tenant skips them unless asked, and its runner
+ * removes the Action after them.
+ */
+export const STEP_UP_TAG = "@step-up";
+
 const OP_TAG = "@op:";
 const CHECK_TAG = "@check:";
 const FACTOR_TAG = "@factor:";

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { STEP_UP_TAG } from "../contracts/tags.ts";
 import { planMessages, testsFromPlaywrightJson } from "./budget.ts";
 import { loadTenantConfig, TenantConfigError } from "./config.ts";
 import { writeDriftReport } from "./drift-report.ts";
@@ -68,7 +69,7 @@ export async function runTenantContracts(options: TenantContractsOptions): Promi
     process.env.CONTRACTS_REPORT_DIR ?? path.join(process.env.REPORTS_DIR ?? "reports", "contracts");
   writeDriftReport(path.dirname(contractsDir), contractsDir);
   const status = run.status ?? 1;
-  if (!config.stepUp || !tests.some((t) => t.tags.includes("@step-up"))) return status;
+  if (!config.stepUp || !tests.some((t) => t.tags.includes(STEP_UP_TAG))) return status;
   // After every worker is done: a test never sees the Action go while another still needs it.
   try {
     const { removed } = await removeStepUpAction(createManagementClient(config));

@@ -5,6 +5,7 @@
  * Push is not run here: a tenant has no Guardian device the suites can tap.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { STEP_UP_TAG } from "../contracts/tags.ts";
 import type { Capabilities, Inbox, Target, TenantEnv } from "../contracts/targets/target.ts";
 import { recordSecrets } from "../redaction/secrets.ts";
 import { loadTenantConfig, type TenantConfig, tenantSecrets } from "./config.ts";
@@ -39,8 +40,7 @@ export const PUSH_REASON =
   "@factor:push: needs a Guardian device to scan the enrollment and tap each push; a tenant's pushes go to the Guardian app on a real phone, which the suites cannot drive (the mock has a stand-in)";
 const MOCK_ONLY_REASON = "@mock-only: needs the mock's control API or clock, which a tenant does not have";
 /** Why step-up tests are skipped unless asked: they install a post-login Action on the tenant. */
-export const STEP_UP_REASON =
-  "@step-up: installs the post-login Action that requires MFA on refresh on the tenant; set TENANT_STEP_UP=1 to allow it (see tenant/README.md, Step-up)";
+export const STEP_UP_REASON = `${STEP_UP_TAG}: installs the post-login Action that requires MFA on refresh on the tenant; set TENANT_STEP_UP=1 to allow it (see tenant/README.md, Step-up)`;
 
 /**
  * Fictional numbers (Ofcom's drama range +44 7700 900000-900999): the Action sends nothing, and
@@ -132,7 +132,7 @@ export async function createTenantTarget(
       if (tags.includes("@factor:push")) return PUSH_REASON;
       if (tags.includes("@sends-sms") && !config.sink) return NO_SINK_REASON;
       if (tags.includes("@factor:email") && !config.sink) return NO_EMAIL_SINK_REASON;
-      if (tags.includes("@step-up") && !config.stepUp) return STEP_UP_REASON;
+      if (tags.includes(STEP_UP_TAG) && !config.stepUp) return STEP_UP_REASON;
       return undefined;
     },
     ...(config.stepUp
