@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
+import { AUDIENCES_SECRET, postLoginEffect, requiresMfaOnRefresh } from "../mock/management/post-login.ts";
+import { stepUpActionCode } from "./step-up-action.ts";
 
 // The Actions are CommonJS, as Auth0 runs them (tenant/actions/package.json says so).
 const require = createRequire(import.meta.url);
@@ -34,10 +36,10 @@ describe("the post-login Action that requires MFA on refresh (docs/behaviour.md#
       requires: false,
     },
     {
-      name: "a refresh for an audience outside MFA_ON_REFRESH_AUDIENCES",
+      name: `a refresh for an audience outside ${AUDIENCES_SECRET}`,
       event: {
         ...refresh,
-        secrets: { MFA_ON_REFRESH_AUDIENCES: "https://api.example/" },
+        secrets: { [AUDIENCES_SECRET]: "https://api.example/" },
         resource_server: { identifier: "https://other.example/" },
       },
       requires: false,
@@ -46,7 +48,7 @@ describe("the post-login Action that requires MFA on refresh (docs/behaviour.md#
       name: "a refresh for a listed audience",
       event: {
         ...refresh,
-        secrets: { MFA_ON_REFRESH_AUDIENCES: "https://api.example/" },
+        secrets: { [AUDIENCES_SECRET]: "https://api.example/" },
         resource_server: { identifier: "https://api.example/" },
       },
       requires: true,
@@ -59,4 +61,24 @@ describe("the post-login Action that requires MFA on refresh (docs/behaviour.md#
       assert.deepEqual(calls, row.requires ? [["any", { allowRememberBrowser: false }]] : []);
     });
   }
+
+  test(`narrows itself by the secret the fixture writes and the mock reads (${AUDIENCES_SECRET}), and by no other name`, async () => {
+    const elsewhere = { ...refresh, resource_server: { identifier: "https://other.example/" } };
+    const under = (name: string) => ({ ...elsewhere, secrets: { [name]: "https://api.example/" } });
+    assert.deepEqual(await enabled(under(AUDIENCES_SECRET)), [], "narrowed by the named secret");
+    assert.equal(
+      (await enabled(under(`${AUDIENCES_SECRET}_OTHER`))).length,
+      1,
+      "another name narrows nothing",
+    );
+  });
+
+  test("is the pattern the mock plays, narrowed by that secret (docs/behaviour.md#post-login-actions)", () => {
+    const code = stepUpActionCode();
+    assert.equal(requiresMfaOnRefresh(code), true);
+    const secrets = new Map([[AUDIENCES_SECRET, "https://api.example/, https://b.example/"]]);
+    assert.deepEqual(postLoginEffect([{ code, secrets }]), {
+      audiences: ["https://api.example/", "https://b.example/"],
+    });
+  });
 });

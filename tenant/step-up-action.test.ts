@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ManagementClient } from "auth0";
+import { AUDIENCES_SECRET } from "../mock/management/post-login.ts";
 import { type RunningMock, startMock } from "../mock/start.ts";
 import { parseTenantConfig } from "./config.ts";
 import { createManagementClient } from "./management.ts";
@@ -72,7 +73,7 @@ describe("the step-up fixture against the mock's Management API (tenant/README.m
     assert.equal(action.code, stepUpActionCode());
     assert.deepEqual(
       action.secrets?.map((s) => s.name),
-      ["MFA_ON_REFRESH_AUDIENCES"],
+      [AUDIENCES_SECRET],
     );
     assert.equal(action.all_changes_deployed, true);
 

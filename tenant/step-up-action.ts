@@ -14,11 +14,12 @@
  */
 import { readFileSync } from "node:fs";
 import type { ManagementClient } from "auth0";
+// The secret the Action narrows itself with, named once: the mock reads the same name from a bound
+// Action (mfa-on-refresh-action.test.ts checks the shipped Action reads it too).
+import { AUDIENCES_SECRET } from "../mock/management/post-login.ts";
 
 /** The Action's name on the tenant: the harness finds, updates and removes it by this name only. */
 export const STEP_UP_ACTION_NAME = "mfa-harness: require MFA on refresh";
-/** The secret the Action narrows itself with: the audiences whose refreshes require MFA (none: every one). */
-export const AUDIENCES_SECRET = "MFA_ON_REFRESH_AUDIENCES";
 const TRIGGER = "post-login";
 const TRIGGER_VERSION = "v3";
 const RUNTIME = "node22";
