@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { readSecrets } from "../redaction/secrets.ts";
+import { CLIENTS_NOT_RUN } from "./components/clients.tsx";
 import { composeReport, type ResultKind } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
 
@@ -274,6 +275,20 @@ test("a test without its matrix cell fails the run, and the page says which", ()
   assert.match(readFileSync(r.indexPath, "utf8"), /conformance matrix/);
 });
 
+/** Rewrites every flow under clients/ as one skipped here (no Chromium): every step not run. */
+function skipAllFlows(dir: string): void {
+  const folder = path.join(dir, "clients");
+  for (const name of readdirSync(folder)) {
+    const file = path.join(folder, name);
+    const flow = JSON.parse(readFileSync(file, "utf8")) as { steps: Array<Record<string, unknown>> };
+    const steps = flow.steps.map((s) => ({ name: s.name, outcome: "not run", durationMs: 0 }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...flow, skipped: "no Chromium (apt-get install -y chromium)", steps }),
+    );
+  }
+}
+
 /** The Clients section of a page (up to the next section). */
 function clientsSection(html: string): string {
   const start = html.indexOf('<section id="clients">');
@@ -292,6 +307,7 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
     hides?: Array<string | RegExp>;
     junit?: RegExp;
     failedStage?: string;
+    stageNote?: RegExp;
     fails: boolean;
   }> = [
     {
@@ -327,7 +343,7 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
     {
       name: "absent files",
       lay: (dir) => rmSync(flows(dir), { recursive: true }),
-      shows: ["not run", "Not run: no SDK flow results under clients/.", "npm run test:unit -- clients"],
+      shows: ["not run", CLIENTS_NOT_RUN, "npm run test:unit -- clients"],
       hides: [/badge pass/],
       fails: false,
     },
@@ -337,6 +353,25 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
       opts: { expected: ["clients"] },
       shows: ["not run"],
       failedStage: "client flows",
+      fails: true,
+    },
+    {
+      name: "only skipped flows: shown as skipped, no result",
+      lay: skipAllFlows,
+      shows: ["skipped", "no Chromium (apt-get install -y chromium)", /0 \/ 3/],
+      hides: [/badge pass/, "flows failed"],
+      junit: /tests="3" failures="0" errors="0" skipped="3"/,
+      fails: false,
+    },
+    {
+      name: "only skipped flows, but expected: the clients stage failed, saying why",
+      lay: skipAllFlows,
+      opts: { expected: ["clients"] },
+      shows: ["skipped"],
+      junit: /tests="3" failures="0" errors="0" skipped="3"/,
+      failedStage: "client flows",
+      stageNote:
+        /^no SDK flow ran, every one was skipped \(auth0-react: no Chromium .*; auth0-spa-js: no Chromium/,
       fails: true,
     },
     {
@@ -376,11 +411,11 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
     const junit = readFileSync(r.junitPath, "utf8");
     if (row.junit) assert.match(junit, row.junit, row.name);
     else assert.ok(!junit.includes("clients ›"), `${row.name}: no clients suite`);
-    if (row.failedStage)
-      assert.ok(
-        r.model.stages.some((s) => s.name === row.failedStage && s.status === "failed"),
-        `${row.name}: stage ${row.failedStage}`,
-      );
+    if (row.failedStage) {
+      const stage = r.model.stages.find((s) => s.name === row.failedStage && s.status === "failed");
+      assert.ok(stage, `${row.name}: stage ${row.failedStage}`);
+      if (row.stageNote) assert.match(stage.note ?? "", row.stageNote, row.name);
+    }
     assert.equal(r.ok, !row.fails, row.name);
     assert.match(html, row.fails ? /FAILED/ : /PASSED/, row.name);
   }
@@ -399,4 +434,17 @@ test("client flows alone are results: the report is composed, not nothing to rep
     r.model.links.some((l) => l.href === "clients/auth0-spa-js.json"),
     "a link to the flow's file",
   );
+});
+
+test("skipped flows alone are no results: nothing to report, the message says they were skipped", () => {
+  const dir = path.join(root, "clients-skipped-only");
+  mkdirSync(dir, { recursive: true });
+  stageFixtures(dir, { clients: true, load: false });
+  for (const f of ["contracts", "junit"]) rmSync(path.join(dir, f), { recursive: true });
+  skipAllFlows(dir);
+  const history = readFileSync(path.join(dir, "history.json"), "utf8");
+  const r = composeReport({ reportsDir: dir, now: at(6) });
+  assert.equal(r.ok, false, "a report never passes on nothing");
+  assert.match(r.nothing ?? "", /of the SDK flows there, every one was skipped \(auth0-react: no Chromium/);
+  assert.equal(readFileSync(r.historyPath, "utf8"), history, "no history point for a run that ran nothing");
 });

@@ -22,7 +22,7 @@ import path from "node:path";
 import type { JSONReport } from "@playwright/test/reporter";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets } from "../redaction/secrets.ts";
-import { clientsJUnit, readClientFlows } from "./clients.ts";
+import { type ClientResult, clientFlowStatus, clientsJUnit, isProblem, readClientFlows } from "./clients.ts";
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
 import { renderReport } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
@@ -134,7 +134,13 @@ function junitInputs(reportsDir: string): JUnitInput[] {
 function missingResultStages(
   reportsDir: string,
   found: Record<ResultKind, boolean>,
-  opts: { expected: ResultKind[]; loadSkipped: boolean; crashedScenarios: string[] },
+  opts: {
+    expected: ResultKind[];
+    loadSkipped: boolean;
+    crashedScenarios: string[];
+    /** Why the SDK flows that are there were skipped, when none ran. */
+    clientsSkipped: string | undefined;
+  },
 ): Stage[] {
   const crashed = (what: string, file: string): Stage => ({
     name: what,
@@ -156,7 +162,11 @@ function missingResultStages(
   if (!found.drift && opts.expected.includes("drift"))
     stages.push(crashed("tenant drift", RESULT_FILES.drift));
   if (!found.clients && opts.expected.includes("clients"))
-    stages.push(crashed("client flows", RESULT_FILES.clients));
+    stages.push(
+      opts.clientsSkipped
+        ? { name: "client flows", status: "failed", note: `no SDK flow ran, ${opts.clientsSkipped}` }
+        : crashed("client flows", RESULT_FILES.clients),
+    );
   return stages;
 }
 
@@ -183,6 +193,14 @@ function loadFolders(reportsDir: string): { results: LoadResult[]; crashed: stri
     );
   }
   return { results, crashed };
+}
+
+/** `every one was skipped (auth0-react: no Chromium …)`, or undefined when no flow was skipped. */
+function skippedFlows(clients: readonly ClientResult[]): string | undefined {
+  const skipped = clients.flatMap((c) =>
+    !isProblem(c) && clientFlowStatus(c) === "skipped" ? [`${c.id}: ${c.skipped}`] : [],
+  );
+  return skipped.length ? `every one was skipped (${skipped.join("; ")})` : undefined;
 }
 
 /** The object items of an array (anything else: none). */
@@ -256,16 +274,19 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     contracts: pw !== undefined,
     load: load.length > 0,
     drift: drift !== undefined,
-    clients: clients.length > 0,
+    // A flow skipped here (no Chromium) ran nothing: a folder of skipped flows is no result.
+    clients: clients.some((c) => clientFlowStatus(c) !== "skipped"),
   };
+  const clientsSkipped = found.clients ? undefined : skippedFlows(clients);
   const missing = missingResultStages(dir, found, {
     expected: opts.expected ?? [],
     loadSkipped: opts.loadSkipped !== undefined,
     crashedScenarios: loadRead.crashed,
+    clientsSkipped,
   });
   const nothing = RESULT_KINDS.some((k) => found[k])
     ? undefined
-    : `no contract, load, tenant or client results under ${dir} (${RESULT_KINDS.map((k) => RESULT_FILES[k]).join(", ")}): run the suites (npm start, npm run test:contracts, npm run test:tenant), a scenario (npm run load) or the SDK flows (npm run test:unit -- clients) first`;
+    : `no contract, load, tenant or client results under ${dir} (${RESULT_KINDS.map((k) => RESULT_FILES[k]).join(", ")})${clientsSkipped ? `; of the SDK flows there, ${clientsSkipped}` : ""}: run the suites (npm start, npm run test:contracts, npm run test:tenant), a scenario (npm run load) or the SDK flows (npm run test:unit -- clients) first`;
 
   const historyPath = path.join(dir, "history.json");
   const runId = opts.runId ?? startedAt.toISOString();
