@@ -15,14 +15,26 @@
  * What the post-login bindings do to the mock is post-login.ts's; when it changes, the app is
  * reconfigured on the path `PUT /__mock/config` takes. The Actions are kept per app beside its
  * configuration, so a reset (users, tokens, clock) keeps them, as it keeps the configuration they set.
+ * Its parts: action-store.ts (what is kept), action-draft.ts (a create's or an update's fields),
+ * action-views.ts (the answers' shapes); this module routes and answers.
  */
 import { randomUUID } from "node:crypto";
 import { ConfigError, type MockConfig, mergeConfig } from "../config/config.ts";
 import type { Reply } from "../reply.ts";
-import { fields, type ManagementContext, type ManagementRequest } from "./context.ts";
+import { mergeSecrets, readDraft } from "./action-draft.ts";
+import {
+  type ActionRecord,
+  type ActionsStore,
+  type Binding,
+  deploy,
+  POST_LOGIN,
+  storeOf,
+  TRIGGER_ID,
+} from "./action-store.ts";
+import { actionView, bindingView, paging, versionView } from "./action-views.ts";
+import { authorize, fields, type ManagementContext, type ManagementRequest } from "./context.ts";
 import { json, managementErrors, mgmtError, noContent } from "./errors.ts";
-import { configPatch, type PostLoginEffect, postLoginEffect, sameEffect } from "./post-login.ts";
-import { authorize } from "./users.ts";
+import { configPatch, postLoginEffect, sameEffect } from "./post-login.ts";
 
 /** What the Actions API needs of the app beyond the users': its whole configuration, to change it. */
 export interface ActionsContext extends ManagementContext {
@@ -32,88 +44,9 @@ export interface ActionsContext extends ManagementContext {
 
 /** The mock's bounds, so no caller can grow its state without end (Auth0's own limits are not documented here). */
 const MAX_ACTIONS = 100;
-const MAX_CODE_CHARS = 100_000;
-const MAX_SECRETS = 50;
 const MAX_BINDINGS = 20;
-const MAX_PER_PAGE = 100;
-const DEFAULT_PER_PAGE = 50;
 /** Auth0's default runtime for a new Action when none is given. */
 const DEFAULT_RUNTIME = "node22";
-/** A trigger id as Auth0 spells them (post-login, send-phone-message, custom-email-provider …). */
-const TRIGGER_ID = /^[a-z][a-z0-9-]{0,63}$/;
-const POST_LOGIN = "post-login";
-
-interface SupportedTrigger {
-  id: string;
-  version: string;
-}
-
-/** A deployed version: immutable, what a binding runs. */
-interface Version {
-  id: string;
-  number: number;
-  code: string;
-  runtime: string;
-  dependencies: unknown[];
-  /** Secret values as they were when deployed (name → value), and when each was set. */
-  secrets: Map<string, string>;
-  secretTimes: Map<string, string>;
-  supportedTriggers: SupportedTrigger[];
-  createdAt: string;
-}
-
-interface ActionRecord {
-  id: string;
-  name: string;
-  supportedTriggers: SupportedTrigger[];
-  code: string;
-  runtime: string;
-  dependencies: unknown[];
-  secrets: Map<string, { value: string; updatedAt: string }>;
-  createdAt: string;
-  updatedAt: string;
-  versions: number;
-  deployed: Version | undefined;
-  /** The draft differs from the deployed version (Auth0's `all_changes_deployed` is its negation). */
-  changed: boolean;
-}
-
-interface Binding {
-  id: string;
-  actionId: string;
-  displayName: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One app's Actions, bindings by trigger, and the effect last applied to its configuration. */
-class ActionsStore {
-  readonly actions = new Map<string, ActionRecord>();
-  readonly bindings = new Map<string, Binding[]>();
-  applied: PostLoginEffect | undefined = undefined;
-
-  byName(name: string): ActionRecord | undefined {
-    for (const a of this.actions.values()) if (a.name === name) return a;
-    return undefined;
-  }
-
-  /** The triggers an Action is bound to. */
-  boundTo(actionId: string): string[] {
-    return [...this.bindings].filter(([, list]) => list.some((b) => b.actionId === actionId)).map(([t]) => t);
-  }
-}
-
-/** Per app (keyed by its runtime), beside its configuration: a reset of the state does not reach it. */
-const stores = new WeakMap<object, ActionsStore>();
-
-function storeOf(ctx: ActionsContext): ActionsStore {
-  let store = stores.get(ctx);
-  if (store === undefined) {
-    store = new ActionsStore();
-    stores.set(ctx, store);
-  }
-  return store;
-}
 
 /** Answers a request under /api/v2/actions. */
 export function actionsApi(ctx: ActionsContext, req: ManagementRequest): Reply {
@@ -157,109 +90,8 @@ export function actionsApi(ctx: ActionsContext, req: ManagementRequest): Reply {
   return notFound;
 }
 
-/** A draft as a request body gives it: the fields checked, or the refusal. */
-interface Draft {
-  name?: string;
-  supportedTriggers?: SupportedTrigger[];
-  code?: string;
-  runtime?: string;
-  dependencies?: unknown[];
-  secrets?: Array<{ name: string; value: string | undefined }>;
-  deploy: boolean;
-}
-
-/** Reads the fields of a create or an update; `creating` makes name and supported_triggers required. */
-function readDraft(req: ManagementRequest, creating: boolean): Draft | Reply {
-  const f = fields(req);
-  if (!f) return mgmtError(managementErrors.invalidJson);
-  const invalid = (m: string) => mgmtError(managementErrors.invalidPayload(m));
-  const draft: Draft = { deploy: f.deploy === true };
-  if (f.name !== undefined || creating) {
-    if (typeof f.name !== "string") return invalid("'Missing required property: name'.");
-    if (f.name.trim() === "" || f.name.length > 100) {
-      return invalid("'String is too long (or empty): 1 to 100 characters' on property name.");
-    }
-    draft.name = f.name;
-  }
-  if (f.supported_triggers !== undefined || creating) {
-    const list = f.supported_triggers;
-    if (!Array.isArray(list) || list.length === 0 || list.length > 10) {
-      return invalid("'Missing required property: supported_triggers'.");
-    }
-    const triggers: SupportedTrigger[] = [];
-    for (const t of list) {
-      const tid = (t as { id?: unknown } | null)?.id;
-      const version = (t as { version?: unknown } | null)?.version;
-      if (typeof tid !== "string" || !TRIGGER_ID.test(tid)) {
-        return invalid("'Invalid trigger id' on property supported_triggers.");
-      }
-      triggers.push({
-        id: tid,
-        version: typeof version === "string" ? version : tid === POST_LOGIN ? "v3" : "v1",
-      });
-    }
-    draft.supportedTriggers = triggers;
-  }
-  if (f.code !== undefined) {
-    if (typeof f.code !== "string" || f.code.length > MAX_CODE_CHARS) {
-      return invalid(`'Expected a string of at most ${MAX_CODE_CHARS} characters' on property code.`);
-    }
-    draft.code = f.code;
-  }
-  if (f.runtime !== undefined) {
-    if (typeof f.runtime !== "string" || !/^node\d{2}(-actions)?$/.test(f.runtime)) {
-      return invalid("'Invalid runtime' on property runtime.");
-    }
-    draft.runtime = f.runtime;
-  }
-  if (f.dependencies !== undefined) {
-    if (!Array.isArray(f.dependencies) || f.dependencies.length > 50) {
-      return invalid("'Expected type array but found type object' on property dependencies.");
-    }
-    draft.dependencies = f.dependencies;
-  }
-  if (f.secrets !== undefined) {
-    if (!Array.isArray(f.secrets) || f.secrets.length > MAX_SECRETS) {
-      return invalid(`'Expected an array of at most ${MAX_SECRETS} secrets' on property secrets.`);
-    }
-    const secrets: Array<{ name: string; value: string | undefined }> = [];
-    for (const s of f.secrets) {
-      const name = (s as { name?: unknown } | null)?.name;
-      const value = (s as { value?: unknown } | null)?.value;
-      if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) {
-        return invalid("'Invalid secret name' on property secrets.");
-      }
-      if (value !== undefined && (typeof value !== "string" || value.length > 10_000)) {
-        return invalid("'Expected type string' on property secrets.value.");
-      }
-      secrets.push({ name, value });
-    }
-    draft.secrets = secrets;
-  }
-  return draft;
-}
-
 function now(ctx: ActionsContext): string {
   return new Date(ctx.clock.now()).toISOString();
-}
-
-/** The secrets of a draft applied to an Action's: the list replaces them; an entry without a value keeps the old one. */
-function mergeSecrets(
-  old: ActionRecord["secrets"],
-  given: NonNullable<Draft["secrets"]>,
-  at: string,
-): ActionRecord["secrets"] {
-  const next: ActionRecord["secrets"] = new Map();
-  for (const s of given) {
-    const before = old.get(s.name);
-    next.set(
-      s.name,
-      s.value === undefined
-        ? (before ?? { value: "", updatedAt: at })
-        : { value: s.value, updatedAt: before?.value === s.value ? before.updatedAt : at },
-    );
-  }
-  return next;
 }
 
 function createAction(ctx: ActionsContext, store: ActionsStore, req: ManagementRequest): Reply {
@@ -310,24 +142,6 @@ function updateAction(ctx: ActionsContext, store: ActionsStore, id: string, req:
   // A bound Action keeps running its deployed version until the draft is deployed.
   action.changed = true;
   return json(200, actionView(action, "pending"));
-}
-
-/** Makes the draft the deployed version. */
-function deploy(action: ActionRecord, at: string): Version {
-  const version: Version = {
-    id: randomUUID(),
-    number: ++action.versions,
-    code: action.code,
-    runtime: action.runtime,
-    dependencies: action.dependencies,
-    secrets: new Map([...action.secrets].map(([k, v]) => [k, v.value])),
-    secretTimes: new Map([...action.secrets].map(([k, v]) => [k, v.updatedAt])),
-    supportedTriggers: action.supportedTriggers,
-    createdAt: at,
-  };
-  action.deployed = version;
-  action.changed = false;
-  return version;
 }
 
 function deployAction(ctx: ActionsContext, store: ActionsStore, id: string): Reply {
@@ -467,11 +281,7 @@ function updateBindings(
  * changed; a refusal (a secret the configuration cannot take) when it cannot, changing nothing.
  */
 function settle(ctx: ActionsContext, store: ActionsStore): Reply | undefined {
-  const bound = (store.bindings.get(POST_LOGIN) ?? []).flatMap((b) => {
-    const v = store.actions.get(b.actionId)?.deployed;
-    return v === undefined ? [] : [v];
-  });
-  const effect = postLoginEffect(bound);
+  const effect = postLoginEffect(store.running(POST_LOGIN));
   if (sameEffect(effect, store.applied)) return undefined;
   let next: MockConfig;
   try {
@@ -483,80 +293,4 @@ function settle(ctx: ActionsContext, store: ActionsStore): Reply | undefined {
   ctx.reconfigure(next);
   store.applied = effect;
   return undefined;
-}
-
-function paging(url: URL): { page: number; perPage: number } {
-  const page = Math.max(0, Number.parseInt(url.searchParams.get("page") ?? "0", 10) || 0);
-  const perPage = Math.min(
-    MAX_PER_PAGE,
-    Math.max(1, Number.parseInt(url.searchParams.get("per_page") ?? "", 10) || DEFAULT_PER_PAGE),
-  );
-  return { page, perPage };
-}
-
-/** Secret names and when each was set: Auth0 never answers a secret's value. */
-function secretsView(times: Iterable<[string, string]>): Array<{ name: string; updated_at: string }> {
-  return [...times].map(([name, updated_at]) => ({ name, updated_at }));
-}
-
-function versionView(v: Version, deployed: boolean): Record<string, unknown> {
-  return {
-    code: v.code,
-    dependencies: v.dependencies,
-    id: v.id,
-    deployed,
-    number: v.number,
-    built_at: v.createdAt,
-    secrets: secretsView(v.secretTimes),
-    status: "built",
-    created_at: v.createdAt,
-    updated_at: v.createdAt,
-    runtime: v.runtime,
-    supported_triggers: v.supportedTriggers,
-  };
-}
-
-/** An Action as Auth0 answers one; `status` is "pending" in the answer to a write, "built" after. */
-function actionView(a: ActionRecord, status: "pending" | "built"): Record<string, unknown> {
-  const v = a.deployed;
-  return {
-    id: a.id,
-    name: a.name,
-    supported_triggers: a.supportedTriggers,
-    created_at: a.createdAt,
-    updated_at: a.updatedAt,
-    code: a.code,
-    dependencies: a.dependencies,
-    runtime: a.runtime,
-    status,
-    secrets: secretsView([...a.secrets].map(([k, s]) => [k, s.updatedAt] as [string, string])),
-    ...(v
-      ? {
-          current_version: {
-            id: v.id,
-            code: v.code,
-            runtime: v.runtime,
-            status: "BUILT",
-            number: v.number,
-            build_time: v.createdAt,
-            created_at: v.createdAt,
-            updated_at: v.createdAt,
-          },
-          deployed_version: versionView(v, true),
-        }
-      : {}),
-    all_changes_deployed: v !== undefined && !a.changed,
-  };
-}
-
-function bindingView(store: ActionsStore, trigger: string, b: Binding): Record<string, unknown> {
-  const action = store.actions.get(b.actionId);
-  return {
-    id: b.id,
-    trigger_id: trigger,
-    ...(action ? { action: actionView(action, "built") } : {}),
-    created_at: b.createdAt,
-    updated_at: b.updatedAt,
-    display_name: b.displayName,
-  };
 }

@@ -3,7 +3,9 @@
  * pass a fake), and the helpers every part of it shares.
  */
 import { parseManagementBody } from "../http/body.ts";
+import type { Reply } from "../reply.ts";
 import type { Client, User } from "../store/records.ts";
+import { managementErrors, mgmtError } from "./errors.ts";
 
 /** What the handler reads from the mock; the app's Runtime has this shape. */
 export interface ManagementContext {
@@ -53,7 +55,22 @@ export function fields(req: ManagementRequest): Record<string, unknown> | undefi
   return parseManagementBody(header(req, "content-type"), req.body);
 }
 
-export /** The Management API audience of a mock: `https://<domain>/api/v2/`. */
-function managementAudience(ctx: ManagementContext): string {
+/** The Management API audience of a mock: `https://<domain>/api/v2/`. */
+export function managementAudience(ctx: ManagementContext): string {
   return `https://${ctx.config.domain}/api/v2/`;
+}
+
+/** Checks the bearer token: issued by this mock, for its Management API, with the scope. */
+export function authorize(ctx: ManagementContext, req: ManagementRequest, scope: string): Reply | undefined {
+  const auth = header(req, "authorization");
+  if (!auth || !/^bearer /i.test(auth)) return mgmtError(managementErrors.missingAuthentication);
+  const claims = ctx.signer.verify(auth.slice(7).trim(), ctx.clock.now());
+  if (!claims) return mgmtError(managementErrors.invalidToken);
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!aud.includes(managementAudience(ctx))) {
+    return mgmtError(managementErrors.badAudience(aud.join(" ")));
+  }
+  const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+  if (!granted.includes(scope)) return mgmtError(managementErrors.insufficientScope(scope));
+  return undefined;
 }

@@ -14,8 +14,9 @@
  *
  * Errors use the Management API's envelope `{statusCode, error, message, errorCode}` (not the
  * Authentication API's `{error, error_description}`); /oauth/token keeps the latter.
- * Its modules: context (what it reads from the mock), errors (its envelope), client-credentials, users,
- * authentication-methods, actions and post-login (what the bound post-login Actions do to the mock). The app routes to it through `managementRoutes` (routes.ts);
+ * Its modules: context (what it reads from the mock, and the bearer check), errors (its envelope),
+ * client-credentials, users, authentication-methods, actions (with action-store, action-draft and
+ * action-views) and post-login (what the bound post-login Actions do to the mock). The app routes to it through `managementRoutes` (routes.ts);
  * `handleManagement` answers one request in process, without the app (a test's stand-in server).
  */
 import type { Handler, PlainRoute } from "../http/request.ts";

@@ -7,29 +7,8 @@ import { removeAuthenticator } from "../factors/index.ts";
 import type { Reply } from "../reply.ts";
 import type { User } from "../store/records.ts";
 import { authenticationMethods, listMethods } from "./authentication-methods.ts";
-import {
-  fields,
-  header,
-  type ManagementContext,
-  type ManagementRequest,
-  managementAudience,
-} from "./context.ts";
+import { authorize, fields, type ManagementContext, type ManagementRequest } from "./context.ts";
 import { inexistentUser, json, managementErrors, mgmtError, noContent } from "./errors.ts";
-
-/** Checks the bearer token: issued by this mock, for its Management API, with the scope. */
-export function authorize(ctx: ManagementContext, req: ManagementRequest, scope: string): Reply | undefined {
-  const auth = header(req, "authorization");
-  if (!auth || !/^bearer /i.test(auth)) return mgmtError(managementErrors.missingAuthentication);
-  const claims = ctx.signer.verify(auth.slice(7).trim(), ctx.clock.now());
-  if (!claims) return mgmtError(managementErrors.invalidToken);
-  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!aud.includes(managementAudience(ctx))) {
-    return mgmtError(managementErrors.badAudience(aud.join(" ")));
-  }
-  const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
-  if (!granted.includes(scope)) return mgmtError(managementErrors.insufficientScope(scope));
-  return undefined;
-}
 
 /** Answers a request under /api/v2 (the users collection; anything else is its 404). */
 export function usersApi(ctx: ManagementContext, req: ManagementRequest): Reply {
