@@ -4,7 +4,7 @@
  * Inputs are listed in reports/README.md; a missing input makes its section say so, never a crash.
  * The SDK flows (`clients/<flow>.json`, report/clients.ts) show as the Clients section and a JUnit
  * suite per flow; without them the section says "not run".
- * A report never passes on nothing: without contract, load or tenant results the page says
+ * A report never passes on nothing: without contract, load, tenant or client results the page says
  * "nothing to report" and fails, and history.json is left as it was; a stage that left its folder
  * but not its results (it crashed or was killed) shows as failed.
  */

@@ -3,7 +3,7 @@
  * composes reports/index.html, reports/junit.xml and reports/history.json from whatever the stages
  * left under the reports folder. Exits 1 when the composed run failed (a failed test, a finding, a
  * failed threshold, an expected result missing) and 1 with "nothing to report" when there were no
- * contract, load or tenant results at all (history.json is then left as it was).
+ * contract, load, tenant or client results at all (history.json is then left as it was).
  */
 import { pathToFileURL } from "node:url";
 import { OptionError, readCommandLine } from "../cli/options.ts";
