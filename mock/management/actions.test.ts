@@ -176,6 +176,45 @@ describe("the Management API's Actions (docs/behaviour.md#post-login-actions)", 
     assert.equal((past.actions as unknown[]).length, 0, "an empty page ends the SDK's iteration");
   });
 
+  describe("a secret the configuration cannot take: the answer names the secret and the rule, never the value", () => {
+    const many = Array.from({ length: 101 }, (_, i) => `https://api${i}.example/`).join(",");
+    const rows: Array<{ name: string; value: string; secretPart: string; says: RegExp }> = [
+      {
+        name: "an audience with a space",
+        value: "https://secret value/",
+        secretPart: "secret value",
+        says: /MFA_ON_REFRESH_AUDIENCES: its audience number 1 must be an API identifier: visible ASCII without spaces or commas/,
+      },
+      {
+        name: "the second audience with a quote",
+        value: 'https://ok.example/, https://"hidden" value/',
+        secretPart: "hidden",
+        says: /MFA_ON_REFRESH_AUDIENCES: its audience number 2 must be/,
+      },
+      {
+        name: "more audiences than the configuration takes",
+        value: many,
+        secretPart: "api100.example",
+        says: /MFA_ON_REFRESH_AUDIENCES lists more audiences than mfa_on_refresh_audiences takes/,
+      },
+    ];
+    for (const row of rows) {
+      test(row.name, async () => {
+        const id = await t.create("step-up", SHIPPED, {
+          secrets: [{ name: "MFA_ON_REFRESH_AUDIENCES", value: row.value }],
+        });
+        await t.deploy(id);
+        const res = await t.bind(id);
+        assert.equal(res.status, 400, res.body);
+        assert.equal(json(res).errorCode, "invalid_body");
+        assert.match(String(json(res).message), row.says);
+        assert.equal(res.body.includes(row.secretPart), false, `the secret's value in ${res.body}`);
+        assert.equal(t.mfaOnRefresh, false, "nothing switched");
+        assert.deepEqual(t.h.app.config().mfaOnRefreshAudiences, []);
+      });
+    }
+  });
+
   describe("refusals", () => {
     const rows: Array<{
       name: string;

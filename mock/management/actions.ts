@@ -34,7 +34,7 @@ import {
 import { actionView, bindingView, paging, versionView } from "./action-views.ts";
 import { authorize, fields, type ManagementContext, type ManagementRequest } from "./context.ts";
 import { json, managementErrors, mgmtError, noContent } from "./errors.ts";
-import { configPatch, postLoginEffect, sameEffect } from "./post-login.ts";
+import { audiencesRefusal, configPatch, postLoginEffect, sameEffect } from "./post-login.ts";
 
 /** What the Actions API needs of the app beyond the users': its whole configuration, to change it. */
 export interface ActionsContext extends ManagementContext {
@@ -283,12 +283,20 @@ function updateBindings(
 function settle(ctx: ActionsContext, store: ActionsStore): Reply | undefined {
   const effect = postLoginEffect(store.running(POST_LOGIN));
   if (sameEffect(effect, store.applied)) return undefined;
+  // A ConfigError's message quotes the value it refuses: a secret's, here. The answer names the
+  // secret and the rule instead, and never quotes the configuration's message.
+  const refusal = audiencesRefusal(effect);
+  if (refusal !== undefined) {
+    return mgmtError(managementErrors.invalidPayload(`'${refusal}' on the Action's secrets.`));
+  }
   let next: MockConfig;
   try {
     next = mergeConfig(ctx.config, configPatch(effect));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return mgmtError(managementErrors.invalidPayload(`'${e.message}' on the Action's secrets.`));
+    return mgmtError(
+      managementErrors.invalidPayload(`'The configuration cannot take ${e.option}' on the Action's secrets.`),
+    );
   }
   ctx.reconfigure(next);
   store.applied = effect;

@@ -5,6 +5,7 @@
  * `mfa_on_refresh`, narrowed to the audiences of the Action's `MFA_ON_REFRESH_AUDIENCES` secret as the
  * Action narrows itself. Every other Action is stored and listed, and changes nothing.
  */
+import { audienceList, Expected } from "../config/parsers.ts";
 
 /** The secret the Action reads its audiences from (comma-separated; none: every audience). */
 export const AUDIENCES_SECRET = "MFA_ON_REFRESH_AUDIENCES";
@@ -40,6 +41,26 @@ export function postLoginEffect(
 ): PostLoginEffect | undefined {
   const first = bound.find((v) => requiresMfaOnRefresh(v.code));
   return first === undefined ? undefined : { audiences: audiencesOf(first.secrets) };
+}
+
+/**
+ * Why the configuration cannot take an effect's audiences, by the configuration's own rule for
+ * `mfa_on_refresh_audiences`: the secret's name, which of its audiences, and the rule, never the
+ * value (a secret stays out of every answer); undefined when it can.
+ */
+export function audiencesRefusal(effect: PostLoginEffect | undefined): string | undefined {
+  if (effect === undefined) return undefined;
+  try {
+    audienceList(effect.audiences, false);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof Expected)) throw e;
+    const entry = /^\[(\d+)\]$/.exec(e.path)?.[1];
+    if (entry === undefined) {
+      return `The secret ${AUDIENCES_SECRET} lists more audiences than mfa_on_refresh_audiences takes.`;
+    }
+    return `The secret ${AUDIENCES_SECRET}: its audience number ${Number(entry) + 1} must be ${e.allowed}.`;
+  }
 }
 
 /** True when two effects switch the mock the same way. */
