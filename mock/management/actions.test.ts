@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, test } from "node:test";
 import type { MockResponse } from "../app.ts";
+import type { MockConfig } from "../config/config.ts";
 import { Harness, json } from "../testing.ts";
 import { requiresMfaOnRefresh } from "./post-login.ts";
 
@@ -14,8 +15,12 @@ const POST_LOGIN = [{ id: "post-login", version: "v3" }];
 
 /** An app and a Management API token of its default client (every scope the mock grants). */
 class Tenant {
-  readonly h = new Harness();
+  readonly h: Harness;
   private token = "";
+
+  constructor(config?: Partial<MockConfig>) {
+    this.h = new Harness(config);
+  }
 
   async bearer(): Promise<string> {
     if (this.token) return this.token;
@@ -213,6 +218,90 @@ describe("the Management API's Actions (docs/behaviour.md#post-login-actions)", 
         assert.deepEqual(t.h.app.config().mfaOnRefreshAudiences, []);
       });
     }
+  });
+
+  describe("where the control token guards the configuration, the Actions do not switch it (docs/behaviour.md#exposure)", () => {
+    const TOKEN = "c0ffee".repeat(6);
+    /** A tenant off loopback (as http/server.ts marks one) or with a control token, or both. */
+    function guarded(opts: { exposed: boolean; config: Partial<MockConfig> }): Tenant {
+      const g = new Tenant(opts.config);
+      g.h.app.runtime.exposed = opts.exposed;
+      return g;
+    }
+    const rows: Array<{ name: string; exposed: boolean; config: Partial<MockConfig>; says: RegExp }> = [
+      {
+        name: "off loopback with a control token",
+        exposed: true,
+        config: { controlToken: TOKEN },
+        says: /listens off loopback, so its configuration changes only through the control API, with the control token: make the change with PUT \/__mock\/config/,
+      },
+      {
+        name: "on loopback with a control token",
+        exposed: false,
+        config: { controlToken: TOKEN },
+        says: /the mock has a control token, so its configuration changes only through the control API/,
+      },
+      {
+        name: "off loopback with the control API off",
+        exposed: true,
+        config: { control: false },
+        says: /off loopback with its control API off, so its configuration is the one it was started with: start it with --mfa-on-refresh/,
+      },
+    ];
+    for (const row of rows) {
+      test(`${row.name}: a bind that would switch MFA on refresh is 403, nothing bound or switched`, async () => {
+        const g = guarded(row);
+        const id = await g.create("step-up");
+        await g.deploy(id);
+        const res = await g.bind(id);
+        assert.equal(res.status, 403, res.body);
+        const body = json(res);
+        assert.equal(body.statusCode, 403);
+        assert.equal(body.error, "Forbidden");
+        assert.equal(body.errorCode, "operation_not_supported");
+        assert.match(String(body.message), /^This would switch MFA on refresh \(mfa_on_refresh/);
+        assert.match(String(body.message), row.says);
+        assert.equal(res.body.includes(TOKEN), false, "the control token is never answered");
+        assert.equal(g.mfaOnRefresh, false);
+        assert.equal(json(await g.call("GET", "triggers/post-login/bindings")).total, 0);
+      });
+    }
+
+    test("off loopback: an Action that switches nothing binds; one whose switch the control API made first binds too", async () => {
+      const g = guarded({ exposed: true, config: { controlToken: TOKEN } });
+      const audit = await g.create("audit", "exports.onExecutePostLogin = async () => {};");
+      await g.deploy(audit);
+      assert.equal((await g.bind(audit)).status, 200, "a plain post-login Action");
+      const stepUp = await g.create("step-up");
+      await g.deploy(stepUp);
+      const put = await g.h.app.request("/__mock/config", {
+        method: "PUT",
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: { mfa_on_refresh: true },
+      });
+      assert.equal(put.status, 200, put.body);
+      const bound = await g.bind(audit, stepUp);
+      assert.equal(bound.status, 200, bound.body);
+      assert.equal(g.mfaOnRefresh, true);
+      // Unbinding would switch it off: refused, and still bound.
+      const unbound = await g.bind(audit);
+      assert.equal(unbound.status, 403, unbound.body);
+      assert.equal(g.mfaOnRefresh, true);
+      assert.equal(json(await g.call("GET", "triggers/post-login/bindings")).total, 2);
+      // A forced delete and a deploy that would switch are refused the same way.
+      assert.equal((await g.call("DELETE", `actions/${stepUp}?force=true`)).status, 403);
+      assert.equal((await g.call("GET", `actions/${stepUp}`)).status, 200, "not deleted");
+      await g.call("PATCH", `actions/${stepUp}`, {
+        secrets: [{ name: "MFA_ON_REFRESH_AUDIENCES", value: "https://api.example/" }],
+      });
+      const deployed = await g.call("POST", `actions/${stepUp}/deploy`);
+      assert.equal(deployed.status, 403, deployed.body);
+      assert.deepEqual(g.h.app.config().mfaOnRefreshAudiences, []);
+      assert.equal(
+        (json(await g.call("GET", `actions/${stepUp}`)).deployed_version as { number: number }).number,
+        1,
+      );
+    });
   });
 
   describe("refusals", () => {

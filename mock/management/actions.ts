@@ -36,9 +36,13 @@ import { authorize, fields, type ManagementContext, type ManagementRequest } fro
 import { json, managementErrors, mgmtError, noContent } from "./errors.ts";
 import { audiencesRefusal, configPatch, postLoginEffect, sameEffect } from "./post-login.ts";
 
-/** What the Actions API needs of the app beyond the users': its whole configuration, to change it. */
+/**
+ * What the Actions API needs of the app beyond the users': its whole configuration, to change it, and
+ * whether the mock listens off loopback (docs/behaviour.md#exposure).
+ */
 export interface ActionsContext extends ManagementContext {
   config: MockConfig;
+  readonly exposed: boolean;
   reconfigure(next: MockConfig): void;
 }
 
@@ -298,7 +302,46 @@ function settle(ctx: ActionsContext, store: ActionsStore): Reply | undefined {
       managementErrors.invalidPayload(`'The configuration cannot take ${e.option}' on the Action's secrets.`),
     );
   }
+  if (switches(ctx.config, next)) {
+    const why = configurationGuard(ctx);
+    if (why !== undefined) return mgmtError(managementErrors.configurationGuarded(why));
+  }
   ctx.reconfigure(next);
   store.applied = effect;
   return undefined;
+}
+
+/** True when `next` changes what the post-login Actions set: MFA on refresh and its narrowing. */
+function switches(now: MockConfig, next: MockConfig): boolean {
+  const same = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((x, i) => x === b[i]);
+  return (
+    now.mfaOnRefresh !== next.mfaOnRefresh ||
+    !same(now.mfaOnRefreshAudiences, next.mfaOnRefreshAudiences) ||
+    !same(now.mfaOnRefreshScopes, next.mfaOnRefreshScopes)
+  );
+}
+
+/**
+ * Why the Actions may not switch the configuration here, and what to do instead (docs/behaviour.md#exposure);
+ * undefined where they may: on loopback without a control token, where `PUT /__mock/config` takes the
+ * same change without a credential. Anywhere else the control token guards the configuration, and a
+ * Management API request, which carries a Management API token, is no way around it.
+ */
+function configurationGuard(ctx: ActionsContext): string | undefined {
+  const c = ctx.config;
+  if (!ctx.exposed && c.controlToken === "") return undefined;
+  const where = ctx.exposed ? "the mock listens off loopback" : "the mock has a control token";
+  if (!c.control) {
+    return (
+      `${where} with its control API off, so its configuration is the one it was started with: ` +
+      "start it with --mfa-on-refresh and --mfa-on-refresh-audiences (MOCK_MFA_ON_REFRESH, " +
+      "MOCK_MFA_ON_REFRESH_AUDIENCES) instead"
+    );
+  }
+  return (
+    `${where}, so its configuration changes only through the control API, with the control token: ` +
+    "make the change with PUT /__mock/config (mfa_on_refresh, mfa_on_refresh_audiences) and " +
+    "Authorization: Bearer <control token> first; then this request switches nothing and is taken"
+  );
 }

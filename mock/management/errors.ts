@@ -93,6 +93,15 @@ export const managementErrors = {
     message: `The action does not support the trigger ${trigger}.`,
     errorCode: "invalid_trigger",
   }),
+  // docs/behaviour.md#exposure: the Actions' switch of the configuration where it needs the control
+  // token (the mock's own rule, no Auth0 answer; the errorCode is one Auth0 uses for a refused operation).
+  configurationGuarded: (why: string): ManagementError => ({
+    status: 403,
+    message:
+      `This would switch MFA on refresh (mfa_on_refresh, mfa_on_refresh_audiences), and ${why}. ` +
+      "Actions that switch nothing are bound, deployed and deleted as before.",
+    errorCode: "operation_not_supported",
+  }),
 } as const satisfies Record<string, ManagementError | ((arg: string) => ManagementError)>;
 
 /** A Management API error answer: `{statusCode, error, message, errorCode?}` (plus `attributes` for a bearer refusal). */
