@@ -52,7 +52,7 @@ export const SYMPTOMS: Record<string, RegExp> = {
   "code-reusable": /authorization code is single use|code reuse/i,
   "pkce-not-checked": /code_verifier|PKCE/,
   "refresh-not-rotated": /rotat/i,
-  "refresh-reuse-not-detected": /refresh reuse|rotated away|revoked|Unknown or invalid refresh token/i,
+  "refresh-reuse-not-detected": /expected 403 invalid_grant "Unknown or invalid refresh token\."/,
   "mfa-required-without-token": /mfa_token/,
   "cors-missing": /access-control-allow-origin|CORS/i,
   "userinfo-expired-token-accepted": /expired access token|The token has expired/i,
