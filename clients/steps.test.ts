@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -8,9 +16,11 @@ import { readSecretEntries } from "../redaction/secrets.ts";
 import {
   type ChildLine,
   childLines,
+  clearFlowFiles,
   FLOW_FORMAT,
   type FlowFile,
   FlowRecorder,
+  flowsDir,
   installedVersion,
   MESSAGE_LIMIT,
   nodeRuntime,
@@ -289,4 +299,18 @@ test("childLines: lines split across chunks, each timed when it completes; a las
     { line: '{"step":"b","ok":true}', at: 15 },
     { line: "last", at: 20 },
   ]);
+});
+
+test("clearFlowFiles empties <reports>/clients/ (flows and a killed write's temporary file), nothing else", () => {
+  const dir = path.join(root, "clear");
+  const flows = flowsDir(dir);
+  assert.equal(flows, path.join(dir, "clients"));
+  assert.equal(clearFlowFiles(dir), 0, "no folder yet: nothing to remove");
+  mkdirSync(flows, { recursive: true });
+  for (const name of ["old-flow.json", "renamed.json", "auth0-react.json.123.tmp"])
+    writeFileSync(path.join(flows, name), "{}");
+  writeFileSync(path.join(dir, "drift.json"), "{}");
+  assert.equal(clearFlowFiles(dir), 3);
+  assert.deepEqual(readdirSync(flows), []);
+  assert.ok(existsSync(path.join(dir, "drift.json")), "the rest of the reports folder stays");
 });

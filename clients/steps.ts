@@ -8,9 +8,15 @@
  * A flow is a plan: steps run in the planned order, and once one fails the later ones are not run
  * (their callers get an error saying which step stopped the flow). Nothing secret is written: every
  * message is masked with the values the flow declared (`secret()`: tokens, codes, phone numbers) and
- * by shape, and those values go to the run's secrets registry so `npm run check:leaks` looks for them.
+ * by shape, and those values go to the secrets registry of the reports folder the file is written to.
+ * The unit runner (scripts/unit-tests.ts) gives its tests a registry of their own and afterwards keeps
+ * what they recorded for the real reports folder, so `npm run check:leaks` and `npm run report` find
+ * these values too.
+ *
+ * The folder holds the flows of one run: the unit runner empties it before a run that includes client
+ * tests (clearFlowFiles), so a flow renamed, or left out by a narrowed run, never shows as this run's.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createMasker } from "../redaction/mask.ts";
 import { recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
@@ -73,6 +79,28 @@ export const MESSAGE_LIMIT = 300;
 const SIX_DIGITS = /(?<![\w.,])\d{6}(?![\w.,])/g;
 
 const root = path.resolve(import.meta.dirname, "..");
+
+/** The folder of the flow files: `<reports>/clients/`. */
+export function flowsDir(reportsFolder?: string): string {
+  return path.join(reportsDir(reportsFolder ? { dir: reportsFolder } : {}), "clients");
+}
+
+/**
+ * Removes every flow file (and any temporary file a killed write left) from `<reports>/clients/`,
+ * before a run of the flows: what is there afterwards is that run's. Answers how many it removed.
+ */
+export function clearFlowFiles(reportsFolder?: string): number {
+  const dir = flowsDir(reportsFolder);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const flows = names.filter((n) => n.endsWith(".json") || n.endsWith(".tmp"));
+  for (const name of flows) rmSync(path.join(dir, name), { force: true });
+  return flows.length;
+}
 
 /** The installed version of a package, from node_modules/<name>/package.json. */
 export function installedVersion(name: string): string {
@@ -149,11 +177,7 @@ export class FlowRecorder {
     this.runtime = opts.runtime ?? "unknown";
     this.version = installedOr(opts.sdk);
     this.steps = opts.plan.map((name) => ({ name, outcome: "not run", durationMs: 0 }));
-    this.file = path.join(
-      reportsDir(opts.reportsDir ? { dir: opts.reportsDir } : {}),
-      "clients",
-      `${opts.id}.json`,
-    );
+    this.file = path.join(flowsDir(opts.reportsDir), `${opts.id}.json`);
   }
 
   /**
@@ -286,8 +310,13 @@ export class FlowRecorder {
 
   /** Masked (known values, then shapes, then bare 6-digit codes), one line, at most MESSAGE_LIMIT. */
   private short(message: string): string {
-    const flat = this.mask(message.replace(/\s+/g, " ").trim()).replace(SIX_DIGITS, "••••••");
+    const flat = this.masked(message);
     return flat.length > MESSAGE_LIMIT ? `${flat.slice(0, MESSAGE_LIMIT - 1)}…` : flat;
+  }
+
+  /** The whole text masked and on one line. */
+  private masked(text: string): string {
+    return this.mask(text.replace(/\s+/g, " ").trim()).replace(SIX_DIGITS, "••••••");
   }
 
   /** Writes the file atomically (temp + rename), so the composer never reads half of it. */

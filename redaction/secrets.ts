@@ -62,6 +62,8 @@ export interface SecretEntry {
 export interface RegistryOptions {
   /** The reports folder; defaults to `reports/` at the repository root (or `$REPORTS_DIR`). */
   dir?: string;
+  /** The folder holding the registries; default registriesRoot() (to read one a child run kept apart). */
+  root?: string;
 }
 
 /** Day files older than this are pruned; a run's outputs are replaced by later runs long before. */
@@ -135,7 +137,7 @@ export function registriesRoot(): string {
 export function registryDir(opts: RegistryOptions = {}): string {
   const reports = path.resolve(reportsDir(opts));
   const hash = createHash("sha256").update(reports).digest("hex").slice(0, 16);
-  return path.join(registriesRoot(), `${path.basename(reports) || "reports"}-${hash}`);
+  return path.join(opts.root ?? registriesRoot(), `${path.basename(reports) || "reports"}-${hash}`);
 }
 
 /** Records secret values (empty, short and repeated ones are skipped) under a kind; safe across processes. */

@@ -8,8 +8,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { OptionError, readCommandLine } from "../cli/options.ts";
-import { compactSecrets } from "../redaction/secrets.ts";
+import { compactSecrets, reportsDir } from "../redaction/secrets.ts";
 import { countTests } from "../report/junit.ts";
 
 interface Stage {
@@ -24,7 +25,12 @@ const stages: Stage[] = [
   { name: "generated", command: [npm, "run", "--silent", "check:generated"] },
   { name: "lint", command: [npm, "run", "--silent", "lint"] },
   { name: "typecheck", command: [npm, "run", "--silent", "typecheck"] },
-  { name: "unit", command: [npm, "run", "--silent", "test:unit"], junit: "reports/junit/unit.xml" },
+  // Its JUnit goes under the reports folder the unit runner writes to ($REPORTS_DIR, else reports/).
+  {
+    name: "unit",
+    command: [npm, "run", "--silent", "test:unit"],
+    junit: path.join(reportsDir(), "junit", "unit.xml"),
+  },
   {
     name: "contracts",
     command: [npm, "run", "--silent", "test:contracts"],
