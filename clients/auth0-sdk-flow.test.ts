@@ -240,6 +240,8 @@ async function recordedFlow(
   try {
     const run = await runFlow(opts);
     flow.ranInChild(run.lines);
+    // A child that stopped without printing a failed step: its exit and stderr are the step's failure.
+    flow.childExited(run, CHECKED);
     // A child that stopped early: the checks say where and why, with its transcript; CHECKED is not run.
     if (!flow.reached(CHECKED)) assertPassed(run, opts.factor, issuer);
     await flow.step(CHECKED, () => assertPassed(run, opts.factor, issuer));

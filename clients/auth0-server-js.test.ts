@@ -51,6 +51,7 @@ function runFlow(
   caPath: string,
 ): Promise<{
   code: number | null;
+  signal: NodeJS.Signals | null;
   steps: Array<Record<string, unknown>>;
   lines: ChildLine[];
   stderr: string;
@@ -78,13 +79,13 @@ function runFlow(
       stderr += d;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       const steps = stdout
         .split("\n")
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, steps, lines: timed.lines(), stderr });
+      resolve({ code, signal, steps, lines: timed.lines(), stderr });
     });
   });
 }
@@ -120,6 +121,8 @@ describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_requ
     assert.ok(caPath, "the local CA");
     const run = await runFlow(mock, caPath);
     flow.ranInChild(run.lines);
+    // A child that stopped without printing a failed step: its exit and stderr are the step's failure.
+    flow.childExited(run, CHECKED);
     // A child that stopped early: the checks say where and why, with its stderr; CHECKED is not run.
     if (!flow.reached(CHECKED)) return checkRun(run);
     await flow.step(CHECKED, () => checkRun(run));

@@ -301,6 +301,77 @@ test("childLines: lines split across chunks, each timed when it completes; a las
   ]);
 });
 
+// Rows: how a child ended after its lines, and what the step it did not reach says.
+const exits: Array<{
+  name: string;
+  printed: ChildLine[];
+  exit: { code: number | null; signal?: NodeJS.Signals | null; stderr: string };
+  failed?: [step: string, message: RegExp];
+}> = [
+  {
+    name: "exit code and the end of its stderr, masked",
+    printed: lines({ step: "login", ok: true }),
+    exit: {
+      code: 1,
+      stderr: `${"noise ".repeat(80)}TypeError: fetch failed for mfa_token Fe26.2*mfa*0a1b2c3d4e5f60718293a4b5c6d7e8f9 code 492817\n    at main (flow.mjs:12:3)\n`,
+    },
+    failed: [
+      "refresh → mfa_required",
+      /^the child exited with code 1 before this step; its stderr ends: …(se )?noise .*TypeError: fetch failed for mfa_token Fe26\.2\*•••\[43\] code •••••• at main \(flow\.mjs:12:3\)$/,
+    ],
+  },
+  {
+    // Cut first, the tail would start inside the token, and its second half would not be known.
+    name: "a tail that would cut through a secret",
+    printed: lines(),
+    exit: { code: 2, stderr: `Fe26.2*mfa*0a1b2c3d4e5f60718293a4b5c6d7e8f9 ${"z".repeat(190)}` },
+    failed: ["login", /^the child exited with code 2 before this step; its stderr ends: …[^z]*z{190}$/],
+  },
+  {
+    name: "killed, nothing on stderr",
+    printed: lines(),
+    exit: { code: null, signal: "SIGKILL", stderr: "" },
+    failed: ["login", /^the child was killed \(SIGKILL\) before this step; its stderr is empty$/],
+  },
+  {
+    name: "a step it printed as failed keeps its own reason",
+    printed: lines({ step: "login", ok: false, reason: "got 401" }),
+    exit: { code: 1, stderr: "Error: got 401" },
+    failed: ["login", /^got 401$/],
+  },
+  {
+    name: "it ran every step of its own: nothing to add",
+    printed: lines(
+      { step: "login", ok: true },
+      { step: "refresh → mfa_required", ok: true },
+      { step: "enroll SMS", ok: true },
+    ),
+    exit: { code: 0, stderr: "a warning" },
+  },
+];
+for (const row of exits) {
+  test(`a child that exited: ${row.name}`, () => {
+    const { flow, read } = recorder(`exit-${row.name.replace(/\W+/g, "-")}`);
+    flow.secret("mfa_token", "Fe26.2*mfa*0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+    flow.ranInChild(row.printed);
+    flow.childExited(row.exit, "verify SMS code");
+    flow.finish();
+    const failed = read().steps.filter((s) => s.outcome === "failed");
+    if (!row.failed) {
+      assert.deepEqual(failed, []);
+      assert.equal(flow.reached("verify SMS code"), true);
+      return;
+    }
+    assert.equal(failed.length, 1, JSON.stringify(failed));
+    assert.equal(failed[0]?.name, row.failed[0]);
+    assert.match(failed[0]?.message ?? "", row.failed[1]);
+    assert.ok((failed[0]?.message ?? "").length <= MESSAGE_LIMIT);
+    const written = readFileSync(flow.file, "utf8");
+    for (const part of ["0a1b2c3d4e5f", "6d7e8f9"])
+      assert.ok(!written.includes(part), "the token is written");
+  });
+}
+
 test("clearFlowFiles empties <reports>/clients/ (flows and a killed write's temporary file), nothing else", () => {
   const dir = path.join(root, "clear");
   const flows = flowsDir(dir);

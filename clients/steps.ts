@@ -75,6 +75,9 @@ export interface FlowOptions {
 /** The longest message a step keeps: the report shows it in a table cell. */
 export const MESSAGE_LIMIT = 300;
 
+/** How much of a child's stderr a step's message keeps: its end, where the error is. */
+const STDERR_TAIL = 200;
+
 /** Six-digit runs stand alone in messages only as codes (OTP, binding codes); never written. */
 const SIX_DIGITS = /(?<![\w.,])\d{6}(?![\w.,])/g;
 
@@ -254,6 +257,31 @@ export class FlowRecorder {
     }
   }
 
+  /**
+   * The child whose steps ranInChild recorded has exited. When it stopped before `next` (the first
+   * step that is not the child's) without printing a failed step, the step it did not reach fails
+   * with the child's exit code (or signal) and the masked tail of its stderr, so the report says why
+   * it stopped rather than only where.
+   */
+  childExited(
+    exit: { code: number | null; signal?: NodeJS.Signals | null; stderr: string },
+    next: string,
+  ): void {
+    this.start();
+    if (this.failed !== undefined || this.reached(next) || !this.steps[this.cursor]) return;
+    const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+    const tail = this.maskedTail(exit.stderr, STDERR_TAIL);
+    const said = tail ? `; its stderr ends: ${tail}` : "; its stderr is empty";
+    const at = this.now();
+    this.settle(
+      this.cursor,
+      "failed",
+      at - (this.last ?? at),
+      `the child ${how} before this step${said}`,
+      at,
+    );
+  }
+
   /** The whole flow did not run here (e.g. no Chromium): every step "not run", with the reason. */
   skip(reason: string): string {
     this.start();
@@ -317,6 +345,12 @@ export class FlowRecorder {
   /** The whole text masked and on one line. */
   private masked(text: string): string {
     return this.mask(text.replace(/\s+/g, " ").trim()).replace(SIX_DIGITS, "••••••");
+  }
+
+  /** The last `length` characters of a text, masked whole first so no secret is cut in half unmasked. */
+  private maskedTail(text: string, length: number): string {
+    const flat = this.masked(text);
+    return flat.length > length ? `…${flat.slice(-(length - 1))}` : flat;
   }
 
   /** Writes the file atomically (temp + rename), so the composer never reads half of it. */
