@@ -14,7 +14,7 @@ import { addSuite, type JUnitCase } from "./junit.ts";
 export const CLIENT_FLOW_FORMAT = "auth0-mfa-harness/client-flow@1";
 
 /** The folder under the reports folder that holds the flows. */
-export const CLIENTS_DIR = "clients";
+const CLIENTS_DIR = "clients";
 
 const OUTCOMES = ["passed", "failed", "not run"] as const;
 export type ClientStepOutcome = (typeof OUTCOMES)[number];
@@ -180,7 +180,7 @@ export function passedSteps(result: ClientResult): { passed: number; total: numb
 }
 
 /** The name a flow goes by in JUnit and on the page: SDK, version and where it ran. */
-export function flowTitle(result: ClientResult): string {
+function flowTitle(result: ClientResult): string {
   if (isProblem(result)) return result.file;
   return `${result.sdk} ${result.version} · ${result.id} (${result.runtime})`;
 }

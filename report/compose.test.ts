@@ -377,9 +377,24 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
     {
       name: "a malformed file",
       lay: (dir) => writeFileSync(path.join(flows(dir), "auth0-react.json"), "{ half a file"),
-      shows: ["clients/auth0-react.json", "unreadable", /not JSON \(/],
+      shows: [
+        "clients/auth0-react.json",
+        "unreadable",
+        /not JSON \(/,
+        "1 file under clients/ could not be read as a flow.",
+      ],
+      hides: ["flows failed"],
       junit:
         /<testcase name="read clients\/auth0-react.json" classname="clients.auth0-react" time="0.000"><failure message="not JSON/,
+      fails: true,
+    },
+    {
+      name: "a failed flow and a file that is not one: the notice says both",
+      lay: (dir) => writeFileSync(path.join(flows(dir), "broken.json"), "[]"),
+      shows: [
+        "1 of 2 flows failed: an SDK step failed against the mock, or was not reached; 1 file under clients/ could not be read as a flow.",
+      ],
+      junit: /<testcase name="read clients\/broken.json"/,
       fails: true,
     },
     {

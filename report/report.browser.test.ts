@@ -8,15 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { findChromium } from "../cli/chromium.ts";
+import { skipWithoutChromium } from "../cli/chromium.ts";
 import { checkReportInBrowser } from "./browser.ts";
 import { composeReport } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
 
-const chromiumPath = findChromium();
-const skip = chromiumPath
-  ? false
-  : "no Chromium at $CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install -y chromium)";
+const skip = skipWithoutChromium();
 
 const dir = mkdtempSync(path.join(tmpdir(), "report-browser-"));
 after(() => {
@@ -48,7 +45,7 @@ test("the report renders in Chromium with the matrix, load and clients sections 
     ],
   });
   const screenshot = path.join(dir, "report.png");
-  const check = await checkReportInBrowser(indexPath, screenshot, chromiumPath);
+  const check = await checkReportInBrowser(indexPath, screenshot);
   assert.deepEqual(check.problems, []);
   assert.match(check.page.title, /failed/);
   // Injection from a finding renders as text, never as markup.

@@ -69,7 +69,18 @@ function FlowRow(props: { result: ClientResult }) {
 /** The section: a table of the flows, or "not run" with how to run them. */
 export function ClientsSection(props: { clients: PageModel["clients"] }) {
   const { flows, note } = props.clients;
-  const failed = flows.filter((f) => clientFlowStatus(f) === "failed").length;
+  // A file that is not a flow fails the section too, but it is no SDK step: the notice says which is which.
+  const unreadable = flows.filter(isProblem).length;
+  const readable = flows.length - unreadable;
+  const failed = flows.filter((f) => !isProblem(f) && clientFlowStatus(f) === "failed").length;
+  const notice = [
+    ...(failed
+      ? [`${failed} of ${readable} flows failed: an SDK step failed against the mock, or was not reached`]
+      : []),
+    ...(unreadable
+      ? [`${unreadable} ${unreadable === 1 ? "file" : "files"} under clients/ could not be read as a flow`]
+      : []),
+  ].join("; ");
   return (
     <section id="clients">
       <h2>
@@ -87,11 +98,7 @@ export function ClientsSection(props: { clients: PageModel["clients"] }) {
         </p>
       ) : (
         <>
-          {failed ? (
-            <p class="notice bad">
-              {failed} of {flows.length} flows failed: an SDK step failed against the mock.
-            </p>
-          ) : null}
+          {notice ? <p class="notice bad">{notice}.</p> : null}
           <div class="scroll">
             <table class="clients">
               <thead>
