@@ -64,6 +64,24 @@ const MAX_TOTAL_WAIT_MS = 20_000;
 /** Most one wait lasts; a reset further away is not a transient global limit. */
 const MAX_SINGLE_WAIT_MS = 5_000;
 
+/**
+ * How long to wait before sending again after an answer, when it is a global 429 (throttling, not a
+ * lockout) whose reset is near and `waitedMs` leaves room; undefined to hand the answer to the test.
+ */
+export function globalLimitWait(
+  status: number,
+  error: unknown,
+  resetHeader: string | null | undefined,
+  waitedMs: number,
+): number | undefined {
+  // Lockouts (invalid_request "Too many failed codes…", "Too many SMS…") are answers, not throttling.
+  if (status !== 429 || error !== "too_many_requests") return undefined;
+  const reset = Number(resetHeader);
+  const wait = Number.isFinite(reset) && resetHeader ? Math.max(50, reset * 1000 - Date.now()) : 1_000;
+  if (wait > MAX_SINGLE_WAIT_MS || waitedMs + wait > MAX_TOTAL_WAIT_MS) return undefined;
+  return wait;
+}
+
 /** Fields whose values are secrets, with the kind the registry files them under. */
 const SECRET_FIELDS: Record<string, SecretKind> = {
   mfa_token: "mfa_token",
@@ -154,13 +172,8 @@ export class ApiClient {
 
   /** How long to wait before retrying a 429, or undefined to hand the 429 to the test. */
   private rateLimitWait(res: ApiResponse): number | undefined {
-    if (res.status !== 429 || !this.opts.waitOutRateLimits) return undefined;
-    // Lockouts (invalid_request "Too many failed codes…", "Too many SMS…") are answers, not throttling.
-    if (res.body?.error !== "too_many_requests") return undefined;
-    const reset = Number(res.headers["x-ratelimit-reset"]);
-    const wait = Number.isFinite(reset) ? Math.max(50, reset * 1000 - Date.now()) : 1_000;
-    if (wait > MAX_SINGLE_WAIT_MS || this.waitedMs + wait > MAX_TOTAL_WAIT_MS) return undefined;
-    return wait;
+    if (!this.opts.waitOutRateLimits) return undefined;
+    return globalLimitWait(res.status, res.body?.error, res.headers["x-ratelimit-reset"], this.waitedMs);
   }
 
   private async once(req: ApiRequest): Promise<ApiResponse> {

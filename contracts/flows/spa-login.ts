@@ -6,7 +6,7 @@
  * that sign in this way are `@mock-only`; `refresh` takes any client's fields and runs on a tenant too.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { ApiResponse } from "../api-client.ts";
+import { type ApiResponse, globalLimitWait } from "../api-client.ts";
 import { expect, type FlowContext, type Target, test } from "../fixtures.ts";
 import { controlOf } from "../targets/mock.ts";
 
@@ -39,6 +39,26 @@ export async function asSpa(target: Target): Promise<Target> {
   return { ...target, clientId: await spaClientId(target), clientSecret: undefined };
 }
 
+/**
+ * A browser's request to the login surface (no redirect followed), sent again after a global 429 as
+ * the API client does: the workers share one mock's global bucket, and the login pages count in it.
+ */
+async function browserFetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
+  let waited = 0;
+  for (;;) {
+    const res = await fetch(url, { redirect: "manual", ...init });
+    if (res.status !== 429) return res;
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => undefined)) as { error?: unknown } | undefined;
+    const wait = globalLimitWait(res.status, body?.error, res.headers.get("x-ratelimit-reset"), waited);
+    if (wait === undefined) return res;
+    waited += wait;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
 /** /authorize → the login page → the code, as a browser would (no redirect followed automatically). */
 export function authorizeCode(ctx: FlowContext, opts: AuthorizeOptions = {}): Promise<Authorized> {
   return test.step(
@@ -60,14 +80,15 @@ export function authorizeCode(ctx: FlowContext, opts: AuthorizeOptions = {}): Pr
         code_challenge_method: "S256",
         ...(opts.audience === undefined ? {} : { audience: opts.audience }),
       });
-      const start = await fetch(`${target.baseURL}/authorize?${q}`, { redirect: "manual" });
+      const start = await browserFetch(`${target.baseURL}/authorize?${q}`);
       expect(start.status, "authorize redirects to the login page").toBe(302);
-      const page = await (await fetch(new URL(start.headers.get("location") ?? "", target.baseURL))).text();
+      const page = await (
+        await browserFetch(new URL(start.headers.get("location") ?? "", target.baseURL))
+      ).text();
       expect(page, "the login page's labelled password field").toContain('<label for="password">');
       const state = /name="state" value="([^"]+)"/.exec(page)?.[1] ?? "";
-      const back = await fetch(`${target.baseURL}/u/login`, {
+      const back = await browserFetch(`${target.baseURL}/u/login`, {
         method: "POST",
-        redirect: "manual",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ state, username: user.username, password: user.password }),
       });
