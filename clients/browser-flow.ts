@@ -104,11 +104,15 @@ function assertTokens(verified: Outcome): void {
   assert.equal(verified.ok && verified.access && verified.id, true, JSON.stringify(verified));
 }
 
+/** Takes one test of the shared flow: its title and its body, whose steps go through the flow's recorder. */
+export type ScenarioSink = (title: string, run: () => Promise<void>) => void;
+
 /**
- * Registers the flow's tests in the caller's describe(): the shared steps, the caller's own (`own`),
- * then the page-error check. Each step runs through the recorder, so the report shows where it stopped.
+ * Hands the shared flow's tests, in order, to `test`: browserFlowTests registers them with node:test;
+ * clients/deviations.test.ts runs them against a deviating mock, expecting one step to fail. Each
+ * call has users and codes of its own, so two runs share nothing.
  */
-export function browserFlowTests(opts: BrowserFlowOptions): void {
+export function browserFlowScenarios(opts: Omit<BrowserFlowOptions, "own">, test: ScenarioSink): void {
   const { flow, target, problems } = opts;
   const S = BROWSER_STEPS;
 
@@ -244,6 +248,15 @@ export function browserFlowTests(opts: BrowserFlowOptions): void {
       ),
     );
   });
+}
+
+/**
+ * Registers the flow's tests in the caller's describe(): the shared steps, the caller's own (`own`),
+ * then the page-error check. Each step runs through the recorder, so the report shows where it stopped.
+ */
+export function browserFlowTests(opts: BrowserFlowOptions): void {
+  const { flow, problems } = opts;
+  browserFlowScenarios(opts, (title, run) => test(title, run));
 
   opts.own?.();
 

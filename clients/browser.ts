@@ -9,7 +9,9 @@
  * mock sends its certificate alone); no other certificate error is ignored.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import path from "node:path";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { findChromium, QUIET_CHROMIUM_ARGS } from "../cli/chromium.ts";
 import type { MockServer } from "../mock/http/server.ts";
@@ -47,6 +49,20 @@ export async function serveFiles(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return { origin: `http://localhost:${port}`, server };
+}
+
+const SPA_JS_BUILD = path.resolve(
+  import.meta.dirname,
+  "../node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js",
+);
+const SPA_JS_PAGE = path.join(import.meta.dirname, "spa-js-app/index.html");
+
+/** The spa-js test app (spa-js-app/index.html) and the SDK's UMD build, served on a loopback port. */
+export function serveSpaJsApp(): Promise<{ origin: string; server: Server }> {
+  return serveFiles({
+    "/": { type: "text/html; charset=utf-8", body: () => readFileSync(SPA_JS_PAGE) },
+    "/auth0-spa-js.production.js": { type: "text/javascript", body: () => readFileSync(SPA_JS_BUILD) },
+  });
 }
 
 /** What the test apps' SDK calls answer (their `window.app` methods). */
@@ -111,15 +127,25 @@ export async function signIn(
     return status !== undefined && status !== "starting" && (window as any).app !== undefined;
   });
   void call(page, "login");
+  await submitLoginPage(page, user);
+  // Back at the app with the code (the URL keeps it when the callback fails), the app settles on
+  // "signed in" or says what its SDK's callback threw (spa-js's app: "failed: <the SDK's error>"),
+  // so a failed code exchange is this step's error at once, not a timeout.
+  await page.waitForURL((url) => url.origin === appOrigin);
+  await page.waitForFunction(() => document.getElementById("status")?.textContent !== "starting");
+  const status = await page.locator("#status").textContent();
+  assert.equal(status, "signed in", "the app after the login page (its SDK's handleRedirectCallback)");
+  const profile = (await call(page, "user")) as unknown as { sub: string };
+  assert.equal(profile.sub, user.id, "the ID token's user");
+  return page;
+}
+
+/** On the mock's login page (the app's loginWithRedirect led there): `user`'s credentials, found by their labels, sent. */
+export async function submitLoginPage(page: Page, user: User): Promise<void> {
   await page.waitForURL(/\/u\/login/);
   await page.getByLabel("Email address or username").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(`${appOrigin}/`);
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "signed in");
-  const profile = (await call(page, "user")) as unknown as { sub: string };
-  assert.equal(profile.sub, user.id, "the ID token's user");
-  return page;
 }
 
 /** getTokenSilently({cacheMode: "off"}) → the SDK's mfa_required error; answers its mfa_token. */

@@ -1,16 +1,16 @@
 /**
  * auth0-spa-js (the pinned UMD build, no bundler) in Debian's Chromium against the mock over TLS from
  * its local CA (docs/behaviour.md#login, #mfa-on-refresh): a static test app on another loopback
- * origin goes through the browser flow of browser-flow.ts with `client.mfa`, then its own steps: a
- * mock with mfa-required-without-token stops the SDK at mfa_required, and Chromium refuses a mock
- * whose certificate comes from another CA. Each step is recorded for the report (clients/steps.ts →
- * reports/clients/auth0-spa-js.json).
+ * origin goes through the browser flow of browser-flow.ts with `client.mfa`, then its own step:
+ * Chromium refuses a mock whose certificate comes from another CA. Each step is recorded for the
+ * report (clients/steps.ts → reports/clients/auth0-spa-js.json). What each deviation of the login
+ * surface makes the SDK do is deviations.test.ts's.
  *
  * Chromium trusts the local CA for real (browser.ts: `--ignore-certificate-errors-spki-list` with the
  * hashes of the certificates the mocks serve). Skipped, with the reason, without Chromium.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,44 +18,28 @@ import { after, before, describe, test } from "node:test";
 import type { Browser } from "@playwright/test";
 import { skipWithoutChromium } from "../cli/chromium.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
-import { call, declareSecrets, launchTrusting, serveFiles } from "./browser.ts";
-import { BROWSER_FLOW_MOCK, browserFlowPlan, browserFlowTests, signInFor } from "./browser-flow.ts";
+import { launchTrusting, serveSpaJsApp } from "./browser.ts";
+import { BROWSER_FLOW_MOCK, browserFlowPlan, browserFlowTests } from "./browser-flow.ts";
 import { chromiumRuntime, FlowRecorder, installedVersion } from "./steps.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
-const SDK = path.join(root, "node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js");
-const PAGE = path.join(import.meta.dirname, "spa-js-app/index.html");
 const SPA_VERSION = installedVersion("@auth0/auth0-spa-js");
 
 /** The steps only this flow takes, after the shared ones. */
-const OWN = [
-  "mfa-required-without-token: the SDK stops at mfa_required",
-  "Chromium refuses a certificate from another CA",
-] as const;
+const OWN = ["Chromium refuses a certificate from another CA"] as const;
 const flow = new FlowRecorder({
   id: "auth0-spa-js",
   sdk: "@auth0/auth0-spa-js",
-  flow: "client.mfa: SMS, wrong code, recovery code, OTP, expired mfa_token, reused refresh token, a deviation",
+  flow: "client.mfa: SMS, wrong code, recovery code, OTP, expired mfa_token, reused refresh token",
   transport: "TLS (local CA)",
   plan: browserFlowPlan(OWN),
 });
 const skip = skipWithoutChromium();
 if (skip) flow.skip(skip);
 
-/** Serves the test app and the SDK's UMD build on a loopback port. */
-function serveApp() {
-  return serveFiles({
-    "/": { type: "text/html; charset=utf-8", body: () => readFileSync(PAGE) },
-    "/auth0-spa-js.production.js": { type: "text/javascript", body: () => readFileSync(SDK) },
-  });
-}
-
 describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behaviour.md#mfa-on-refresh)`, {
   skip,
 }, () => {
   let mock: MockServer;
-  /** A mock with mfa-required-without-token: the SDK must fail at the step it breaks. */
-  let deviant: MockServer;
   let app: { origin: string; server: Server };
   let browser: Browser;
   const tlsDir = mkdtempSync(path.join(tmpdir(), "spa-js-ca-"));
@@ -64,17 +48,8 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
   before(async () => {
     flow.start();
     mock = await startMockServer({ port: 0, tls: { dir: tlsDir }, config: BROWSER_FLOW_MOCK });
-    deviant = await startMockServer({
-      port: 0,
-      tls: { dir: tlsDir },
-      config: {
-        ...BROWSER_FLOW_MOCK,
-        validateResponses: false,
-        faults: { deviations: ["mfa-required-without-token"] },
-      },
-    });
-    app = await serveApp();
-    browser = await launchTrusting([mock, deviant]);
+    app = await serveSpaJsApp();
+    browser = await launchTrusting([mock]);
     flow.setRuntime(chromiumRuntime(browser));
   });
 
@@ -83,7 +58,6 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
     await browser?.close();
     await new Promise((resolve) => app?.server.close(resolve));
     await mock?.close();
-    await deviant?.close();
     rmSync(tlsDir, { recursive: true, force: true });
   });
 
@@ -92,18 +66,8 @@ describe(`auth0-spa-js ${SPA_VERSION} in Chromium against the mock (docs/behavio
     target: () => ({ mock, browser, appOrigin: app.origin }),
     problems,
     own: () => {
-      test("mfa-required-without-token: the SDK fails at the mfa_required step (no mfa_token to continue with)", async () => {
-        await flow.step(OWN[0], async () => {
-          const user = deviant.app.runtime.state.createUser({});
-          const page = await signInFor(flow, { browser, appOrigin: app.origin }, deviant, user, problems);
-          const refused = declareSecrets(flow, await call(page, "refresh"));
-          assert.equal(refused.error, "mfa_required");
-          assert.equal(refused.mfa_token, undefined, "the step the deviation breaks");
-        });
-      });
-
       test("Chromium trusts only the local CA: a mock with a certificate from another CA is refused", async () => {
-        await flow.step(OWN[1], async () => {
+        await flow.step(OWN[0], async () => {
           const otherDir = mkdtempSync(path.join(tmpdir(), "spa-js-other-ca-"));
           const other = await startMockServer({
             port: 0,
