@@ -23,6 +23,7 @@ import {
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { isEntryPoint } from "../cli/entry.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The package's folder: its package.json, README, CHANGELOG, bin and (built) dist. */
@@ -153,7 +154,7 @@ function checkDist(packageDir: string, files: string[]): string[] {
   return problems;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const started = Date.now();
   try {
     const { files } = buildPackage();

@@ -38,6 +38,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "../cli/entry.ts";
 import { findK6 } from "../load/tooling/find-k6.ts";
 import { freePorts } from "../load/tooling/runners.ts";
 import { maskText } from "../redaction/mask.ts";
@@ -406,7 +407,7 @@ export async function runDocTest(opts: DocTestOptions = {}): Promise<BlockResult
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   // `--list`: each block's plan, nothing run; README paths as arguments narrow the run.
   const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   if (process.argv.includes("--list")) {

@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "../cli/entry.ts";
 import { mockCommand } from "../mock/config/cli.ts";
 import { type Field, fields } from "../mock/config/schema.ts";
 
@@ -82,7 +83,7 @@ export function withTable(markdown: string, table = optionsTable()): string {
   return `${markdown.slice(0, start + START.length)}\n${table}\n${markdown.slice(end)}`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const check = process.argv.includes("--check");
   const table = optionsTable();
   let stale = 0;

@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isEntryPoint } from "../cli/entry.ts";
 import { OptionError, readCommandLine } from "../cli/options.ts";
 import { compactSecrets, reportsDir } from "../redaction/secrets.ts";
 import { countTests } from "../report/junit.ts";
@@ -132,4 +133,4 @@ function main(): number {
   return total.failed === 0 ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());
+if (isEntryPoint(import.meta.url)) process.exit(main());

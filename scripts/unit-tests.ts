@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isEntryPoint } from "../cli/entry.ts";
 import { clearFlowFiles } from "../clients/steps.ts";
 import { readSecretEntries, recordSecrets, reportsDir, type SecretKind } from "../redaction/secrets.ts";
 
@@ -108,4 +109,4 @@ function main(filters: string[]): number {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit(main(process.argv.slice(2)));
+if (isEntryPoint(import.meta.url)) process.exit(main(process.argv.slice(2)));
