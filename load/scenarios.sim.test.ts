@@ -198,3 +198,22 @@ test("a non-loopback target is refused in the init context, before any request",
     assert.match(run.iterationErrors[0] ?? "", message);
   }
 });
+
+describe("against a mock whose control API is guarded (--control-token)", () => {
+  const token = "a-control-token-of-32-characters";
+  // An arrival-rate scenario (reset, config, users, profile) and a flow scenario that reads the outbox
+  // and moves the clock: every control call of the setup and the iterations.
+  for (const scenario of ["challenge-under-limit", "wrong-codes"] as const) {
+    test(`${scenario} passes with LOAD_CONTROL_TOKEN`, async () => {
+      const run = await simulate(scenario, { ...short, LOAD_CONTROL_TOKEN: token }, { controlToken: token });
+      assert.deepEqual(run.iterationErrors, []);
+      assert.equal(run.exitCode, 0);
+    });
+  }
+
+  test("without it, the setup stops (107) naming LOAD_CONTROL_TOKEN", async () => {
+    const run = await simulate("challenge-under-limit", short, { controlToken: token });
+    assert.equal(run.exitCode, 107);
+    assert.match(run.iterationErrors.join("\n"), /answered 401 .*LOAD_CONTROL_TOKEN/);
+  });
+});

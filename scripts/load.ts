@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (mock) recordSecrets([mock.app.config().clientSecret], "client_secret");
     recordSecrets([env.LOAD_CLIENT_SECRET], "client_secret");
-    recordSecrets([env.LOAD_INBOX_TOKEN], "secret");
+    recordSecrets([env.LOAD_INBOX_TOKEN, env.LOAD_CONTROL_TOKEN], "secret");
     const runEnv = {
       ...args.env,
       LOAD_TARGET: target,

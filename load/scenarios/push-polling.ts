@@ -22,11 +22,11 @@ import {
   SLOW_DOWN,
 } from "../lib/answers.ts";
 import { type ApiResult, type ClientSettings, challenge, exchangeOob, field } from "../lib/k6/client.ts";
+import { control } from "../lib/k6/control.ts";
 import { type FactorSetup, type PushUser, preparePushUsers } from "../lib/k6/factors.ts";
 import { ReplayMetrics } from "../lib/k6/replay-metrics.ts";
 import { flowOptions, guarded, load, summaryHandler } from "../lib/k6/scenario.ts";
 import {
-  control,
   iterationUser,
   letGlobalLimitRefill,
   mfaToken,

@@ -15,7 +15,8 @@ import {
   explain,
   field,
 } from "./client.ts";
-import { clientSettings, control, mfaToken, targetNow, tenantPoolJson } from "./target.ts";
+import { control } from "./control.ts";
+import { clientSettings, mfaToken, targetNow, tenantPoolJson } from "./target.ts";
 import { otpCode } from "./totp.ts";
 
 /** What `setup()` hands the VUs: the target, its clock, the client settings and the users. */

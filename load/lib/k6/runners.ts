@@ -11,6 +11,7 @@ import { sleep } from "k6";
 import exec from "k6/execution";
 import http from "k6/http";
 import { isLeader, ownUsers, type Segment, segmentOf, signalPhone } from "../segments.ts";
+import { controlHeaders } from "./control.ts";
 
 let cachedSegment: Segment | undefined;
 
@@ -62,6 +63,7 @@ function waitFor(what: string, ready: () => boolean, timeoutSeconds = 300): void
 /** True once the mock's outbox holds a message to `phone`. */
 function hasMessage(baseUrl: string, phone: string): boolean {
   const res = http.get(`${baseUrl}/__mock/outbox?recipient=${encodeURIComponent(phone)}`, {
+    headers: controlHeaders(),
     tags: { name: "mock-control" },
   });
   if (res.status !== 200 || typeof res.body !== "string") return false;
@@ -71,7 +73,10 @@ function hasMessage(baseUrl: string, phone: string): boolean {
 
 /** The mock's current profile (GET /__mock/config). */
 function currentProfile(baseUrl: string): string | undefined {
-  const res = http.get(`${baseUrl}/__mock/config`, { tags: { name: "mock-control" } });
+  const res = http.get(`${baseUrl}/__mock/config`, {
+    headers: controlHeaders(),
+    tags: { name: "mock-control" },
+  });
   if (res.status !== 200 || typeof res.body !== "string") return undefined;
   return (JSON.parse(res.body) as { profile?: string }).profile;
 }

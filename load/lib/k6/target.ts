@@ -18,6 +18,7 @@ import {
   listAuthenticators,
   passwordGrant,
 } from "./client.ts";
+import { control, controlHeaders } from "./control.ts";
 import { iterationIndex, prepareMockShared, runnerSegment } from "./runners.ts";
 
 export interface LoadUser {
@@ -62,23 +63,6 @@ export function prepareTarget(opts: LoadOptions, users: number): SetupData {
   return opts.target === "mock" ? prepareMock(opts, users) : prepareTenant(opts, users);
 }
 
-/** A call to the mock's control API (`/__mock…`); throws, naming the call, unless it answers 2xx. */
-export function control(baseUrl: string, method: string, path: string, body?: unknown): unknown {
-  const res = http.request(
-    method,
-    `${baseUrl}/__mock${path}`,
-    body === undefined ? null : JSON.stringify(body),
-    {
-      headers: { "content-type": "application/json" },
-      tags: { name: "mock-control" },
-    },
-  );
-  if (res.status < 200 || res.status > 299) {
-    throw new Error(`mock control ${method} /__mock${path} answered ${res.status}; is ${baseUrl} the mock?`);
-  }
-  return typeof res.body === "string" && res.body !== "" ? JSON.parse(res.body) : undefined;
-}
-
 function prepareMock(opts: LoadOptions, count: number): SetupData {
   const data: SetupData = {
     target: "mock",
@@ -87,6 +71,8 @@ function prepareMock(opts: LoadOptions, count: number): SetupData {
     settings: clientSettings(opts, "", ""),
     users: [],
     inboxUrl: `${opts.baseUrl}/__mock/outbox`,
+    // The outbox is a control route: a guarded mock wants its credential there too.
+    ...(controlHeaders().authorization ? { inboxToken: __ENV.LOAD_CONTROL_TOKEN } : {}),
   };
   const prefix = phonePrefix();
   // Several runners (execution segments) share one mock: prepareMockShared orders the steps so that
