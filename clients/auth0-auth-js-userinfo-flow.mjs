@@ -11,6 +11,7 @@
  * FLOW_PASSWORD (a user of the mock), NODE_EXTRA_CA_CERTS (the local CA).
  */
 import { AuthClient } from "@auth0/auth0-auth-js";
+import { signInThroughLoginPage } from "./login-page.mjs";
 
 /** The steps, in order; clients/deviations.test.ts plans the same names (a step out of plan fails there). */
 const STEPS = [
@@ -56,23 +57,13 @@ await step(STEPS[0], async () => {
   const { authorizationUrl, codeVerifier } = await client.buildAuthorizationUrl({
     authorizationParams: { redirect_uri: callback, scope: "openid profile email" },
   });
-  const start = await fetch(authorizationUrl, { redirect: "manual" });
-  if (start.status !== 302) throw new Error(`/authorize answered ${start.status}`);
-  const page = await fetch(new URL(start.headers.get("location") ?? "", base));
-  const state = /name="state" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!state) throw new Error("no login form");
-  const back = await fetch(`${base}/u/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      state,
-      username: env.FLOW_USERNAME ?? "",
-      password: env.FLOW_PASSWORD ?? "",
-    }),
-  });
-  if (back.status !== 302) throw new Error(`the login page answered ${back.status}`);
-  const tokens = await client.getTokenByCode(new URL(back.headers.get("location") ?? ""), { codeVerifier });
+  const callbackUrl = await signInThroughLoginPage(
+    authorizationUrl,
+    base,
+    env.FLOW_USERNAME ?? "",
+    env.FLOW_PASSWORD ?? "",
+  );
+  const tokens = await client.getTokenByCode(callbackUrl, { codeVerifier });
   accessToken = tokens.accessToken;
   sub = tokens.claims?.sub ?? "";
   return {

@@ -10,6 +10,7 @@
  * CA). The mock gives access tokens a 1-second lifetime so that getAccessToken refreshes.
  */
 import { isMfaRequiredError, ServerClient } from "@auth0/auth0-server-js";
+import { signInThroughLoginPage } from "./login-page.mjs";
 
 const env = process.env;
 const domain = env.AUTH0_DOMAIN ?? "";
@@ -72,21 +73,9 @@ step("create-user");
 const authorizeUrl = await run("start-login", () => client.startInteractiveLogin());
 step("start-login", { pkce: authorizeUrl.searchParams.get("code_challenge_method") });
 
-const callbackUrl = await run("login-page", async () => {
-  const start = await fetch(authorizeUrl, { redirect: "manual" });
-  if (start.status !== 302) throw new Error(`/authorize answered ${start.status}`);
-  const page = await fetch(new URL(start.headers.get("location") ?? "", base));
-  const state = /name="state" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!state) throw new Error("no login form");
-  const back = await fetch(`${base}/u/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ state, username: user.username, password: user.password }),
-  });
-  if (back.status !== 302) throw new Error(`the login page answered ${back.status}`);
-  return new URL(back.headers.get("location") ?? "");
-});
+const callbackUrl = await run("login-page", () =>
+  signInThroughLoginPage(authorizeUrl, base, user.username, user.password),
+);
 step("login-page");
 
 await run("callback", () => client.completeInteractiveLogin(callbackUrl));
