@@ -69,6 +69,47 @@ export function findKnee(
   return undefined;
 }
 
+/**
+ * The ramp's per-step sub-metrics, named as its thresholds name them: k6 keeps per-tag figures only
+ * for a sub-metric a threshold names, and the merge of several runners rebuilds exactly those.
+ */
+export function stepMetrics(step: number, scenario: string): { errors: string; duration: string } {
+  return {
+    errors: `ramp_errors{step:${step}}`,
+    duration: `http_req_duration{scenario:${scenario},step:${step}}`,
+  };
+}
+
+/** A summary's metrics as far as the knee reads them (a runner's, or the merged run's). */
+type Metrics = Record<string, { values: Record<string, number | undefined> } | undefined>;
+
+/**
+ * Each step's requests, errors and p95 from a summary's per-step sub-metrics, and the knee they show:
+ * what one ramp's handleSummary reports, and what the merge judges again on every runner's points.
+ */
+export function rampKnee(
+  rates: readonly number[],
+  metrics: Metrics,
+  scenario: string,
+  criteria: KneeCriteria = defaultKneeCriteria,
+): { found: Knee | null; stages: StageResult[] } {
+  const stages = rates.map((rate, i): StageResult => {
+    const names = stepMetrics(i, scenario);
+    const count = (value: string) => {
+      const v = metrics[names.errors]?.values[value];
+      return typeof v === "number" && Number.isFinite(v) ? v : 0;
+    };
+    const p95 = metrics[names.duration]?.values["p(95)"];
+    return {
+      rate,
+      requests: count("passes") + count("fails"),
+      errors: count("passes"),
+      ...(typeof p95 === "number" && Number.isFinite(p95) ? { p95 } : {}),
+    };
+  });
+  return { found: findKnee(stages, criteria) ?? null, stages };
+}
+
 /** Index of the stage running at `elapsedSeconds` into the ramp (the last one past the end). */
 export function stageAt(stages: { seconds: number }[], elapsedSeconds: number): number {
   let end = 0;

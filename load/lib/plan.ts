@@ -7,6 +7,9 @@
 import type { LoadOptions } from "./options.ts";
 import { arrivalRate, type Bucket, documentedLimits, type ProfileName } from "./rate-limits.ts";
 
+/** The k6 scenario name every file uses for its main phase (thresholds select on it). */
+export const MAIN = "main";
+
 export const scenarioNames = [
   "challenge-under-limit",
   "challenge-over-limit",

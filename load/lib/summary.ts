@@ -7,7 +7,7 @@
  */
 
 import type { Knee, StageResult } from "./knee.ts";
-import type { EnvelopeAccuracy } from "./rate-limits.ts";
+import { type Bucket, type EnvelopeAccuracy, predictedAccuracy } from "./rate-limits.ts";
 
 export interface K6Metric {
   type: "counter" | "rate" | "trend" | "gauge";
@@ -39,6 +39,11 @@ export interface EnvelopeSummary extends EnvelopeAccuracy {
   limited: number;
   /** Same as elapsedSeconds; the name the report reads. */
   durationSeconds: number;
+  /**
+   * A replayed envelope's counters, `<counters>_attempts`, `_admitted`, ...: what the merge of
+   * several runners judges it on again.
+   */
+  counters?: string;
 }
 
 export interface HarnessSummary {
@@ -94,6 +99,42 @@ export type LoadSummary = Omit<K6SummaryData, "setup_data"> & {
   harness: HarnessSummary;
   envelope?: EnvelopeSummary;
 };
+
+/**
+ * The envelope of a limit judged by replay (the flow scenarios, load/lib/k6/replay-metrics.ts), from
+ * its counters `<prefix>_attempts`, `_admitted`, `_limited`, `_predicted`, `_elapsed_ms` and
+ * `_buckets`: one run's, or the sums of several runners'. Sums are exact: each bucket is one user's
+ * or one mfa_token's, and no two runners ever drive the same user.
+ */
+export function replayEnvelope(
+  metrics: Record<string, { values: Record<string, number> } | undefined>,
+  spec: { prefix: string; key: string; bucket: Bucket; tolerancePercent: number },
+): EnvelopeSummary {
+  const value = (name: string) => {
+    const v = metrics[`${spec.prefix}_${name}`]?.values.count;
+    return typeof v === "number" && Number.isFinite(v) ? v : 0;
+  };
+  const keys = value("buckets");
+  const accuracy = predictedAccuracy({
+    bucket: spec.bucket,
+    attempts: value("attempts"),
+    admitted: value("admitted"),
+    predicted: value("predicted"),
+    keys,
+    elapsedSeconds: value("elapsed_ms") / 1000,
+    tolerancePercent: spec.tolerancePercent,
+  });
+  return {
+    ...accuracy,
+    key: spec.key,
+    keys,
+    burst: spec.bucket.burst,
+    refillPerSecond: spec.bucket.refillPerSecond,
+    limited: value("limited"),
+    durationSeconds: accuracy.elapsedSeconds,
+    counters: spec.prefix,
+  };
+}
 
 /** Thresholds that failed, as "metric: expression". */
 export function failedThresholds(data: K6SummaryData): string[] {

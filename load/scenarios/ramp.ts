@@ -10,9 +10,8 @@ import type { Options } from "k6/options";
 import { challenge } from "../lib/k6/client.ts";
 import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
 import { iterationUser, prepareTarget, type SetupData } from "../lib/k6/target.ts";
-import { defaultKneeCriteria, findKnee, type StageResult, stageAt } from "../lib/knee.ts";
+import { rampKnee, stageAt, stepMetrics } from "../lib/knee.ts";
 import { formatDuration } from "../lib/options.ts";
-import { metricValue } from "../lib/summary.ts";
 
 const { opts, plan } = load("ramp");
 const peak = Math.max(...plan.stages.map((s) => s.rate));
@@ -24,8 +23,9 @@ const rampErrors = new Rate("ramp_errors");
 // make the summary carry each step's p95 and error share for the knee.
 const perStep: Record<string, string[]> = {};
 plan.stages.forEach((_, i) => {
-  perStep[`http_req_duration{scenario:${MAIN},step:${i}}`] = ["max>=0"];
-  perStep[`ramp_errors{step:${i}}`] = ["rate>=0"];
+  const names = stepMetrics(i, MAIN);
+  perStep[names.duration] = ["max>=0"];
+  perStep[names.errors] = ["rate>=0"];
 });
 
 // Each step: one second to climb to its rate, then held for the rest of the step.
@@ -53,7 +53,7 @@ export const options: Options = {
     ...perStep,
     ...commonThresholds(opts),
     // The p95 budget holds for the first step, below the limit; later steps are what is measured.
-    [`http_req_duration{scenario:${MAIN},step:0}`]: ["max>=0", `p(95)<${opts.p95Ms}`],
+    [stepMetrics(0, MAIN).duration]: ["max>=0", `p(95)<${opts.p95Ms}`],
   },
 };
 
@@ -66,21 +66,11 @@ export default guarded((data: SetupData): void => {
   rampErrors.add(res.status < 200 || res.status > 299, { step });
 });
 
-export const handleSummary = summaryHandler("ramp", opts, (data) => {
-  const stages: StageResult[] = plan.stages.map((s, i) => {
-    const errors = `ramp_errors{step:${i}}`;
-    const duration = `http_req_duration{scenario:${MAIN},step:${i}}`;
-    const requests = metricValue(data, errors, "passes") + metricValue(data, errors, "fails");
-    const p95 = data.metrics[duration]?.values["p(95)"];
-    return {
-      rate: s.rate,
-      requests,
-      errors: metricValue(data, errors, "passes"),
-      ...(p95 === undefined ? {} : { p95 }),
-    };
-  });
-  return {
-    knee: { found: findKnee(stages, defaultKneeCriteria) ?? null, stages },
-    figures: { peakRate: peak, steps: plan.stages.length, users: plan.users },
-  };
-});
+export const handleSummary = summaryHandler("ramp", opts, (data) => ({
+  knee: rampKnee(
+    plan.stages.map((s) => s.rate),
+    data.metrics,
+    MAIN,
+  ),
+  figures: { peakRate: peak, steps: plan.stages.length, users: plan.users },
+}));

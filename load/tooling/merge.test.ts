@@ -1,7 +1,8 @@
 /**
  * The merge of several runners' raw points: exact percentiles (against one sorted list of every
  * point), each threshold form k6 accepts, counters summed and rates recomputed, a runner with no
- * points, a cut-off file (plain and gzip), the envelope on the merged count, exit code 99.
+ * points, a cut-off file (plain and gzip), the envelope on the merged count, a replayed envelope on
+ * the summed counters, the ramp's knee on every runner's points, exit code 99.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +24,15 @@ function point(
   metric: string,
   ms: number,
   value: number,
-  tags: { status?: number; name?: string; scenario?: string; group?: string; expected?: boolean } = {},
+  tags: {
+    status?: number;
+    name?: string;
+    scenario?: string;
+    group?: string;
+    expected?: boolean;
+    /** k6's extra_tags column: "k=v&k=v". */
+    extra?: string;
+  } = {},
 ): string {
   const expected = tags.expected === undefined ? "" : String(tags.expected);
   return [
@@ -43,7 +52,7 @@ function point(
     tags.status ?? "",
     "",
     "",
-    "",
+    tags.extra ?? "",
     "",
   ].join(",");
 }
@@ -391,5 +400,105 @@ describe("mergeRunners", () => {
       result.summary.runners.map((r) => r.admitted),
       [55, 55],
     );
+  });
+
+  test("a replayed envelope (per user) is judged on the runners' summed counters", async () => {
+    const make = (c: Record<string, number>) => {
+      const lines = Object.entries(c).map(([name, v]) => point(`otp_${name}`, 1_000_000_000_000, v));
+      const types = Object.fromEntries(Object.keys(c).map((name) => [`otp_${name}`, "counter" as const]));
+      const summary = {
+        ...summaryWith({}, types),
+        envelope: {
+          basis: "replay",
+          counters: "otp",
+          key: "failed-codes-per-user",
+          burst: 10,
+          refillPerSecond: 1 / 300,
+          tolerancePercent: 2,
+        },
+      };
+      return runner(lines, { summary });
+    };
+    // Two runners, disjoint users: 3 buckets and 2 buckets, 36 and 24 attempts.
+    const one = { buckets: 3, attempts: 36, admitted: 33, limited: 3, predicted: 33, elapsed_ms: 2_160_000 };
+    const two = { buckets: 2, attempts: 24, admitted: 23, limited: 1, predicted: 22, elapsed_ms: 1_440_000 };
+    const e = (await mergeRunners([make(one), make(two)])).summary.envelope;
+    assert.equal(e?.basis, "replay");
+    assert.equal(e?.keys, 5);
+    assert.equal(e?.attempts, 60);
+    assert.equal(e?.admitted, 56);
+    assert.equal(e?.expected, 55);
+    assert.equal(e?.limited, 4);
+    assert.equal(e?.elapsedSeconds, 3600);
+    // burst per bucket + refill over the buckets' summed spans.
+    assert.equal(e?.envelope, 10 * 5 + 3600 / 300);
+    assert.equal(e?.withinTolerance, true, `${e?.deviationPercent}% off`);
+    // A summary that does not name its counters is not judged again (nothing to judge it on).
+    const unnamed = runner([], {
+      summary: {
+        ...summaryWith({}),
+        envelope: {
+          basis: "replay",
+          key: "failed-codes-per-user",
+          burst: 10,
+          refillPerSecond: 1,
+          tolerancePercent: 2,
+        },
+      },
+    });
+    assert.equal((await mergeRunners([unnamed])).summary.envelope, undefined);
+  });
+
+  test("the ramp's knee is found again on every runner's points, not taken from one runner", async () => {
+    const t0 = 1_000_000_000_000;
+    const thresholds: Record<string, string[]> = {};
+    for (const step of [0, 1]) {
+      thresholds[`ramp_errors{step:${step}}`] = ["rate>=0"];
+      thresholds[`http_req_duration{scenario:main,step:${step}}`] = ["max>=0"];
+    }
+    // Each runner's points: per step, `requests` answers of `ms` each, `errors` of them non-2xx.
+    const make = (steps: Array<{ requests: number; errors: number; ms: number }>) => {
+      const lines: string[] = [];
+      steps.forEach(({ requests, errors, ms }, step) => {
+        for (let i = 0; i < requests; i++) {
+          const at = t0 + step * 10_000 + i;
+          lines.push(point("http_req_duration", at, ms, { extra: `step=${step}` }));
+          lines.push(point("ramp_errors", at, i < errors ? 1 : 0, { extra: `step=${step}` }));
+        }
+      });
+      const base = summaryWith(thresholds, { ramp_errors: "rate" }) as { harness: object };
+      // What the runner saw alone: every step held (its own share).
+      const stages = [
+        { rate: 10, requests: 0, errors: 0 },
+        { rate: 20, requests: 0, errors: 0 },
+      ];
+      const summary = {
+        ...base,
+        harness: { ...base.harness, scenario: "ramp", knee: { found: null, stages } },
+      };
+      return runner(lines, { summary });
+    };
+    const result = await mergeRunners([
+      make([
+        { requests: 50, errors: 0, ms: 4 },
+        { requests: 100, errors: 0, ms: 5 },
+      ]),
+      make([
+        { requests: 50, errors: 0, ms: 6 },
+        { requests: 100, errors: 10, ms: 7 },
+      ]),
+    ]);
+    const knee = result.summary.harness.knee;
+    assert.deepEqual(
+      knee?.stages.map((s) => [s.rate, s.requests, s.errors]),
+      [
+        [10, 100, 0],
+        [20, 200, 10],
+      ],
+    );
+    assert.equal(knee?.stages[1]?.p95, 7);
+    assert.equal(knee?.found?.stage, 1);
+    assert.equal(knee?.found?.lastGoodRate, 10);
+    assert.match(knee?.found?.reason ?? "", /errors 5.0% > 1.0%/);
   });
 });

@@ -17,14 +17,17 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { rampKnee } from "../lib/knee.ts";
 import { percentile } from "../lib/percentile.ts";
+import { MAIN } from "../lib/plan.ts";
 import { envelopeAccuracy } from "../lib/rate-limits.ts";
-import type {
-  EnvelopeSummary,
-  HarnessSummary,
-  K6Metric,
-  LoadSummary,
-  SeriesSummary,
+import {
+  type EnvelopeSummary,
+  type HarnessSummary,
+  type K6Metric,
+  type LoadSummary,
+  replayEnvelope,
+  type SeriesSummary,
 } from "../lib/summary.ts";
 import { epochMs, SERIES_METRICS, SETUP_OR_TEARDOWN, SecondTally, splitCsvLine } from "./series.ts";
 import {
@@ -461,6 +464,14 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
 
   const series = tally.result(origin);
   const envelope = first?.envelope ? mergedEnvelope(first.envelope, metrics) : undefined;
+  // The ramp's steps judged again on every runner's points (a runner's own knee saw 1/N of each rate).
+  const knee = first?.harness.knee
+    ? rampKnee(
+        first.harness.knee.stages.map((s) => s.rate),
+        metrics,
+        MAIN,
+      )
+    : undefined;
   const harness: HarnessSummary = {
     ...(first?.harness ?? {
       version: 1,
@@ -481,6 +492,7 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
     },
     runners: runners.length,
   };
+  if (knee) harness.knee = knee;
   if (envelope) harness.envelope = envelope;
   const summary: MergedSummary = {
     metrics,
@@ -519,9 +531,22 @@ function trendStatsOf(summaries: LoadSummary[]): string[] {
   return DEFAULT_TREND_STATS;
 }
 
-/** The envelope judged again on the merged counts and the whole run's first and last request. */
+/**
+ * The envelope judged again on the merged counts: the global bucket over the whole run's first and
+ * last request; a replayed one (per user or mfa_token) on its summed counters.
+ */
 function mergedEnvelope(e: EnvelopeSummary, metrics: Record<string, K6Metric>): EnvelopeSummary | undefined {
-  if (e.basis === "replay") return undefined; // a per-key replay is not a sum: see load/README.md
+  if (e.basis === "replay") {
+    // A summary written before the counters were named cannot be judged again.
+    if (e.counters === undefined) return undefined;
+    const bucket = { burst: e.burst, refillPerSecond: e.refillPerSecond };
+    return replayEnvelope(metrics, {
+      prefix: e.counters,
+      key: e.key,
+      bucket,
+      tolerancePercent: e.tolerancePercent,
+    });
+  }
   const times = metrics.request_time?.values;
   const elapsedSeconds =
     times && times.max !== undefined ? Math.max(0, (times.max - (times.min ?? 0)) / 1000) : 0;

@@ -2,7 +2,8 @@
  * `npm run load --runners 3` on the real k6 against one embedded mock, where k6 is found (K6_BIN,
  * else PATH; skipped without it, with the reason): the merged run passes, its accuracy on the whole is
  * within ±2%, the merged p95 is the p95 of every runner's points together, and a threshold that fails
- * on the whole exits 99. Two runs of about 15 and 10 s.
+ * on the whole exits 99, and a ramp's knee is judged on every runner's steps together. Three runs of
+ * about 15, 10 and 15 s.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -120,5 +121,32 @@ describe("three k6 runners against one mock, judged as one run", { skip }, () =>
       run.out,
       /^threshold failed: http_req_duration\{scenario:main,name:challenge\}: p\(95\)<0$/m,
     );
+  });
+
+  test("ramp: each step's requests are every runner's, and the knee is judged on them", async () => {
+    const reports = path.join(dir, "ramp");
+    const run = await load(["ramp", "--runners", "2", "--duration", "12s"], {}, reports);
+    assert.equal(run.code, 0, run.out);
+    type Knee = { found: { stage: number } | null; stages: Array<{ rate: number; requests: number }> };
+    const read = (...parts: string[]) =>
+      JSON.parse(readFileSync(path.join(reports, "load", "ramp", ...parts, "summary.json"), "utf8")) as {
+        harness: { knee: Knee };
+      };
+    const merged = read().harness.knee;
+    const shares = ["1", "2"].map((r) => read("runners", r).harness.knee);
+    assert.equal(merged.stages.length, 6);
+    merged.stages.forEach((stage, i) => {
+      const sum = shares.reduce((a, k) => a + (k.stages[i]?.requests ?? 0), 0);
+      assert.equal(stage.requests, sum, `step ${i + 1}: the merged count is the runners' sum`);
+      assert.equal(stage.rate, shares[0]?.stages[i]?.rate);
+    });
+    assert.ok((merged.stages[5]?.requests ?? 0) > (shares[0]?.stages[5]?.requests ?? 0));
+    // The printed verdict is the merged one (the last knee line: each runner printed its own first).
+    const lines = run.out.match(/^knee: .*$/gm) ?? [];
+    const top = merged.stages[5]?.rate;
+    const expected = merged.found
+      ? new RegExp(`^knee: stage ${merged.found.stage + 1} at`)
+      : new RegExp(`^knee: none up to ${top}/s`);
+    assert.match(lines.at(-1) ?? "", expected, run.out);
   });
 });

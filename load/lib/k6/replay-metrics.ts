@@ -5,8 +5,8 @@
  * requires of metrics.
  */
 import { Counter, Rate } from "k6/metrics";
-import { type Bucket, predictedAccuracy } from "../rate-limits.ts";
-import { type EnvelopeSummary, type K6SummaryData, metricValue } from "../summary.ts";
+import type { Bucket } from "../rate-limits.ts";
+import { type EnvelopeSummary, type K6SummaryData, replayEnvelope } from "../summary.ts";
 
 /** Counters `<prefix>_attempts`, `_admitted`, `_limited`, `_predicted`, and the Rate `<prefix>_as_predicted`. */
 export class ReplayMetrics {
@@ -52,25 +52,6 @@ export class ReplayMetrics {
 
   /** The summary's envelope block: admitted against the replay's prediction, and the continuous envelope. */
   envelope(data: K6SummaryData, bucket: Bucket, key: string, tolerancePercent: number): EnvelopeSummary {
-    const value = (name: string) => metricValue(data, `${this.#prefix}_${name}`, "count");
-    const keys = value("buckets");
-    const accuracy = predictedAccuracy({
-      bucket,
-      attempts: value("attempts"),
-      admitted: value("admitted"),
-      predicted: value("predicted"),
-      keys,
-      elapsedSeconds: value("elapsed_ms") / 1000,
-      tolerancePercent,
-    });
-    return {
-      ...accuracy,
-      key,
-      keys,
-      burst: bucket.burst,
-      refillPerSecond: bucket.refillPerSecond,
-      limited: value("limited"),
-      durationSeconds: accuracy.elapsedSeconds,
-    };
+    return replayEnvelope(data.metrics, { prefix: this.#prefix, key, bucket, tolerancePercent });
   }
 }

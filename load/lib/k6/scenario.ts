@@ -6,7 +6,7 @@ import { Counter } from "k6/metrics";
 import type { Options } from "k6/options";
 import { guardTarget } from "../guard.ts";
 import { formatDuration, type LoadOptions, readLoadOptions } from "../options.ts";
-import { planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
+import { MAIN, planScenario, type ScenarioName, type ScenarioPlan } from "../plan.ts";
 import {
   buildSummary,
   type HarnessSummary,
@@ -15,8 +15,7 @@ import {
   summaryText,
 } from "../summary.ts";
 
-/** The k6 scenario name every file uses for its main phase (thresholds select on it). */
-export const MAIN = "main";
+export { MAIN };
 
 /** Iterations that threw; k6 would log and go on, and a Rate never fed would pass its threshold. */
 const iterationErrors = new Counter("iteration_errors");
