@@ -72,6 +72,10 @@ test("the accuracy line says admitted, envelope, percent and verdict", () => {
   assert.match(text, /^challenge-over-limit against mock \(127\.0\.0\.1:4010, profile essentials\): FAILED/);
   assert.match(text, /rate-limit accuracy: admitted 270/);
   assert.match(text, /threshold failed: schema_conformance: rate>=1/);
+  // One runner's share of a split run: no verdict of its own, nothing judged on the whole run.
+  const share = summaryText(buildSummary(data, info), { index: 1, count: 3 });
+  assert.match(share, /: runner 2 of 3, its share only \(the merge judges the whole run\)\n/);
+  assert.doesNotMatch(share, /FAILED|PASSED|threshold failed|rate-limit accuracy/);
 });
 
 test("the accuracy line of a replayed bucket names the prediction and the envelope beside it", () => {

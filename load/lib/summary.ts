@@ -197,12 +197,19 @@ export function accuracyLine(e: EnvelopeAccuracy): string {
   );
 }
 
-/** The text printed at the end of a run. */
-export function summaryText(summary: LoadSummary): string {
+/**
+ * The text printed at the end of a run. For one runner's share of a split run (`share`: its 0-based
+ * position and how many runners) no verdict: its thresholds, envelope and knee are the whole run's,
+ * which only the merge judges, so a share's own PASSED or FAILED would say nothing.
+ */
+export function summaryText(summary: LoadSummary, share?: { index: number; count: number }): string {
   const h = summary.harness;
-  const lines = [
-    `${h.scenario} against ${h.target} (${h.host}, profile ${h.profile}): ${h.passed ? "PASSED" : "FAILED"}`,
-  ];
+  const verdict = share
+    ? `runner ${share.index + 1} of ${share.count}, its share only (the merge judges the whole run)`
+    : h.passed
+      ? "PASSED"
+      : "FAILED";
+  const lines = [`${h.scenario} against ${h.target} (${h.host}, profile ${h.profile}): ${verdict}`];
   const reqs = summary.metrics.http_reqs?.values;
   const dur = summary.metrics.http_req_duration?.values;
   if (reqs && dur) {
@@ -213,6 +220,7 @@ export function summaryText(summary: LoadSummary): string {
   lines.push(
     `schema: ${h.schema.conforming}/${h.schema.checked} responses conform, ${h.schema.findings} findings`,
   );
+  if (share) return `${lines.join("\n")}\n`;
   if (summary.envelope) lines.push(accuracyLine(summary.envelope));
   if (h.knee) {
     const k = h.knee.found;

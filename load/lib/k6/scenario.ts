@@ -14,6 +14,7 @@ import {
   setupSecrets,
   summaryText,
 } from "../summary.ts";
+import { runnerSegment } from "./runners.ts";
 
 export { MAIN };
 
@@ -149,7 +150,10 @@ export function summaryHandler(
       ...extras(data),
     });
     if (opts.approval) summary.harness.approval = opts.approval;
-    const out: Record<string, string> = { stdout: summaryText(summary) };
+    const segment = runnerSegment();
+    const out: Record<string, string> = {
+      stdout: summaryText(summary, segment.count > 1 ? segment : undefined),
+    };
     const summaryPath = __ENV.LOAD_SUMMARY_PATH;
     if (summaryPath) out[summaryPath] = JSON.stringify(summary, null, 2);
     const secretsPath = __ENV.LOAD_SECRETS_PATH;
