@@ -158,6 +158,13 @@ export function clientFlowStatus(result: ClientResult): ClientFlowStatus {
   return complete ? "passed" : "failed";
 }
 
+/** How many flows passed, failed and were skipped: the summary card's and the history's figures. */
+export function clientTally(results: readonly ClientResult[]): Record<ClientFlowStatus, number> {
+  const tally = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of results) tally[clientFlowStatus(r)]++;
+  return tally;
+}
+
 /** Where a failed flow stopped: the failed step and its message, or why no step failed yet it did not pass. */
 export function stoppedAt(result: ClientResult): { step: string; message: string } | undefined {
   if (clientFlowStatus(result) !== "failed") return undefined;

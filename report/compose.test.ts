@@ -436,6 +436,36 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
   }
 });
 
+test("the summary card and the history entry count the SDK flows", () => {
+  const dir = staged("clients-card", { clients: true, load: false });
+  const r = composeReport({ reportsDir: dir, startedAt: at(6), now: at(7) });
+  const html = readFileSync(r.indexPath, "utf8");
+  // The fixtures: auth0-spa-js passed, auth0-react failed at its third step.
+  assert.match(
+    html,
+    /<div class="label">Auth0 SDK flows<\/div><div class="value">1 passed<\/div><div class="sub">1 failed · 0 skipped<\/div>/,
+  );
+  const history = JSON.parse(readFileSync(r.historyPath, "utf8")) as Array<{
+    time: string;
+    clients?: unknown;
+  }>;
+  const entry = history.find((h) => h.time === at(6).toISOString());
+  assert.deepEqual(entry?.clients, { passed: 1, failed: 1, skipped: 0 });
+  // Without flows (npm start runs none) the entry has no clients figure and the card says so.
+  const without = staged("clients-card-none", { load: false });
+  const r2 = composeReport({
+    reportsDir: without,
+    startedAt: at(8),
+    now: at(9),
+    junitSources: ["contracts"],
+  });
+  const last = (
+    JSON.parse(readFileSync(r2.historyPath, "utf8")) as Array<{ time: string; clients?: unknown }>
+  ).find((h) => h.time === at(8).toISOString());
+  assert.ok(last && !("clients" in last));
+  assert.match(readFileSync(r2.indexPath, "utf8"), /Auth0 SDK flows<\/div><div class="value">not run</);
+});
+
 test("client flows alone are results: the report is composed, not nothing to report", () => {
   const dir = path.join(root, "clients-only");
   mkdirSync(dir, { recursive: true });

@@ -22,7 +22,14 @@ import path from "node:path";
 import type { JSONReport } from "@playwright/test/reporter";
 import { createMasker } from "../redaction/mask.ts";
 import { readSecrets } from "../redaction/secrets.ts";
-import { type ClientResult, clientFlowStatus, clientsJUnit, isProblem, readClientFlows } from "./clients.ts";
+import {
+  type ClientResult,
+  clientFlowStatus,
+  clientsJUnit,
+  clientTally,
+  isProblem,
+  readClientFlows,
+} from "./clients.ts";
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
 import { renderReport } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
@@ -351,6 +358,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
     ok: false,
     tests: tally(tests),
     findings: findings.length,
+    ...(clients.length > 0 ? { clients: clientTally(clients) } : {}),
     load: Object.fromEntries(
       load.map((r) => {
         const p95 = r.latency.find((l) => l.label === "p(95)")?.ms;

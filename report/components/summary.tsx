@@ -1,5 +1,6 @@
 /** The top of the page: summary cards, the stages of the run, and the facts of the run. */
 
+import { clientTally } from "../clients.ts";
 import type { TestRow } from "../matrix.ts";
 import type { PageModel } from "../model.ts";
 import { Badge } from "./badge.tsx";
@@ -18,6 +19,8 @@ function cards(model: PageModel): Array<[string, string, string]> {
   const j = model.junit.totals;
   const { available, findings, checkedResponses } = model.contracts;
   const load = model.load.results;
+  const flows = model.clients.flows;
+  const sdk = clientTally(flows);
   return [
     [
       "Contract tests",
@@ -39,6 +42,15 @@ function cards(model: PageModel): Array<[string, string, string]> {
       load.length
         ? `${load.filter((r) => r.thresholds.every((t) => t.ok)).length} within thresholds`
         : "did not run",
+    ],
+    [
+      "Auth0 SDK flows",
+      flows.length ? `${sdk.passed} passed` : "not run",
+      flows.length
+        ? `${sdk.failed} failed · ${sdk.skipped} skipped`
+        : model.clients.note
+          ? "not part of this run"
+          : "no reports/clients/*.json",
     ],
     [
       "All JUnit cases",
