@@ -51,7 +51,7 @@ export interface RunnerInfo {
 
 /** One runner's share of the merged run. */
 export interface RunnerShare extends RunnerInfo {
-  /** The folder, as given. */
+  /** The folder: as given to the merge; in a written summary, relative to the summary's folder. */
   dir: string;
   /** Points read (CSV lines past the header). */
   points: number;
@@ -78,8 +78,11 @@ export interface MergeResult {
   series: SeriesSummary;
   /** "metric: expression" of every merged threshold that failed. */
   failed: string[];
-  /** As k6: 0, or 99 when a merged threshold failed. */
-  exitCode: 0 | 99;
+  /**
+   * As k6: 0, or 99 when a merged threshold failed; 1 when there was nothing to judge (no runner
+   * wrote a summary.json, so no threshold is known): a merge never passes on nothing.
+   */
+  exitCode: 0 | 1 | 99;
   /** What the reader should know (unreadable lines, thresholds that could not be judged, abortOnFail). */
   notes: string[];
 }
@@ -481,7 +484,7 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
       profile: "",
       figures: {},
     }),
-    passed: failed.length === 0,
+    passed: failed.length === 0 && summaries.length > 0,
     failedThresholds: failed,
     finishedAt: new Date().toISOString(),
     schema: {
@@ -502,8 +505,11 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
     ...(envelope ? { envelope } : {}),
     runners: shares,
   };
-  if (summaries.length === 0) notes.push("no runner wrote a summary.json: no threshold to judge");
-  return { summary, series, failed, exitCode: failed.length > 0 ? 99 : 0, notes };
+  if (summaries.length === 0) {
+    notes.push("no runner wrote a summary.json: no threshold to judge, so no verdict (exit 1)");
+  }
+  const exitCode = failed.length > 0 ? 99 : summaries.length === 0 ? 1 : 0;
+  return { summary, series, failed, exitCode, notes };
 }
 
 /** Reads a tag of a CSV line: its own column, else `extra_tags` (k=v&k=v). */

@@ -17,6 +17,9 @@ export async function mergeInto(
   outDir: string,
 ): Promise<MergeResult & { summaryPath: string }> {
   const result = await mergeRunners(dirs);
+  // Relative to the summary: `npm run load` renames its folder into place once the run is done.
+  for (const share of result.summary.runners)
+    share.dir = path.relative(outDir, path.resolve(share.dir)) || ".";
   const { summaryPath } = writeMerge(result, outDir);
   writeFileSync(path.join(outDir, "index.html"), renderLoadHtml(result.summary, result.series));
   process.stdout.write(`${summaryText(result.summary)}${mergeText(result)}`);
