@@ -132,7 +132,7 @@ async function runShared(n: number, run: Run, dir: string, scratch: string): Pro
   const own = (i: number) => path.join(scratch, `runner-${i}`);
   const runId = randomUUID();
   console.log(
-    `load: ${n} k6 runners by execution segment, started together; each judges its share alone, the merge judges the run`,
+    `load: ${n} k6 runners by execution segment, started together; each prints its share, the merge judges the run`,
   );
   const results = await runRunners(n, run, (i) => {
     mkdirSync(runnerDir(i), { recursive: true });

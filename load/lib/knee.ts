@@ -3,6 +3,7 @@
  * answering with errors (any non-2xx, 429 included) or by getting markedly slower than at the start.
  * Pure module: no k6 and no Node imports.
  */
+import { type MetricValues, metricValue } from "./summary.ts";
 
 export interface StageResult {
   /** Requests per second the stage asked for. */
@@ -80,32 +81,23 @@ export function stepMetrics(step: number, scenario: string): { errors: string; d
   };
 }
 
-/** A summary's metrics as far as the knee reads them (a runner's, or the merged run's). */
-type Metrics = Record<string, { values: Record<string, number | undefined> } | undefined>;
-
 /**
  * Each step's requests, errors and p95 from a summary's per-step sub-metrics, and the knee they show:
  * what one ramp's handleSummary reports, and what the merge judges again on every runner's points.
  */
 export function rampKnee(
   rates: readonly number[],
-  metrics: Metrics,
+  data: { metrics: MetricValues },
   scenario: string,
   criteria: KneeCriteria = defaultKneeCriteria,
 ): { found: Knee | null; stages: StageResult[] } {
   const stages = rates.map((rate, i): StageResult => {
     const names = stepMetrics(i, scenario);
-    const count = (value: string) => {
-      const v = metrics[names.errors]?.values[value];
-      return typeof v === "number" && Number.isFinite(v) ? v : 0;
-    };
-    const p95 = metrics[names.duration]?.values["p(95)"];
-    return {
-      rate,
-      requests: count("passes") + count("fails"),
-      errors: count("passes"),
-      ...(typeof p95 === "number" && Number.isFinite(p95) ? { p95 } : {}),
-    };
+    const errors = metricValue(data, names.errors, "passes");
+    const requests = errors + metricValue(data, names.errors, "fails");
+    const p95 = metricValue(data, names.duration, "p(95)", Number.NaN);
+    // A step without an answer has no p95 (a merge computes 0 for a sub-metric without points).
+    return { rate, requests, errors, ...(requests > 0 && Number.isFinite(p95) ? { p95 } : {}) };
   });
   return { found: findKnee(stages, criteria) ?? null, stages };
 }

@@ -72,10 +72,37 @@ test("the accuracy line says admitted, envelope, percent and verdict", () => {
   assert.match(text, /^challenge-over-limit against mock \(127\.0\.0\.1:4010, profile essentials\): FAILED/);
   assert.match(text, /rate-limit accuracy: admitted 270/);
   assert.match(text, /threshold failed: schema_conformance: rate>=1/);
-  // One runner's share of a split run: no verdict of its own, nothing judged on the whole run.
-  const share = summaryText(buildSummary(data, info), { index: 1, count: 3 });
+});
+
+test("one runner's share of a split run prints its figures, no verdict and nothing judged on the whole run", () => {
+  const envelope = envelopeAccuracy({
+    bucket: { burst: 25, refillPerSecond: 25 },
+    attempts: 500,
+    admitted: 90,
+    elapsedSeconds: 9.98,
+    tolerancePercent: 2,
+  });
+  const knee = { found: null, stages: [{ rate: 10, requests: 50, errors: 0, p95: 3 }] };
+  const summary = buildSummary(data, {
+    ...info,
+    envelope: {
+      ...envelope,
+      key: "global",
+      burst: 25,
+      refillPerSecond: 25,
+      limited: 410,
+      durationSeconds: 9.98,
+    },
+    knee,
+    figures: { rate: 50 },
+  });
+  const whole = summaryText(summary);
+  for (const line of [/FAILED/, /rate-limit accuracy/, /knee: /, /threshold failed/, /rate: 50/])
+    assert.match(whole, line);
+  const share = summaryText(summary, { index: 1, count: 3 });
   assert.match(share, /: runner 2 of 3, its share only \(the merge judges the whole run\)\n/);
-  assert.doesNotMatch(share, /FAILED|PASSED|threshold failed|rate-limit accuracy/);
+  assert.match(share, /^requests: /m);
+  assert.doesNotMatch(share, /FAILED|PASSED|threshold failed|rate-limit accuracy|knee: |rate: 50/);
 });
 
 test("the accuracy line of a replayed bucket names the prediction and the envelope beside it", () => {

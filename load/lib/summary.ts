@@ -65,6 +65,11 @@ export interface HarnessSummary {
   knee?: { found: Knee | null; stages: StageResult[] };
   /** Scenario-specific figures (counts of refusals seen, etc.). */
   figures: Record<string, number>;
+  /**
+   * The figures that are a counter's count (figure → metric): a merge of several runners takes them
+   * from the merged metric, where the other figures (the plan's) are every runner's alike.
+   */
+  counted?: Record<string, string>;
   /** Reference of Auth0's written approval of the test (LOAD_AUTH0_APPROVAL), when one was given. */
   approval?: string;
   /** How many k6 runners (execution segments) the run was split over, when more than one (merged). */
@@ -103,17 +108,15 @@ export type LoadSummary = Omit<K6SummaryData, "setup_data"> & {
 /**
  * The envelope of a limit judged by replay (the flow scenarios, load/lib/k6/replay-metrics.ts), from
  * its counters `<prefix>_attempts`, `_admitted`, `_limited`, `_predicted`, `_elapsed_ms` and
- * `_buckets`: one run's, or the sums of several runners'. Sums are exact: each bucket is one user's
- * or one mfa_token's, and no two runners ever drive the same user.
+ * `_buckets`: one run's, or the sums of several runners'. Sums judge the same: each counter is a
+ * sum over buckets (one per user or mfa_token), whichever runner recorded them; each runner's
+ * replay predicts its own buckets right because no two runners drive the same user.
  */
 export function replayEnvelope(
-  metrics: Record<string, { values: Record<string, number> } | undefined>,
+  data: { metrics: MetricValues },
   spec: { prefix: string; key: string; bucket: Bucket; tolerancePercent: number },
 ): EnvelopeSummary {
-  const value = (name: string) => {
-    const v = metrics[`${spec.prefix}_${name}`]?.values.count;
-    return typeof v === "number" && Number.isFinite(v) ? v : 0;
-  };
+  const value = (name: string) => metricValue(data, `${spec.prefix}_${name}`, "count");
   const keys = value("buckets");
   const accuracy = predictedAccuracy({
     bucket: spec.bucket,
@@ -136,6 +139,17 @@ export function replayEnvelope(
   };
 }
 
+/** The `figures` and `counted` of figures that are counters' counts (figure → metric). */
+export function countedFigures(
+  data: { metrics: MetricValues },
+  counted: Record<string, string>,
+): { figures: Record<string, number>; counted: Record<string, string> } {
+  const figures: Record<string, number> = {};
+  for (const [figure, metric] of Object.entries(counted))
+    figures[figure] = metricValue(data, metric, "count");
+  return { figures, counted };
+}
+
 /** Thresholds that failed, as "metric: expression". */
 export function failedThresholds(data: K6SummaryData): string[] {
   const failed: string[] = [];
@@ -147,8 +161,16 @@ export function failedThresholds(data: K6SummaryData): string[] {
   return failed;
 }
 
+/** Metrics as a summary holds them: one run's (k6's handleSummary data), or a merge's of several. */
+export type MetricValues = Record<string, { values: Record<string, number | undefined> } | undefined>;
+
 /** A metric's value, or `fallback` when the run never recorded it. */
-export function metricValue(data: K6SummaryData, metric: string, value: string, fallback = 0): number {
+export function metricValue(
+  data: { metrics: MetricValues },
+  metric: string,
+  value: string,
+  fallback = 0,
+): number {
   const v = data.metrics[metric]?.values[value];
   return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
@@ -157,7 +179,7 @@ export function metricValue(data: K6SummaryData, metric: string, value: string, 
 export function buildSummary(
   data: K6SummaryData,
   info: Pick<HarnessSummary, "scenario" | "target" | "host" | "profile" | "finishedAt"> &
-    Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures">>,
+    Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures" | "counted">>,
 ): LoadSummary {
   const { setup_data: _secrets, ...k6 } = data;
   const failed = failedThresholds(data);
@@ -199,8 +221,9 @@ export function accuracyLine(e: EnvelopeAccuracy): string {
 
 /**
  * The text printed at the end of a run. For one runner's share of a split run (`share`: its 0-based
- * position and how many runners) no verdict: its thresholds, envelope and knee are the whole run's,
- * which only the merge judges, so a share's own PASSED or FAILED would say nothing.
+ * position and how many runners) only its requests and schema checks: its thresholds are the whole
+ * run's, and its envelope, knee and counted figures are one share's, so only the merge's verdict
+ * and figures say something of the run.
  */
 export function summaryText(summary: LoadSummary, share?: { index: number; count: number }): string {
   const h = summary.harness;

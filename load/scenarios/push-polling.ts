@@ -36,7 +36,7 @@ import {
 } from "../lib/k6/target.ts";
 import { assertSingleVuOnClockTarget } from "../lib/options.ts";
 import { type PollOutcome, plannedSplit, pollOffsets, predictPolls } from "../lib/push-polling.ts";
-import { metricValue } from "../lib/summary.ts";
+import { countedFigures } from "../lib/summary.ts";
 
 const { opts, plan } = load("push-polling");
 assertSingleVuOnClockTarget(opts, "push-polling");
@@ -150,19 +150,31 @@ export default guarded((data: FactorSetup<PushUser>): void => {
   });
 });
 
-export const handleSummary = summaryHandler("push-polling", opts, (data) => ({
-  ...(exchange
-    ? {
-        envelope: polls.envelope(data, exchange, "oob-exchange-per-mfa-token", opts.envelopeTolerancePercent),
-      }
-    : {}),
-  figures: {
-    pollsPerPush: offsets.fast.length + 1,
-    pending: metricValue(data, "polls_pending", "count"),
-    slowDown: metricValue(data, "polls_slow_down", "count"),
-    rateLimited: metricValue(data, "polls_rate_limited", "count"),
-    plannedPending: split.pending * iterations,
-    plannedSlowDown: split.slow_down * iterations,
-    plannedRateLimited: split.rate_limited * iterations,
-  },
-}));
+export const handleSummary = summaryHandler("push-polling", opts, (data) => {
+  // What the polls got, counted: figures a merge of several runners counts again on all of them.
+  const seen = countedFigures(data, {
+    pending: "polls_pending",
+    slowDown: "polls_slow_down",
+    rateLimited: "polls_rate_limited",
+  });
+  return {
+    ...(exchange
+      ? {
+          envelope: polls.envelope(
+            data,
+            exchange,
+            "oob-exchange-per-mfa-token",
+            opts.envelopeTolerancePercent,
+          ),
+        }
+      : {}),
+    figures: {
+      pollsPerPush: offsets.fast.length + 1,
+      ...seen.figures,
+      plannedPending: split.pending * iterations,
+      plannedSlowDown: split.slow_down * iterations,
+      plannedRateLimited: split.rate_limited * iterations,
+    },
+    counted: seen.counted,
+  };
+});

@@ -69,7 +69,7 @@ export default guarded((data: SetupData): void => {
 export const handleSummary = summaryHandler("ramp", opts, (data) => ({
   knee: rampKnee(
     plan.stages.map((s) => s.rate),
-    data.metrics,
+    data,
     MAIN,
   ),
   figures: { peakRate: peak, steps: plan.stages.length, users: plan.users },

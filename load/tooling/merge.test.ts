@@ -406,23 +406,27 @@ describe("mergeRunners", () => {
     const make = (c: Record<string, number>) => {
       const lines = Object.entries(c).map(([name, v]) => point(`otp_${name}`, 1_000_000_000_000, v));
       const types = Object.fromEntries(Object.keys(c).map((name) => [`otp_${name}`, "counter" as const]));
-      const summary = {
-        ...summaryWith({}, types),
-        envelope: {
-          basis: "replay",
-          counters: "otp",
-          key: "failed-codes-per-user",
-          burst: 10,
-          refillPerSecond: 1 / 300,
-          tolerancePercent: 2,
-        },
+      const envelope = {
+        basis: "replay",
+        counters: "otp",
+        key: "failed-codes-per-user",
+        burst: 10,
+        refillPerSecond: 1 / 300,
+        tolerancePercent: 2,
+        // This runner's own judgement, which the merge must not pass on.
+        admitted: c.admitted,
       };
+      const base = summaryWith({}, types) as { harness: object };
+      // The summary carries the envelope twice, as buildSummary writes it: at the top and in harness.
+      const summary = { ...base, harness: { ...base.harness, envelope }, envelope };
       return runner(lines, { summary });
     };
     // Two runners, disjoint users: 3 buckets and 2 buckets, 36 and 24 attempts.
     const one = { buckets: 3, attempts: 36, admitted: 33, limited: 3, predicted: 33, elapsed_ms: 2_160_000 };
     const two = { buckets: 2, attempts: 24, admitted: 23, limited: 1, predicted: 22, elapsed_ms: 1_440_000 };
-    const e = (await mergeRunners([make(one), make(two)])).summary.envelope;
+    const merged = (await mergeRunners([make(one), make(two)])).summary;
+    const e = merged.envelope;
+    assert.deepEqual(merged.harness.envelope, e, "the harness block carries the merged envelope too");
     assert.equal(e?.basis, "replay");
     assert.equal(e?.keys, 5);
     assert.equal(e?.attempts, 60);
@@ -434,25 +438,26 @@ describe("mergeRunners", () => {
     assert.equal(e?.envelope, 10 * 5 + 3600 / 300);
     assert.equal(e?.withinTolerance, true, `${e?.deviationPercent}% off`);
     // A summary that does not name its counters is not judged again (nothing to judge it on).
+    const old = {
+      basis: "replay",
+      key: "failed-codes-per-user",
+      burst: 10,
+      refillPerSecond: 1,
+      tolerancePercent: 2,
+    };
+    const oldBase = summaryWith({}) as { harness: object };
     const unnamed = runner([], {
-      summary: {
-        ...summaryWith({}),
-        envelope: {
-          basis: "replay",
-          key: "failed-codes-per-user",
-          burst: 10,
-          refillPerSecond: 1,
-          tolerancePercent: 2,
-        },
-      },
+      summary: { ...oldBase, harness: { ...oldBase.harness, envelope: old }, envelope: old },
     });
-    assert.equal((await mergeRunners([unnamed])).summary.envelope, undefined);
+    const unjudged = (await mergeRunners([unnamed])).summary;
+    assert.equal(unjudged.envelope, undefined);
+    assert.equal(unjudged.harness.envelope, undefined, "not runner 1's envelope either");
   });
 
   test("the ramp's knee is found again on every runner's points, not taken from one runner", async () => {
     const t0 = 1_000_000_000_000;
     const thresholds: Record<string, string[]> = {};
-    for (const step of [0, 1]) {
+    for (const step of [0, 1, 2]) {
       thresholds[`ramp_errors{step:${step}}`] = ["rate>=0"];
       thresholds[`http_req_duration{scenario:main,step:${step}}`] = ["max>=0"];
     }
@@ -471,6 +476,7 @@ describe("mergeRunners", () => {
       const stages = [
         { rate: 10, requests: 0, errors: 0 },
         { rate: 20, requests: 0, errors: 0 },
+        { rate: 30, requests: 0, errors: 0 },
       ];
       const summary = {
         ...base,
@@ -494,11 +500,29 @@ describe("mergeRunners", () => {
       [
         [10, 100, 0],
         [20, 200, 10],
+        [30, 0, 0],
       ],
     );
     assert.equal(knee?.stages[1]?.p95, 7);
+    // A step no runner reached has no p95 (its merged sub-metric, without points, would say 0).
+    assert.equal(knee?.stages[2]?.p95, undefined);
     assert.equal(knee?.found?.stage, 1);
     assert.equal(knee?.found?.lastGoodRate, 10);
     assert.match(knee?.found?.reason ?? "", /errors 5.0% > 1.0%/);
+  });
+
+  test("figures counted from a counter are the merged count; the plan's figures stay as written", async () => {
+    const make = (pending: number) => {
+      const lines = Array.from({ length: pending }, () => point("polls_pending", 1_000_000_000_000, 1));
+      const base = summaryWith({}, { polls_pending: "counter" }) as { harness: object };
+      const harness = {
+        ...base.harness,
+        figures: { pending, plannedPending: 6 },
+        counted: { pending: "polls_pending" },
+      };
+      return runner(lines, { summary: { ...base, harness } });
+    };
+    const merged = await mergeRunners([make(2), make(4)]);
+    assert.deepEqual(merged.summary.harness.figures, { pending: 6, plannedPending: 6 });
   });
 });

@@ -22,6 +22,7 @@ import { percentile } from "../lib/percentile.ts";
 import { MAIN } from "../lib/plan.ts";
 import { envelopeAccuracy } from "../lib/rate-limits.ts";
 import {
+  countedFigures,
   type EnvelopeSummary,
   type HarnessSummary,
   type K6Metric,
@@ -471,7 +472,7 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
   const knee = first?.harness.knee
     ? rampKnee(
         first.harness.knee.stages.map((s) => s.rate),
-        metrics,
+        { metrics },
         MAIN,
       )
     : undefined;
@@ -496,7 +497,13 @@ export async function mergeRunners(dirs: string[]): Promise<MergeResult> {
     runners: runners.length,
   };
   if (knee) harness.knee = knee;
+  // Runner 1's own envelope never stands for the run's: the merged one, or none.
   if (envelope) harness.envelope = envelope;
+  else delete harness.envelope;
+  // Counts of the whole run, where runner 1's summary had its own.
+  if (first?.harness.counted) {
+    harness.figures = { ...harness.figures, ...countedFigures({ metrics }, first.harness.counted).figures };
+  }
   const summary: MergedSummary = {
     metrics,
     state: { testRunDurationMs: durationMs },
@@ -546,12 +553,15 @@ function mergedEnvelope(e: EnvelopeSummary, metrics: Record<string, K6Metric>): 
     // A summary written before the counters were named cannot be judged again.
     if (e.counters === undefined) return undefined;
     const bucket = { burst: e.burst, refillPerSecond: e.refillPerSecond };
-    return replayEnvelope(metrics, {
-      prefix: e.counters,
-      key: e.key,
-      bucket,
-      tolerancePercent: e.tolerancePercent,
-    });
+    return replayEnvelope(
+      { metrics },
+      {
+        prefix: e.counters,
+        key: e.key,
+        bucket,
+        tolerancePercent: e.tolerancePercent,
+      },
+    );
   }
   const times = metrics.request_time?.values;
   const elapsedSeconds =

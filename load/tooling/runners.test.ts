@@ -141,12 +141,19 @@ describe("three k6 runners against one mock, judged as one run", { skip }, () =>
       assert.equal(stage.rate, shares[0]?.stages[i]?.rate);
     });
     assert.ok((merged.stages[5]?.requests ?? 0) > (shares[0]?.stages[5]?.requests ?? 0));
-    // The printed verdict is the merged one (the last knee line: each runner printed its own first).
-    const lines = run.out.match(/^knee: .*$/gm) ?? [];
+    // Each runner prints its share without a verdict or a knee; the one knee line is the merged one.
+    for (const r of [1, 2]) {
+      assert.match(
+        run.out,
+        new RegExp(`^\\[runner ${r}/2\\] ramp against .*: runner ${r} of 2, its share only`, "m"),
+      );
+    }
+    const lines = run.out.match(/^.*knee: .*$/gm) ?? [];
+    assert.equal(lines.length, 1, run.out);
     const top = merged.stages[5]?.rate;
     const expected = merged.found
       ? new RegExp(`^knee: stage ${merged.found.stage + 1} at`)
       : new RegExp(`^knee: none up to ${top}/s`);
-    assert.match(lines.at(-1) ?? "", expected, run.out);
+    assert.match(lines[0] ?? "", expected, run.out);
   });
 });

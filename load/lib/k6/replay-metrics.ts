@@ -52,6 +52,6 @@ export class ReplayMetrics {
 
   /** The summary's envelope block: admitted against the replay's prediction, and the continuous envelope. */
   envelope(data: K6SummaryData, bucket: Bucket, key: string, tolerancePercent: number): EnvelopeSummary {
-    return replayEnvelope(data.metrics, { prefix: this.#prefix, key, bucket, tolerancePercent });
+    return replayEnvelope(data, { prefix: this.#prefix, key, bucket, tolerancePercent });
   }
 }

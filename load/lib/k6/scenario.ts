@@ -138,7 +138,7 @@ export function summaryHandler(
   opts: LoadOptions,
   extras: (
     data: K6SummaryData,
-  ) => Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures">> = () => ({}),
+  ) => Partial<Pick<HarnessSummary, "envelope" | "knee" | "figures" | "counted">> = () => ({}),
 ): (data: K6SummaryData) => Record<string, string> {
   return (data) => {
     const summary = buildSummary(data, {
