@@ -3,7 +3,7 @@
  * answering with errors (any non-2xx, 429 included) or by getting markedly slower than at the start.
  * Pure module: no k6 and no Node imports.
  */
-import { type MetricValues, metricValue } from "./summary.ts";
+import { type MetricValues, metricValue } from "./metric-values.ts";
 
 export interface StageResult {
   /** Requests per second the stage asked for. */

@@ -7,7 +7,10 @@
  */
 
 import type { Knee, StageResult } from "./knee.ts";
+import { type MetricValues, metricValue } from "./metric-values.ts";
 import { type Bucket, type EnvelopeAccuracy, predictedAccuracy } from "./rate-limits.ts";
+
+export { type MetricValues, metricValue };
 
 export interface K6Metric {
   type: "counter" | "rate" | "trend" | "gauge";
@@ -159,20 +162,6 @@ export function failedThresholds(data: K6SummaryData): string[] {
       if (thresholds[expr]?.ok === false) failed.push(`${name}: ${expr}`);
   }
   return failed;
-}
-
-/** Metrics as a summary holds them: one run's (k6's handleSummary data), or a merge's of several. */
-export type MetricValues = Record<string, { values: Record<string, number | undefined> } | undefined>;
-
-/** A metric's value, or `fallback` when the run never recorded it. */
-export function metricValue(
-  data: { metrics: MetricValues },
-  metric: string,
-  value: string,
-  fallback = 0,
-): number {
-  const v = data.metrics[metric]?.values[value];
-  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
 
 /** Builds the summary file: k6's data minus the setup data, plus the harness block. */
