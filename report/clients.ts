@@ -158,10 +158,15 @@ export function clientFlowStatus(result: ClientResult): ClientFlowStatus {
   return complete ? "passed" : "failed";
 }
 
-/** How many flows passed, failed and were skipped: the summary card's and the history's figures. */
-export function clientTally(results: readonly ClientResult[]): Record<ClientFlowStatus, number> {
-  const tally = { passed: 0, failed: 0, skipped: 0 };
-  for (const r of results) tally[clientFlowStatus(r)]++;
+/**
+ * How many flows passed, failed and were skipped, and how many files could not be read as a flow
+ * (counted apart, as the Clients section does): the summary card's and the history's figures.
+ */
+export function clientTally(
+  results: readonly ClientResult[],
+): Record<ClientFlowStatus | "unreadable", number> {
+  const tally = { passed: 0, failed: 0, skipped: 0, unreadable: 0 };
+  for (const r of results) tally[isProblem(r) ? "unreadable" : clientFlowStatus(r)]++;
   return tally;
 }
 

@@ -437,33 +437,64 @@ test("the Clients section and its JUnit: one row per SDK flow, the step that fai
 });
 
 test("the summary card and the history entry count the SDK flows", () => {
-  const dir = staged("clients-card", { clients: true, load: false });
-  const r = composeReport({ reportsDir: dir, startedAt: at(6), now: at(7) });
-  const html = readFileSync(r.indexPath, "utf8");
-  // The fixtures: auth0-spa-js passed, auth0-react failed at its third step.
-  assert.match(
-    html,
-    /<div class="label">Auth0 SDK flows<\/div><div class="value">1 passed<\/div><div class="sub">1 failed · 0 skipped<\/div>/,
-  );
-  const history = JSON.parse(readFileSync(r.historyPath, "utf8")) as Array<{
-    time: string;
-    clients?: unknown;
-  }>;
-  const entry = history.find((h) => h.time === at(6).toISOString());
-  assert.deepEqual(entry?.clients, { passed: 1, failed: 1, skipped: 0 });
-  // Without flows (npm start runs none) the entry has no clients figure and the card says so.
-  const without = staged("clients-card-none", { load: false });
-  const r2 = composeReport({
-    reportsDir: without,
-    startedAt: at(8),
-    now: at(9),
-    junitSources: ["contracts"],
-  });
-  const last = (
-    JSON.parse(readFileSync(r2.historyPath, "utf8")) as Array<{ time: string; clients?: unknown }>
-  ).find((h) => h.time === at(8).toISOString());
-  assert.ok(last && !("clients" in last));
-  assert.match(readFileSync(r2.indexPath, "utf8"), /Auth0 SDK flows<\/div><div class="value">not run</);
+  const card = (html: string) =>
+    /<div class="label">Auth0 SDK flows<\/div><div class="value">([^<]*)<\/div><div class="sub">([^<]*)<\/div>/
+      .exec(html)
+      ?.slice(1);
+  const entryAt = (file: string, time: Date) =>
+    (JSON.parse(readFileSync(file, "utf8")) as Array<{ time: string; clients?: unknown }>).find(
+      (h) => h.time === time.toISOString(),
+    );
+  // Rows: what clients/ holds, the card's figure and small print, the history entry's tally.
+  const rows: Array<{
+    name: string;
+    clients: boolean;
+    lay?: (dir: string) => void;
+    junitSources?: string[];
+    card: [string, string];
+    tally: object | undefined;
+  }> = [
+    {
+      // The fixtures: auth0-spa-js passed, auth0-react failed at its third step.
+      name: "one passed, one failed",
+      clients: true,
+      card: ["1 passed", "1 failed · 0 skipped"],
+      tally: { passed: 1, failed: 1, skipped: 0, unreadable: 0 },
+    },
+    {
+      name: "a file that is no flow is counted apart, as the Clients section does",
+      clients: true,
+      lay: (dir) => writeFileSync(path.join(dir, "clients", "broken.json"), "not JSON"),
+      card: ["1 passed", "1 failed · 0 skipped · 1 unreadable"],
+      tally: { passed: 1, failed: 1, skipped: 0, unreadable: 1 },
+    },
+    {
+      name: "no flows, the unit tests not part of the run (npm start)",
+      clients: false,
+      junitSources: ["contracts"],
+      card: ["not run", "not part of this run"],
+      tally: undefined,
+    },
+    {
+      name: "no flows, the unit tests part of the run",
+      clients: false,
+      card: ["not run", "no reports/clients/*.json"],
+      tally: undefined,
+    },
+  ];
+  for (const [i, row] of rows.entries()) {
+    const dir = staged(`clients-card-${i}`, { clients: row.clients, load: false });
+    row.lay?.(dir);
+    const r = composeReport({
+      reportsDir: dir,
+      startedAt: at(6),
+      now: at(7),
+      ...(row.junitSources ? { junitSources: row.junitSources } : {}),
+    });
+    assert.deepEqual(card(readFileSync(r.indexPath, "utf8")), row.card, row.name);
+    const entry = entryAt(r.historyPath, at(6));
+    assert.deepEqual(entry?.clients, row.tally, row.name);
+  }
 });
 
 test("client flows alone are results: the report is composed, not nothing to report", () => {

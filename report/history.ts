@@ -12,8 +12,11 @@ export interface HistoryEntry {
   ok: boolean;
   tests: { passed: number; failed: number; skipped: number; flaky: number };
   findings: number;
-  /** Auth0's SDKs through whole flows (reports/clients): flows passed, failed, skipped; absent when none ran. */
-  clients?: { passed: number; failed: number; skipped: number };
+  /**
+   * Auth0's SDKs through whole flows (reports/clients): flows passed, failed, skipped, and files that
+   * were no flow; absent when none ran. Recorded for the runs to come: no chart reads it yet.
+   */
+  clients?: { passed: number; failed: number; skipped: number; unreadable: number };
   /** Per scenario: p95 latency (ms), throughput (req/s) and 429s. */
   load: Record<string, { p95?: number; rps: number; limited?: number }>;
 }

@@ -47,7 +47,7 @@ function cards(model: PageModel): Array<[string, string, string]> {
       "Auth0 SDK flows",
       flows.length ? `${sdk.passed} passed` : "not run",
       flows.length
-        ? `${sdk.failed} failed · ${sdk.skipped} skipped`
+        ? `${sdk.failed} failed · ${sdk.skipped} skipped${sdk.unreadable ? ` · ${sdk.unreadable} unreadable` : ""}`
         : model.clients.note
           ? "not part of this run"
           : "no reports/clients/*.json",
