@@ -190,8 +190,11 @@ if (leakStage?.status === "passed") {
 }
 
 const failed = stages.filter((s) => s.status === "failed");
+const skipped = stages.filter((s) => s.status === "skipped");
+const passed = stages.length - failed.length - skipped.length;
+const names = (list: typeof stages) => list.map((s) => s.name).join(", ");
 say(
-  `\n${stages.length - failed.length} of ${stages.length} stages passed${failed.length ? `; failed: ${failed.map((s) => s.name).join(", ")}` : ""}.`,
+  `\n${passed} of ${stages.length} stages passed${skipped.length ? `; skipped: ${names(skipped)}` : ""}${failed.length ? `; failed: ${names(failed)}` : ""}.`,
 );
 if (contracts.status !== "passed") say("Contract details: reports/contracts/html/index.html");
 say(`Report: ${indexPath}`);
