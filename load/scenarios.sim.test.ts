@@ -67,6 +67,10 @@ test("ramp reports a knee past the global limit", async () => {
   assert.ok(knee?.found, "a knee was found");
   assert.ok(knee.found.rate > 25, `knee at ${knee.found.rate}/s`);
   assert.equal(knee.stages.length, 6);
+  // Past the limit the errors are 429s, counted as the report's 429 column reads them.
+  const limited = summary.metrics.rate_limited?.values.count ?? 0;
+  const errors = knee.stages.reduce((a, s) => a + s.errors, 0);
+  assert.ok(limited > 0 && limited <= errors, `${limited} 429s of ${errors} errors`);
 });
 
 test("otp-brute-force: exactly the failed-code burst, one more per refill, judged against the replay", async () => {

@@ -5,7 +5,7 @@
  * whose error share (any non-2xx, 429 included) or p95 latency degrades.
  */
 import exec from "k6/execution";
-import { Rate } from "k6/metrics";
+import { Counter, Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { challenge } from "../lib/k6/client.ts";
 import { commonOptions, commonThresholds, guarded, load, MAIN, summaryHandler } from "../lib/k6/scenario.ts";
@@ -18,6 +18,8 @@ const peak = Math.max(...plan.stages.map((s) => s.rate));
 
 /** Share of requests answered with anything but a 2xx, per step (tag `step`). */
 const rampErrors = new Rate("ramp_errors");
+/** The 429s among them, as the challenge scenarios count them (the report's 429 column). */
+const rateLimited = new Counter("rate_limited");
 
 // k6 only keeps per-tag figures for sub-metrics that a threshold names: these always-true thresholds
 // make the summary carry each step's p95 and error share for the knee.
@@ -64,6 +66,8 @@ export default guarded((data: SetupData): void => {
   const user = iterationUser(data);
   const res = challenge(data.settings, user.mfaToken, user.authenticatorId, { step });
   rampErrors.add(res.status < 200 || res.status > 299, { step });
+  // A sample on every answer, 0 included: a run without a 429 shows 0, not "no figure".
+  rateLimited.add(res.status === 429 ? 1 : 0);
 });
 
 export const handleSummary = summaryHandler("ramp", opts, (data) => ({
