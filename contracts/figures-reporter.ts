@@ -33,6 +33,8 @@ export default class FiguresReporter implements Reporter {
   private readonly outcomes = new Map<string, string>();
   private totalTestMs = 0;
   private workers = 1;
+  /** The worker slots tests ran in: Playwright starts no more workers than there are tests. */
+  private readonly slots = new Set<number>();
   private projects: string[] = [];
 
   onBegin(config: FullConfig, suite: Suite): void {
@@ -44,6 +46,7 @@ export default class FiguresReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     this.outcomes.set(test.id, test.outcome());
     this.totalTestMs += result.duration;
+    this.slots.add(result.parallelIndex);
   }
 
   onEnd(result: FullResult): void {
@@ -60,7 +63,7 @@ export default class FiguresReporter implements Reporter {
       wallSeconds: Math.round(wallSeconds * 10) / 10,
       msPerTestWall: ran ? Math.round(result.duration / ran) : 0,
       msPerTestMean: ran ? Math.round(this.totalTestMs / ran) : 0,
-      workers: this.workers,
+      workers: this.slots.size > 0 ? Math.min(this.slots.size, this.workers) : this.workers,
       projects: this.projects,
     };
     const dir = path.resolve(process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts");
@@ -68,7 +71,7 @@ export default class FiguresReporter implements Reporter {
     writeFileSync(path.join(dir, "figures.json"), `${JSON.stringify(figures, null, 2)}\n`);
     console.log(
       `contracts: ${figures.tests} tests (${figures.passed} passed, ${figures.failed} failed, ${figures.skipped} skipped) ` +
-        `in ${figures.wallSeconds.toFixed(1)} s wall with ${figures.workers} workers; ` +
+        `in ${figures.wallSeconds.toFixed(1)} s wall with ${figures.workers} worker${figures.workers === 1 ? "" : "s"}; ` +
         `${figures.msPerTestWall} ms per test (wall/tests), ${figures.msPerTestMean} ms mean test duration`,
     );
   }
