@@ -243,7 +243,9 @@ export function summaryText(summary: LoadSummary, share?: { index: number; count
         : `knee: none up to ${top}/s (every stage held)`,
     );
   }
-  for (const [name, value] of Object.entries(h.figures)) lines.push(`${name}: ${value}`);
+  // The scenario's own figures (its plan's, and counts it keeps), on one line that says what they are.
+  const figures = Object.entries(h.figures).map(([name, value]) => `${name} ${value}`);
+  if (figures.length > 0) lines.push(`figures: ${figures.join(", ")}`);
   for (const f of h.failedThresholds) lines.push(`threshold failed: ${f}`);
   return `${lines.join("\n")}\n`;
 }
