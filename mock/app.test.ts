@@ -493,7 +493,8 @@ describe("SMS and voice flows (docs/behaviour.md)", () => {
   it("an expired mfa_token is expired_token; a tampered one is Malformed mfa_token (docs/behaviour.md#mfa-token-lifetime, #failure-answers)", async () => {
     const h = new Harness();
     const e = await h.enrolled();
-    const tampered = `${e.mfaToken.slice(0, -2)}xx`;
+    // Its last two characters, always changed (a token may end with the characters put in).
+    const tampered = `${e.mfaToken.slice(0, -2)}${e.mfaToken.endsWith("xx") ? "yy" : "xx"}`;
     const bad = await h.challenge(tampered);
     assertError(bad, 401, "invalid_grant", "Malformed mfa_token");
     const ch = json(await h.challenge(e.mfaToken));

@@ -116,7 +116,9 @@ describe("/userinfo (docs/behaviour.md#userinfo)", () => {
       name: "a token with one character changed",
       authorization: async (h) => {
         const token = String((await signedIn(h, "openid")).body.access_token);
-        return `Bearer ${token.slice(0, -2)}${token.endsWith("A") ? "B" : "A"}${token.slice(-1)}`;
+        // The signature's second-to-last character (the last one also holds padding bits), always changed.
+        const changed = token.at(-2) === "A" ? "B" : "A";
+        return `Bearer ${token.slice(0, -2)}${changed}${token.slice(-1)}`;
       },
       challenge: challengeOf(userInfoRefusals.invalidToken),
     },
