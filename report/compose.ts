@@ -365,7 +365,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
         return [
           r.scenario,
           {
-            rps: r.rps,
+            rps: r.main?.rps ?? r.rps,
             ...(p95 !== undefined ? { p95 } : {}),
             ...(r.limited !== undefined ? { limited: r.limited } : {}),
           },

@@ -17,7 +17,7 @@ export interface HistoryEntry {
    * were no flow; absent when none ran. Recorded for the runs to come: no chart reads it yet.
    */
   clients?: { passed: number; failed: number; skipped: number; unreadable: number };
-  /** Per scenario: p95 latency (ms), throughput (req/s) and 429s. */
+  /** Per scenario: p95 latency (ms), throughput (req/s of the main phase where the run kept its points) and 429s. */
   load: Record<string, { p95?: number; rps: number; limited?: number }>;
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { envelope } from "../load/lib/rate-limits.ts";
-import { envelopeAccuracy, parseEnvelope, parseLoadSummary, parseSeries } from "./load.ts";
+import { envelopeAccuracy, mainPhase, parseEnvelope, parseLoadSummary, parseSeries } from "./load.ts";
 
 test("reads both k6 summary shapes", () => {
   const handleSummary = {
@@ -105,4 +105,27 @@ test("reads series.json leniently: malformed points dropped, missing counts are 
   const r = parseLoadSummary("x", {}, undefined, [], { points: [{ t: 0, requests: 1 }] });
   assert.equal(r.series?.length, 1);
   assert.equal(parseLoadSummary("x", {}).series, undefined);
+});
+
+test("the main phase's requests and rate come from the series, setup left out; k6's totals stay beside them", () => {
+  // k6 counts setup's requests too: 2,821 over 31.1 s (90.7/s) for a 50/s plan of 1,500 in 30 s.
+  const summary = { metrics: { http_reqs: { values: { count: 2821, rate: 90.7 } } } };
+  const points = Array.from({ length: 30 }, (_, t) => ({ t: t + 2, requests: 50 }));
+  const r = parseLoadSummary("x", summary, undefined, [], { points });
+  assert.deepEqual([r.requests, r.rps], [2821, 90.7]);
+  assert.deepEqual(r.main, { requests: 1500, rps: 50, seconds: 30 });
+  // Quiet seconds inside the phase count: the rate is over the seconds from the first to the last.
+  assert.deepEqual(
+    mainPhase([
+      { t: 0, requests: 10, limited: 0, errors: 0 },
+      { t: 4, requests: 10, limited: 0, errors: 0 },
+    ]),
+    {
+      requests: 20,
+      rps: 4,
+      seconds: 5,
+    },
+  );
+  assert.equal(mainPhase([]), undefined);
+  assert.equal(parseLoadSummary("x", summary).main, undefined);
 });

@@ -53,8 +53,14 @@ export interface LoadResult {
   harness?: Harness;
   /** Latency of http_req_duration in ms, by label (avg, p(50), p(90), p(95), p(99), max). */
   latency: Array<{ label: string; ms: number }>;
+  /** k6's http_reqs: every request of the run, setup's included, and their rate over the whole run. */
   requests: number;
   rps: number;
+  /**
+   * The scenario's main phase, from the series (k6's points, setup and teardown left out): its
+   * requests and their rate over the seconds it spanned; what the plan's rate is to be compared with.
+   */
+  main?: { requests: number; rps: number; seconds: number };
   durationSeconds: number;
   failedShare?: number;
   checksPassed?: number;
@@ -135,6 +141,7 @@ export function parseLoadSummary(
   const env = parseEnvelope(envelopeFile ?? root.envelope);
   const harness = parseHarness(root.harness);
   const series = parseSeries(seriesFile);
+  const main = mainPhase(series);
   const runners = parseRunners(root.runners);
   return {
     scenario,
@@ -142,6 +149,7 @@ export function parseLoadSummary(
     latency,
     requests,
     rps,
+    ...(main ? { main } : {}),
     durationSeconds,
     ...(failed && num(failed.rate ?? failed.value) !== undefined
       ? { failedShare: num(failed.rate ?? failed.value) }
@@ -245,6 +253,21 @@ export function parseSeries(raw: unknown): SeriesPoint[] {
       },
     ];
   });
+}
+
+/** The main phase's requests and rate from the series' seconds (first to last), or undefined without points. */
+export function mainPhase(series: readonly SeriesPoint[]): LoadResult["main"] {
+  if (series.length === 0) return undefined;
+  let requests = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const p of series) {
+    requests += p.requests;
+    first = Math.min(first, p.t);
+    last = Math.max(last, p.t);
+  }
+  const seconds = last - first + 1;
+  return { requests, rps: Math.round((requests / seconds) * 10) / 10, seconds };
 }
 
 /** The `runners` list of a merged summary, leniently: entries without a request count are dropped. */

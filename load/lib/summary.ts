@@ -226,7 +226,7 @@ export function summaryText(summary: LoadSummary, share?: { index: number; count
   const dur = summary.metrics.http_req_duration?.values;
   if (reqs && dur) {
     lines.push(
-      `requests: ${reqs.count ?? 0} (${(reqs.rate ?? 0).toFixed(1)}/s), p95 ${(dur["p(95)"] ?? 0).toFixed(1)} ms, max ${(dur.max ?? 0).toFixed(1)} ms`,
+      `requests: ${reqs.count ?? 0} (${(reqs.rate ?? 0).toFixed(1)}/s, setup included), p95 ${(dur["p(95)"] ?? 0).toFixed(1)} ms, max ${(dur.max ?? 0).toFixed(1)} ms`,
     );
   }
   lines.push(

@@ -69,8 +69,8 @@ function ScenarioTable(props: { results: LoadResult[] }) {
             const p = (label: string) => fmtMs(r.latency.find((l) => l.label === label)?.ms);
             const acc = envelopeAccuracy(r);
             const cells = [
-              fmt(r.requests),
-              fmt(r.rps),
+              fmt(r.main?.requests ?? r.requests),
+              fmt(r.main?.rps ?? r.rps),
               p("p(50)"),
               p("p(95)"),
               p("p(99)"),
@@ -93,6 +93,10 @@ function ScenarioTable(props: { results: LoadResult[] }) {
           })}
         </tbody>
       </table>
+      <p class="muted">
+        requests and req/s: the scenario's main phase from k6's points, setup left out (where a run kept no
+        points: k6's http_reqs, setup included).
+      </p>
     </div>
   );
 }
