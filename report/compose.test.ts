@@ -60,6 +60,29 @@ test("composes the page, the merged JUnit and the history from the fixtures", ()
   assert.equal(JSON.parse(readFileSync(r.historyPath, "utf8")).length, 9);
 });
 
+test("the run facts: a job's start and duration, or when a page composed alone was composed; each result's time", () => {
+  const dir = staged("facts");
+  const facts = (html: string) =>
+    html.slice(
+      html.indexOf('<section id="run">'),
+      html.indexOf("</section>", html.indexOf('<section id="run">')),
+    );
+  const job = facts(
+    readFileSync(composeReport({ reportsDir: dir, startedAt: at(0), now: at(3) }).indexPath, "utf8"),
+  );
+  assert.match(job, /<dt>Started<\/dt><dd>2026-01-05 10:00:00 UTC<\/dd><dt>Duration<\/dt><dd>3 min/);
+  // npm run report alone: no run of its own, so no start and no duration of 0 ms.
+  const alone = facts(readFileSync(composeReport({ reportsDir: dir, now: at(9) }).indexPath, "utf8"));
+  assert.match(alone, /<dt>Composed<\/dt><dd>2026-01-05 10:09:00 UTC<\/dd>/);
+  assert.doesNotMatch(alone, /Started|Duration/);
+  // Results of several runs side by side say when each was made (the fixtures: contracts and three load runs).
+  assert.match(
+    alone,
+    /<dt>Results from<\/dt><dd>contracts 2026-11-27 18:49:47 UTC · load [a-z-]+ 2026-01-05 /,
+  );
+  assert.match(alone, /load ramp 2026-01-05 10:03:00 UTC/);
+});
+
 test("nothing from a finding or test can inject markup, and nothing secret shows", () => {
   const dir = staged("escaping");
   const results = path.join(dir, "contracts", "results.json");

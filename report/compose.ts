@@ -225,6 +225,28 @@ function staleBaseline(drift: Record<string, unknown>): { staleBaseline?: string
   return { staleBaseline: typeof baseline.recordedAt === "string" ? baseline.recordedAt : "unknown" };
 }
 
+/** When each kind of result was made: the contract run's start, each load run's end, the last SDK flow's end. */
+function resultTimes(
+  contractsStart: unknown,
+  load: readonly LoadResult[],
+  clients: readonly ClientResult[],
+): Array<[string, string]> {
+  const times: Array<[string, string]> = [];
+  const iso = (v: unknown) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? v : undefined);
+  const contracts = iso(contractsStart);
+  if (contracts) times.push(["contracts", contracts]);
+  for (const r of load) {
+    const at = iso(r.harness?.finishedAt);
+    if (at) times.push([`load ${r.scenario}`, at]);
+  }
+  const flows = clients.flatMap((c) =>
+    isProblem(c) ? [] : [iso(c.finishedAt)].filter((t) => t !== undefined),
+  );
+  const lastFlow = flows.sort().at(-1);
+  if (lastFlow) times.push(["SDK flows", lastFlow]);
+  return times;
+}
+
 /** Counts of test outcomes for history.json. */
 function tally(tests: TestRow[]): HistoryEntry["tests"] {
   const c = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
@@ -298,6 +320,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
   const historyPath = path.join(dir, "history.json");
   const runId = opts.runId ?? startedAt.toISOString();
   const target = opts.target ?? (projects.length ? projects.join(", ") : "mock");
+  const resultsAt = resultTimes(pw?.stats?.startTime, load, clients);
   const model: ReportModel = {
     title: opts.title ?? "Auth0 MFA API: conformance and load",
     run: {
@@ -306,7 +329,8 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
       ...((opts.baseURL ?? metadata.baseURL) ? { baseURL: String(opts.baseURL ?? metadata.baseURL) } : {}),
       startedAt: startedAt.toISOString(),
       generatedAt: now.toISOString(),
-      durationMs: now.getTime() - startedAt.getTime(),
+      ...(opts.startedAt ? { durationMs: now.getTime() - startedAt.getTime() } : {}),
+      ...(resultsAt.length > 0 ? { resultsAt } : {}),
       ...(opts.commit ? { commit: opts.commit } : {}),
       versions: opts.versions ?? [["Node.js", process.version]],
     },

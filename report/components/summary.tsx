@@ -109,8 +109,12 @@ export function Run(props: { run: PageModel["run"] }) {
   const rows: Array<[string, string | undefined]> = [
     ["Target", r.target],
     ["Base URL", r.baseURL],
-    ["Started", formatTime(r.startedAt)],
+    // A page composed on its own (npm run report) has no run of its own to time: it says when it was composed.
+    r.durationMs !== undefined
+      ? ["Started", formatTime(r.startedAt)]
+      : ["Composed", formatTime(r.generatedAt)],
     ["Duration", r.durationMs !== undefined ? formatDuration(r.durationMs) : undefined],
+    ["Results from", r.resultsAt?.map(([what, at]) => `${what} ${formatTime(at)}`).join(" · ")],
     ["Git commit", r.commit],
     ...r.versions,
   ];
