@@ -4,7 +4,8 @@
  * contracts/targets/target.ts and tenant/config.ts). No browser: every test talks HTTP through
  * contracts/fixtures.ts.
  *
- * Variables: CONTRACTS_REPORT_DIR (default reports/contracts) moves every output of a run;
+ * Variables: CONTRACTS_REPORT_DIR (default contracts/ of the reports folder: REPORTS_DIR, else
+ * reports/) moves every output of a run;
  * CONTRACTS_MOCK_DEVIATIONS starts the mocks with named deviations (npm run mutation sets both);
  * CONTRACTS_MOCK_TLS=1 runs every mock over HTTPS (see below).
  */
@@ -13,11 +14,12 @@ import { mkdtempSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { reportDir as contractsReportDir } from "./contracts/findings.ts";
 import type { Options } from "./contracts/fixtures.ts";
 import { deviationsFromEnv } from "./contracts/targets/mock.ts";
 import { mockArgs, mockUrl, tlsDirFromEnv } from "./contracts/targets/mock-process.ts";
 
-const reportDir = process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts";
+const reportDir = contractsReportDir();
 
 // Playwright evaluates this file in the runner and again in every worker: the port is chosen once,
 // in the runner, and handed to the workers (which inherit the environment) so they all agree.

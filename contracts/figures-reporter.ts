@@ -12,6 +12,7 @@ import type {
   TestCase,
   TestResult,
 } from "@playwright/test/reporter";
+import { reportDir } from "./findings.ts";
 
 /** Figures of one run, as written to figures.json. */
 export interface Figures {
@@ -66,7 +67,7 @@ export default class FiguresReporter implements Reporter {
       workers: this.slots.size > 0 ? Math.min(this.slots.size, this.workers) : this.workers,
       projects: this.projects,
     };
-    const dir = path.resolve(process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts");
+    const dir = reportDir();
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "figures.json"), `${JSON.stringify(figures, null, 2)}\n`);
     console.log(

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import type { Finding } from "../openapi/validate.ts";
+import { reportsDir } from "../redaction/secrets.ts";
 import { metaFileOf, type ObservationsMeta, type StepObservation } from "./observations.ts";
 
 /** One finding as the report composer reads it (`reports/contracts/findings.json` is an array of these). */
@@ -43,9 +44,13 @@ export interface CheckedSummary {
   findings: number;
 }
 
-/** The folder of this run's contract outputs (`CONTRACTS_REPORT_DIR`, default reports/contracts). */
+/**
+ * The folder of this run's contract outputs: `CONTRACTS_REPORT_DIR`, else `contracts/` of the reports
+ * folder (REPORTS_DIR, else reports/), where every stage writes.
+ */
 export function reportDir(): string {
-  return path.resolve(process.env.CONTRACTS_REPORT_DIR ?? "reports/contracts");
+  const own = process.env.CONTRACTS_REPORT_DIR;
+  return own ? path.resolve(own) : path.join(reportsDir(), "contracts");
 }
 
 function workerDir(): string {

@@ -12,6 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import os from "node:os";
 import path from "node:path";
 import { type Deviation, deviations } from "../mock/deviations.ts";
+import { reportsDir } from "../redaction/secrets.ts";
 
 /** What a failure must mention for the fault to count as caught (tested against the test title, its errors and its findings). */
 export const SYMPTOMS: Record<string, RegExp> = {
@@ -61,7 +62,7 @@ export const SYMPTOMS: Record<string, RegExp> = {
 /** One whole-suite run on a busy machine stays well inside this; a run past it is stopped (SIGINT). */
 const RUN_TIMEOUT_MS = 900_000;
 const PLAYWRIGHT_CLI = path.resolve("node_modules/@playwright/test/cli.js");
-const root = path.resolve("reports/mutation");
+const root = path.join(reportsDir(), "mutation");
 
 /** How the fault runs are made. */
 export interface MutationOptions {

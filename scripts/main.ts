@@ -11,6 +11,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { findChromium } from "../cli/chromium.ts";
+import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { checkLeaks } from "../redaction/leaks.ts";
 import { maskText } from "../redaction/mask.ts";
 import { publicFiles } from "../redaction/public-files.ts";
@@ -196,7 +197,11 @@ const names = (list: typeof stages) => list.map((s) => s.name).join(", ");
 say(
   `\n${passed} of ${stages.length} stages passed${skipped.length ? `; skipped: ${names(skipped)}` : ""}${failed.length ? `; failed: ${names(failed)}` : ""}.`,
 );
-if (contracts.status !== "passed") say("Contract details: reports/contracts/html/index.html");
+if (contracts.status !== "passed") {
+  say(
+    `Contract details: ${path.relative(process.cwd(), path.join(contractsReportDir(), "html", "index.html"))}`,
+  );
+}
 say(`Report: ${indexPath}`);
 say(`        ${pathToFileURL(indexPath).href}`);
 if (failed.length) process.exitCode = 1;

@@ -26,7 +26,7 @@ const stages: Stage[] = [
   { name: "generated", command: [npm, "run", "--silent", "check:generated"] },
   { name: "lint", command: [npm, "run", "--silent", "lint"] },
   { name: "typecheck", command: [npm, "run", "--silent", "typecheck"] },
-  // Its JUnit goes under the reports folder the unit runner writes to ($REPORTS_DIR, else reports/).
+  // Every stage writes under the reports folder ($REPORTS_DIR, else reports/), its JUnit too.
   {
     name: "unit",
     command: [npm, "run", "--silent", "test:unit"],
@@ -35,19 +35,19 @@ const stages: Stage[] = [
   {
     name: "contracts",
     command: [npm, "run", "--silent", "test:contracts"],
-    junit: "reports/contracts/junit.xml",
+    junit: path.join(reportsDir(), "contracts", "junit.xml"),
   },
   // The flow suites again with every mock serving HTTPS, trusted through its CA as an app trusts it.
   {
     name: "contracts-tls",
     command: [npm, "run", "--silent", "test:contracts:tls"],
-    junit: "reports/contracts-tls/junit.xml",
+    junit: path.join(reportsDir(), "contracts-tls", "junit.xml"),
   },
   // After contracts: its drift check compares with the mock project's observations written there.
   {
     name: "tenant-on-mock",
     command: [npm, "run", "--silent", "test:tenant-on-mock"],
-    junit: "reports/tenant/junit.xml",
+    junit: path.join(reportsDir(), "tenant", "junit.xml"),
   },
   // Last: it scans what every stage above wrote under reports/.
   { name: "leaks", command: [npm, "run", "--silent", "check:leaks"] },
@@ -127,8 +127,8 @@ function main(): number {
   compactSecrets();
   const summary = `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
   console.log(`\n${lines.join("\n")}\n`);
-  mkdirSync("reports", { recursive: true });
-  writeFileSync("reports/test-summary.txt", `${summary}\n`);
+  mkdirSync(reportsDir(), { recursive: true });
+  writeFileSync(path.join(reportsDir(), "test-summary.txt"), `${summary}\n`);
   console.log(summary);
   return total.failed === 0 ? 0 : 1;
 }

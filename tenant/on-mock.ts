@@ -12,24 +12,25 @@
  * 2. a mock with a named deviation (associate-status-201) must show that step drift, in a second,
  *    narrowed run: the drift report can fail.
  *
- * Writes reports/tenant/drift.json and reports/tenant/deviant/drift.json, and answers the checks and
- * the suites' JUnit, to which the caller adds the checks (reports/tenant/junit.xml).
+ * Writes reports/tenant/drift.json and reports/tenant/deviant/drift.json (reports/: the reports
+ * folder, REPORTS_DIR when set, as for every stage), and answers the checks and the suites' JUnit, to
+ * which the caller adds the checks (reports/tenant/junit.xml).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { metaFileOf, readObservationsMeta } from "../contracts/observations.ts";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
 import { mockSourceFingerprint } from "../mock/fingerprint.ts";
 import { mockControl } from "../mock/start.ts";
+import { reportsDir } from "../redaction/secrets.ts";
 import { loadActionHandler, type PhoneTrigger, startActionRunner } from "./action-runner.ts";
 import type { DriftReport } from "./drift.ts";
 import { startSink } from "./sink.ts";
 
-const OUT = "reports/tenant";
-const BASELINE = "reports/contracts";
 /** The deviation the second run injects, and the step drift it must cause. */
 const DEVIATION = { name: "associate-status-201", operation: "associateAuthenticator", tenant: "201" };
 /** The second run needs one enrollment step, so one test: the stage stays short. */
@@ -133,11 +134,10 @@ async function runTenant(opts: {
       // switches on the mock's MFA on refresh; the runner removes it at the end (tenant/README.md, Step-up).
       TENANT_STEP_UP: "1",
       TENANT_ENV_FILE: envFile,
-      // The suites' outputs and the drift go here; the secrets registry stays the one of reports/,
-      // so the leak check looks for this run's passwords, codes and numbers too.
+      // The suites' outputs and the drift go here; REPORTS_DIR (kept) keeps the secrets registry the
+      // one of this run's reports folder, so the leak check looks for its passwords, codes and numbers.
       CONTRACTS_REPORT_DIR: contractsDir,
     };
-    delete env.REPORTS_DIR;
     delete env.CONTRACTS_MOCK_DEVIATIONS;
     delete env.CONTRACTS_SEND_SMS;
     const out = opts.log ? fs.openSync(opts.log, "w") : undefined;
@@ -174,7 +174,11 @@ async function runTenant(opts: {
 export async function runTenantOnMock(options: TenantOnMockOptions): Promise<TenantOnMockResult> {
   const { withMock, budget, playwrightArgs, runner } = options;
   const started = Date.now();
-  const saved = path.join(BASELINE, "observations", "mock.jsonl");
+  const out = path.join(reportsDir(), "tenant");
+  // The mock project's observations, where the contracts stage writes them.
+  const saved = path.join(contractsReportDir(), "observations", "mock.jsonl");
+  // Messages land in the JUnit, which is shared: they name files relative to where the run is.
+  const shown = (file: string) => path.relative(process.cwd(), file);
   // A baseline recorded against another version of the mock would show the mock's change as drift.
   const savedIsCurrent =
     fs.existsSync(saved) &&
@@ -183,7 +187,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
   if (ownBaseline && !withMock) {
     const why = fs.existsSync(saved) ? "was recorded against another version of the mock" : "is missing";
     console.log(
-      `tenant-on-mock: ${saved} ${why} (npm run test:contracts writes it): running the mock project here too`,
+      `tenant-on-mock: ${shown(saved)} ${why} (npm run test:contracts writes it): running the mock project here too`,
     );
   }
   const checks: Check[] = [];
@@ -193,7 +197,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
   // 1. The suites' tenant project against a faithful mock.
   let t0 = Date.now();
   const faithful = await runTenant({
-    dir: OUT,
+    dir: out,
     runner,
     budget,
     deviations: [],
@@ -213,7 +217,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     "the tenant path against the same mock shows no step drift",
     t0,
     !d
-      ? `no ${OUT}/drift.json was written`
+      ? `no ${shown(path.join(out, "drift.json"))} was written`
       : d.summary.stepDrifts > 0
         ? `${d.summary.stepDrifts} step drift(s), e.g. ${drifts}`
         : d.summary.comparedSteps === 0 || d.summary.tenantOnlySteps > 0
@@ -234,19 +238,19 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
 
   // 2. The same, narrowed, against a mock with a named deviation: it must show as step drift.
   t0 = Date.now();
-  const deviantLog = path.join(OUT, "deviant.log");
+  const deviantLog = path.join(out, "deviant.log");
   console.log(
-    `tenant-on-mock: against a mock with the deviation ${DEVIATION.name}, the suite fails on purpose (output: ${deviantLog})`,
+    `tenant-on-mock: against a mock with the deviation ${DEVIATION.name}, the suite fails on purpose (output: ${shown(deviantLog)})`,
   );
   const deviant = await runTenant({
     log: deviantLog,
-    dir: path.join(OUT, "deviant"),
+    dir: path.join(out, "deviant"),
     runner,
     budget,
     deviations: [DEVIATION.name],
     trigger: "custom-phone-provider",
     args: ["--grep", DEVIANT_GREP],
-    baseline: ownBaseline ? path.join(OUT, "contracts", "observations", "mock.jsonl") : saved,
+    baseline: ownBaseline ? path.join(out, "contracts", "observations", "mock.jsonl") : saved,
   });
   const caught = deviant.drift?.versusMock.some(
     (s) => s.operation === DEVIATION.operation && s.aspect === "status" && s.tenant === DEVIATION.tenant,
@@ -256,17 +260,17 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     t0,
     caught
       ? undefined
-      : `no ${DEVIATION.operation} status ${DEVIATION.tenant} drift in ${OUT}/deviant/drift.json (${deviant.drift?.summary.stepDrifts ?? "no"} step drifts)`,
+      : `no ${DEVIATION.operation} status ${DEVIATION.tenant} drift in ${shown(path.join(out, "deviant", "drift.json"))} (${deviant.drift?.summary.stepDrifts ?? "no"} step drifts)`,
   );
 
   let suitesXml = "";
   try {
-    suitesXml = fs.readFileSync(path.join(OUT, "contracts", "junit.xml"), "utf8");
+    suitesXml = fs.readFileSync(path.join(out, "contracts", "junit.xml"), "utf8");
   } catch {
     // The runner refused to start or died: the checks below still say so.
   }
   // The deviant run's suites fail on purpose; only its drift check counts, so its reports go.
-  fs.rmSync(path.join(OUT, "deviant", "contracts"), { recursive: true, force: true });
+  fs.rmSync(path.join(out, "deviant", "contracts"), { recursive: true, force: true });
   for (const c of checks)
     console.log(`${c.failure ? "✗" : "✓"} ${c.name}${c.failure ? `: ${c.failure}` : ""}`);
   console.log(`tenant-on-mock: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -274,6 +278,6 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     ok: faithful.status === 0 && checks.every((c) => !c.failure),
     checks,
     suitesXml,
-    junitPath: path.join(OUT, "junit.xml"),
+    junitPath: path.join(out, "junit.xml"),
   };
 }

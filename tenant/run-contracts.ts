@@ -11,6 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { STEP_UP_TAG } from "../contracts/tags.ts";
 import { planMessages, testsFromPlaywrightJson } from "./budget.ts";
 import { loadTenantConfig, TenantConfigError } from "./config.ts";
@@ -65,8 +66,7 @@ export async function runTenantContracts(options: TenantContractsOptions): Promi
   });
   // The drift goes beside the contract outputs: reports/drift.json, or <dir>/../drift.json when
   // CONTRACTS_REPORT_DIR moved them (the tenant-on-mock run keeps its own).
-  const contractsDir =
-    process.env.CONTRACTS_REPORT_DIR ?? path.join(process.env.REPORTS_DIR ?? "reports", "contracts");
+  const contractsDir = contractsReportDir();
   writeDriftReport(path.dirname(contractsDir), contractsDir);
   const status = run.status ?? 1;
   if (!config.stepUp || !tests.some((t) => t.tags.includes(STEP_UP_TAG))) return status;
