@@ -47,7 +47,8 @@ export default class FiguresReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     this.outcomes.set(test.id, test.outcome());
     this.totalTestMs += result.duration;
-    this.slots.add(result.parallelIndex);
+    // -1: a result Playwright made without a worker (a skipped job, a worker that died).
+    if (result.parallelIndex >= 0) this.slots.add(result.parallelIndex);
   }
 
   onEnd(result: FullResult): void {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { type FindingRecord, mergeWorkerLedgers, startRun, WorkerLedger } from "./findings.ts";
+import { type FindingRecord, mergeWorkerLedgers, reportDir, startRun, WorkerLedger } from "./findings.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "contracts-findings-"));
 process.env.CONTRACTS_REPORT_DIR = dir;
@@ -51,4 +51,28 @@ test("a run without any worker file writes empty results", () => {
   startRun();
   assert.deepEqual(mergeWorkerLedgers().checked, 0);
   assert.deepEqual(JSON.parse(readFileSync(path.join(dir, "findings.json"), "utf8")), []);
+});
+
+test("the contract outputs' folder: CONTRACTS_REPORT_DIR, else contracts/ of the reports folder", () => {
+  const saved = { own: process.env.CONTRACTS_REPORT_DIR, reports: process.env.REPORTS_DIR };
+  const rows: Array<[string | undefined, string | undefined, string]> = [
+    [dir, undefined, dir],
+    ["relative-run", path.join(dir, "r"), path.resolve("relative-run")],
+    [undefined, path.join(dir, "r"), path.join(dir, "r", "contracts")],
+    ["", "", path.resolve(import.meta.dirname, "..", "reports", "contracts")],
+  ];
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  try {
+    for (const [own, reports, expected] of rows) {
+      set("CONTRACTS_REPORT_DIR", own);
+      set("REPORTS_DIR", reports);
+      assert.equal(reportDir(), expected, `${own} ${reports}`);
+    }
+  } finally {
+    set("CONTRACTS_REPORT_DIR", saved.own);
+    set("REPORTS_DIR", saved.reports);
+  }
 });

@@ -21,6 +21,7 @@ import {
   recordSecrets,
   registriesRoot,
   registryDir,
+  reportsDir,
 } from "./secrets.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "secrets-"));
@@ -142,5 +143,30 @@ test("an unwritable cache folder falls back to an owner-only folder in the temp 
     process.env.HARNESS_SECRETS_DIR = saved.secrets;
     if (saved.cache === undefined) delete process.env.XDG_CACHE_HOME;
     else process.env.XDG_CACHE_HOME = saved.cache;
+  }
+});
+
+test("the reports folder: REPORTS_DIR resolved, an empty one as unset, a given folder first", () => {
+  const repoReports = path.resolve(import.meta.dirname, "..", "reports");
+  const saved = process.env.REPORTS_DIR;
+  // Rows: REPORTS_DIR (undefined: unset), the folder given, what reportsDir() answers.
+  const rows: Array<[string | undefined, string | undefined, string]> = [
+    [undefined, undefined, repoReports],
+    // An empty value is no folder: taken as "", the stages would write among the sources.
+    ["", undefined, repoReports],
+    ["nightly", undefined, path.resolve("nightly")],
+    [path.join(dir, "abs"), undefined, path.join(dir, "abs")],
+    [path.join(dir, "abs"), "given", path.resolve("given")],
+    ["", "", repoReports],
+  ];
+  try {
+    for (const [env, given, expected] of rows) {
+      if (env === undefined) delete process.env.REPORTS_DIR;
+      else process.env.REPORTS_DIR = env;
+      assert.equal(reportsDir(given === undefined ? {} : { dir: given }), expected, `${env} ${given}`);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.REPORTS_DIR;
+    else process.env.REPORTS_DIR = saved;
   }
 });

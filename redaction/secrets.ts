@@ -92,13 +92,16 @@ const recorded = new Map<string, Set<string>>();
 /** Registry folders this process already created and cleared of legacy files. */
 const prepared = new Set<string>();
 
-/** The reports folder: `$REPORTS_DIR`, or `reports/` at the repository root whatever the cwd. */
+/**
+ * The reports folder, absolute: `$REPORTS_DIR`, or `reports/` at the repository root whatever the
+ * cwd. An empty REPORTS_DIR counts as unset, as the shell's `${REPORTS_DIR:-reports}` reads it: taken
+ * as "", every stage would write (and clear its folder) among the sources.
+ */
 export function reportsDir(opts: RegistryOptions = {}): string {
-  return (
-    opts.dir ??
-    process.env.REPORTS_DIR ??
-    path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "reports")
-  );
+  const given = opts.dir || process.env.REPORTS_DIR;
+  return given
+    ? path.resolve(given)
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "reports");
 }
 
 /** Roots found writable (or not) by this process, so the check runs once per root. */

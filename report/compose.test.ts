@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { readSecrets } from "../redaction/secrets.ts";
+import { fmt } from "./charts.tsx";
 import { CLIENTS_NOT_RUN } from "./components/clients.tsx";
 import { composeReport, type ResultKind } from "./compose.ts";
 import { stageFixtures } from "./fixtures.ts";
@@ -81,6 +82,42 @@ test("the run facts: a job's start and duration, or when a page composed alone w
     /<dt>Results from<\/dt><dd>contracts 2026-11-27 18:49:47 UTC · load [a-z-]+ 2026-01-05 /,
   );
   assert.match(alone, /load ramp 2026-01-05 10:03:00 UTC/);
+});
+
+test("the load table, the card and the history show one volume: the main phase, or k6's totals marked", () => {
+  const dir = staged("volume");
+  const r = composeReport({ reportsDir: dir, startedAt: at(0), now: at(1) });
+  const html = readFileSync(r.indexPath, "utf8");
+  const over = r.model.load.results.find((l) => l.scenario === "challenge-over-limit");
+  const under = r.model.load.results.find((l) => l.scenario === "challenge-under-limit");
+  assert.ok(over?.main && !under?.main, "the fixtures: a series for challenge-over-limit only");
+  const card = (scenario: string) => {
+    const at = html.indexOf(`<article class="scenario" id="load-${scenario}">`);
+    return html.slice(at, html.indexOf("</p>", at));
+  };
+  // With points: the main phase everywhere, k6's total beside it in the card.
+  const main = over.main;
+  const row = (scenario: string) => `${scenario}</a></th><td class="num">`;
+  assert.match(
+    card("challenge-over-limit"),
+    new RegExp(`${fmt(main.requests)} requests in the main phase \\(${fmt(over.requests)} with setup`),
+  );
+  assert.ok(
+    html.includes(
+      `${row("challenge-over-limit")}${fmt(main.requests)}</td><td class="num">${fmt(main.rps)}</td>`,
+    ),
+  );
+  // Without: k6's totals, marked in the table and said in the card.
+  assert.ok(html.includes(`${row("challenge-under-limit")}${fmt(under?.requests ?? 0)}*</td>`));
+  assert.match(card("challenge-under-limit"), /req\/s \(setup included\)/);
+  const entry = (
+    JSON.parse(readFileSync(r.historyPath, "utf8")) as Array<{
+      time: string;
+      load: Record<string, { rps: number }>;
+    }>
+  ).find((h) => h.time === at(0).toISOString());
+  assert.equal(entry?.load["challenge-over-limit"]?.rps, over.main.rps);
+  assert.equal(entry?.load["challenge-under-limit"]?.rps, under?.rps);
 });
 
 test("nothing from a finding or test can inject markup, and nothing secret shows", () => {

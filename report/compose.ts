@@ -33,7 +33,7 @@ import {
 import { appendHistory, HISTORY_LIMIT, type HistoryEntry, parseHistory } from "./history.ts";
 import { renderReport } from "./html.ts";
 import { countTests, type JUnitInput, mergeJUnit } from "./junit.ts";
-import { type LoadResult, parseLoadSummary } from "./load.ts";
+import { type LoadResult, parseLoadSummary, shownVolume } from "./load.ts";
 import { buildMatrices, matrixProblems, parseFindings, type TestRow, testRows } from "./matrix.ts";
 import { overallOk, type ReportModel, type Stage } from "./model.ts";
 
@@ -225,7 +225,10 @@ function staleBaseline(drift: Record<string, unknown>): { staleBaseline?: string
   return { staleBaseline: typeof baseline.recordedAt === "string" ? baseline.recordedAt : "unknown" };
 }
 
-/** When each kind of result was made: the contract run's start, each load run's end, the last SDK flow's end. */
+/**
+ * When each result on the page was made: the contract run's start (Playwright's), each load run's
+ * end (its summary's), the last SDK flow's end.
+ */
 function resultTimes(
   contractsStart: unknown,
   load: readonly LoadResult[],
@@ -239,10 +242,11 @@ function resultTimes(
     const at = iso(r.harness?.finishedAt);
     if (at) times.push([`load ${r.scenario}`, at]);
   }
-  const flows = clients.flatMap((c) =>
-    isProblem(c) ? [] : [iso(c.finishedAt)].filter((t) => t !== undefined),
-  );
-  const lastFlow = flows.sort().at(-1);
+  let lastFlow: string | undefined;
+  for (const c of clients) {
+    const at = isProblem(c) ? undefined : iso(c.finishedAt);
+    if (at && (lastFlow === undefined || Date.parse(at) > Date.parse(lastFlow))) lastFlow = at;
+  }
   if (lastFlow) times.push(["SDK flows", lastFlow]);
   return times;
 }
@@ -389,7 +393,7 @@ export function composeReport(opts: ComposeOptions): ComposeResult {
         return [
           r.scenario,
           {
-            rps: r.main?.rps ?? r.rps,
+            rps: shownVolume(r).rps,
             ...(p95 !== undefined ? { p95 } : {}),
             ...(r.limited !== undefined ? { limited: r.limited } : {}),
           },

@@ -16,7 +16,7 @@ export interface HistoryEntry {
    * Auth0's SDKs through whole flows (reports/clients): flows passed, failed, skipped, and files that
    * were no flow; absent when none ran. Recorded for the runs to come: no chart reads it yet.
    */
-  clients?: { passed: number; failed: number; skipped: number; unreadable: number };
+  clients?: { passed: number; failed: number; skipped: number; unreadable?: number };
   /** Per scenario: p95 latency (ms), throughput (req/s of the main phase where the run kept its points) and 429s. */
   load: Record<string, { p95?: number; rps: number; limited?: number }>;
 }

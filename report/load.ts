@@ -255,6 +255,16 @@ export function parseSeries(raw: unknown): SeriesPoint[] {
   });
 }
 
+/**
+ * The requests and rate the page shows for a scenario: its main phase where the run kept its points,
+ * else k6's totals, setup's requests included (and said so).
+ */
+export function shownVolume(r: LoadResult): { requests: number; rps: number; setupIncluded: boolean } {
+  return r.main
+    ? { requests: r.main.requests, rps: r.main.rps, setupIncluded: false }
+    : { requests: r.requests, rps: r.rps, setupIncluded: true };
+}
+
 /** The main phase's requests and rate from the series' seconds (first to last), or undefined without points. */
 export function mainPhase(series: readonly SeriesPoint[]): LoadResult["main"] {
   if (series.length === 0) return undefined;

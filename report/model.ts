@@ -25,7 +25,7 @@ export interface ReportModel {
     baseURL?: string;
     startedAt: string;
     generatedAt: string;
-    /** Only when the job that ran the stages composed the page (npm start, npm test), never for `npm run report` alone. */
+    /** Only when the job that ran the stages composed the page (npm start), never for `npm run report` alone. */
     durationMs?: number;
     /**
      * When each result on the page was made (contracts, each load scenario, the SDK flows): a page

@@ -2,7 +2,9 @@
  * `npm run drift`: writes reports/drift.json from the contract run's findings and observations
  * (tenant against description, tenant against mock). Prints a one-line summary.
  */
+import path from "node:path";
 import { type CommandSpec, readCommandLine } from "../cli/options.ts";
+import { reportDir } from "../contracts/findings.ts";
 import { writeDriftReport } from "../tenant/drift-report.ts";
 
 const command = {
@@ -10,4 +12,4 @@ const command = {
   options: {},
 } satisfies CommandSpec;
 readCommandLine(command);
-writeDriftReport(process.env.REPORTS_DIR ?? "reports");
+writeDriftReport(path.dirname(reportDir()), reportDir());

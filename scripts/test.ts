@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isEntryPoint } from "../cli/entry.ts";
 import { OptionError, readCommandLine } from "../cli/options.ts";
+import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { compactSecrets, reportsDir } from "../redaction/secrets.ts";
 import { countTests } from "../report/junit.ts";
 
@@ -35,7 +36,7 @@ const stages: Stage[] = [
   {
     name: "contracts",
     command: [npm, "run", "--silent", "test:contracts"],
-    junit: path.join(reportsDir(), "contracts", "junit.xml"),
+    junit: path.join(contractsReportDir(), "junit.xml"),
   },
   // The flow suites again with every mock serving HTTPS, trusted through its CA as an app trusts it.
   {

@@ -6,7 +6,7 @@
 import { envelope } from "../../load/lib/rate-limits.ts";
 import type { SeriesPoint } from "../../load/lib/summary.ts";
 import { BarChart, COLORS, fmt, LineChart } from "../charts.tsx";
-import { type Envelope, envelopeAccuracy, type LoadResult } from "../load.ts";
+import { type Envelope, envelopeAccuracy, type LoadResult, shownVolume } from "../load.ts";
 import { Badge } from "./badge.tsx";
 import { fmtMs, formatDuration, formatTime } from "./format.ts";
 
@@ -23,10 +23,10 @@ function p95Threshold(r: LoadResult): number | undefined {
 function admittedParts(r: LoadResult) {
   return r.limited !== undefined
     ? [
-        { label: "admitted", value: r.admitted ?? r.requests - r.limited, color: COLORS.teal },
+        { label: "admitted", value: r.admitted ?? shownVolume(r).requests - r.limited, color: COLORS.teal },
         { label: "429", value: r.limited, color: COLORS.amber },
       ]
-    : [{ label: "requests", value: r.requests, color: COLORS.blue }];
+    : [{ label: "requests", value: shownVolume(r).requests, color: COLORS.blue }];
 }
 
 /** The thresholds cell of the scenario table: how many held, or which failed. */
@@ -68,9 +68,11 @@ function ScenarioTable(props: { results: LoadResult[] }) {
           {props.results.map((r) => {
             const p = (label: string) => fmtMs(r.latency.find((l) => l.label === label)?.ms);
             const acc = envelopeAccuracy(r);
+            const volume = shownVolume(r);
+            const mark = volume.setupIncluded ? "*" : "";
             const cells = [
-              fmt(r.main?.requests ?? r.requests),
-              fmt(r.main?.rps ?? r.rps),
+              `${fmt(volume.requests)}${mark}`,
+              `${fmt(volume.rps)}${mark}`,
               p("p(50)"),
               p("p(95)"),
               p("p(99)"),
@@ -94,8 +96,8 @@ function ScenarioTable(props: { results: LoadResult[] }) {
         </tbody>
       </table>
       <p class="muted">
-        requests and req/s: the scenario's main phase from k6's points, setup left out (where a run kept no
-        points: k6's http_reqs, setup included).
+        requests and req/s: the scenario's main phase from k6's points, setup left out; * where the run kept
+        no points: k6's http_reqs, setup included.
       </p>
     </div>
   );
@@ -455,11 +457,15 @@ function RunnerShares(props: { result: LoadResult }) {
 export function ScenarioCard(props: { result: LoadResult }) {
   const r = props.result;
   const threshold = p95Threshold(r);
+  const volume = shownVolume(r);
+  const all = formatDuration(r.durationSeconds * 1000);
   return (
     <article class="scenario" id={`load-${r.scenario}`}>
       <h3>{r.scenario}</h3>
       <p class="muted">
-        {`${fmt(r.requests)} requests in ${formatDuration(r.durationSeconds * 1000)} · ${fmt(r.rps)} req/s`}
+        {volume.setupIncluded
+          ? `${fmt(r.requests)} requests in ${all} · ${fmt(r.rps)} req/s (setup included)`
+          : `${fmt(volume.requests)} requests in the main phase (${fmt(r.requests)} with setup, in ${all}) · ${fmt(volume.rps)} req/s`}
         {r.failedShare !== undefined ? ` · ${(r.failedShare * 100).toFixed(2)}% failed` : ""}
         {r.checksPassed !== undefined
           ? ` · checks ${r.checksPassed} passed, ${r.checksFailed ?? 0} failed`
