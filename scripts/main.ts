@@ -26,7 +26,7 @@ import { checkReportInBrowser } from "../report/browser.ts";
 import { composeReport } from "../report/compose.ts";
 import { gitCommit, k6Version, REPO_ROOT, versions } from "../report/environment.ts";
 import { runMasked } from "./lib/masked-command.ts";
-import { byExitCode, type StageOutcome, stageRunner } from "./lib/stages.ts";
+import { byExitCode, type StageOutcome, stageRunner, stagesLine } from "./lib/stages.ts";
 
 /** The short load pass: one scenario that exercises the rate limiter, briefly. */
 const LOAD_SCENARIOS = (process.env.START_LOAD_SCENARIOS ?? "challenge-over-limit")
@@ -191,12 +191,7 @@ if (leakStage?.status === "passed") {
 }
 
 const failed = stages.filter((s) => s.status === "failed");
-const skipped = stages.filter((s) => s.status === "skipped");
-const passed = stages.length - failed.length - skipped.length;
-const names = (list: typeof stages) => list.map((s) => s.name).join(", ");
-say(
-  `\n${passed} of ${stages.length} stages passed${skipped.length ? `; skipped: ${names(skipped)}` : ""}${failed.length ? `; failed: ${names(failed)}` : ""}.`,
-);
+say(`\n${stagesLine(stages)}`);
 if (contracts.status !== "passed") {
   say(
     `Contract details: ${path.relative(process.cwd(), path.join(contractsReportDir(), "html", "index.html"))}`,

@@ -37,3 +37,16 @@ export function stageRunner(total: number, say: (line: string) => void) {
 export function byExitCode(code: number, failNote?: string): StageOutcome {
   return code === 0 ? { status: "passed" } : { status: "failed", note: failNote ?? `exit code ${code}` };
 }
+
+/** The job's last line: how many stages passed, and which were skipped or failed (a skip is no pass). */
+export function stagesLine(stages: readonly Stage[]): string {
+  const named = (status: Stage["status"]) => stages.filter((s) => s.status === status).map((s) => s.name);
+  const [failed, skipped] = [named("failed"), named("skipped")];
+  const passed = stages.length - failed.length - skipped.length;
+  return (
+    `${passed} of ${stages.length} stages passed` +
+    (skipped.length ? `; skipped: ${skipped.join(", ")}` : "") +
+    (failed.length ? `; failed: ${failed.join(", ")}` : "") +
+    "."
+  );
+}
