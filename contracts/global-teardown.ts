@@ -4,6 +4,7 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { shownPath } from "../cli/shown-path.ts";
 import { mergeWorkerLedgers, reportDir } from "./findings.ts";
 import { tlsDirFromEnv } from "./targets/mock-process.ts";
 
@@ -17,6 +18,6 @@ export default async function globalTeardown(): Promise<void> {
     .map(([op, n]) => `${op} ${n}`)
     .join(", ");
   console.log(
-    `\nschema-checked responses: ${summary.checked} (${perOperation || "none"}); global 429s waited out: ${summary.waits} (${(summary.waitedMs / 1000).toFixed(1)} s); findings: ${summary.findings} → ${path.relative(process.cwd(), path.join(reportDir(), "findings.json"))}`,
+    `\nschema-checked responses: ${summary.checked} (${perOperation || "none"}); global 429s waited out: ${summary.waits} (${(summary.waitedMs / 1000).toFixed(1)} s); findings: ${summary.findings} → ${shownPath(path.join(reportDir(), "findings.json"))}`,
   );
 }

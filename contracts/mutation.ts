@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { shownPath } from "../cli/shown-path.ts";
 import { type Deviation, deviations } from "../mock/deviations.ts";
 import { reportsDir } from "../redaction/secrets.ts";
 
@@ -388,14 +389,14 @@ export async function runMutation(options: MutationOptions): Promise<number> {
   const missed = outcomes.filter((o) => !o.caught).map((o) => o.fault);
   console.log(
     `\nmutation score: ${caught}/${outcomes.length} faults caught in ${duration(seconds)} ` +
-      `(${summary.machine.cores} cores) → ${path.relative(process.cwd(), summaryFile)}` +
+      `(${summary.machine.cores} cores) → ${shownPath(summaryFile)}` +
       (missed.length ? `\nlet through by the suites: ${missed.join(", ")}` : ""),
   );
   // A fault counts as caught by a failure the faithful mock does not cause, so the baseline must pass.
   if (ran.tests === 0 || ran.failed.length > 0 || ran.exitCode !== 0) {
     for (const f of ran.failed) console.error(`      - ${f.title}`);
     console.error(
-      `mutation: the baseline run failed, so the score proves nothing; see ${path.relative(process.cwd(), path.join(root, "baseline", "output.txt"))}`,
+      `mutation: the baseline run failed, so the score proves nothing; see ${shownPath(path.join(root, "baseline", "output.txt"))}`,
     );
     return 1;
   }

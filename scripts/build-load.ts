@@ -1,10 +1,10 @@
 /** `npm run build:load [-- <scenario> ...]`: bundles the k6 scenarios to load/dist (load/tooling/build.ts). */
-import path from "node:path";
+import { shownPath } from "../cli/shown-path.ts";
 import { buildLoad } from "../load/tooling/build.ts";
 
 buildLoad(process.argv.slice(2)).then(
   (files) => {
-    for (const f of files) console.log(`built ${path.relative(process.cwd(), f)}`);
+    for (const f of files) console.log(`built ${shownPath(f)}`);
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);

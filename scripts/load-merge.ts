@@ -13,6 +13,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { readCommandLine } from "../cli/options.ts";
+import { shownPath } from "../cli/shown-path.ts";
 import { mergeInto } from "./lib/merged-run.ts";
 
 const command = {
@@ -43,5 +44,5 @@ const verdict = {
   1: "no runner wrote a summary.json: nothing to judge (exit 1)",
   99: "a merged threshold failed (exit 99)",
 }[result.exitCode];
-console.log(`load:merge: ${verdict}; ${path.relative(process.cwd(), result.summaryPath)}`);
+console.log(`load:merge: ${verdict}; ${shownPath(result.summaryPath)}`);
 process.exit(result.exitCode);

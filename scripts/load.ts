@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { shownPath } from "../cli/shown-path.ts";
 import { auth0PolicyNotice, guardTarget } from "../load/lib/guard.ts";
 import { OptionError, readLoadOptions } from "../load/lib/options.ts";
 import { planScenario, timeBasedScenarios } from "../load/lib/plan.ts";
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   const k6 = findK6(env);
   if (!k6 || !script) {
     console.error(installHelp);
-    console.error(`The bundle is ready to run elsewhere: ${path.relative(process.cwd(), script ?? "")}`);
+    console.error(`The bundle is ready to run elsewhere: ${shownPath(script ?? "")}`);
     return 3;
   }
 
@@ -94,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
         : await runSingle({ k6, script, env: runEnv, args: args.k6Args }, staging, scratch);
     moveIntoPlace(staging, outDir);
     console.log(
-      `load: ${args.runners > 1 ? `${args.runners} runners, merged: ` : ""}k6 exited ${code}${code === 99 ? " (a threshold failed)" : ""}; report ${path.relative(process.cwd(), outDir)}/`,
+      `load: ${args.runners > 1 ? `${args.runners} runners, merged: ` : ""}k6 exited ${code}${code === 99 ? " (a threshold failed)" : ""}; report ${shownPath(outDir)}/`,
     );
     return code;
   } finally {
@@ -218,9 +219,7 @@ function writeHtml(summaryPath: string, htmlPath: string, seriesPath: string): v
   try {
     summary = JSON.parse(readFileSync(summaryPath, "utf8")) as LoadSummary;
   } catch {
-    console.error(
-      `load: no summary at ${path.relative(process.cwd(), summaryPath)} (k6 failed before handleSummary)`,
-    );
+    console.error(`load: no summary at ${shownPath(summaryPath)} (k6 failed before handleSummary)`);
     return;
   }
   let series: unknown;

@@ -11,6 +11,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { findChromium } from "../cli/chromium.ts";
+import { shownPath } from "../cli/shown-path.ts";
 import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { checkLeaks } from "../redaction/leaks.ts";
 import { maskText } from "../redaction/mask.ts";
@@ -193,9 +194,7 @@ if (leakStage?.status === "passed") {
 const failed = stages.filter((s) => s.status === "failed");
 say(`\n${stagesLine(stages)}`);
 if (contracts.status !== "passed") {
-  say(
-    `Contract details: ${path.relative(process.cwd(), path.join(contractsReportDir(), "html", "index.html"))}`,
-  );
+  say(`Contract details: ${shownPath(path.join(contractsReportDir(), "html", "index.html"))}`);
 }
 say(`Report: ${indexPath}`);
 say(`        ${pathToFileURL(indexPath).href}`);

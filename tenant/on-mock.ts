@@ -21,6 +21,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { shownPath } from "../cli/shown-path.ts";
 import { reportDir as contractsReportDir } from "../contracts/findings.ts";
 import { metaFileOf, readObservationsMeta } from "../contracts/observations.ts";
 import { type MockProcess, startMockProcess } from "../contracts/targets/mock-process.ts";
@@ -174,11 +175,12 @@ async function runTenant(opts: {
 export async function runTenantOnMock(options: TenantOnMockOptions): Promise<TenantOnMockResult> {
   const { withMock, budget, playwrightArgs, runner } = options;
   const started = Date.now();
-  const out = path.join(reportsDir(), "tenant");
+  const reports = reportsDir();
+  const out = path.join(reports, "tenant");
+  // A check's failure lands in the JUnit, which goes around with the reports: it names files in them.
+  const inReports = (file: string) => path.relative(reports, file);
   // The mock project's observations, where the contracts stage writes them.
   const saved = path.join(contractsReportDir(), "observations", "mock.jsonl");
-  // Messages land in the JUnit, which is shared: they name files relative to where the run is.
-  const shown = (file: string) => path.relative(process.cwd(), file);
   // A baseline recorded against another version of the mock would show the mock's change as drift.
   const savedIsCurrent =
     fs.existsSync(saved) &&
@@ -187,7 +189,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
   if (ownBaseline && !withMock) {
     const why = fs.existsSync(saved) ? "was recorded against another version of the mock" : "is missing";
     console.log(
-      `tenant-on-mock: ${shown(saved)} ${why} (npm run test:contracts writes it): running the mock project here too`,
+      `tenant-on-mock: ${shownPath(saved)} ${why} (npm run test:contracts writes it): running the mock project here too`,
     );
   }
   const checks: Check[] = [];
@@ -217,7 +219,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     "the tenant path against the same mock shows no step drift",
     t0,
     !d
-      ? `no ${shown(path.join(out, "drift.json"))} was written`
+      ? `no ${inReports(path.join(out, "drift.json"))} was written`
       : d.summary.stepDrifts > 0
         ? `${d.summary.stepDrifts} step drift(s), e.g. ${drifts}`
         : d.summary.comparedSteps === 0 || d.summary.tenantOnlySteps > 0
@@ -240,7 +242,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
   t0 = Date.now();
   const deviantLog = path.join(out, "deviant.log");
   console.log(
-    `tenant-on-mock: against a mock with the deviation ${DEVIATION.name}, the suite fails on purpose (output: ${shown(deviantLog)})`,
+    `tenant-on-mock: against a mock with the deviation ${DEVIATION.name}, the suite fails on purpose (output: ${shownPath(deviantLog)})`,
   );
   const deviant = await runTenant({
     log: deviantLog,
@@ -260,7 +262,7 @@ export async function runTenantOnMock(options: TenantOnMockOptions): Promise<Ten
     t0,
     caught
       ? undefined
-      : `no ${DEVIATION.operation} status ${DEVIATION.tenant} drift in ${shown(path.join(out, "deviant", "drift.json"))} (${deviant.drift?.summary.stepDrifts ?? "no"} step drifts)`,
+      : `no ${DEVIATION.operation} status ${DEVIATION.tenant} drift in ${inReports(path.join(out, "deviant", "drift.json"))} (${deviant.drift?.summary.stepDrifts ?? "no"} step drifts)`,
   );
 
   let suitesXml = "";
