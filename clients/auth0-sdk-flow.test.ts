@@ -19,7 +19,7 @@ import type { DeviationName } from "../mock/deviations.ts";
 import { newTotpSecret, totpCode } from "../mock/factors/otp.ts";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import { totp, totpStep } from "./auth0-sdk-flow.mjs";
-import { type ChildLine, childLines, FlowRecorder, nodeRuntime } from "./steps.ts";
+import { type ChildRun, FlowRecorder, nodeRuntime, runChildFlow } from "./steps.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const script = path.join(import.meta.dirname, "auth0-sdk-flow.mjs");
@@ -62,14 +62,8 @@ function stepsOf(factor: Factor): string[] {
 }
 
 type Step = { step: string; ok: boolean } & Record<string, unknown>;
-interface FlowRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+interface FlowRun extends ChildRun {
   steps: Step[];
-  /** stdout as read, line by line, with when each line arrived (the steps' durations). */
-  lines: ChildLine[];
 }
 
 const temps: string[] = [];
@@ -83,7 +77,7 @@ after(() => {
 });
 
 /** Runs the flow script in a bare child: PATH, the CA (over TLS), the domain and the client only. */
-function runFlow(opts: {
+async function runFlow(opts: {
   domain: string;
   factor: Factor;
   caPath?: string;
@@ -104,32 +98,12 @@ function runFlow(opts: {
     String(FLOW_TIMEOUT_MS),
     ...(opts.proxyOrigin ? ["--proxy-origin", opts.proxyOrigin] : []),
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: CHILD_TIMEOUT_MS,
-  });
-  let stdout = "";
-  let stderr = "";
-  const timed = childLines();
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-    timed.add(d);
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      const steps = stdout
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as Step);
-      resolve({ code, signal, stdout, stderr, steps, lines: timed.lines() });
-    });
-  });
+  const run = await runChildFlow(args, env, CHILD_TIMEOUT_MS);
+  const steps = run.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Step);
+  return { ...run, steps };
 }
 
 /** What a failed assertion shows: the child's own lines are masked by the script itself. */

@@ -6,14 +6,13 @@
  * (clients/steps.ts → reports/clients/auth0-server-js.json).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type MockServer, startMockServer } from "../mock/http/server.ts";
-import { type ChildLine, childLines, FlowRecorder, nodeRuntime } from "./steps.ts";
+import { type ChildRun, FlowRecorder, nodeRuntime, runChildFlow } from "./steps.ts";
 
 const script = path.join(import.meta.dirname, "auth0-server-js-flow.mjs");
 const clientSecret = randomBytes(32).toString("base64url");
@@ -46,48 +45,26 @@ const flow = new FlowRecorder({
 });
 
 /** Runs the flow script; answers its JSON lines (also as read, with their times) and exit code. */
-function runFlow(
+async function runFlow(
   mock: MockServer,
   caPath: string,
-): Promise<{
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  steps: Array<Record<string, unknown>>;
-  lines: ChildLine[];
-  stderr: string;
-}> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_EXTRA_CA_CERTS: caPath,
-        AUTH0_DOMAIN: new URL(mock.url).host,
-        AUTH0_CLIENT_ID: mock.app.config().clientId,
-        AUTH0_CLIENT_SECRET: clientSecret,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    const timed = childLines();
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      timed.add(d);
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const steps = stdout
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, signal, steps, lines: timed.lines(), stderr });
-    });
-  });
+): Promise<ChildRun & { steps: Array<Record<string, unknown>> }> {
+  const run = await runChildFlow(
+    [script],
+    {
+      PATH: process.env.PATH ?? "",
+      NODE_EXTRA_CA_CERTS: caPath,
+      AUTH0_DOMAIN: new URL(mock.url).host,
+      AUTH0_CLIENT_ID: mock.app.config().clientId,
+      AUTH0_CLIENT_SECRET: clientSecret,
+    },
+    90_000,
+  );
+  const steps = run.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...run, steps };
 }
 
 describe("@auth0/auth0-server-js: interactive login, getAccessToken → mfa_required → mfa.* → tokens", () => {

@@ -14,7 +14,6 @@
  * In Chromium (browser.ts: trusting the local CA for real); skipped, with the reason, without it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -28,7 +27,7 @@ import { type MockServer, startMockServer } from "../mock/http/server.ts";
 import { registryDir } from "../redaction/secrets.ts";
 import { call, launchTrusting, type Outcome, serveSpaJsApp, submitLoginPage } from "./browser.ts";
 import { BROWSER_FLOW_MOCK, BROWSER_STEPS, browserFlowPlan, browserFlowScenarios } from "./browser-flow.ts";
-import { childLines, FlowRecorder, type StepRecord } from "./steps.ts";
+import { FlowRecorder, runChildFlow, type StepRecord } from "./steps.ts";
 
 const SPA_JS = "@auth0/auth0-spa-js";
 const AUTH_JS = "@auth0/auth0-auth-js";
@@ -407,9 +406,9 @@ describe("each deviation of the login surface makes the right SDK step fail (doc
     flow.secret("password", user.password);
     const caPath = mock.tls?.ca?.certPath;
     assert.ok(caPath, "the local CA");
-    const child = spawn(process.execPath, [USERINFO_SCRIPT], {
-      cwd: root,
-      env: {
+    const exit = await runChildFlow(
+      [USERINFO_SCRIPT],
+      {
         PATH: process.env.PATH ?? "",
         NODE_EXTRA_CA_CERTS: caPath,
         AUTH0_DOMAIN: new URL(mock.url).host,
@@ -418,23 +417,12 @@ describe("each deviation of the login surface makes the right SDK step fail (doc
         FLOW_USERNAME: user.username,
         FLOW_PASSWORD: user.password,
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const lines = childLines();
-    let stderr = "";
-    child.stdout.on("data", (d) => lines.add(d));
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on("close", (code, signal) => resolve({ code, signal })),
+      60_000,
     );
-    clearTimeout(timer);
-    flow.ranInChild(lines.lines());
-    flow.childExited({ ...exit, stderr }, "");
-    const failed = lines
-      .lines()
+    const { code, signal, stderr } = exit;
+    flow.ranInChild(exit.lines);
+    flow.childExited({ code, signal, stderr }, "");
+    const failed = exit.lines
       .map(({ line }) => {
         try {
           return JSON.parse(line) as Record<string, unknown>;
@@ -443,7 +431,7 @@ describe("each deviation of the login surface makes the right SDK step fail (doc
         }
       })
       .find((fields) => fields?.ok === false);
-    return failed ?? (exit.code === 0 ? undefined : { ...exit, stderr: stderr.slice(-500) });
+    return failed ?? (code === 0 ? undefined : { code, signal, stderr: stderr.slice(-500) });
   }
 
   /** The mock's request log: method, path and status of each answered request. */

@@ -16,6 +16,7 @@
  * The folder holds the flows of one run: the unit runner empties it before a run that includes client
  * tests (clearFlowFiles), so a flow renamed, or left out by a narrowed run, never shows as this run's.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createMasker } from "../redaction/mask.ts";
@@ -144,6 +145,45 @@ export function childLines(now: () => number = Date.now): {
     },
     lines: () => (partial ? [...done, { line: partial, at: now() }] : [...done]),
   };
+}
+
+/** How a flow script in a child process ended, and what it printed. */
+export interface ChildRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout as read, line by line, with when each line arrived (the steps' durations). */
+  lines: ChildLine[];
+}
+
+/**
+ * Runs a flow script (`args`: the script and its flags) in a bare child `node` from the repository
+ * root, with `env` only (PATH and what the flow needs, as an app's process would have them); killed
+ * after `timeoutMs`.
+ */
+export function runChildFlow(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildRun> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  let stdout = "";
+  let stderr = "";
+  const timed = childLines();
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    timed.add(d);
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr, lines: timed.lines() }));
+  });
 }
 
 /** What a child's failed step says, from the fields the flow scripts print. */

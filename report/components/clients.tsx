@@ -3,7 +3,14 @@
  * (SDK, version, where it ran, steps passed of all, the step that failed and why). Without any flow
  * it says "not run", never passed.
  */
-import { type ClientResult, clientFlowStatus, isProblem, passedSteps, stoppedAt } from "../clients.ts";
+import {
+  type ClientResult,
+  clientFlowStatus,
+  clientTally,
+  isProblem,
+  passedSteps,
+  stoppedAt,
+} from "../clients.ts";
 import type { PageModel } from "../model.ts";
 import { Badge } from "./badge.tsx";
 import { badgeClass, formatDuration, formatTime } from "./format.ts";
@@ -70,9 +77,8 @@ function FlowRow(props: { result: ClientResult }) {
 export function ClientsSection(props: { clients: PageModel["clients"] }) {
   const { flows, note } = props.clients;
   // A file that is not a flow fails the section too, but it is no SDK step: the notice says which is which.
-  const unreadable = flows.filter(isProblem).length;
+  const { failed, unreadable } = clientTally(flows);
   const readable = flows.length - unreadable;
-  const failed = flows.filter((f) => !isProblem(f) && clientFlowStatus(f) === "failed").length;
   const notice = [
     ...(failed
       ? [`${failed} of ${readable} flows failed: an SDK step failed against the mock, or was not reached`]
